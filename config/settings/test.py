@@ -1,0 +1,11 @@
+from .base import *  # noqa: F403
+from .base import BASE_DIR
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+XINFANG_FIELD_KEY = "dGVzdC1rZXktZm9yLXhpbmZhbmctdGVzdHMtb25seSE="  # fixed 32-byte test key
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from xinfang.core import views as core_views
+
+admin.site.site_header = "信访综合业务平台 · 系统管理"
+admin.site.site_title = "系统管理"
+admin.site.index_title = "机构、用户、分类与规则维护"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("xinfang.accounts.urls")),
+    path("staff/", include("xinfang.petitions.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

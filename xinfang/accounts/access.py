@@ -1,0 +1,167 @@
+"""The one place that decides who may see and do what.
+
+Every page, API endpoint, export and count loads cases through `petitions_visible_to()` or
+`access_petition()`; "missing" and "not yours" are the same 404 (Zulip's access_* pattern).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from xinfang.core.errors import NotPermitted
+
+from .models import Membership, Role, Unit
+
+if TYPE_CHECKING:
+    from xinfang.petitions.models import Petition
+
+
+@dataclass
+class ActorContext:
+    user_id: int | None
+    is_superuser: bool = False
+    roles_by_unit: dict[int, set[str]] = field(default_factory=dict)
+    units: dict[int, Unit] = field(default_factory=dict)
+
+    def roles_in(self, unit_id: int | None) -> set[str]:
+        if unit_id is None:
+            return set()
+        return self.roles_by_unit.get(unit_id, set())
+
+    def has_role(self, *roles: str) -> bool:
+        return any(set(roles) & r for r in self.roles_by_unit.values())
+
+    def units_with(self, *roles: str) -> list[Unit]:
+        return [self.units[uid] for uid, r in self.roles_by_unit.items() if set(roles) & r]
+
+    @property
+    def all_roles(self) -> set[str]:
+        out: set[str] = set()
+        for r in self.roles_by_unit.values():
+            out |= r
+        return out
+
+    @property
+    def primary_unit(self) -> Unit | None:
+        return next(iter(self.units.values()), None)
+
+
+def actor_context(user: Any) -> ActorContext:
+    """Roles of a user, loaded once per request (cached on the user object)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ActorContext(user_id=None)
+    cached = getattr(user, "_xinfang_ctx", None)
+    if cached is not None:
+        return cached
+    ctx = ActorContext(user_id=user.pk, is_superuser=user.is_superuser)
+    for m in Membership.objects.filter(user_id=user.pk, unit__active=True).select_related("unit", "unit__area"):
+        ctx.roles_by_unit.setdefault(m.unit_id, set()).add(m.role)
+        ctx.units[m.unit_id] = m.unit
+    user._xinfang_ctx = ctx
+    return ctx
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [p for p in path.strip("/").split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def petition_scope_q(user: Any) -> Q | None:
+    """A Q that selects the cases this user may see; None means nothing at all."""
+    ctx = actor_context(user)
+    if ctx.user_id is None:
+        return None
+    if ctx.is_superuser or Role.ADMIN in ctx.all_roles:
+        scope = Q()
+    else:
+        scope = Q(pk__in=[])
+        for unit in ctx.units.values():
+            roles = ctx.roles_in(unit.pk)
+            # Cases dispatched to, reviewed by, or registered at this unit or a unit under it.
+            scope |= Q(current_path__startswith=unit.path) | Q(office_path__startswith=unit.path)
+            scope |= Q(review_unit__path__startswith=unit.path)
+            # 信访部门, leaders and supervisors see their whole area (属地管理).
+            if unit.kind == Unit.Kind.XINFANG or roles & {Role.LEADER, Role.SUPERVISOR}:
+                scope |= Q(area_path__startswith=unit.area.path)
+    # Art 30(3): accusation material never reaches the accused unit or any unit under it.
+    accused = set()
+    for unit in ctx.units.values():
+        accused.update(_ancestor_paths(unit.path))
+    if accused and not ctx.is_superuser:
+        scope &= ~Q(accused_path__in=sorted(accused))
+    return scope
+
+
+def petitions_visible_to(user: Any, queryset: QuerySet[Petition] | None = None) -> QuerySet[Petition]:
+    from xinfang.petitions.models import Petition
+
+    qs = queryset if queryset is not None else Petition.objects.all()
+    scope = petition_scope_q(user)
+    if scope is None:
+        return qs.none()
+    return qs.filter(scope)
+
+
+def access_petition(user: Any, petition_id: int | str, *, for_write: bool = False) -> Petition:
+    """Load one case for a user. Absent and forbidden give the same 404."""
+    from xinfang.petitions.models import Petition
+
+    qs = petitions_visible_to(user, Petition.objects.select_related(
+        "area", "category", "office_unit", "current_unit", "review_unit", "accused_unit"
+    ))
+    try:
+        if str(petition_id).isdigit():
+            return qs.get(pk=int(petition_id))
+        return qs.get(number=str(petition_id))
+    except Petition.DoesNotExist:
+        raise Http404("信访事项不存在或无权查看") from None
+
+
+def unit_relation_ok(ctx: ActorContext, petition: Petition, relation: str, roles: frozenset[str]) -> bool:
+    def has(unit_id: int | None) -> bool:
+        return bool(ctx.roles_in(unit_id) & roles)
+
+    if relation == "any":
+        return ctx.has_role(*roles)
+    if relation == "office":
+        return has(petition.office_unit_id)
+    if relation == "current":
+        return has(petition.current_unit_id)
+    if relation == "review":
+        return has(petition.review_unit_id)
+    if relation == "office_or_current":
+        return has(petition.office_unit_id) or has(petition.current_unit_id)
+    return False
+
+
+def can_act(user: Any, petition: Petition, action: str) -> bool:
+    from xinfang.petitions.workflow import ACTIONS, Action
+
+    rule = ACTIONS[Action(action)]
+    ctx = actor_context(user)
+    return unit_relation_ok(ctx, petition, rule.unit, rule.roles)
+
+
+def ensure_can_act(user: Any, petition: Petition, action: str) -> None:
+    from xinfang.petitions.workflow import Action
+
+    if not can_act(user, petition, action):
+        raise NotPermitted(f"您的岗位不能对该信访事项执行“{Action(action).label}”操作")
+
+
+def can_see_identity(user: Any, petition: Petition) -> bool:
+    """A confidential petitioner is hidden from the handling unit unless the office released it."""
+    if not petition.confidential or petition.identity_released:
+        return True
+    ctx = actor_context(user)
+    if ctx.is_superuser:
+        return True
+    office_like = {u.pk for u in ctx.units.values() if u.kind == Unit.Kind.XINFANG}
+    return bool(office_like) and (petition.office_unit_id in office_like or any(
+        petition.office_path.startswith(ctx.units[uid].path) or petition.area_path.startswith(ctx.units[uid].area.path)
+        for uid in office_like
+    ))

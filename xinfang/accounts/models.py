@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from xinfang.core.models import BaseModel
+
+
+class Area(BaseModel):
+    """行政区划 (GB/T 2260 codes; 12-digit statistical codes below county level)."""
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, _("省")
+        CITY = 2, _("市")
+        COUNTY = 3, _("县区")
+        TOWNSHIP = 4, _("乡镇街道")
+        VILLAGE = 5, _("村社区")
+
+    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("上级区划")
+    )
+    # Materialised path "/41/4116/411621/" so a subtree is one indexed prefix query at any scale.
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+    population = models.PositiveIntegerField(_("人口"), default=0)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def full_name(self) -> str:
+        return self.name
+
+
+class Unit(BaseModel):
+    """A 机关/单位: 信访局, 党委政府, 职能部门, 乡镇街道 … arranged in a tree (the level above)."""
+
+    class Kind(models.TextChoices):
+        XINFANG = "xinfang", _("信访部门")
+        GOVERNMENT = "government", _("党委政府")
+        DEPARTMENT = "department", _("职能部门")
+        TOWNSHIP = "township", _("乡镇街道")
+        VILLAGE = "village", _("村社区")
+        DISCIPLINE = "discipline", _("纪检监察")
+        POLITICS_LAW = "politics_law", _("政法部门")
+
+    code = models.CharField(_("单位编码"), max_length=40, unique=True)
+    name = models.CharField(_("单位名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="units", verbose_name=_("所在区划"))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("上级单位")
+    )
+    path = models.CharField(max_length=400, db_index=True, editable=False)
+    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_xinfang_office(self) -> bool:
+        return self.kind == self.Kind.XINFANG
+
+
+class User(AbstractUser):
+    """Staff account. Citizens use the portal with a case number and 查询码 and need no account."""
+
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("办公电话"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def get_full_name(self) -> str:
+        return self.full_name or super().get_full_name() or self.username
+
+    def __str__(self) -> str:
+        return self.get_full_name()
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", _("登记员")
+    DISPATCHER = "dispatcher", _("受理分办")
+    HANDLER = "handler", _("承办人")
+    HEAD = "head", _("单位负责人")
+    LEADER = "leader", _("领导")
+    SUPERVISOR = "supervisor", _("督查员")
+    ADMIN = "admin", _("系统管理员")
+
+
+class Membership(BaseModel):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("用户"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("单位"))
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("岗位")
+        verbose_name_plural = _("岗位")
+        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="uniq_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.unit} · {self.get_role_display()}"

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BaseModel(models.Model):
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEvent(models.Model):
+    """Append-only, hash-chained record of who did what (state changes, unmasking, exports, logins).
+
+    Each row's `hash` covers its own content and the previous row's hash, so `audit_verify` finds any
+    row changed or removed by SQL. The application never updates or deletes these rows.
+    """
+
+    at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(_("操作人"), max_length=150, blank=True)
+    unit_id_snapshot = models.BigIntegerField(_("单位ID"), null=True, blank=True)
+    ip = models.GenericIPAddressField(_("IP"), null=True, blank=True)
+    action = models.CharField(_("动作"), max_length=64, db_index=True)
+    target_type = models.CharField(_("对象类型"), max_length=64, blank=True)
+    target_id = models.CharField(_("对象ID"), max_length=64, blank=True, db_index=True)
+    data = models.JSONField(_("内容"), default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+
+class AuditChainHead(models.Model):
+    """One row, locked while appending, so the chain stays linear under concurrent writers."""
+
+    last_hash = models.CharField(max_length=64)
+    last_id = models.BigIntegerField(default=0)
+
+
+class Notification(models.Model):
+    """Messages handed to the notification interface (in-app inbox; SMS/e-mail senders plug in)."""
+
+    class Channel(models.TextChoices):
+        INAPP = "inapp", _("站内")
+        SMS = "sms", _("短信")
+        EMAIL = "email", _("邮件")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.INAPP)
+    unit_id_target = models.BigIntegerField(_("接收单位"), null=True, blank=True, db_index=True)
+    user_id_target = models.BigIntegerField(_("接收人"), null=True, blank=True)
+    petition_id_ref = models.BigIntegerField(_("信访事项"), null=True, blank=True, db_index=True)
+    kind = models.CharField(_("类型"), max_length=40)
+    dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    subject = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+
+    def __str__(self) -> str:
+        return self.subject

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PetitionsConfig(AppConfig):
+    name = "xinfang.petitions"
+    label = "petitions"
+    verbose_name = "信访事项"

@@ -1,0 +1,304 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from xinfang.accounts.models import Area, Unit
+
+from .workflow import Status
+
+
+class Category(models.Model):
+    """内容分类: 18 first-level categories shipped as editable seed data; second levels under them."""
+
+    code = models.CharField(_("分类代码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("上级分类")
+    )
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("内容分类")
+        verbose_name_plural = _("内容分类")
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} / {self.name}" if self.parent_id and self.parent else self.name
+
+
+class Channel(models.TextChoices):
+    LETTER = "letter", _("来信")
+    VISIT = "visit", _("来访")
+    CALL = "call", _("来电/热线")
+    ONLINE = "online", _("网上信访")
+    SMS = "sms", _("短信")
+    FAX = "fax", _("传真")
+    MAILBOX = "mailbox", _("民情意见箱")
+    LEADER = "leader", _("领导接访")
+    CONTACT_POINT = "contact_point", _("群众诉求举报联系点")
+
+
+class Purpose(models.TextChoices):
+    # Codes as used by provincial systems (domain.md §4).
+    SUGGESTION = "601001", _("意见建议")
+    APPEAL = "601002", _("申诉")
+    DEMAND = "601003", _("求决")
+    ACCUSATION = "601004", _("揭发控告")
+    INQUIRY = "601005", _("咨询")
+    OTHER = "601006", _("其他")
+
+
+class DispatchMode(models.TextChoices):
+    TRANSFER = "transfer", _("转送")
+    ASSIGN = "assign", _("交办")
+    DIRECT = "direct", _("直接办理")
+
+
+class Outcome(models.TextChoices):
+    """Art 32 《信访工作条例》."""
+
+    SUPPORT = "support", _("支持")
+    EXPLAIN = "explain", _("解释说明")
+    NOT_SUPPORTED = "not_supported", _("不予支持")
+
+
+class ReviewOutcome(models.TextChoices):
+    UPHOLD = "uphold", _("维持原处理意见")
+    CHANGE = "change", _("变更原处理意见")
+    REVOKE = "revoke", _("撤销原处理意见，责令重新办理")
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class DeadlineState(models.TextChoices):
+    NONE = "", _("无期限")
+    NORMAL = "normal", _("正常")
+    SOON = "soon", _("即将到期")
+    OVERDUE = "overdue", _("已超期")
+
+
+class Petition(models.Model):
+    number = models.CharField(_("信访件编号"), max_length=40, unique=True)
+    query_code_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    channel = models.CharField(_("信访形式"), max_length=20, choices=Channel.choices)
+    received_at = models.DateTimeField(_("收到时间"))
+    registered_at = models.DateTimeField(_("登记时间"), null=True, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    # 信访人 (primary petitioner). ID and phone are sealed; *_hash are keyed hashes for exact lookup.
+    petitioner_name = models.CharField(_("信访人姓名"), max_length=100, blank=True)
+    id_number_enc = models.TextField(blank=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_number_masked = models.CharField(_("身份证号"), max_length=24, blank=True, editable=False)
+    phone_enc = models.TextField(blank=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_masked = models.CharField(_("联系电话"), max_length=24, blank=True, editable=False)
+    petitioner_address = models.CharField(_("住址"), max_length=200, blank=True)
+    confidential = models.BooleanField(_("要求对身份保密"), default=False)
+    identity_released = models.BooleanField(_("已向承办单位公开身份"), default=False)
+
+    headcount = models.PositiveIntegerField(_("信访人数"), default=1)
+    is_group = models.BooleanField(_("集体访"), default=False)
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("问题属地"))
+    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("内容分类")
+    )
+    purpose = models.CharField(_("信访目的"), max_length=10, choices=Purpose.choices, blank=True)
+    title = models.CharField(_("标题"), max_length=200)
+    content = models.TextField(_("主要诉求及事实理由"))
+
+    # 检举控告: who is accused. Never dispatched to, nor visible to, the accused unit (Art 30(3)).
+    accused_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("被检举单位")
+    )
+    accused_person = models.CharField(_("被检举人"), max_length=100, blank=True)
+    accused_path = models.CharField(max_length=400, blank=True, editable=False)
+
+    is_repeat = models.BooleanField(_("重复信访"), default=False)
+    repeat_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="repeats", verbose_name=_("重复件原件")
+    )
+    is_skip_level = models.BooleanField(_("越级信访"), default=False)
+
+    status = models.CharField(_("状态"), max_length=24, choices=Status.choices, default=Status.REGISTERED)
+    status_changed_at = models.DateTimeField(_("状态变更时间"))
+    office_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="office_petitions", verbose_name=_("登记信访部门")
+    )
+    office_path = models.CharField(max_length=400, db_index=True, editable=False)
+    current_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="handled_petitions",
+        verbose_name=_("承办单位"),
+    )
+    current_path = models.CharField(max_length=400, blank=True, db_index=True, editable=False)
+    review_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="reviewed_petitions",
+        verbose_name=_("复查/复核机关"),
+    )
+    dispatch_mode = models.CharField(_("分办方式"), max_length=10, choices=DispatchMode.choices, blank=True)
+    assign_due_date = models.DateField(_("交办期限"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("转送交办时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+
+    extension_days_requested = models.PositiveSmallIntegerField(_("申请延期天数"), null=True, blank=True)
+    extension_reason = models.TextField(_("延期理由"), blank=True)
+
+    not_accepted_reason = models.TextField(_("不予受理理由"), blank=True)
+    legal_route = models.CharField(_("告知途径"), max_length=40, blank=True)
+
+    reply_outcome = models.CharField(_("处理意见"), max_length=20, choices=Outcome.choices, blank=True)
+    reply_facts = models.TextField(_("查明事实"), blank=True)
+    reply_reasons = models.TextField(_("理由"), blank=True)
+    reply_basis = models.TextField(_("法律政策依据"), blank=True)
+    reply_opinion = models.TextField(_("处理意见书正文"), blank=True)
+    completion_report = models.TextField(_("办结报告"), blank=True)
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+
+    rating = models.CharField(_("评价"), max_length=20, choices=Rating.choices, blank=True)
+    rating_comment = models.TextField(_("评价意见"), blank=True)
+    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
+
+    review_level = models.PositiveSmallIntegerField(_("复查复核阶段"), default=0)  # 0 none, 1 复查, 2 复核
+    review_outcome = models.CharField(_("复查意见"), max_length=20, choices=ReviewOutcome.choices, blank=True)
+    recheck_outcome = models.CharField(_("复核意见"), max_length=20, choices=ReviewOutcome.choices, blank=True)
+    review_text = models.TextField(_("复查意见书"), blank=True)
+    recheck_text = models.TextField(_("复核意见书"), blank=True)
+    hearing_open = models.BooleanField(_("听证中"), default=False)
+
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+
+    # The open step's due date and state, kept by the deadlines service for fast inbox queries.
+    due_date = models.DateField(_("当前期限"), null=True, blank=True)
+    deadline_state = models.CharField(
+        _("期限状态"), max_length=10, choices=DeadlineState.choices, blank=True, default=""
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("信访事项")
+        verbose_name_plural = _("信访事项")
+        indexes = [
+            models.Index(fields=["status", "office_path"], name="pet_status_office"),
+            models.Index(fields=["status", "current_path"], name="pet_status_current"),
+            models.Index(fields=["deadline_state", "due_date"], name="pet_deadline"),
+            models.Index(fields=["received_at"], name="pet_received"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(headcount__gte=1), name="pet_headcount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_accusation(self) -> bool:
+        return self.purpose == Purpose.ACCUSATION or bool(self.accused_unit_id or self.accused_person)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in Status.terminal()
+
+
+class Representative(models.Model):
+    """Co-petitioners; for 集体访 the chosen representatives (at most 5, Art 20(3))."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="representatives")
+    name = models.CharField(_("姓名"), max_length=100)
+    id_number_enc = models.TextField(blank=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_enc = models.TextField(blank=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_number_masked = models.CharField(max_length=24, blank=True, editable=False)
+    phone_masked = models.CharField(max_length=24, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("代表")
+        verbose_name_plural = _("代表")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Event(models.Model):
+    """The case timeline: one row per action, written in the same transaction as the change."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("时间"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(_("操作人"), max_length=100, blank=True)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(_("动作"), max_length=40)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    public = models.BooleanField(_("向信访人公开"), default=False)
+    public_text = models.TextField(_("公开内容"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["petition", "at"], name="event_petition_at")]
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.action}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"attachments/{instance.petition_id}/{filename}"
+
+
+class Attachment(models.Model):
+    class Kind(models.TextChoices):
+        LETTER = "letter", _("来信扫描件")
+        EVIDENCE = "evidence", _("证据材料")
+        REPLY = "reply", _("答复文书")
+        OTHER = "other", _("其他")
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小"))
+    content_type = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class NumberSequence(models.Model):
+    """Per (scope, year) counter, locked while incremented so concurrent clerks get distinct numbers."""
+
+    scope = models.CharField(max_length=20)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "year"], name="uniq_sequence")]
+

@@ -1,0 +1,53 @@
+"""Routing suggestions: the officer sees a proposed unit and confirms or picks another."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xinfang.accounts.models import Area, Unit
+
+from .models import RoutingRule
+
+
+@dataclass
+class Suggestion:
+    unit: Unit
+    reason: str
+
+
+def routing_suggest(*, category_id: int | None, area: Area, exclude_path: str = "") -> list[Suggestion]:
+    """Best first: the most specific area match, then a category match, then priority.
+
+    Falls back to 属地管理: the township/county government of the problem's area.
+    `exclude_path` drops an accused unit and its subtree (Art 30(3)).
+    """
+    ancestors = [a for a in area.path.strip("/").split("/") if a]
+    rules = (
+        RoutingRule.objects.filter(active=True, unit__active=True)
+        .filter(area__code__in=ancestors) | RoutingRule.objects.filter(active=True, unit__active=True, area__isnull=True)
+    ).select_related("unit", "area", "category")
+    scored = []
+    for rule in rules:
+        if rule.category_id and rule.category_id != category_id:
+            continue
+        depth = len(rule.area.path.strip("/").split("/")) if rule.area else 0
+        scored.append(((depth, 1 if rule.category_id else 0, rule.priority), rule))
+    scored.sort(key=lambda item: item[0], reverse=True)
+    out: list[Suggestion] = []
+    seen: set[int] = set()
+    for _score, rule in scored:
+        if rule.unit_id in seen or (exclude_path and rule.unit.path.startswith(exclude_path)):
+            continue
+        seen.add(rule.unit_id)
+        out.append(Suggestion(rule.unit, f"分办规则：{rule}"))
+    for code in reversed(ancestors):
+        for unit in Unit.objects.filter(
+            area__code=code, kind__in=[Unit.Kind.TOWNSHIP, Unit.Kind.GOVERNMENT], active=True
+        ).order_by("kind", "id"):
+            if unit.pk in seen or (exclude_path and unit.path.startswith(exclude_path)):
+                continue
+            seen.add(unit.pk)
+            out.append(Suggestion(unit, "属地管理：问题属地的党委政府/乡镇街道"))
+        if len(out) >= 5:
+            break
+    return out[:8]
