@@ -1,0 +1,187 @@
+"""Time limits as data: versioned rules, the holiday override table, and one deadline row per case step."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from xinfang.core.models import BaseModel
+
+from . import engine
+
+
+class Party(models.TextChoices):
+    ORGAN = "organ", _("机关办理期限")
+    PETITIONER = "petitioner", _("信访人申请期限")
+
+
+class DayUnit(models.TextChoices):
+    CALENDAR = engine.CALENDAR, _("自然日")
+    WORKING = engine.WORKING, _("工作日")
+
+
+class StartEvent(models.TextChoices):
+    REGISTERED = "registered", _("登记")
+    RECEIVED = "received", _("收到信访事项（含转送、交办）")
+    ACCEPTED = "accepted", _("受理")
+    DUE_DATE = "due_date", _("原期限届满（延长加在当前期限上）")
+    REPLY_RECEIVED = "reply_received", _("信访人收到处理意见书")
+    REVIEW_REQUESTED = "review_requested", _("收到复查请求")
+    REVIEW_REPLY_RECEIVED = "review_reply_received", _("信访人收到复查意见书")
+    RECHECK_REQUESTED = "recheck_requested", _("收到复核请求")
+    OTHER = "other", _("其他")
+
+
+class TimeLimitRule(BaseModel):
+    """One version of one time limit. Several rows may share a code: they differ by jurisdiction and by
+    effective dates. A case keeps the version chosen when its deadline was opened (Deadline.rule)."""
+
+    code = models.CharField(_("期限代码"), max_length=40, db_index=True,
+                            help_text=_("如 transfer、handle、objection；办理流程按代码取期限"))
+    name = models.CharField(_("名称"), max_length=60)
+    legal_basis = models.CharField(_("法律依据"), max_length=200, blank=True,
+                                   help_text=_("如《信访工作条例》第三十四条"))
+    days = models.PositiveSmallIntegerField(_("期限天数"))
+    unit = models.CharField(_("计算单位"), max_length=10, choices=DayUnit.choices, default=DayUnit.CALENDAR)
+    start_event = models.CharField(_("起算事件"), max_length=30, choices=StartEvent.choices,
+                                   default=StartEvent.RECEIVED)
+    roll_forward = models.BooleanField(
+        _("末日遇节假日顺延"), default=False,
+        help_text=_("期限最后一日为休息日、节假日时顺延至其后第一个工作日（民法典第二百零三条）。"
+                    "信访人的申请期限顺延，机关的办理期限不顺延。"),
+    )
+    party = models.CharField(_("期限约束方"), max_length=12, choices=Party.choices, default=Party.ORGAN)
+    # A GB/T 2260 code, matched as a segment of Area.path ("/41/4116/…/"), so a rule covers the area and
+    # its subtree. A code rather than a foreign key lets us ship provincial examples before the
+    # administrative divisions are imported. Empty: national rule.
+    area_code = models.CharField(_("适用区划代码"), max_length=12, blank=True, db_index=True,
+                                 help_text=_("留空为全国通用；填写区划代码则适用于该区划及其下级，优先于全国规则"))
+    effective_from = models.DateField(_("生效日期"))
+    effective_to = models.DateField(_("失效日期"), null=True, blank=True, help_text=_("含当日；留空为长期有效"))
+    active = models.BooleanField(_("启用"), default=True)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        ordering = ["code", "area_code", "-effective_from", "id"]
+        verbose_name = _("期限规则")
+        verbose_name_plural = _("期限规则")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(days__gte=1), name="tlr_days_positive"),
+            models.CheckConstraint(
+                condition=models.Q(effective_to__isnull=True) | models.Q(effective_to__gte=models.F("effective_from")),
+                name="tlr_effective_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.area_code or "全国"
+        return f"{self.name}（{self.code}，{where}，{self.effective_from:%Y-%m-%d}起）"
+
+    def in_force(self, on: dt.date) -> bool:
+        return self.active and self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
+
+    def applies_to(self, area_path: str) -> bool:
+        return not self.area_code or f"/{self.area_code}/" in (area_path or "")
+
+    def spec(self) -> engine.RuleSpec:
+        return engine.RuleSpec(
+            code=self.code, name=self.name, legal_basis=self.legal_basis, days=self.days, unit=self.unit,
+            roll_forward=self.roll_forward, party=self.party,
+        )
+
+
+class CalendarOverride(BaseModel):
+    """A day whose status differs from, or is missing in, the chinesecalendar package."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("休息日（节假日）")
+        WORKDAY = "workday", _("工作日（调休上班）")
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    note = models.CharField(_("说明"), max_length=100, blank=True, help_text=_("如“春节”“国务院通知调休上班”"))
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("节假日调整")
+        verbose_name_plural = _("节假日调整")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.note}".strip()
+
+
+class CalendarYear(BaseModel):
+    """"This year's State Council holiday notice has been entered in full as overrides": from then on
+    the override table plus weekends is authoritative for the year, and results are no longer 预计."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    source = models.CharField(_("依据"), max_length=200, help_text=_("如“国务院办公厅关于2027年部分节假日安排的通知”"))
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("已录入节假日安排的年份")
+        verbose_name_plural = _("已录入节假日安排的年份")
+
+    def __str__(self) -> str:
+        return f"{self.year}年：{self.source}"
+
+
+class Deadline(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("进行中")
+        MET = "met", _("按期完成")
+        LATE = "late", _("逾期完成")
+        CANCELLED = "cancelled", _("已取消")
+
+    class State(models.TextChoices):
+        NORMAL = engine.NORMAL, _("正常")
+        SOON = engine.SOON, _("即将到期")
+        OVERDUE = engine.OVERDUE, _("已超期")
+
+    petition = models.ForeignKey("petitions.Petition", on_delete=models.CASCADE, related_name="deadlines")
+    code = models.CharField(_("期限代码"), max_length=40)
+    rule = models.ForeignKey(TimeLimitRule, on_delete=models.PROTECT, related_name="deadlines",
+                             verbose_name=_("期限规则"))
+    party = models.CharField(_("期限约束方"), max_length=12, choices=Party.choices, default=Party.ORGAN)
+    start_date = models.DateField(_("起算日"))
+    base_due_date = models.DateField(_("法定到期日"))
+    due_override = models.DateField(_("交办指定期限"), null=True, blank=True)
+    due_date = models.DateField(_("到期日"))
+    extension_days = models.PositiveSmallIntegerField(_("延长天数"), default=0)
+    paused_days = models.PositiveSmallIntegerField(_("暂停天数"), default=0)
+    pause_started = models.DateField(_("暂停开始"), null=True, blank=True)
+    estimated = models.BooleanField(_("预计"), default=False)
+    basis = models.TextField(_("计算依据"), blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    state = models.CharField(_("期限状态"), max_length=10, choices=State.choices, default=State.NORMAL)
+    warned_soon = models.BooleanField(default=False, editable=False)
+    warned_overdue = models.BooleanField(default=False, editable=False)
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("办理期限")
+        verbose_name_plural = _("办理期限")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "code"], condition=models.Q(status="open"), name="uniq_open_deadline_per_code"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "party", "due_date"], name="deadline_open_due")]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.code} {self.due_date:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    def effective_due(self, today: dt.date) -> dt.date:
+        """While paused (听证), the clock stands still: the due date moves with each paused day."""
+        if self.pause_started and today > self.pause_started:
+            return self.due_date + dt.timedelta(days=(today - self.pause_started).days)
+        return self.due_date
