@@ -27,9 +27,12 @@ demo: migrate
 	@echo "系统地址: http://127.0.0.1:$(PORT)/  （Ctrl-C 停止）"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
+# Tests always use config.settings.test (the DJANGO_SETTINGS_MODULE exported above is for dev).
+# DATABASE_URL=postgres://... runs the same suite on PostgreSQL (see test-pg).
 test: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
+	  $(VENV)/bin/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -40,6 +43,20 @@ bench: install
 
 bench-large: install
 	$(PY) bench/run.py --large
+
+.PHONY: test-pg ci
+
+# The suite on a throwaway PostgreSQL cluster (started, used, stopped and deleted).
+test-pg: install
+	@dir=$$(mktemp -d "$${TMPDIR:-/tmp}/xinfang-pg.XXXXXX"); \
+	trap 'scripts/pg-throwaway.sh stop "$$dir"' EXIT; trap 'exit 130' INT TERM; \
+	url=$$(scripts/pg-throwaway.sh start "$$dir") || exit 1; \
+	echo "DATABASE_URL=$$url"; \
+	DATABASE_URL="$$url" $(MAKE) --no-print-directory test
+
+# What CI runs on a fresh clone: installs missing packages, then the suite on SQLite and PostgreSQL.
+ci:
+	.ci/run
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

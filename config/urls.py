@@ -12,6 +12,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("xinfang.accounts.urls")),
     path("staff/", include("xinfang.petitions.urls")),
+    path("deadlines/", include("xinfang.deadlines.urls")),
     path("admin/", admin.site.urls),
 ]
 

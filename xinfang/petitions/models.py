@@ -261,6 +261,12 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.petition_id} {self.action}"
 
+    def get_action_label(self) -> str:
+        from .workflow import Action
+
+        extra = {"deadline_recomputed": "期限重新计算", "reissue_code": "重新生成查询码"}
+        return Action(self.action).label if self.action in Action.values else extra.get(self.action, self.action)
+
 
 def attachment_path(instance: Attachment, filename: str) -> str:
     return f"attachments/{instance.petition_id}/{filename}"

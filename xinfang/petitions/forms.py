@@ -1,0 +1,203 @@
+"""Forms only parse input; the services hold the rules (and raise Chinese messages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from xinfang.accounts.models import Area, Unit
+
+from .models import Attachment, Category, Channel, DispatchMode, Outcome, Petition, Purpose, Rating, ReviewOutcome
+from .services import LEGAL_ROUTES
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+def area_choices() -> list[tuple[str, str]]:
+    indent = {1: "", 2: "　", 3: "　　", 4: "　　　", 5: "　　　　"}
+    return [("", "（默认为本部门所在地）")] + [
+        (a.code, f"{indent.get(a.level, '')}{a.name}") for a in Area.objects.filter(active=True, level__lte=4)
+        .order_by("path")
+    ]
+
+
+def category_choices() -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = [("", "—— 请选择 ——")]
+    for c in Category.objects.filter(active=True).select_related("parent").order_by("parent_id", "sort_order"):
+        out.append((str(c.pk), str(c)))
+    return out
+
+
+class PetitionRegisterForm(forms.Form):
+    channel = forms.ChoiceField(label="信访形式", choices=Channel.choices)
+    received_at = forms.DateTimeField(
+        label="收到时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        help_text="来信按实际收到日期登记（可以早于今天）",
+    )
+    name = forms.CharField(label="信访人姓名", max_length=100, required=False)
+    id_number = forms.CharField(label="身份证号", max_length=20, required=False)
+    phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    address = forms.CharField(label="住址", max_length=200, required=False)
+    headcount = forms.IntegerField(label="信访人数", min_value=1, max_value=100000, initial=1)
+    area = forms.ChoiceField(label="问题属地", required=False)
+    category = forms.ChoiceField(label="内容分类", required=False)
+    purpose = forms.ChoiceField(label="信访目的", choices=[("", "—— 请选择 ——"), *Purpose.choices], required=False)
+    title = forms.CharField(label="标题", max_length=200, required=False, help_text="不填则取诉求内容的前30字")
+    content = forms.CharField(label="主要诉求及事实理由", widget=forms.Textarea, max_length=20000)
+    attachments = MultipleFileField(label="附件（来信扫描件、证据材料）")
+    confidential = forms.BooleanField(label="信访人要求对其身份保密", required=False)
+    accused_unit = forms.ModelChoiceField(label="被检举单位", queryset=Unit.objects.filter(active=True),
+                                          required=False)
+    accused_person = forms.CharField(label="被检举人", max_length=100, required=False)
+    is_repeat = forms.BooleanField(label="重复信访", required=False)
+    repeat_of = forms.CharField(label="重复件原件编号", max_length=40, required=False)
+    is_skip_level = forms.BooleanField(label="越级信访", required=False,
+                                       help_text="同一事项已被下级机关受理且仍在办理期限内（第十九条）")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = area_choices()
+        self.fields["category"].choices = category_choices()
+        self.fields["received_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        for i in range(1, 6):
+            self.fields[f"rep{i}_name"] = forms.CharField(label=f"代表{i}姓名", max_length=100, required=False)
+            self.fields[f"rep{i}_id_number"] = forms.CharField(label=f"代表{i}身份证号", max_length=20, required=False)
+            self.fields[f"rep{i}_phone"] = forms.CharField(label=f"代表{i}电话", max_length=20, required=False)
+
+    def rep_rows(self) -> list[tuple[Any, Any, Any]]:
+        return [(self[f"rep{i}_name"], self[f"rep{i}_id_number"], self[f"rep{i}_phone"]) for i in range(1, 6)]
+
+    def representatives(self) -> list[dict[str, str]]:
+        return [
+            {"name": self.cleaned_data.get(f"rep{i}_name", ""), "id_number": self.cleaned_data.get(f"rep{i}_id_number", ""),
+             "phone": self.cleaned_data.get(f"rep{i}_phone", "")}
+            for i in range(1, 6)
+        ]
+
+    def clean_area(self) -> Area | None:
+        code = self.cleaned_data.get("area")
+        return Area.objects.filter(code=code).first() if code else None
+
+    def clean_category(self) -> Category | None:
+        pk = self.cleaned_data.get("category")
+        return Category.objects.filter(pk=pk).first() if pk else None
+
+    def clean_repeat_of(self) -> Petition | None:
+        number = (self.cleaned_data.get("repeat_of") or "").strip()
+        if not number:
+            return None
+        found = Petition.objects.filter(number=number).first()
+        if found is None:
+            raise forms.ValidationError("找不到该编号的信访事项")
+        return found
+
+
+class RegisterSubmittedForm(forms.Form):
+    category = forms.ChoiceField(label="内容分类", required=False)
+    purpose = forms.ChoiceField(label="信访目的", choices=[("", "（不变）"), *Purpose.choices], required=False)
+    is_repeat = forms.BooleanField(label="重复信访", required=False)
+    is_skip_level = forms.BooleanField(label="越级信访", required=False)
+    note = forms.CharField(label="登记说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = category_choices()
+
+    def clean_category(self) -> Category | None:
+        pk = self.cleaned_data.get("category")
+        return Category.objects.filter(pk=pk).first() if pk else None
+
+
+class DispatchForm(forms.Form):
+    mode = forms.ChoiceField(label="分办方式", choices=[(DispatchMode.TRANSFER, "转送"), (DispatchMode.ASSIGN, "交办")],
+                             widget=forms.RadioSelect, initial=DispatchMode.TRANSFER)
+    unit = forms.ModelChoiceField(label="承办单位", queryset=Unit.objects.filter(active=True).order_by("path"))
+    assign_due_date = forms.DateField(label="交办期限", required=False,
+                                      widget=forms.DateInput(attrs={"type": "date"}),
+                                      help_text="交办件须在期限内报送办结报告；不填按法定期限")
+    note = forms.CharField(label="拟办意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RejectForm(forms.Form):
+    final = forms.TypedChoiceField(label="类型", choices=[("0", "不予受理"), ("1", "不再受理")], coerce=lambda v: v == "1",
+                                   initial="0")
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}))
+    legal_route = forms.ChoiceField(label="告知信访人的途径", choices=[("", "—— 请选择 ——"), *LEGAL_ROUTES.items()])
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class RequiredNoteForm(forms.Form):
+    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class HandlingNoteForm(forms.Form):
+    note = forms.CharField(label="办理情况", widget=forms.Textarea(attrs={"rows": 3}))
+    mediation = forms.BooleanField(label="这是调解/和解记录（第三十三条）", required=False)
+    public = forms.BooleanField(label="向信访人公开此记录", required=False)
+
+
+class ExtensionForm(forms.Form):
+    days = forms.IntegerField(label="延长天数", min_value=1, max_value=90, initial=30)
+    reason = forms.CharField(label="延期理由（将告知信访人）", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(label="审批意见", choices=[("1", "同意"), ("0", "不同意/退回")],
+                                     coerce=lambda v: v == "1", widget=forms.RadioSelect, initial="1")
+    note = forms.CharField(label="意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReplyForm(forms.Form):
+    outcome = forms.ChoiceField(label="处理意见", choices=Outcome.choices, widget=forms.RadioSelect)
+    facts = forms.CharField(label="查明事实", widget=forms.Textarea(attrs={"rows": 3}))
+    reasons = forms.CharField(label="处理理由", widget=forms.Textarea(attrs={"rows": 3}))
+    basis = forms.CharField(label="法律政策依据", widget=forms.Textarea(attrs={"rows": 2}))
+    opinion = forms.CharField(label="处理意见书正文", widget=forms.Textarea(attrs={"rows": 4}))
+    completion_report = forms.CharField(label="办结报告（交办件必填）", required=False,
+                                        widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RateForm(forms.Form):
+    rating = forms.ChoiceField(label="评价", choices=Rating.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label="评价意见", required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReviewDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label="意见", choices=ReviewOutcome.choices, widget=forms.RadioSelect)
+    text = forms.CharField(label="意见书正文", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class AttachForm(forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=Attachment.Kind.choices)
+    files = MultipleFileField(label="文件")
+
+
+class UnmaskForm(forms.Form):
+    reason = forms.CharField(label="查看理由", max_length=200)

@@ -1,0 +1,1002 @@
+"""Every write to a petition. Staff pages, the portal, the API, imports and commands call these.
+
+Each business action: loads the row locked, checks the actor and the transition, writes the change,
+one timeline event and one audit record in one transaction, and (re)schedules the deadlines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from xinfang.accounts.access import actor_context, can_see_identity, ensure_can_act
+from xinfang.accounts.models import Area, Role, Unit
+from xinfang.core import crypto
+from xinfang.core.audit import audit_record
+from xinfang.core.errors import DeadlinePassed, InvalidTransition, NotPermitted, ValidationFailed
+from xinfang.core.notify import notify
+from xinfang.core.timeutil import format_cn_date, local_date
+from xinfang.core.validators import normalize_id_number, normalize_phone
+from xinfang.deadlines import services as deadlines
+
+from .models import (
+    Attachment,
+    Category,
+    Channel,
+    DispatchMode,
+    Outcome,
+    Petition,
+    Purpose,
+    Rating,
+    Representative,
+    ReviewOutcome,
+)
+from .timeline import event_record
+from .workflow import ACTIONS, Action, Status, allowed, target_of
+
+QUERY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols, no 0/O/1/I: 5 bits each
+QUERY_CODE_LENGTH = 16  # 80 bits of entropy
+
+LEGAL_ROUTES = {
+    "litigation": "向人民法院提起诉讼",
+    "arbitration": "申请仲裁（劳动人事争议、农村土地承包经营纠纷等）",
+    "reconsideration": "申请行政复议",
+    "discipline": "向纪检监察机关检举控告",
+    "party_appeal": "按党员申诉程序办理",
+    "procuratorate": "向人民检察院申诉或控告",
+    "finished": "已经复核终结，同一事实和理由不再受理（《信访工作条例》第三十六条）",
+    "accepted_below": "同一事项已被下级机关受理且在办理期限内（《信访工作条例》第十九条）",
+    "other": "其他法定途径",
+}
+
+
+@dataclass
+class Registration:
+    petition: Petition
+    query_code: str  # shown once to the clerk or the citizen, never stored in clear
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def new_query_code() -> str:
+    return "".join(secrets.choice(QUERY_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+
+
+def format_query_code(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def normalize_query_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+def query_code_hash(code: str) -> str:
+    return crypto.blind_index(normalize_query_code(code), purpose="query")
+
+
+def id_hash(value: str) -> str:
+    return crypto.blind_index(value, purpose="id")
+
+
+def phone_hash(value: str) -> str:
+    return crypto.blind_index(value, purpose="phone")
+
+
+def office_for_area(area: Area) -> Unit | None:
+    """The nearest 信访部门 whose area contains `area` (the office that registers online petitions)."""
+    codes = [c for c in area.path.strip("/").split("/") if c]
+    for code in reversed(codes):
+        unit = Unit.objects.filter(kind=Unit.Kind.XINFANG, area__code=code, active=True).order_by("id").first()
+        if unit:
+            return unit
+    return None
+
+
+def _next_number(*, office: Unit, year: int) -> str:
+    """Area code + year + sequence, e.g. 411621-2026-000123; the counter row is locked."""
+    from .models import NumberSequence
+
+    scope = office.area.code[:6]
+    NumberSequence.objects.bulk_create([NumberSequence(scope=scope, year=year, last=0)], ignore_conflicts=True)
+    seq = NumberSequence.objects.select_for_update().get(scope=scope, year=year)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return f"{scope}-{year}-{seq.last:06d}"
+
+
+def _lock(petition_id: int) -> Petition:
+    try:
+        return Petition.objects.select_for_update().select_related("current_unit", "office_unit", "area").get(
+            pk=petition_id
+        )
+    except Petition.DoesNotExist:
+        raise ValidationFailed("信访事项不存在") from None
+
+
+def _actor_unit(actor: Any, petition: Petition, relation: str) -> Unit | None:
+    ctx = actor_context(actor)
+    candidates = {
+        "office": [petition.office_unit_id],
+        "current": [petition.current_unit_id],
+        "review": [petition.review_unit_id],
+        "office_or_current": [petition.current_unit_id, petition.office_unit_id],
+    }.get(relation, [])
+    for uid in candidates:
+        if uid in ctx.units:
+            return ctx.units[uid]
+    return ctx.primary_unit
+
+
+def _transition(
+    petition: Petition,
+    action: Action,
+    *,
+    actor: Any,
+    note: str = "",
+    public: bool = False,
+    public_text: str = "",
+    data: dict[str, Any] | None = None,
+    check_actor: bool = True,
+) -> Status:
+    """Check the (state, action) pair and the actor; move the state; write event + audit."""
+    current = Status(petition.status)
+    if not allowed(current, action):
+        raise InvalidTransition(f"该信访事项当前为“{current.label}”，不能执行“{action.label}”")
+    if check_actor:
+        ensure_can_act(actor, petition, action)
+    target = target_of(current, action)
+    unit = _actor_unit(actor, petition, ACTIONS[action].unit) if check_actor else None
+    petition.status = target
+    petition.status_changed_at = timezone.now()
+    event_record(
+        petition=petition,
+        action=action.value,
+        actor=actor,
+        unit=unit,
+        note=note,
+        from_status=current.value,
+        to_status=target.value,
+        public=public,
+        public_text=public_text,
+        data=data,
+    )
+    audit_record(
+        actor=actor,
+        action=f"petition.{action.value}",
+        target=petition,
+        unit_id=unit.pk if unit else None,
+        data={"from": current.value, "to": target.value, **(data or {})},
+    )
+    return target
+
+
+def _require(value: str, message: str, field: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed(message, field=field)
+    return value
+
+
+def _check_files(files: list[UploadedFile]) -> None:
+    limit = settings.XINFANG_MAX_ATTACHMENT_BYTES
+    for f in files:
+        if f.size is not None and f.size > limit:
+            raise ValidationFailed(
+                f"附件“{f.name}”大小为 {f.size / 1048576:.1f} MB，超过单个附件 {limit // 1048576} MB 的上限",
+                field="attachments",
+            )
+        if f.size == 0:
+            raise ValidationFailed(f"附件“{f.name}”是空文件", field="attachments")
+
+
+def _save_files(petition: Petition, files: list[UploadedFile], *, kind: str, actor: Any) -> list[Attachment]:
+    saved = []
+    for f in files:
+        name = (f.name or "附件")[-200:]
+        att = Attachment(
+            petition=petition,
+            original_name=name,
+            size=f.size or 0,
+            content_type=(getattr(f, "content_type", "") or "")[:100],
+            kind=kind,
+            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        att.file.save(f"{secrets.token_hex(8)}{_safe_suffix(name)}", f, save=False)
+        att.save()
+        saved.append(att)
+    return saved
+
+
+def _safe_suffix(name: str) -> str:
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return f".{suffix}" if suffix.isalnum() and len(suffix) <= 8 else ""
+
+
+# ---------------------------------------------------------------- intake
+
+
+def _clean_person(data: dict[str, Any], *, prefix: str = "") -> dict[str, str]:
+    id_number = normalize_id_number(str(data.get("id_number") or ""), field=f"{prefix}id_number")
+    phone = normalize_phone(str(data.get("phone") or ""), field=f"{prefix}phone")
+    return {
+        "name": str(data.get("name") or "").strip()[:100],
+        "id_number": id_number,
+        "phone": phone,
+        "address": str(data.get("address") or "").strip()[:200],
+    }
+
+
+def _seal_person(target: Petition | Representative, person: dict[str, str]) -> None:
+    target.id_number_enc = crypto.encrypt(person["id_number"])
+    target.id_number_hash = id_hash(person["id_number"])
+    target.id_number_masked = crypto.mask_id_number(person["id_number"])
+    target.phone_enc = crypto.encrypt(person["phone"])
+    target.phone_hash = phone_hash(person["phone"])
+    target.phone_masked = crypto.mask_phone(person["phone"])
+
+
+def _intake(
+    *,
+    actor: Any,
+    office: Unit,
+    status: Status,
+    channel: str,
+    received_at: dt.datetime,
+    petitioner: dict[str, Any],
+    area: Area | None,
+    category: Category | None,
+    purpose: str,
+    title: str,
+    content: str,
+    headcount: int,
+    representatives: list[dict[str, Any]],
+    attachments: list[UploadedFile],
+    attachment_kind: str,
+    is_repeat: bool,
+    repeat_of: Petition | None,
+    is_skip_level: bool,
+    confidential: bool,
+    accused_unit: Unit | None,
+    accused_person: str,
+) -> Registration:
+    if channel not in Channel.values:
+        raise ValidationFailed("请选择信访形式", field="channel")
+    content = _require(content, "请填写信访事项的主要诉求及事实理由", "content")
+    if len(content) > 20000:
+        raise ValidationFailed("诉求内容过长（不超过2万字），较长材料请作为附件上传", field="content")
+    title = (title or "").strip() or content.replace("\n", " ")[:30]
+    if len(title) > 200:
+        raise ValidationFailed("标题不超过200字", field="title")
+    if purpose and purpose not in Purpose.values:
+        raise ValidationFailed("信访目的无效", field="purpose")
+    if headcount is None or headcount < 1:
+        raise ValidationFailed("信访人数至少为1人", field="headcount")
+    if headcount > 100000:
+        raise ValidationFailed("信访人数不合理，请核对", field="headcount")
+    if received_at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationFailed("收到时间不能晚于当前时间", field="received_at")
+    if received_at < timezone.now() - dt.timedelta(days=366 * 30):
+        raise ValidationFailed("收到时间过早，请核对", field="received_at")
+    max_reps = settings.XINFANG_MAX_REPRESENTATIVES
+    reps = [r for r in representatives if any(str(v or "").strip() for v in r.values())]
+    if len(reps) > max_reps:
+        raise ValidationFailed(f"多人采用走访形式的，推选代表不超过{max_reps}人（《信访工作条例》第二十条）",
+                               field="representatives")
+    person = _clean_person(petitioner)
+    clean_reps = []
+    for i, r in enumerate(reps, start=1):
+        clean = _clean_person(r, prefix=f"rep{i}_")
+        if not clean["name"]:
+            raise ValidationFailed(f"第{i}位代表的姓名未填写", field=f"rep{i}_name")
+        clean_reps.append(clean)
+    _check_files(attachments)
+    area = area or office.area
+    if accused_unit and office.path.startswith(accused_unit.path) and office.kind != Unit.Kind.XINFANG:
+        raise ValidationFailed("被检举单位不能登记对自身的检举控告", field="accused_unit")
+
+    now = timezone.now()
+    code = new_query_code()
+    petition = Petition(
+        number=_next_number(office=office, year=local_date(received_at).year),
+        query_code_hash=query_code_hash(code),
+        channel=channel,
+        received_at=received_at,
+        registered_at=now if status == Status.REGISTERED else None,
+        registered_by=actor if getattr(actor, "is_authenticated", False) else None,
+        petitioner_name=person["name"],
+        petitioner_address=person["address"],
+        confidential=confidential,
+        headcount=headcount,
+        is_group=headcount >= settings.XINFANG_GROUP_VISIT_THRESHOLD,
+        area=area,
+        area_path=area.path,
+        category=category,
+        purpose=purpose,
+        title=title,
+        content=content,
+        accused_unit=accused_unit,
+        accused_path=accused_unit.path if accused_unit else "",
+        accused_person=(accused_person or "").strip()[:100],
+        is_repeat=is_repeat or repeat_of is not None,
+        repeat_of=repeat_of,
+        is_skip_level=is_skip_level,
+        status=status,
+        status_changed_at=now,
+        office_unit=office,
+        office_path=office.path,
+    )
+    _seal_person(petition, person)
+    petition.save(force_insert=True)
+    for clean in clean_reps:
+        rep = Representative(petition=petition, name=clean["name"])
+        _seal_person(rep, clean)
+        rep.save()
+    _save_files(petition, attachments, kind=attachment_kind, actor=actor)
+    return Registration(petition=petition, query_code=code)
+
+
+@transaction.atomic
+def petition_register(
+    *,
+    actor: Any,
+    channel: str,
+    content: str,
+    received_at: dt.datetime | None = None,
+    petitioner: dict[str, Any] | None = None,
+    office: Unit | None = None,
+    area: Area | None = None,
+    category: Category | None = None,
+    purpose: str = "",
+    title: str = "",
+    headcount: int = 1,
+    representatives: list[dict[str, Any]] | None = None,
+    attachments: list[UploadedFile] | None = None,
+    is_repeat: bool = False,
+    repeat_of: Petition | None = None,
+    is_skip_level: bool = False,
+    confidential: bool = False,
+    accused_unit: Unit | None = None,
+    accused_person: str = "",
+) -> Registration:
+    """A clerk (登记员) or officer registers a petition received by any channel.
+
+    Every letter is registered: only the channel and the content are required. The received date
+    may lie in the past (a letter received last week). Opens the 15-day `transfer` limit (Art 22).
+    """
+    ctx = actor_context(actor)
+    offices = [u for u in ctx.units_with(Role.CLERK, Role.DISPATCHER) if u.kind == Unit.Kind.XINFANG]
+    if office is None:
+        office = offices[0] if offices else None
+    if office is None or office.pk not in {u.pk for u in offices}:
+        raise NotPermitted("只有信访部门的登记员或受理分办人员可以登记信访事项")
+    reg = _intake(
+        actor=actor,
+        office=office,
+        status=Status.REGISTERED,
+        channel=channel,
+        received_at=received_at or timezone.now(),
+        petitioner=petitioner or {},
+        area=area,
+        category=category,
+        purpose=purpose,
+        title=title,
+        content=content,
+        headcount=headcount,
+        representatives=representatives or [],
+        attachments=attachments or [],
+        attachment_kind=Attachment.Kind.LETTER if channel == Channel.LETTER else Attachment.Kind.EVIDENCE,
+        is_repeat=is_repeat,
+        repeat_of=repeat_of,
+        is_skip_level=is_skip_level,
+        confidential=confidential,
+        accused_unit=accused_unit,
+        accused_person=accused_person,
+    )
+    petition = reg.petition
+    flags = [label for flag, label in ((petition.is_group, "集体访"), (petition.is_repeat, "重复信访"),
+                                       (petition.is_skip_level, "越级信访")) if flag]
+    event_record(
+        petition=petition,
+        action=Action.REGISTER.value,
+        actor=actor,
+        unit=office,
+        note="；".join([f"{Channel(channel).label}登记", *flags]),
+        to_status=Status.REGISTERED.value,
+        public=True,
+        public_text=f"{office.name}于{format_cn_date(local_date())}登记您的信访事项，编号{petition.number}。",
+    )
+    audit_record(actor=actor, action="petition.register", target=petition, unit_id=office.pk,
+                 data={"channel": channel, "number": petition.number})
+    deadlines.deadline_open(petition=petition, code="transfer", start=local_date(petition.received_at))
+    return reg
+
+
+@transaction.atomic
+def petition_submit_online(
+    *,
+    petitioner: dict[str, Any],
+    area: Area,
+    content: str,
+    title: str = "",
+    category: Category | None = None,
+    purpose: str = "",
+    headcount: int = 1,
+    attachments: list[UploadedFile] | None = None,
+    confidential: bool = False,
+    accused_person: str = "",
+    accused_unit: Unit | None = None,
+    ip: str | None = None,
+) -> Registration:
+    """A citizen submits on the portal. The case waits in the office's 待登记 inbox.
+
+    The portal asks for name and a mobile number so the office can reach the petitioner.
+    """
+    _require(str(petitioner.get("name") or ""), "请填写您的姓名", "name")
+    _require(str(petitioner.get("phone") or ""), "请填写联系电话，以便办理单位联系您", "phone")
+    office = office_for_area(area)
+    if office is None:
+        raise ValidationFailed("该地区尚未开通网上信访，请选择上一级地区", field="area")
+    reg = _intake(
+        actor="信访人（网上）",
+        office=office,
+        status=Status.SUBMITTED,
+        channel=Channel.ONLINE,
+        received_at=timezone.now(),
+        petitioner=petitioner,
+        area=area,
+        category=category,
+        purpose=purpose,
+        title=title,
+        content=content,
+        headcount=headcount,
+        representatives=[],
+        attachments=attachments or [],
+        attachment_kind=Attachment.Kind.EVIDENCE,
+        is_repeat=False,
+        repeat_of=None,
+        is_skip_level=False,
+        confidential=confidential,
+        accused_unit=accused_unit,
+        accused_person=accused_person,
+    )
+    petition = reg.petition
+    event_record(
+        petition=petition,
+        action=Action.SUBMIT.value,
+        actor="信访人（网上）",
+        note="网上信访提交",
+        to_status=Status.SUBMITTED.value,
+        public=True,
+        public_text=f"您于{format_cn_date(local_date())}在网上提交信访事项，编号{petition.number}，等待{office.name}登记。",
+    )
+    audit_record(actor="信访人（网上）", action="petition.submit", target=petition, ip=ip,
+                 data={"number": petition.number})
+    deadlines.deadline_open(petition=petition, code="transfer", start=local_date(petition.received_at))
+    transaction.on_commit(
+        lambda: notify(kind="new_online", subject=f"新的网上信访：{petition.number}", unit_id=office.pk,
+                       petition_id=petition.pk)
+    )
+    return reg
+
+
+@transaction.atomic
+def petition_register_submitted(
+    *,
+    actor: Any,
+    petition_id: int,
+    category: Category | None = None,
+    purpose: str | None = None,
+    area: Area | None = None,
+    is_repeat: bool = False,
+    repeat_of: Petition | None = None,
+    is_skip_level: bool = False,
+    note: str = "",
+) -> Petition:
+    """A clerk checks an online submission, completes its classification and registers it."""
+    petition = _lock(petition_id)
+    if purpose and purpose not in Purpose.values:
+        raise ValidationFailed("信访目的无效", field="purpose")
+    _transition(petition, Action.REGISTER, actor=actor, note=note,
+                public=True, public_text=f"{petition.office_unit.name}已登记您的信访事项。")
+    fields = ["status", "status_changed_at", "registered_at", "registered_by", "is_repeat", "repeat_of",
+              "is_skip_level", "updated_at"]
+    petition.registered_at = timezone.now()
+    petition.registered_by = actor
+    petition.is_repeat = is_repeat or repeat_of is not None
+    petition.repeat_of = repeat_of
+    petition.is_skip_level = is_skip_level
+    if category is not None:
+        petition.category = category
+        fields.append("category")
+    if purpose:
+        petition.purpose = purpose
+        fields.append("purpose")
+    if area is not None:
+        petition.area, petition.area_path = area, area.path
+        fields += ["area", "area_path"]
+    petition.save(update_fields=fields)
+    return petition
+
+
+# ---------------------------------------------------------------- 信访部门 decisions
+
+
+def _check_not_accused(petition: Petition, unit: Unit) -> None:
+    if petition.accused_unit_id and unit.path.startswith(petition.accused_path):
+        raise ValidationFailed(
+            "不得将检举控告材料转给被检举单位或其下属单位（《信访工作条例》第三十条），请转纪检监察机关或上一级机关",
+            field="unit",
+        )
+
+
+@transaction.atomic
+def petition_dispatch(
+    *,
+    actor: Any,
+    petition_id: int,
+    unit: Unit,
+    mode: str,
+    note: str = "",
+    assign_due_date: dt.date | None = None,
+) -> Petition:
+    """转送 (transfer) or 交办 (assign, with a deadline and a required 办结报告) to the responsible unit."""
+    petition = _lock(petition_id)
+    if mode not in (DispatchMode.TRANSFER, DispatchMode.ASSIGN):
+        raise ValidationFailed("请选择转送或交办", field="mode")
+    if not unit.active:
+        raise ValidationFailed("该单位已停用", field="unit")
+    if unit.pk == petition.office_unit_id:
+        raise ValidationFailed("不能转送给本部门；如由信访部门直接办理，请选择“直接办理”", field="unit")
+    _check_not_accused(petition, unit)
+    today = local_date()
+    if mode == DispatchMode.ASSIGN and assign_due_date is not None and assign_due_date <= today:
+        raise ValidationFailed("交办期限必须晚于今天", field="assign_due_date")
+    mode_label = DispatchMode(mode).label
+    _transition(
+        petition, Action.DISPATCH, actor=actor, note=note,
+        public=True, public_text=f"{format_cn_date(today)}，{petition.office_unit.name}将您的信访事项{mode_label}至{unit.name}办理。",
+        data={"unit": unit.pk, "unit_name": unit.name, "mode": mode,
+              "assign_due_date": assign_due_date.isoformat() if assign_due_date else None},
+    )
+    petition.current_unit, petition.current_path = unit, unit.path
+    petition.dispatch_mode = mode
+    petition.assign_due_date = assign_due_date if mode == DispatchMode.ASSIGN else None
+    petition.dispatched_at = timezone.now()
+    petition.save(update_fields=["status", "status_changed_at", "current_unit", "current_path", "dispatch_mode",
+                                 "assign_due_date", "dispatched_at", "updated_at"])
+    deadlines.deadline_close(petition=petition, code="transfer")
+    deadlines.deadline_open(petition=petition, code="notify_acceptance", start=today)
+    deadlines.deadline_open(petition=petition, code="objection", start=today)
+    transaction.on_commit(lambda: notify(
+        kind="dispatched", subject=f"{mode_label}件：{petition.number} {petition.title}", unit_id=unit.pk,
+        petition_id=petition.pk))
+    return petition
+
+
+@transaction.atomic
+def petition_handle_directly(*, actor: Any, petition_id: int, note: str = "") -> Petition:
+    """The 信访部门 handles the matter itself (e.g. a consultation it can answer)."""
+    petition = _lock(petition_id)
+    _transition(petition, Action.HANDLE_DIRECTLY, actor=actor, note=note, public=True,
+                public_text=f"{petition.office_unit.name}已受理您的信访事项并直接办理。")
+    petition.current_unit, petition.current_path = petition.office_unit, petition.office_path
+    petition.dispatch_mode = DispatchMode.DIRECT
+    petition.accepted_at = timezone.now()
+    petition.save(update_fields=["status", "status_changed_at", "current_unit", "current_path", "dispatch_mode",
+                                 "accepted_at", "updated_at"])
+    deadlines.deadline_close(petition=petition, code="transfer")
+    deadlines.deadline_open(petition=petition, code="handle", start=local_date())
+    return petition
+
+
+@transaction.atomic
+def petition_reject(
+    *, actor: Any, petition_id: int, reason: str, legal_route: str, final: bool = False
+) -> Petition:
+    """不予受理 / 不再受理, telling the petitioner the proper legal route (诉访分离, Art 28 and 31)."""
+    petition = _lock(petition_id)
+    reason = _require(reason, "请填写不予受理的理由", "reason")
+    if legal_route not in LEGAL_ROUTES:
+        raise ValidationFailed("请选择告知信访人的途径", field="legal_route")
+    kind = "不再受理" if final else "不予受理"
+    route = LEGAL_ROUTES[legal_route]
+    _transition(
+        petition, Action.REJECT, actor=actor, note=f"{kind}：{reason}",
+        public=True, public_text=f"经审查，您反映的事项{kind}。理由：{reason}。请通过以下途径解决：{route}。",
+        data={"kind": kind, "legal_route": legal_route},
+    )
+    petition.not_accepted_reason = f"{kind}：{reason}"
+    petition.legal_route = legal_route
+    petition.closed_at = timezone.now()
+    petition.save(update_fields=["status", "status_changed_at", "not_accepted_reason", "legal_route", "closed_at",
+                                 "updated_at"])
+    deadlines.deadline_cancel_all(petition=petition)
+    return petition
+
+
+# ---------------------------------------------------------------- responsible unit
+
+
+@transaction.atomic
+def petition_accept(*, actor: Any, petition_id: int, note: str = "") -> Petition:
+    """受理, with the written 受理告知 to the petitioner (Art 23(3)); opens the 60-day limit (Art 34)."""
+    petition = _lock(petition_id)
+    unit = petition.current_unit
+    today = local_date()
+    _transition(
+        petition, Action.ACCEPT, actor=actor, note=note, public=True,
+        public_text=(f"受理告知：{unit.name if unit else ''}已于{format_cn_date(today)}受理您的信访事项，"
+                     f"将依照《信访工作条例》第三十四条在60日内办结并书面答复。"),
+    )
+    petition.accepted_at = timezone.now()
+    petition.save(update_fields=["status", "status_changed_at", "accepted_at", "updated_at"])
+    deadlines.deadline_close(petition=petition, code="notify_acceptance")
+    deadlines.deadline_close(petition=petition, code="objection")
+    deadlines.deadline_open(petition=petition, code="handle", start=today,
+                            due_override=petition.assign_due_date)
+    return petition
+
+
+@transaction.atomic
+def petition_object(*, actor: Any, petition_id: int, reason: str) -> Petition:
+    """异议: "not ours", within 5 working days of receipt (Art 23(3)); back to the dispatcher."""
+    petition = _lock(petition_id)
+    reason = _require(reason, "请说明异议理由（为何不属于本单位职责）", "reason")
+    if not allowed(petition.status, Action.OBJECT):
+        raise InvalidTransition(f"该信访事项当前为“{Status(petition.status).label}”，不能提出异议")
+    if not deadlines.deadline_window_open(petition=petition, code="objection"):
+        raise DeadlinePassed("已超过收到后5个工作日的异议期限（《信访工作条例》第二十三条），请受理并办理")
+    unit = petition.current_unit
+    _transition(petition, Action.OBJECT, actor=actor, note=f"异议理由：{reason}",
+                data={"unit": unit.pk if unit else None, "unit_name": unit.name if unit else ""})
+    petition.current_unit, petition.current_path = None, ""
+    petition.dispatch_mode = ""
+    petition.assign_due_date = None
+    petition.save(update_fields=["status", "status_changed_at", "current_unit", "current_path", "dispatch_mode",
+                                 "assign_due_date", "updated_at"])
+    deadlines.deadline_close(petition=petition, code="objection")
+    deadlines.deadline_cancel_all(petition=petition, party="organ")
+    deadlines.deadline_open(petition=petition, code="transfer", start=local_date(),
+                            note="承办单位提出异议后退回重新分办")
+    transaction.on_commit(lambda: notify(
+        kind="objection", subject=f"异议退回：{petition.number}", body=reason, unit_id=petition.office_unit_id,
+        petition_id=petition.pk))
+    return petition
+
+
+@transaction.atomic
+def petition_add_note(
+    *, actor: Any, petition_id: int, note: str, mediation: bool = False, public: bool = False
+) -> Petition:
+    """办理记录 / 调解记录 (Art 33). No change of state."""
+    petition = _lock(petition_id)
+    note = _require(note, "请填写办理情况", "note")
+    action = Action.MEDIATE if mediation else Action.NOTE
+    _transition(petition, action, actor=actor, note=note, public=public, public_text=note if public else "")
+    petition.save(update_fields=["updated_at"])
+    return petition
+
+
+@transaction.atomic
+def petition_request_extension(*, actor: Any, petition_id: int, days: int, reason: str) -> Petition:
+    """延期 (Art 34): at most 30 days, once, approved by the unit head."""
+    petition = _lock(petition_id)
+    reason = _require(reason, "请填写延期理由（将告知信访人）", "reason")
+    max_days = deadlines.rule_max_days(code="extension", area=petition.area, on=local_date(petition.received_at))
+    if not isinstance(days, int) or days < 1 or days > max_days:
+        raise ValidationFailed(f"延长期限为1至{max_days}日", field="days")
+    if petition.events.filter(action=Action.APPROVE_EXTENSION).exists():
+        raise ValidationFailed("办理期限已延长过一次，不能再次延期", field="days")
+    _transition(petition, Action.REQUEST_EXTENSION, actor=actor, note=f"申请延期{days}日：{reason}",
+                data={"days": days})
+    petition.extension_days_requested = days
+    petition.extension_reason = reason
+    petition.save(update_fields=["status", "status_changed_at", "extension_days_requested", "extension_reason",
+                                 "updated_at"])
+    return petition
+
+
+@transaction.atomic
+def petition_decide_extension(*, actor: Any, petition_id: int, approve: bool, note: str = "") -> Petition:
+    petition = _lock(petition_id)
+    days = petition.extension_days_requested or 0
+    if approve:
+        _transition(
+            petition, Action.APPROVE_EXTENSION, actor=actor, note=note or f"同意延期{days}日",
+            public=True,
+            public_text=f"延期告知：因{petition.extension_reason}，办理期限延长{days}日（《信访工作条例》第三十四条）。",
+            data={"days": days},
+        )
+        deadlines.deadline_extend(petition=petition, code="handle", days=days)
+    else:
+        _transition(petition, Action.REFUSE_EXTENSION, actor=actor, note=note or "不同意延期", data={"days": days})
+    petition.extension_days_requested = None
+    petition.save(update_fields=["status", "status_changed_at", "extension_days_requested", "updated_at"])
+    return petition
+
+
+@transaction.atomic
+def petition_submit_reply(
+    *,
+    actor: Any,
+    petition_id: int,
+    outcome: str,
+    facts: str,
+    reasons: str,
+    basis: str,
+    opinion: str,
+    completion_report: str = "",
+) -> Petition:
+    """The 信访处理意见书 (Art 32): request, facts, reasons, opinion and legal basis; the head approves."""
+    petition = _lock(petition_id)
+    if outcome not in Outcome.values:
+        raise ValidationFailed("请选择处理意见：支持、解释说明或不予支持", field="outcome")
+    facts = _require(facts, "请填写查明的事实", "facts")
+    reasons = _require(reasons, "请填写处理理由", "reasons")
+    basis = _require(basis, "请填写法律政策依据", "basis")
+    opinion = _require(opinion, "请填写处理意见书正文", "opinion")
+    if petition.dispatch_mode == DispatchMode.ASSIGN:
+        completion_report = _require(completion_report, "交办件须同时提交办结报告", "completion_report")
+    _transition(petition, Action.SUBMIT_REPLY, actor=actor, note=f"处理意见：{Outcome(outcome).label}",
+                data={"outcome": outcome})
+    petition.reply_outcome = outcome
+    petition.reply_facts, petition.reply_reasons, petition.reply_basis = facts, reasons, basis
+    petition.reply_opinion = opinion
+    petition.completion_report = completion_report.strip()
+    petition.save(update_fields=["status", "status_changed_at", "reply_outcome", "reply_facts", "reply_reasons",
+                                 "reply_basis", "reply_opinion", "completion_report", "updated_at"])
+    return petition
+
+
+def reply_document(petition: Petition) -> str:
+    unit = petition.current_unit.name if petition.current_unit else ""
+    return (
+        f"信访处理意见书（{petition.number}）\n"
+        f"信访事项：{petition.title}\n"
+        f"查明事实：{petition.reply_facts}\n"
+        f"处理理由：{petition.reply_reasons}\n"
+        f"处理意见：{Outcome(petition.reply_outcome).label if petition.reply_outcome else ''}。{petition.reply_opinion}\n"
+        f"依据：{petition.reply_basis}\n"
+        f"如对本意见不服，可自收到本意见书之日起30日内向{unit}的上一级机关请求复查（《信访工作条例》第三十五条）。\n"
+        f"{unit}"
+    )
+
+
+@transaction.atomic
+def petition_decide_reply(*, actor: Any, petition_id: int, approve: bool, note: str = "") -> Petition:
+    """The unit head approves the reply (it goes out to the petitioner) or returns it for changes."""
+    petition = _lock(petition_id)
+    if approve:
+        _transition(petition, Action.APPROVE_REPLY, actor=actor, note=note or "审批通过", public=True,
+                    public_text=reply_document(petition), data={"outcome": petition.reply_outcome})
+        petition.replied_at = timezone.now()
+        petition.save(update_fields=["status", "status_changed_at", "replied_at", "updated_at"])
+        deadlines.deadline_close(petition=petition, code="handle")
+        deadlines.deadline_open(petition=petition, code="review_request", start=local_date())
+    else:
+        note = _require(note, "退回修改时请写明意见", "note")
+        _transition(petition, Action.RETURN_REPLY, actor=actor, note=f"退回修改：{note}")
+        petition.save(update_fields=["status", "status_changed_at", "updated_at"])
+    return petition
+
+
+# ---------------------------------------------------------------- petitioner
+
+
+@transaction.atomic
+def petition_rate(
+    *, petition_id: int, rating: str, comment: str = "", actor: Any = None, via: str = "portal"
+) -> Petition:
+    """满意 / 基本满意 / 不满意, by the petitioner on the portal or recorded by the office on a callback."""
+    petition = _lock(petition_id)
+    if rating not in Rating.values:
+        raise ValidationFailed("请选择满意、基本满意或不满意", field="rating")
+    if len(comment or "") > 2000:
+        raise ValidationFailed("评价意见不超过2000字", field="comment")
+    label = Rating(rating).label
+    staff = via != "portal"
+    _transition(petition, Action.RATE, actor=actor if staff else "信访人（网上）", check_actor=staff,
+                note=f"评价：{label}。{comment}".strip(), public=True, public_text=f"您的评价：{label}。",
+                data={"rating": rating, "via": via})
+    petition.rating, petition.rating_comment, petition.rated_at = rating, (comment or "").strip(), timezone.now()
+    petition.closed_at = timezone.now()
+    petition.save(update_fields=["status", "status_changed_at", "rating", "rating_comment", "rated_at",
+                                 "closed_at", "updated_at"])
+    deadlines.deadline_cancel_all(petition=petition, party="organ")
+    return petition
+
+
+@transaction.atomic
+def petition_close(*, actor: Any, petition_id: int, note: str = "") -> Petition:
+    """The office files a replied case that was not rated (e.g. after a callback)."""
+    petition = _lock(petition_id)
+    _transition(petition, Action.CLOSE, actor=actor, note=note or "办结归档")
+    petition.closed_at = timezone.now()
+    petition.save(update_fields=["status", "status_changed_at", "closed_at", "updated_at"])
+    deadlines.deadline_cancel_all(petition=petition, party="organ")
+    return petition
+
+
+@transaction.atomic
+def petition_request_review(*, petition_id: int, reason: str, ip: str | None = None) -> Petition:
+    """复查 (Art 35): within 30 days of receiving the 意见书, to the level above the handling unit."""
+    petition = _lock(petition_id)
+    reason = _require(reason, "请写明请求复查的理由", "reason")
+    if not allowed(petition.status, Action.REQUEST_REVIEW) or petition.review_level != 0:
+        raise InvalidTransition("该信访事项当前不能申请复查")
+    if not deadlines.deadline_window_open(petition=petition, code="review_request"):
+        raise DeadlinePassed("已超过收到处理意见书之日起30日的复查申请期限（《信访工作条例》第三十五条）")
+    handler = petition.current_unit
+    above = handler.parent if handler else None
+    if above is None:
+        raise ValidationFailed("承办单位没有上一级机关，无法申请复查，请联系信访部门", field="reason")
+    _transition(petition, Action.REQUEST_REVIEW, actor="信访人（网上）", check_actor=False, note=reason,
+                public=True, public_text=f"您已申请复查，由{above.name}办理，30日内答复。",
+                data={"review_unit": above.pk})
+    petition.review_unit = above
+    petition.review_level = 1
+    petition.closed_at = None
+    petition.save(update_fields=["status", "status_changed_at", "review_unit", "review_level", "closed_at",
+                                 "updated_at"])
+    deadlines.deadline_close(petition=petition, code="review_request")
+    deadlines.deadline_open(petition=petition, code="review_decision", start=local_date())
+    audit_record(actor="信访人（网上）", action="petition.request_review.ip", target=petition, ip=ip)
+    return petition
+
+
+@transaction.atomic
+def petition_decide_review(*, actor: Any, petition_id: int, outcome: str, text: str) -> Petition:
+    petition = _lock(petition_id)
+    if outcome not in ReviewOutcome.values:
+        raise ValidationFailed("请选择复查意见", field="outcome")
+    text = _require(text, "请填写复查意见书正文", "text")
+    _transition(petition, Action.DECIDE_REVIEW, actor=actor, note=f"{ReviewOutcome(outcome).label}",
+                public=True, public_text=(f"复查意见书：{ReviewOutcome(outcome).label}。{text}\n如不服，可自收到"
+                                          f"之日起30日内向上一级机关请求复核（《信访工作条例》第三十六条）。"),
+                data={"outcome": outcome})
+    petition.review_outcome, petition.review_text = outcome, text
+    petition.save(update_fields=["status", "status_changed_at", "review_outcome", "review_text", "updated_at"])
+    deadlines.deadline_close(petition=petition, code="review_decision")
+    deadlines.deadline_open(petition=petition, code="recheck_request", start=local_date())
+    return petition
+
+
+@transaction.atomic
+def petition_request_recheck(*, petition_id: int, reason: str, ip: str | None = None) -> Petition:
+    """复核 (Art 36): within 30 days of the 复查 reply, to the level above the reviewer."""
+    petition = _lock(petition_id)
+    reason = _require(reason, "请写明请求复核的理由", "reason")
+    if not allowed(petition.status, Action.REQUEST_RECHECK):
+        raise InvalidTransition("该信访事项当前不能申请复核")
+    if not deadlines.deadline_window_open(petition=petition, code="recheck_request"):
+        raise DeadlinePassed("已超过收到复查意见之日起30日的复核申请期限（《信访工作条例》第三十六条）")
+    reviewer = petition.review_unit
+    above = reviewer.parent if reviewer else None
+    if above is None:
+        raise ValidationFailed("复查机关没有上一级机关，无法申请复核，请联系信访部门", field="reason")
+    _transition(petition, Action.REQUEST_RECHECK, actor="信访人（网上）", check_actor=False, note=reason,
+                public=True, public_text=f"您已申请复核，由{above.name}办理，30日内答复。",
+                data={"review_unit": above.pk})
+    petition.review_unit = above
+    petition.review_level = 2
+    petition.save(update_fields=["status", "status_changed_at", "review_unit", "review_level", "updated_at"])
+    deadlines.deadline_close(petition=petition, code="recheck_request")
+    deadlines.deadline_open(petition=petition, code="recheck_decision", start=local_date())
+    audit_record(actor="信访人（网上）", action="petition.request_recheck.ip", target=petition, ip=ip)
+    return petition
+
+
+@transaction.atomic
+def petition_hearing(*, actor: Any, petition_id: int, start: bool, note: str = "") -> Petition:
+    """听证 during 复核: its time is not counted (Art 36)."""
+    petition = _lock(petition_id)
+    if start == petition.hearing_open:
+        raise InvalidTransition("听证已经开始" if start else "当前没有进行中的听证")
+    action = Action.START_HEARING if start else Action.END_HEARING
+    _transition(petition, action, actor=actor, note=note)
+    petition.hearing_open = start
+    petition.save(update_fields=["hearing_open", "updated_at"])
+    if start:
+        deadlines.deadline_pause(petition=petition, code="recheck_decision")
+    else:
+        deadlines.deadline_resume(petition=petition, code="recheck_decision")
+    return petition
+
+
+@transaction.atomic
+def petition_decide_recheck(*, actor: Any, petition_id: int, outcome: str, text: str) -> Petition:
+    """The 复核 opinion ends the matter: the same facts and reasons are 不再受理 (Art 36(3))."""
+    petition = _lock(petition_id)
+    if outcome not in ReviewOutcome.values:
+        raise ValidationFailed("请选择复核意见", field="outcome")
+    text = _require(text, "请填写复核意见书正文", "text")
+    if petition.hearing_open:
+        raise InvalidTransition("听证尚未结束，请先结束听证")
+    _transition(petition, Action.DECIDE_RECHECK, actor=actor, note=ReviewOutcome(outcome).label, public=True,
+                public_text=f"复核意见书：{ReviewOutcome(outcome).label}。{text}\n本事项已复核终结，同一事实和理由不再受理。",
+                data={"outcome": outcome})
+    petition.recheck_outcome, petition.recheck_text = outcome, text
+    petition.closed_at = timezone.now()
+    petition.save(update_fields=["status", "status_changed_at", "recheck_outcome", "recheck_text", "closed_at",
+                                 "updated_at"])
+    deadlines.deadline_cancel_all(petition=petition)
+    return petition
+
+
+# ---------------------------------------------------------------- materials and personal data
+
+
+@transaction.atomic
+def petition_attach(*, actor: Any, petition_id: int, files: list[UploadedFile], kind: str) -> list[Attachment]:
+    petition = _lock(petition_id)
+    if not files:
+        raise ValidationFailed("请选择要上传的文件", field="files")
+    if kind not in Attachment.Kind.values:
+        raise ValidationFailed("附件类型无效", field="kind")
+    _check_files(files)
+    _transition(petition, Action.ATTACH, actor=actor, note="上传附件：" + "、".join(f.name or "" for f in files))
+    return _save_files(petition, files, kind=kind, actor=actor)
+
+
+@transaction.atomic
+def petition_release_identity(*, actor: Any, petition_id: int, reason: str) -> Petition:
+    """The office lets the handling unit see a confidential petitioner's identity, with a reason."""
+    petition = _lock(petition_id)
+    reason = _require(reason, "请填写公开身份的理由", "reason")
+    if not petition.confidential or petition.identity_released:
+        raise InvalidTransition("该信访人未要求保密或身份已公开")
+    _transition(petition, Action.RELEASE_IDENTITY, actor=actor, note=reason)
+    petition.identity_released = True
+    petition.save(update_fields=["identity_released", "updated_at"])
+    return petition
+
+
+UNMASK_ROLES = {Role.CLERK, Role.DISPATCHER, Role.HEAD, Role.HANDLER}
+
+
+def petition_unmask(*, actor: Any, petition: Petition, reason: str, ip: str | None = None) -> dict[str, str]:
+    """Full ID and phone, for a user with the right who gives a reason. Every unmasking is logged."""
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise ValidationFailed("查看完整号码须填写理由", field="reason")
+    ctx = actor_context(actor)
+    related = {petition.office_unit_id, petition.current_unit_id, petition.review_unit_id}
+    if not any(ctx.roles_in(uid) & UNMASK_ROLES for uid in related if uid) or not can_see_identity(actor, petition):
+        raise NotPermitted("您没有查看完整身份证号和电话的权限")
+    audit_record(actor=actor, action="pii.unmask", target=petition, ip=ip, data={"reason": reason[:200]})
+    return {
+        "id_number": crypto.decrypt(petition.id_number_enc),
+        "phone": crypto.decrypt(petition.phone_enc),
+    }
+
+
+def petition_find_by_query_code(*, number: str, code: str) -> Petition | None:
+    """The portal's lookup. A wrong number and a wrong code give the same None."""
+    digest = query_code_hash(code)
+    if not digest:
+        return None
+    return Petition.objects.filter(number=(number or "").strip(), query_code_hash=digest).first()
+
+
+def petition_reissue_query_code(*, actor: Any, petition_id: int) -> str:
+    """A clerk prints a new 查询码 for a petitioner who lost it; the old one stops working."""
+    with transaction.atomic():
+        petition = _lock(petition_id)
+        ensure_can_act(actor, petition, Action.ATTACH)
+        code = new_query_code()
+        petition.query_code_hash = query_code_hash(code)
+        petition.save(update_fields=["query_code_hash", "updated_at"])
+        event_record(petition=petition, action="reissue_code", actor=actor, note="重新生成查询码")
+        audit_record(actor=actor, action="petition.reissue_code", target=petition)
+    return code
+
+
+__all__ = [name for name in dir() if name.startswith("petition_")] + ["Registration", "LEGAL_ROUTES"]
