@@ -1,0 +1,42 @@
+"""The suite runs on the database it claims to: PostgreSQL when DATABASE_URL says so, else SQLite in WAL mode."""
+
+import os
+
+import pytest
+from django.db import connection
+
+pytestmark = pytest.mark.django_db
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+ON_POSTGRES_URL = DATABASE_URL.startswith(("postgres://", "postgresql://", "pgsql://", "postgis://"))
+
+
+def test_connection_vendor_matches_database_url():
+    if ON_POSTGRES_URL:
+        assert connection.vendor == "postgresql"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT version()")
+            assert cursor.fetchone()[0].startswith("PostgreSQL")
+    else:
+        assert connection.vendor == "sqlite"
+
+
+def test_sqlite_test_database_is_a_file_in_wal_mode():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    assert not connection.is_in_memory_db()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0].lower() == "wal"
+
+
+def test_each_xdist_worker_has_its_own_test_database():
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        pytest.skip("not running under pytest-xdist")
+    assert str(connection.settings_dict["NAME"]).endswith(f"_{worker}")
+
+
+@pytest.mark.postgres_only
+def test_postgres_only_marker_runs_only_on_postgresql():
+    assert connection.vendor == "postgresql"
