@@ -62,7 +62,8 @@ class PetitionRegisterForm(forms.Form):
     category = forms.ChoiceField(label="内容分类", required=False)
     purpose = forms.ChoiceField(label="信访目的", choices=[("", "—— 请选择 ——"), *Purpose.choices], required=False)
     title = forms.CharField(label="标题", max_length=200, required=False, help_text="不填则取诉求内容的前30字")
-    content = forms.CharField(label="主要诉求及事实理由", widget=forms.Textarea, max_length=20000)
+    content = forms.CharField(label="主要诉求及事实理由", widget=forms.Textarea, max_length=20000,
+                              error_messages={"required": "请填写信访事项的主要诉求及事实理由"})
     attachments = MultipleFileField(label="附件（来信扫描件、证据材料）")
     confidential = forms.BooleanField(label="信访人要求对其身份保密", required=False)
     accused_unit = forms.ModelChoiceField(label="被检举单位", queryset=Unit.objects.filter(active=True),

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 
 from xinfang.accounts.access import actor_context, petitions_visible_to
 from xinfang.accounts.models import Role
+from xinfang.core.errors import ValidationFailed
 from xinfang.core.validators import normalize_id_number, normalize_phone
 
 from .models import DeadlineState, Petition
@@ -111,10 +112,9 @@ def petition_search_q(q: str) -> Q:
         return Q(number=q)
     compact = q.replace(" ", "")
     if len(compact) in (15, 18) and compact[:15].isdigit():
-        try:
-            return Q(id_number_hash=id_hash(normalize_id_number(compact)))
-        except Exception:  # noqa: BLE001 - a malformed number is searched as text
-            pass
+        digest = _hash_or_empty(normalize_id_number, id_hash, compact)
+        if digest:
+            return Q(id_number_hash=digest)
     if PHONE_LIKE.match(compact):
         return Q(phone_hash=phone_hash(normalize_phone(compact)))
     return (
@@ -166,20 +166,19 @@ def petition_list(
 
 def petitions_same_person(*, user: Any, id_number: str = "", phone: str = "", exclude_id: int | None = None):
     """Earlier petitions of the same person (by keyed hash), for marking 重复 / 越级 at registration."""
-    cond = Q(pk__in=[])
+    return petitions_same_person_by_hash(
+        user=user, id_hash=_hash_or_empty(normalize_id_number, id_hash, id_number),
+        phone_hash=_hash_or_empty(normalize_phone, phone_hash, phone), exclude_id=exclude_id,
+    )
+
+
+def _hash_or_empty(normalize: Any, digest: Any, value: str) -> str:
+    """A malformed number simply matches nothing."""
     try:
-        clean_id = normalize_id_number(id_number)
-        if clean_id:
-            cond |= Q(id_number_hash=id_hash(clean_id))
-    except Exception:  # noqa: BLE001 - an invalid number simply matches nothing
-        pass
-    try:
-        clean_phone = normalize_phone(phone)
-        if clean_phone:
-            cond |= Q(phone_hash=phone_hash(clean_phone))
-    except Exception:  # noqa: BLE001
-        pass
-    return _same_person(user, cond, exclude_id)
+        clean = normalize(value)
+    except ValidationFailed:
+        return ""
+    return digest(clean) if clean else ""
 
 
 def petitions_same_person_by_hash(*, user: Any, id_hash: str, phone_hash: str, exclude_id: int | None = None):
