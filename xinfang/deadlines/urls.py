@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "deadlines"
+
+urlpatterns = [
+    path("calculator/", views.calculator, name="calculator"),
+]
