@@ -135,6 +135,8 @@ def unit_relation_ok(ctx: ActorContext, petition: Petition, relation: str, roles
         return has(petition.review_unit_id)
     if relation == "office_or_current":
         return has(petition.office_unit_id) or has(petition.current_unit_id)
+    if relation == "involved":
+        return has(petition.office_unit_id) or has(petition.current_unit_id) or has(petition.review_unit_id)
     return False
 
 

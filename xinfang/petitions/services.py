@@ -128,6 +128,7 @@ def _actor_unit(actor: Any, petition: Petition, relation: str) -> Unit | None:
         "current": [petition.current_unit_id],
         "review": [petition.review_unit_id],
         "office_or_current": [petition.current_unit_id, petition.office_unit_id],
+        "involved": [petition.review_unit_id, petition.current_unit_id, petition.office_unit_id],
     }.get(relation, [])
     for uid in candidates:
         if uid in ctx.units:

@@ -68,7 +68,7 @@ class Rule:
     sources: frozenset[Status]
     target: Status | None  # None: no change of state (a note, an attachment …)
     roles: frozenset[str]  # staff roles; "citizen" for the petitioner on the portal
-    unit: str  # whose unit the actor must belong to: office | current | review | any
+    unit: str  # whose unit the actor must belong to: office | current | review | office_or_current | involved | any
 
 
 OFFICE = frozenset({"dispatcher"})
@@ -89,7 +89,7 @@ ACTIONS: dict[Action, Rule] = {
     Action.ACCEPT: Rule(frozenset({S.DISPATCHED}), S.ACCEPTED, UNIT_STAFF, "current"),
     Action.OBJECT: Rule(frozenset({S.DISPATCHED}), S.REGISTERED, UNIT_STAFF, "current"),
     Action.NOTE: Rule(OPEN_WORK | {S.DISPATCHED, S.REVIEWING, S.RECHECKING}, None,
-                      UNIT_STAFF | OFFICE, "office_or_current"),
+                      UNIT_STAFF | OFFICE, "involved"),
     Action.MEDIATE: Rule(OPEN_WORK, None, UNIT_STAFF, "current"),
     Action.REQUEST_EXTENSION: Rule(frozenset({S.ACCEPTED}), S.EXTENSION_PENDING, UNIT_STAFF, "current"),
     Action.APPROVE_EXTENSION: Rule(frozenset({S.EXTENSION_PENDING}), S.ACCEPTED, HEAD, "current"),
