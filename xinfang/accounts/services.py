@@ -81,7 +81,7 @@ def user_create(
 
 LEVELS = {"省": 1, "市": 2, "县": 3, "县区": 3, "区": 3, "乡镇": 4, "乡镇街道": 4, "街道": 4, "村": 5, "村社区": 5,
           "社区": 5, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
-KINDS = {label: value for value, label in Unit.Kind.choices} | {v: v for v in Unit.Kind.values}
+KINDS = {str(label): value for value, label in Unit.Kind.choices} | {v: v for v in Unit.Kind.values}
 
 
 def _read_csv(data: bytes) -> list[dict[str, str]]:
@@ -131,7 +131,7 @@ def units_import_csv(*, data: bytes, actor: Any = None) -> int:
         if not code or not name:
             problems.append("单位编码和单位名称必须填写")
         if kind is None:
-            problems.append(f"类别“{row.get('类别', '')}”无效，应为：" + "、".join(Unit.Kind.labels))
+            problems.append(f"类别“{row.get('类别', '')}”无效，应为：" + "、".join(str(label) for label in Unit.Kind.labels))
         if area is None:
             problems.append(f"区划代码“{row.get('区划代码', '')}”不存在")
         if parent_code and parent is None:

@@ -1,0 +1,116 @@
+"""Admin pages for areas, units and users. Writes go through the services (paths, audit)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+
+from xinfang.core.audit import audit_record
+from xinfang.core.errors import ValidationFailed
+
+from . import services
+from .models import Area, Membership, Unit, User
+
+
+class CsvUploadForm(forms.Form):
+    file = forms.FileField(label="CSV 文件（UTF-8 或 GB18030 编码）")
+
+
+class CsvImportMixin:
+    import_columns = ""
+    import_service: Any = None
+
+    def get_urls(self) -> list[Any]:
+        urls = super().get_urls()  # type: ignore[misc]
+        return [path("import-csv/", self.admin_site.admin_view(self.import_csv), name=f"{self.model._meta.model_name}_import")] + urls  # type: ignore[attr-defined]
+
+    def import_csv(self, request: HttpRequest) -> HttpResponse:
+        form = CsvUploadForm(request.POST or None, request.FILES or None)
+        errors: dict[str, list[str]] = {}
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > 5 * 1024 * 1024:
+                form.add_error("file", "文件超过 5 MB")
+            else:
+                try:
+                    count = type(self).import_service(data=upload.read(), actor=request.user)
+                except ValidationFailed as exc:
+                    errors = exc.errors
+                except UnicodeDecodeError:
+                    form.add_error("file", "无法识别文件编码，请另存为 UTF-8 或 GB18030 编码的 CSV")
+                else:
+                    messages.success(request, f"已导入 {count} 行")
+                    return redirect(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_changelist")  # type: ignore[attr-defined]
+        return render(request, "admin/csv_import.html", {
+            "form": form, "errors": errors, "columns": self.import_columns, "title": "从 CSV 导入",
+            "opts": self.model._meta,  # type: ignore[attr-defined]
+        }, status=400 if errors or form.errors else 200)
+
+
+@admin.register(Area)
+class AreaAdmin(CsvImportMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent", "population", "active"]
+    list_filter = ["level", "active"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["parent"]
+    import_columns = "区划代码, 名称, 层级（省/市/县区/乡镇街道/村社区）, 上级代码"
+    import_service = staticmethod(services.areas_import_csv)
+    change_list_template = "admin/import_changelist.html"
+
+    def save_model(self, request: HttpRequest, obj: Area, form: Any, change: bool) -> None:
+        services.area_upsert(code=obj.code, name=obj.name, level=obj.level, parent=obj.parent,
+                             population=obj.population)
+        saved = Area.objects.get(code=obj.code)
+        obj.pk, obj.path = saved.pk, saved.path
+        if change:
+            services.area_refresh_paths(area=saved)
+        audit_record(actor=request.user, action="area.save", target=saved)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    raw_id_fields = ["unit"]
+
+
+@admin.register(Unit)
+class UnitAdmin(CsvImportMixin, admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "area", "parent", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["parent", "area"]
+    import_columns = "单位编码, 单位名称, 类别（信访部门/党委政府/职能部门/乡镇街道/村社区/纪检监察/政法部门）, 区划代码, 上级单位编码"
+    import_service = staticmethod(services.units_import_csv)
+    change_list_template = "admin/import_changelist.html"
+
+    def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
+        if obj.parent_id and change and obj.parent.path.startswith(Unit.objects.get(pk=obj.pk).path):
+            messages.error(request, "不能把单位移到它自己的下级单位之下")
+            return
+        obj.path = obj.path or "pending"
+        super().save_model(request, obj, form, change)
+        services.unit_refresh_paths(unit=obj)
+        audit_record(actor=request.user, action="unit.save", target=obj)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [MembershipInline]
+    list_display = ["username", "full_name", "is_active", "last_login"]
+    search_fields = ["username", "full_name"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("个人信息", {"fields": ["full_name", "phone", "email"]}),
+        ("权限", {"fields": ["is_active", "is_staff", "is_superuser"]}),
+        ("时间", {"fields": ["last_login", "date_joined"]}),
+    ]
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        audit_record(actor=request.user, action="user.change" if change else "user.create", target=obj)
