@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 
 from xinfang.accounts.models import Role, User
 from xinfang.accounts.tests.factories import Org, build_org, make_user
@@ -26,8 +29,23 @@ class Personas:
     no_role: User  # an account without any post
 
 
+SEED_MIGRATIONS = [
+    ("xinfang.petitions.migrations.0002_seed_categories", "seed", "petitions.Category"),
+    ("xinfang.deadlines.migrations.0002_default_rules", "forwards", "deadlines.TimeLimitRule"),
+]
+
+
+def ensure_seed_data() -> None:
+    """Transactional tests (live server, threads) flush every table, data migrations included;
+    put the shipped seed data (categories, national time limits) back when it is gone."""
+    for module_name, func_name, model_label in SEED_MIGRATIONS:
+        if not django_apps.get_model(model_label).objects.exists():
+            getattr(importlib.import_module(module_name), func_name)(django_apps, None)
+
+
 @pytest.fixture
 def org(db) -> Org:
+    ensure_seed_data()
     return build_org()
 
 

@@ -114,8 +114,10 @@ def _next_number(*, office: Unit, year: int) -> str:
 
 def _lock(petition_id: int) -> Petition:
     try:
-        return Petition.objects.select_for_update().select_related("current_unit", "office_unit", "area").get(
-            pk=petition_id
+        return (
+            Petition.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("current_unit", "office_unit", "area")
+            .get(pk=petition_id)
         )
     except Petition.DoesNotExist:
         raise ValidationFailed("信访事项不存在") from None
@@ -289,8 +291,9 @@ def _intake(
     max_reps = settings.XINFANG_MAX_REPRESENTATIVES
     reps = [r for r in representatives if any(str(v or "").strip() for v in r.values())]
     if len(reps) > max_reps:
-        raise ValidationFailed(f"多人采用走访形式的，推选代表不超过{max_reps}人（《信访工作条例》第二十条）",
-                               field="representatives")
+        raise ValidationFailed(
+            f"多人采用走访形式的，推选代表不超过{max_reps}人（《信访工作条例》第二十条）", field="representatives"
+        )
     person = _clean_person(petitioner)
     clean_reps = []
     for i, r in enumerate(reps, start=1):
@@ -402,8 +405,15 @@ def petition_register(
         accused_person=accused_person,
     )
     petition = reg.petition
-    flags = [label for flag, label in ((petition.is_group, "集体访"), (petition.is_repeat, "重复信访"),
-                                       (petition.is_skip_level, "越级信访")) if flag]
+    flags = [
+        label
+        for flag, label in (
+            (petition.is_group, "集体访"),
+            (petition.is_repeat, "重复信访"),
+            (petition.is_skip_level, "越级信访"),
+        )
+        if flag
+    ]
     event_record(
         petition=petition,
         action=Action.REGISTER.value,
@@ -414,8 +424,13 @@ def petition_register(
         public=True,
         public_text=f"{office.name}于{format_cn_date(local_date())}登记您的信访事项，编号{petition.number}。",
     )
-    audit_record(actor=actor, action="petition.register", target=petition, unit_id=office.pk,
-                 data={"channel": channel, "number": petition.number})
+    audit_record(
+        actor=actor,
+        action="petition.register",
+        target=petition,
+        unit_id=office.pk,
+        data={"channel": channel, "number": petition.number},
+    )
     deadlines.deadline_open(petition=petition, code="transfer", start=local_date(petition.received_at))
     return reg
 
@@ -478,12 +493,14 @@ def petition_submit_online(
         public=True,
         public_text=f"您于{format_cn_date(local_date())}在网上提交信访事项，编号{petition.number}，等待{office.name}登记。",
     )
-    audit_record(actor="信访人（网上）", action="petition.submit", target=petition, ip=ip,
-                 data={"number": petition.number})
+    audit_record(
+        actor="信访人（网上）", action="petition.submit", target=petition, ip=ip, data={"number": petition.number}
+    )
     deadlines.deadline_open(petition=petition, code="transfer", start=local_date(petition.received_at))
     transaction.on_commit(
-        lambda: notify(kind="new_online", subject=f"新的网上信访：{petition.number}", unit_id=office.pk,
-                       petition_id=petition.pk)
+        lambda: notify(
+            kind="new_online", subject=f"新的网上信访：{petition.number}", unit_id=office.pk, petition_id=petition.pk
+        )
     )
     return reg
 
@@ -505,10 +522,24 @@ def petition_register_submitted(
     petition = _lock(petition_id)
     if purpose and purpose not in Purpose.values:
         raise ValidationFailed("信访目的无效", field="purpose")
-    _transition(petition, Action.REGISTER, actor=actor, note=note,
-                public=True, public_text=f"{petition.office_unit.name}已登记您的信访事项。")
-    fields = ["status", "status_changed_at", "registered_at", "registered_by", "is_repeat", "repeat_of",
-              "is_skip_level", "updated_at"]
+    _transition(
+        petition,
+        Action.REGISTER,
+        actor=actor,
+        note=note,
+        public=True,
+        public_text=f"{petition.office_unit.name}已登记您的信访事项。",
+    )
+    fields = [
+        "status",
+        "status_changed_at",
+        "registered_at",
+        "registered_by",
+        "is_repeat",
+        "repeat_of",
+        "is_skip_level",
+        "updated_at",
+    ]
     petition.registered_at = timezone.now()
     petition.registered_by = actor
     petition.is_repeat = is_repeat or repeat_of is not None
@@ -562,23 +593,46 @@ def petition_dispatch(
         raise ValidationFailed("交办期限必须晚于今天", field="assign_due_date")
     mode_label = DispatchMode(mode).label
     _transition(
-        petition, Action.DISPATCH, actor=actor, note=note,
-        public=True, public_text=f"{format_cn_date(today)}，{petition.office_unit.name}将您的信访事项{mode_label}至{unit.name}办理。",
-        data={"unit": unit.pk, "unit_name": unit.name, "mode": mode,
-              "assign_due_date": assign_due_date.isoformat() if assign_due_date else None},
+        petition,
+        Action.DISPATCH,
+        actor=actor,
+        note=note,
+        public=True,
+        public_text=f"{format_cn_date(today)}，{petition.office_unit.name}将您的信访事项{mode_label}至{unit.name}办理。",
+        data={
+            "unit": unit.pk,
+            "unit_name": unit.name,
+            "mode": mode,
+            "assign_due_date": assign_due_date.isoformat() if assign_due_date else None,
+        },
     )
     petition.current_unit, petition.current_path = unit, unit.path
     petition.dispatch_mode = mode
     petition.assign_due_date = assign_due_date if mode == DispatchMode.ASSIGN else None
     petition.dispatched_at = timezone.now()
-    petition.save(update_fields=["status", "status_changed_at", "current_unit", "current_path", "dispatch_mode",
-                                 "assign_due_date", "dispatched_at", "updated_at"])
+    petition.save(
+        update_fields=[
+            "status",
+            "status_changed_at",
+            "current_unit",
+            "current_path",
+            "dispatch_mode",
+            "assign_due_date",
+            "dispatched_at",
+            "updated_at",
+        ]
+    )
     deadlines.deadline_close(petition=petition, code="transfer")
     deadlines.deadline_open(petition=petition, code="notify_acceptance", start=today)
     deadlines.deadline_open(petition=petition, code="objection", start=today)
-    transaction.on_commit(lambda: notify(
-        kind="dispatched", subject=f"{mode_label}件：{petition.number} {petition.title}", unit_id=unit.pk,
-        petition_id=petition.pk))
+    transaction.on_commit(
+        lambda: notify(
+            kind="dispatched",
+            subject=f"{mode_label}件：{petition.number} {petition.title}",
+            unit_id=unit.pk,
+            petition_id=petition.pk,
+        )
+    )
     return petition
 
 
@@ -586,22 +640,35 @@ def petition_dispatch(
 def petition_handle_directly(*, actor: Any, petition_id: int, note: str = "") -> Petition:
     """The 信访部门 handles the matter itself (e.g. a consultation it can answer)."""
     petition = _lock(petition_id)
-    _transition(petition, Action.HANDLE_DIRECTLY, actor=actor, note=note, public=True,
-                public_text=f"{petition.office_unit.name}已受理您的信访事项并直接办理。")
+    _transition(
+        petition,
+        Action.HANDLE_DIRECTLY,
+        actor=actor,
+        note=note,
+        public=True,
+        public_text=f"{petition.office_unit.name}已受理您的信访事项并直接办理。",
+    )
     petition.current_unit, petition.current_path = petition.office_unit, petition.office_path
     petition.dispatch_mode = DispatchMode.DIRECT
     petition.accepted_at = timezone.now()
-    petition.save(update_fields=["status", "status_changed_at", "current_unit", "current_path", "dispatch_mode",
-                                 "accepted_at", "updated_at"])
+    petition.save(
+        update_fields=[
+            "status",
+            "status_changed_at",
+            "current_unit",
+            "current_path",
+            "dispatch_mode",
+            "accepted_at",
+            "updated_at",
+        ]
+    )
     deadlines.deadline_close(petition=petition, code="transfer")
     deadlines.deadline_open(petition=petition, code="handle", start=local_date())
     return petition
 
 
 @transaction.atomic
-def petition_reject(
-    *, actor: Any, petition_id: int, reason: str, legal_route: str, final: bool = False
-) -> Petition:
+def petition_reject(*, actor: Any, petition_id: int, reason: str, legal_route: str, final: bool = False) -> Petition:
     """不予受理 / 不再受理, telling the petitioner the proper legal route (诉访分离, Art 28 and 31)."""
     petition = _lock(petition_id)
     reason = _require(reason, "请填写不予受理的理由", "reason")
@@ -610,15 +677,20 @@ def petition_reject(
     kind = "不再受理" if final else "不予受理"
     route = LEGAL_ROUTES[legal_route]
     _transition(
-        petition, Action.REJECT, actor=actor, note=f"{kind}：{reason}",
-        public=True, public_text=f"经审查，您反映的事项{kind}。理由：{reason}。请通过以下途径解决：{route}。",
+        petition,
+        Action.REJECT,
+        actor=actor,
+        note=f"{kind}：{reason}",
+        public=True,
+        public_text=f"经审查，您反映的事项{kind}。理由：{reason}。请通过以下途径解决：{route}。",
         data={"kind": kind, "legal_route": legal_route},
     )
     petition.not_accepted_reason = f"{kind}：{reason}"
     petition.legal_route = legal_route
     petition.closed_at = timezone.now()
-    petition.save(update_fields=["status", "status_changed_at", "not_accepted_reason", "legal_route", "closed_at",
-                                 "updated_at"])
+    petition.save(
+        update_fields=["status", "status_changed_at", "not_accepted_reason", "legal_route", "closed_at", "updated_at"]
+    )
     deadlines.deadline_cancel_all(petition=petition)
     return petition
 
@@ -633,16 +705,21 @@ def petition_accept(*, actor: Any, petition_id: int, note: str = "") -> Petition
     unit = petition.current_unit
     today = local_date()
     _transition(
-        petition, Action.ACCEPT, actor=actor, note=note, public=True,
-        public_text=(f"受理告知：{unit.name if unit else ''}已于{format_cn_date(today)}受理您的信访事项，"
-                     f"将依照《信访工作条例》第三十四条在60日内办结并书面答复。"),
+        petition,
+        Action.ACCEPT,
+        actor=actor,
+        note=note,
+        public=True,
+        public_text=(
+            f"受理告知：{unit.name if unit else ''}已于{format_cn_date(today)}受理您的信访事项，"
+            f"将依照《信访工作条例》第三十四条在60日内办结并书面答复。"
+        ),
     )
     petition.accepted_at = timezone.now()
     petition.save(update_fields=["status", "status_changed_at", "accepted_at", "updated_at"])
     deadlines.deadline_close(petition=petition, code="notify_acceptance")
     deadlines.deadline_close(petition=petition, code="objection")
-    deadlines.deadline_open(petition=petition, code="handle", start=today,
-                            due_override=petition.assign_due_date)
+    deadlines.deadline_open(petition=petition, code="handle", start=today, due_override=petition.assign_due_date)
     return petition
 
 
@@ -656,20 +733,41 @@ def petition_object(*, actor: Any, petition_id: int, reason: str) -> Petition:
     if not deadlines.deadline_window_open(petition=petition, code="objection"):
         raise DeadlinePassed("已超过收到后5个工作日的异议期限（《信访工作条例》第二十三条），请受理并办理")
     unit = petition.current_unit
-    _transition(petition, Action.OBJECT, actor=actor, note=f"异议理由：{reason}",
-                data={"unit": unit.pk if unit else None, "unit_name": unit.name if unit else ""})
+    _transition(
+        petition,
+        Action.OBJECT,
+        actor=actor,
+        note=f"异议理由：{reason}",
+        data={"unit": unit.pk if unit else None, "unit_name": unit.name if unit else ""},
+    )
     petition.current_unit, petition.current_path = None, ""
     petition.dispatch_mode = ""
     petition.assign_due_date = None
-    petition.save(update_fields=["status", "status_changed_at", "current_unit", "current_path", "dispatch_mode",
-                                 "assign_due_date", "updated_at"])
+    petition.save(
+        update_fields=[
+            "status",
+            "status_changed_at",
+            "current_unit",
+            "current_path",
+            "dispatch_mode",
+            "assign_due_date",
+            "updated_at",
+        ]
+    )
     deadlines.deadline_close(petition=petition, code="objection")
     deadlines.deadline_cancel_all(petition=petition, party="organ")
-    deadlines.deadline_open(petition=petition, code="transfer", start=local_date(),
-                            note="承办单位提出异议后退回重新分办")
-    transaction.on_commit(lambda: notify(
-        kind="objection", subject=f"异议退回：{petition.number}", body=reason, unit_id=petition.office_unit_id,
-        petition_id=petition.pk))
+    deadlines.deadline_open(
+        petition=petition, code="transfer", start=local_date(), note="承办单位提出异议后退回重新分办"
+    )
+    transaction.on_commit(
+        lambda: notify(
+            kind="objection",
+            subject=f"异议退回：{petition.number}",
+            body=reason,
+            unit_id=petition.office_unit_id,
+            petition_id=petition.pk,
+        )
+    )
     return petition
 
 
@@ -696,12 +794,14 @@ def petition_request_extension(*, actor: Any, petition_id: int, days: int, reaso
         raise ValidationFailed(f"延长期限为1至{max_days}日", field="days")
     if petition.events.filter(action=Action.APPROVE_EXTENSION).exists():
         raise ValidationFailed("办理期限已延长过一次，不能再次延期", field="days")
-    _transition(petition, Action.REQUEST_EXTENSION, actor=actor, note=f"申请延期{days}日：{reason}",
-                data={"days": days})
+    _transition(
+        petition, Action.REQUEST_EXTENSION, actor=actor, note=f"申请延期{days}日：{reason}", data={"days": days}
+    )
     petition.extension_days_requested = days
     petition.extension_reason = reason
-    petition.save(update_fields=["status", "status_changed_at", "extension_days_requested", "extension_reason",
-                                 "updated_at"])
+    petition.save(
+        update_fields=["status", "status_changed_at", "extension_days_requested", "extension_reason", "updated_at"]
+    )
     return petition
 
 
@@ -711,7 +811,10 @@ def petition_decide_extension(*, actor: Any, petition_id: int, approve: bool, no
     days = petition.extension_days_requested or 0
     if approve:
         _transition(
-            petition, Action.APPROVE_EXTENSION, actor=actor, note=note or f"同意延期{days}日",
+            petition,
+            Action.APPROVE_EXTENSION,
+            actor=actor,
+            note=note or f"同意延期{days}日",
             public=True,
             public_text=f"延期告知：因{petition.extension_reason}，办理期限延长{days}日（《信访工作条例》第三十四条）。",
             data={"days": days},
@@ -746,14 +849,30 @@ def petition_submit_reply(
     opinion = _require(opinion, "请填写处理意见书正文", "opinion")
     if petition.dispatch_mode == DispatchMode.ASSIGN:
         completion_report = _require(completion_report, "交办件须同时提交办结报告", "completion_report")
-    _transition(petition, Action.SUBMIT_REPLY, actor=actor, note=f"处理意见：{Outcome(outcome).label}",
-                data={"outcome": outcome})
+    _transition(
+        petition,
+        Action.SUBMIT_REPLY,
+        actor=actor,
+        note=f"处理意见：{Outcome(outcome).label}",
+        data={"outcome": outcome},
+    )
     petition.reply_outcome = outcome
     petition.reply_facts, petition.reply_reasons, petition.reply_basis = facts, reasons, basis
     petition.reply_opinion = opinion
     petition.completion_report = completion_report.strip()
-    petition.save(update_fields=["status", "status_changed_at", "reply_outcome", "reply_facts", "reply_reasons",
-                                 "reply_basis", "reply_opinion", "completion_report", "updated_at"])
+    petition.save(
+        update_fields=[
+            "status",
+            "status_changed_at",
+            "reply_outcome",
+            "reply_facts",
+            "reply_reasons",
+            "reply_basis",
+            "reply_opinion",
+            "completion_report",
+            "updated_at",
+        ]
+    )
     return petition
 
 
@@ -776,8 +895,15 @@ def petition_decide_reply(*, actor: Any, petition_id: int, approve: bool, note: 
     """The unit head approves the reply (it goes out to the petitioner) or returns it for changes."""
     petition = _lock(petition_id)
     if approve:
-        _transition(petition, Action.APPROVE_REPLY, actor=actor, note=note or "审批通过", public=True,
-                    public_text=reply_document(petition), data={"outcome": petition.reply_outcome})
+        _transition(
+            petition,
+            Action.APPROVE_REPLY,
+            actor=actor,
+            note=note or "审批通过",
+            public=True,
+            public_text=reply_document(petition),
+            data={"outcome": petition.reply_outcome},
+        )
         petition.replied_at = timezone.now()
         petition.save(update_fields=["status", "status_changed_at", "replied_at", "updated_at"])
         deadlines.deadline_close(petition=petition, code="handle")
@@ -804,13 +930,21 @@ def petition_rate(
         raise ValidationFailed("评价意见不超过2000字", field="comment")
     label = Rating(rating).label
     staff = via != "portal"
-    _transition(petition, Action.RATE, actor=actor if staff else "信访人（网上）", check_actor=staff,
-                note=f"评价：{label}。{comment}".strip(), public=True, public_text=f"您的评价：{label}。",
-                data={"rating": rating, "via": via})
+    _transition(
+        petition,
+        Action.RATE,
+        actor=actor if staff else "信访人（网上）",
+        check_actor=staff,
+        note=f"评价：{label}。{comment}".strip(),
+        public=True,
+        public_text=f"您的评价：{label}。",
+        data={"rating": rating, "via": via},
+    )
     petition.rating, petition.rating_comment, petition.rated_at = rating, (comment or "").strip(), timezone.now()
     petition.closed_at = timezone.now()
-    petition.save(update_fields=["status", "status_changed_at", "rating", "rating_comment", "rated_at",
-                                 "closed_at", "updated_at"])
+    petition.save(
+        update_fields=["status", "status_changed_at", "rating", "rating_comment", "rated_at", "closed_at", "updated_at"]
+    )
     deadlines.deadline_cancel_all(petition=petition, party="organ")
     return petition
 
@@ -839,14 +973,22 @@ def petition_request_review(*, petition_id: int, reason: str, ip: str | None = N
     above = handler.parent if handler else None
     if above is None:
         raise ValidationFailed("承办单位没有上一级机关，无法申请复查，请联系信访部门", field="reason")
-    _transition(petition, Action.REQUEST_REVIEW, actor="信访人（网上）", check_actor=False, note=reason,
-                public=True, public_text=f"您已申请复查，由{above.name}办理，30日内答复。",
-                data={"review_unit": above.pk})
+    _transition(
+        petition,
+        Action.REQUEST_REVIEW,
+        actor="信访人（网上）",
+        check_actor=False,
+        note=reason,
+        public=True,
+        public_text=f"您已申请复查，由{above.name}办理，30日内答复。",
+        data={"review_unit": above.pk},
+    )
     petition.review_unit = above
     petition.review_level = 1
     petition.closed_at = None
-    petition.save(update_fields=["status", "status_changed_at", "review_unit", "review_level", "closed_at",
-                                 "updated_at"])
+    petition.save(
+        update_fields=["status", "status_changed_at", "review_unit", "review_level", "closed_at", "updated_at"]
+    )
     deadlines.deadline_close(petition=petition, code="review_request")
     deadlines.deadline_open(petition=petition, code="review_decision", start=local_date())
     audit_record(actor="信访人（网上）", action="petition.request_review.ip", target=petition, ip=ip)
@@ -859,10 +1001,18 @@ def petition_decide_review(*, actor: Any, petition_id: int, outcome: str, text: 
     if outcome not in ReviewOutcome.values:
         raise ValidationFailed("请选择复查意见", field="outcome")
     text = _require(text, "请填写复查意见书正文", "text")
-    _transition(petition, Action.DECIDE_REVIEW, actor=actor, note=f"{ReviewOutcome(outcome).label}",
-                public=True, public_text=(f"复查意见书：{ReviewOutcome(outcome).label}。{text}\n如不服，可自收到"
-                                          f"之日起30日内向上一级机关请求复核（《信访工作条例》第三十六条）。"),
-                data={"outcome": outcome})
+    _transition(
+        petition,
+        Action.DECIDE_REVIEW,
+        actor=actor,
+        note=f"{ReviewOutcome(outcome).label}",
+        public=True,
+        public_text=(
+            f"复查意见书：{ReviewOutcome(outcome).label}。{text}\n如不服，可自收到"
+            f"之日起30日内向上一级机关请求复核（《信访工作条例》第三十六条）。"
+        ),
+        data={"outcome": outcome},
+    )
     petition.review_outcome, petition.review_text = outcome, text
     petition.save(update_fields=["status", "status_changed_at", "review_outcome", "review_text", "updated_at"])
     deadlines.deadline_close(petition=petition, code="review_decision")
@@ -883,9 +1033,16 @@ def petition_request_recheck(*, petition_id: int, reason: str, ip: str | None = 
     above = reviewer.parent if reviewer else None
     if above is None:
         raise ValidationFailed("复查机关没有上一级机关，无法申请复核，请联系信访部门", field="reason")
-    _transition(petition, Action.REQUEST_RECHECK, actor="信访人（网上）", check_actor=False, note=reason,
-                public=True, public_text=f"您已申请复核，由{above.name}办理，30日内答复。",
-                data={"review_unit": above.pk})
+    _transition(
+        petition,
+        Action.REQUEST_RECHECK,
+        actor="信访人（网上）",
+        check_actor=False,
+        note=reason,
+        public=True,
+        public_text=f"您已申请复核，由{above.name}办理，30日内答复。",
+        data={"review_unit": above.pk},
+    )
     petition.review_unit = above
     petition.review_level = 2
     petition.save(update_fields=["status", "status_changed_at", "review_unit", "review_level", "updated_at"])
@@ -921,13 +1078,20 @@ def petition_decide_recheck(*, actor: Any, petition_id: int, outcome: str, text:
     text = _require(text, "请填写复核意见书正文", "text")
     if petition.hearing_open:
         raise InvalidTransition("听证尚未结束，请先结束听证")
-    _transition(petition, Action.DECIDE_RECHECK, actor=actor, note=ReviewOutcome(outcome).label, public=True,
-                public_text=f"复核意见书：{ReviewOutcome(outcome).label}。{text}\n本事项已复核终结，同一事实和理由不再受理。",
-                data={"outcome": outcome})
+    _transition(
+        petition,
+        Action.DECIDE_RECHECK,
+        actor=actor,
+        note=ReviewOutcome(outcome).label,
+        public=True,
+        public_text=f"复核意见书：{ReviewOutcome(outcome).label}。{text}\n本事项已复核终结，同一事实和理由不再受理。",
+        data={"outcome": outcome},
+    )
     petition.recheck_outcome, petition.recheck_text = outcome, text
     petition.closed_at = timezone.now()
-    petition.save(update_fields=["status", "status_changed_at", "recheck_outcome", "recheck_text", "closed_at",
-                                 "updated_at"])
+    petition.save(
+        update_fields=["status", "status_changed_at", "recheck_outcome", "recheck_text", "closed_at", "updated_at"]
+    )
     deadlines.deadline_cancel_all(petition=petition)
     return petition
 
