@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from xinfang.core.audit import audit_record
 from xinfang.core.errors import ValidationFailed
 from xinfang.core.notify import notify
 from xinfang.core.timeutil import local_date, today
@@ -462,6 +463,8 @@ def deadlines_recompute(*, reason: str) -> int:
         )
     for petition in touched.values():
         _refresh(petition, today_)
+    if changed:
+        audit_record(actor="系统", action="deadlines.recompute", data={"reason": reason, "changed": changed})
     return changed
 
 
@@ -486,30 +489,47 @@ def _warn(deadline: Deadline, petition: Petition, state: str, today_: dt.date) -
     return sent is not None
 
 
+def _needs_work(deadline: Deadline, state: str) -> bool:
+    return (state != deadline.state
+            or (state == engine.SOON and not deadline.warned_soon)
+            or (state == engine.OVERDUE and not deadline.warned_overdue))
+
+
 def deadlines_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Move open organ deadlines between 正常 / 即将到期 / 已超期, keep each case's due_date and
     deadline_state current, and send each warning (即将到期, 已超期) once per deadline. Idempotent:
-    safe to run every few minutes. Petitioner windows are not swept: they never make a case overdue."""
+    safe to run every few minutes. Petitioner windows are not swept: they never make a case overdue.
+
+    One unlocked read pass; only rows whose state or warnings are due are locked and written, each in
+    its own short transaction (a long sweep never holds locks across the whole table)."""
     today_ = local_date(now) if now else today()
     stats = {"checked": 0, "changed": 0, "soon": 0, "overdue": 0, "notified": 0, "petitions": 0}
-    ids = list(Deadline.objects.filter(status=OPEN, party=Party.ORGAN).order_by("id").values_list("id", flat=True))
-    petitions: dict[int, Petition] = {}
-    for deadline_id in ids:
+    # petition id → (petition, earliest effective due, its state)
+    best: dict[int, tuple[Petition, dt.date, str]] = {}
+    scan = (Deadline.objects.filter(status=OPEN, party=Party.ORGAN).select_related("rule", "petition")
+            .order_by("id"))
+    for seen in scan.iterator(chunk_size=500):
+        stats["checked"] += 1
+        state = _state_of(seen, today_)
+        if state in (engine.SOON, engine.OVERDUE):
+            stats[state] += 1
+        due = seen.effective_due(today_)
+        current = best.get(seen.petition_id)
+        if current is None or due < current[1]:
+            best[seen.petition_id] = (seen.petition, due, state)
+        if not _needs_work(seen, state):
+            continue
         with transaction.atomic():
             deadline = (Deadline.objects.select_for_update(of=("self",)).select_related("rule", "petition")
-                        .filter(pk=deadline_id, status=OPEN).first())
+                        .filter(pk=seen.pk, status=OPEN).first())
             if deadline is None:
                 continue
-            stats["checked"] += 1
-            petitions[deadline.petition_id] = deadline.petition
             state = _state_of(deadline, today_)
             fields = []
             if state != deadline.state:
                 deadline.state = state
                 fields.append("state")
                 stats["changed"] += 1
-            if state in (engine.SOON, engine.OVERDUE):
-                stats[state] += 1
             if state == engine.SOON and not deadline.warned_soon:
                 stats["notified"] += _warn(deadline, deadline.petition, state, today_)
                 deadline.warned_soon = True
@@ -520,14 +540,11 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
                 fields.append("warned_overdue")
             if fields:
                 deadline.save(update_fields=fields)
-    # Cases whose last organ deadline closed without a refresh still show a state: clear them too.
+    for petition_id, (petition, due, state) in best.items():
+        if (petition.due_date, petition.deadline_state) != (due, state):
+            stats["petitions"] += Petition.objects.filter(pk=petition_id).update(due_date=due, deadline_state=state)
+    # Cases whose last organ deadline closed without a refresh still show a state: clear them.
     has_open = Deadline.objects.filter(petition_id=OuterRef("pk"), status=OPEN, party=Party.ORGAN)
-    for petition in Petition.objects.exclude(deadline_state="").exclude(Exists(has_open)):
-        petitions[petition.pk] = petition
-    for petition in petitions.values():
-        before = (petition.due_date, petition.deadline_state)
-        with transaction.atomic():
-            _refresh(petition, today_)
-        if (petition.due_date, petition.deadline_state) != before:
-            stats["petitions"] += 1
+    stale = Petition.objects.exclude(deadline_state="").exclude(Exists(has_open))
+    stats["petitions"] += stale.update(due_date=None, deadline_state="")
     return stats

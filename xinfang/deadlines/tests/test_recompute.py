@@ -98,3 +98,15 @@ def test_petitioner_window_never_shrinks(world, time_machine) -> None:
     window.refresh_from_db()
     assert window.due_date == D("2026-10-09")
     assert "信访人的期限不缩短" in window.basis
+
+
+def test_recompute_command_after_a_calendar_upgrade(cases) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    CalendarOverride.objects.create(date=D("2026-10-09"), kind="holiday")
+    out = StringIO()
+    call_command("deadlines_recompute", "--reason", "升级 chinesecalendar", stdout=out)
+    assert "1项" in out.getvalue()
+    assert "升级 chinesecalendar" in Event.objects.get(action="deadline_recomputed").note

@@ -86,3 +86,15 @@ def test_sweep_clears_a_stale_case_state(case) -> None:
     assert Petition.objects.get(pk=case.pk).deadline_state == "normal"
     deadlines_sweep(now=at("2026-09-05"))
     assert Petition.objects.get(pk=case.pk).deadline_state == ""
+
+
+def test_quiet_sweep_reads_once_and_writes_nothing(world, time_machine, django_assert_max_num_queries) -> None:
+    time_machine.move_to(at("2026-09-01"), tick=False)
+    for _ in range(5):
+        petition = make_petition(area=world.area, office=world.office, current=world.handler,
+                                 received=D("2026-09-01"))
+        deadline_open(petition=petition, code="handle", start=D("2026-09-01"))
+    deadlines_sweep()
+    with django_assert_max_num_queries(3):
+        stats = deadlines_sweep()
+    assert stats["checked"] == 5 and stats["changed"] == 0 and stats["petitions"] == 0
