@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("xinfang.accounts.urls")),
     path("staff/", include("xinfang.petitions.urls")),
     path("deadlines/", include("xinfang.deadlines.urls")),
+    path("portal/", include("xinfang.portal.urls")),
     path("admin/", admin.site.urls),
 ]
 

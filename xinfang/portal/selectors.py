@@ -1,0 +1,158 @@
+"""What the portal reads, and only what the petitioner may see.
+
+A case is shown to the citizen through these functions only: the public timeline (each event's
+public_text, never its note, actor or unit fields), the deadlines that concern the citizen, and the
+state in plain words. Identity fields stay out except the masked phone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from xinfang.accounts.models import Area
+from xinfang.core.timeutil import local_date
+from xinfang.deadlines.services import petition_deadlines
+from xinfang.petitions.models import Category, Petition
+from xinfang.petitions.workflow import Status
+
+# The state as the citizen should read it. Internal approval steps (延期待审批, 答复待审批) are the
+# unit's own business: the citizen sees "正在办理" until the reply or the extension notice goes out.
+STATUS_PLAIN: dict[str, str] = {
+    Status.SUBMITTED: "已提交，等待信访部门登记",
+    Status.REGISTERED: "信访部门已登记，正在确定有权处理的机关",
+    Status.DISPATCHED: "已转送或交办有权处理的机关，等待其受理",
+    Status.ACCEPTED: "已受理，正在办理",
+    Status.EXTENSION_PENDING: "已受理，正在办理",
+    Status.REPLY_PENDING: "已受理，正在办理",
+    Status.REPLIED: "已出具处理意见书，请您评价",
+    Status.CLOSED: "已办结",
+    Status.NOT_ACCEPTED: "不予受理（理由和解决途径见下方告知）",
+    Status.REVIEWING: "复查中",
+    Status.REVIEWED: "已出具复查意见书",
+    Status.RECHECKING: "复核中",
+    Status.FINAL: "复核终结，同一事实和理由不再受理",
+}
+
+# Public headings for the timeline; the staff labels ("审批通过并答复" …) describe internal steps.
+STEP_TITLES: dict[str, str] = {
+    "submit": "网上提交",
+    "register": "登记",
+    "dispatch": "转送/交办",
+    "handle_directly": "信访部门直接办理",
+    "accept": "受理告知",
+    "reject": "不予受理告知",
+    "approve_extension": "延期告知",
+    "approve_reply": "处理意见书",
+    "rate": "评价",
+    "request_review": "申请复查",
+    "decide_review": "复查意见书",
+    "request_recheck": "申请复核",
+    "decide_recheck": "复核意见书",
+    "note": "办理情况",
+    "mediate": "调解情况",
+}
+
+# Deadline codes that concern the citizen, in the citizen's words. `objection` (5 working days for a
+# unit to refuse a transferred case) is between organs and is left out.
+CITIZEN_DEADLINES: dict[str, str] = {
+    "transfer": "信访部门登记后转送、交办",
+    "notify_acceptance": "书面告知是否受理",
+    "handle": "办理并书面答复",
+    "review_decision": "复查机关答复",
+    "recheck_decision": "复核机关答复",
+    "review_request": "您请求复查的截止日期",
+    "recheck_request": "您请求复核的截止日期",
+}
+PETITIONER_WINDOWS = {"review_request", "recheck_request"}
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    date: dt.date
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CitizenDeadline:
+    code: str
+    label: str
+    due_date: dt.date
+    legal_basis: str
+    estimated: bool
+    paused: bool
+    for_petitioner: bool
+
+
+def portal_case_get(*, number: str) -> Petition | None:
+    number = (number or "").strip()
+    if not number or len(number) > 40:
+        return None
+    return Petition.objects.filter(number=number).first()
+
+
+def portal_public_steps(*, petition: Petition) -> list[PublicStep]:
+    rows = petition.events.filter(public=True).exclude(public_text="").only("at", "action", "public_text")
+    return [
+        PublicStep(date=local_date(e.at), title=STEP_TITLES.get(e.action, "办理进展"), text=e.public_text)
+        for e in rows.order_by("at", "id")
+    ]
+
+
+def portal_deadlines(*, petition: Petition) -> list[CitizenDeadline]:
+    """Open deadlines the citizen cares about; a petitioner window only while it is still open."""
+    out = []
+    for d in petition_deadlines(petition=petition):
+        if not d.is_open or d.code not in CITIZEN_DEADLINES:
+            continue
+        mine = d.code in PETITIONER_WINDOWS
+        if mine and d.days_left < 0:
+            continue
+        out.append(
+            CitizenDeadline(
+                code=d.code,
+                label=CITIZEN_DEADLINES[d.code],
+                due_date=d.due_date,
+                legal_basis=d.legal_basis,
+                estimated=d.estimated,
+                paused=d.paused,
+                for_petitioner=mine,
+            )
+        )
+    return out
+
+
+def portal_area_choices() -> list[tuple[str, str]]:
+    """Counties and townships (街道/乡镇), each township under its county."""
+    areas = (
+        Area.objects.filter(active=True, level__in=(Area.Level.COUNTY, Area.Level.TOWNSHIP))
+        .select_related("parent")
+        .order_by("path")
+    )
+    out: list[tuple[str, str]] = [("", "—— 请选择问题发生地 ——")]
+    for a in areas:
+        if a.level == Area.Level.TOWNSHIP and a.parent is not None:
+            out.append((a.code, f"{a.parent.name} · {a.name}"))
+        else:
+            out.append((a.code, a.name))
+    return out
+
+
+def portal_area_get(*, code: str) -> Area | None:
+    return (
+        Area.objects.filter(code=code, active=True, level__in=(Area.Level.COUNTY, Area.Level.TOWNSHIP)).first()
+        if code
+        else None
+    )
+
+
+def portal_category_choices() -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = [("", "—— 请选择（不确定可不选）——")]
+    for c in Category.objects.filter(active=True).select_related("parent").order_by("sort_order", "code"):
+        out.append((str(c.pk), str(c)))
+    return out
+
+
+def portal_category_get(*, pk: str) -> Category | None:
+    return Category.objects.filter(pk=pk, active=True).first() if pk and pk.isdigit() else None

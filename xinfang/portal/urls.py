@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("submit/", views.submit, name="submit"),
+    path("submit/done/", views.submitted, name="submitted"),
+    path("lookup/", views.lookup, name="lookup"),
+    path("leave/", views.leave, name="leave"),
+    path("case/<str:number>/", views.case, name="case"),
+    path("case/<str:number>/rate/", views.case_rate, name="case-rate"),
+    path("case/<str:number>/review/", views.case_review, name="case-review"),
+    path("case/<str:number>/recheck/", views.case_recheck, name="case-recheck"),
+]
