@@ -24,6 +24,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "xinfang.core",
     "xinfang.accounts",
     "xinfang.routing",
@@ -40,9 +43,41 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # lockout after repeated failures, before the real backend
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Brute force: lock a username+IP pair after 5 failures for 15 minutes (django-axes).
+AXES_FAILURE_LIMIT = env_int("XINFANG_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("XINFANG_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# Content-Security-Policy (django-csp 4): scripts only from this site; no inline script anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+OTP_TOTP_ISSUER = "xinfang"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -123,6 +158,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
 # Field encryption key (AES-GCM, 32 bytes urlsafe-base64). Dev/test fall back to a key file under var/.
 XINFANG_FIELD_KEY = env_secret("XINFANG_FIELD_KEY", "")
 XINFANG_FIELD_KEY_FILE_DEFAULT = VAR_DIR / "field.key"
+# HMAC key of the blind indexes; set it before rotating the field key (see rotate_field_key).
+XINFANG_INDEX_KEY = env_secret("XINFANG_INDEX_KEY", "")
 
 # Domain settings that local practice varies ([?] in domain.md): configurable, not hard-coded.
 XINFANG_GROUP_VISIT_THRESHOLD = env_int("XINFANG_GROUP_VISIT_THRESHOLD", 5)

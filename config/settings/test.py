@@ -9,3 +9,4 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+XINFANG_INDEX_KEY = "aW5kZXgta2V5LWZvci14aW5mYW5nLXRlc3RzLW9ubHk="  # fixed test index key

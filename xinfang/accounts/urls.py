@@ -1,9 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
+
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("login/", views.StaffLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("otp/", views.otp_setup, name="otp"),
+    path("password/", auth_views.PasswordChangeView.as_view(
+        template_name="accounts/password_change.html", success_url="/staff/"), name="password"),
 ]

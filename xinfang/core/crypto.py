@@ -94,14 +94,20 @@ def needs_rotation(token: str) -> bool:
     return token.split(":", 2)[1] != _key_id(primary)
 
 
+def index_key() -> bytes:
+    """The HMAC key of the blind indexes. Independent of field-key rotation when XINFANG_INDEX_KEY is
+    set (rotate_field_key insists on it); otherwise derived one-way from the primary field key."""
+    raw = str(getattr(settings, "XINFANG_INDEX_KEY", "") or os.environ.get("XINFANG_INDEX_KEY", ""))
+    if raw:
+        return _decode_key(raw)
+    return hashlib.sha256(b"xinfang-blind-index:" + keys()[0]).digest()
+
+
 def blind_index(value: str, *, purpose: str) -> str:
-    """Keyed hash for exact matching. The HMAC key is derived from the *first ever* key material
-    via XINFANG_INDEX_KEY when set, else from the field key (rotation then rebuilds indexes)."""
+    """Keyed hash for exact matching (find a person by ID number or phone without decrypting)."""
     if not value:
         return ""
-    index_key = os.environ.get("XINFANG_INDEX_KEY", "")
-    secret = index_key.encode() if index_key else keys()[0]
-    return hmac.new(secret, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(index_key(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
 def mask_id_number(value: str) -> str:
