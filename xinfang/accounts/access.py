@@ -87,6 +87,7 @@ def petition_scope_q(user: Any) -> Q | None:
             # 信访部门, leaders and supervisors see their whole area (属地管理).
             if unit.kind == Unit.Kind.XINFANG or roles & {Role.LEADER, Role.SUPERVISOR}:
                 scope |= Q(area_path__startswith=unit.area.path)
+        scope |= Q(leader_id=ctx.user_id)  # cases a leader took on (包案)
     # Art 30(3): accusation material never reaches the accused unit or any unit under it.
     accused = set()
     for unit in ctx.units.values():

@@ -179,6 +179,12 @@ class Petition(models.Model):
 
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
 
+    # 包案 (Art 18(2)): a leader personally takes on a hard case and sees it through.
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="led_petitions",
+        verbose_name=_("包案领导"),
+    )
+
     # The open step's due date and state, kept by the deadlines service for fast inbox queries.
     due_date = models.DateField(_("当前期限"), null=True, blank=True)
     deadline_state = models.CharField(

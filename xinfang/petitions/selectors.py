@@ -40,6 +40,7 @@ INBOXES: list[Inbox] = [
           frozenset({Role.HANDLER, Role.HEAD})),
     Inbox("to_approve", "待审批", (Status.EXTENSION_PENDING, Status.REPLY_PENDING), "current",
           frozenset({Role.HEAD})),
+    Inbox("led", "我包案的", (), "leader", frozenset({Role.LEADER})),
     Inbox("due_soon", "即将到期", (), "any", frozenset(Role.values), DeadlineState.SOON),
     Inbox("overdue", "已超期", (), "any", frozenset(Role.values), DeadlineState.OVERDUE),
     Inbox("to_rate", "待评价", (Status.REPLIED,), "office_or_current",
@@ -71,6 +72,8 @@ def inbox_queryset(user: Any, inbox: Inbox) -> QuerySet[Petition]:
         qs = qs.filter(review_unit_id__in=unit_ids)
     elif inbox.relation == "office_or_current":
         qs = qs.filter(Q(office_unit_id__in=unit_ids) | Q(current_unit_id__in=unit_ids))
+    elif inbox.relation == "leader":
+        qs = qs.filter(leader_id=ctx.user_id)
     return qs
 
 
@@ -94,6 +97,7 @@ def inbox_counts(user: Any) -> dict[str, int]:
             "current": Q(current_unit_id__in=unit_ids),
             "review": Q(review_unit_id__in=unit_ids),
             "office_or_current": Q(office_unit_id__in=unit_ids) | Q(current_unit_id__in=unit_ids),
+            "leader": Q(leader_id=ctx.user_id),
             "any": Q(),
         }[inbox.relation]
         aggregates[inbox.key] = Count("id", filter=cond)

@@ -1025,8 +1025,8 @@ def petition_request_recheck(*, petition_id: int, reason: str, ip: str | None = 
     """复核 (Art 36): within 30 days of the 复查 reply, to the level above the reviewer."""
     petition = _lock(petition_id)
     reason = _require(reason, "请写明请求复核的理由", "reason")
-    if not allowed(petition.status, Action.REQUEST_RECHECK):
-        raise InvalidTransition("该信访事项当前不能申请复核")
+    if not allowed(petition.status, Action.REQUEST_RECHECK) or petition.review_level != 1:
+        raise InvalidTransition("该信访事项当前不能申请复核（须先经复查）")
     if not deadlines.deadline_window_open(petition=petition, code="recheck_request"):
         raise DeadlinePassed("已超过收到复查意见之日起30日的复核申请期限（《信访工作条例》第三十六条）")
     reviewer = petition.review_unit
@@ -1121,6 +1121,18 @@ def petition_release_identity(*, actor: Any, petition_id: int, reason: str) -> P
     _transition(petition, Action.RELEASE_IDENTITY, actor=actor, note=reason)
     petition.identity_released = True
     petition.save(update_fields=["identity_released", "updated_at"])
+    return petition
+
+
+@transaction.atomic
+def petition_take_on(*, actor: Any, petition_id: int, note: str = "") -> Petition:
+    """领导包案 (Art 18(2)): a leader takes personal charge of a hard case."""
+    petition = _lock(petition_id)
+    if petition.leader_id:
+        raise InvalidTransition(f"该信访事项已由{petition.leader.get_full_name()}包案")
+    _transition(petition, Action.TAKE_ON, actor=actor, note=note or "领导包案")
+    petition.leader = actor
+    petition.save(update_fields=["leader", "updated_at"])
     return petition
 
 

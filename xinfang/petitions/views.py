@@ -216,6 +216,8 @@ ACTION_SPECS: list[ActionSpec] = [
                                                                 text=d["text"])),
     ActionSpec("attach", "上传附件", (Action.ATTACH,), f.AttachForm,
                lambda u, p, d: services.petition_attach(actor=u, petition_id=p.pk, files=d["files"], kind=d["kind"])),
+    ActionSpec("take_on", "领导包案", (Action.TAKE_ON,), f.NoteForm,
+               lambda u, p, d: services.petition_take_on(actor=u, petition_id=p.pk, note=d["note"])),
     ActionSpec("release_identity", "向承办单位公开信访人身份", (Action.RELEASE_IDENTITY,), f.ReasonForm,
                lambda u, p, d: services.petition_release_identity(actor=u, petition_id=p.pk, reason=d["reason"])),
 ]
@@ -230,6 +232,8 @@ def _spec_available(user: Any, petition: Petition, spec: ActionSpec) -> bool:
         return petition.hearing_open == (action == Action.END_HEARING)
     if action == Action.RELEASE_IDENTITY:
         return petition.confidential and not petition.identity_released
+    if action == Action.TAKE_ON:
+        return petition.leader_id is None
     return True
 
 

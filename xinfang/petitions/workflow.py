@@ -58,6 +58,7 @@ class Action(models.TextChoices):
     END_HEARING = "end_hearing", _("结束听证")
     ATTACH = "attach", _("上传附件")
     RELEASE_IDENTITY = "release_identity", _("公开信访人身份")
+    TAKE_ON = "take_on", _("领导包案")
 
 
 S = Status
@@ -101,12 +102,15 @@ ACTIONS: dict[Action, Rule] = {
     Action.CLOSE: Rule(frozenset({S.REPLIED, S.REVIEWED}), S.CLOSED, OFFICE, "office"),
     Action.REQUEST_REVIEW: Rule(frozenset({S.REPLIED, S.CLOSED}), S.REVIEWING, CITIZEN, "any"),
     Action.DECIDE_REVIEW: Rule(frozenset({S.REVIEWING}), S.REVIEWED, UNIT_STAFF, "review"),
-    Action.REQUEST_RECHECK: Rule(frozenset({S.REVIEWED}), S.RECHECKING, CITIZEN, "any"),
+    # From CLOSED only after a 复查 (review_level 1): the office filing the case must not end the
+    # petitioner's 30-day 复核 window (Art 36); the service checks the level.
+    Action.REQUEST_RECHECK: Rule(frozenset({S.REVIEWED, S.CLOSED}), S.RECHECKING, CITIZEN, "any"),
     Action.DECIDE_RECHECK: Rule(frozenset({S.RECHECKING}), S.FINAL, UNIT_STAFF, "review"),
     Action.START_HEARING: Rule(frozenset({S.RECHECKING}), None, UNIT_STAFF, "review"),
     Action.END_HEARING: Rule(frozenset({S.RECHECKING}), None, UNIT_STAFF, "review"),
     Action.ATTACH: Rule(ALL_OPEN, None, CLERKS | UNIT_STAFF, "office_or_current"),
     Action.RELEASE_IDENTITY: Rule(ALL_OPEN - {S.SUBMITTED}, None, OFFICE, "office"),
+    Action.TAKE_ON: Rule(ALL_OPEN - {S.SUBMITTED}, None, frozenset({"leader"}), "any"),
 }
 
 

@@ -221,3 +221,28 @@ def test_online_submission_waits_for_registration(personas):
     services.petition_register_submitted(actor=personas.clerk, petition_id=p.pk)
     p.refresh_from_db()
     assert p.status == Status.REGISTERED and p.registered_by == personas.clerk
+
+
+def test_recheck_still_possible_after_office_closes_reviewed_case(personas):
+    p = advance(register(personas.clerk).petition, "replied", personas=personas)
+    services.petition_request_review(petition_id=p.pk, reason="不服")
+    services.petition_decide_review(actor=personas.reviewer, petition_id=p.pk, outcome="uphold", text="维持")
+    services.petition_close(actor=personas.dispatcher, petition_id=p.pk)
+    services.petition_request_recheck(petition_id=p.pk, reason="仍不服")
+    p.refresh_from_db()
+    assert p.status == Status.RECHECKING and p.review_unit == personas.org.city_gov
+
+
+def test_leader_takes_on_case_and_sees_it(personas):
+    from xinfang.accounts.access import petitions_visible_to
+    from xinfang.accounts.models import Role
+    from xinfang.accounts.tests.factories import make_user
+
+    city_leader = make_user("city_leader", personas.org.taikang_gov, Role.LEADER)
+    p = register(personas.clerk).petition
+    assert not petitions_visible_to(city_leader).filter(pk=p.pk).exists()
+    services.petition_take_on(actor=personas.leader, petition_id=p.pk, note="亲自包案")
+    p.refresh_from_db()
+    assert p.leader == personas.leader
+    with pytest.raises(InvalidTransition, match="已由"):
+        services.petition_take_on(actor=personas.leader, petition_id=p.pk)

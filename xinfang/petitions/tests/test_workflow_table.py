@@ -23,7 +23,7 @@ def test_table_is_consistent():
             assert target_of(source, action) == (rule.target or source)
     assert actions_from(Status.FINAL) == []
     assert actions_from(Status.NOT_ACCEPTED) == []
-    assert set(actions_from(Status.CLOSED)) == {Action.REQUEST_REVIEW}
+    assert set(actions_from(Status.CLOSED)) == {Action.REQUEST_REVIEW, Action.REQUEST_RECHECK}
 
 
 def _to_state(state: Status, personas) -> Petition:
@@ -109,7 +109,10 @@ def _unit_staff(p: Petition, personas):
     return personas.handler
 
 
-SKIP = {Action.SUBMIT, Action.ATTACH, Action.END_HEARING, Action.RELEASE_IDENTITY}
+SKIP = {Action.SUBMIT, Action.ATTACH, Action.END_HEARING, Action.RELEASE_IDENTITY, Action.TAKE_ON}
+# Pairs the table allows but a guard in the service refuses for the case built here:
+# a 复核 needs a 复查 first, and a closed case built by _to_state had none.
+GUARDED = {(Status.CLOSED, Action.REQUEST_RECHECK)}
 PAIRS = [(s, a) for s, a in itertools.product(Status, Action) if a not in SKIP]
 
 
@@ -119,7 +122,7 @@ def test_every_state_action_pair(state, action, personas):
     p = _to_state(state, personas)
     assert p.status == state
     events_before = Event.objects.filter(petition=p).count()
-    if allowed(state, action):
+    if allowed(state, action) and (state, action) not in GUARDED:
         _run(action, p, personas)
         p.refresh_from_db()
         assert p.status == target_of(state, action)

@@ -1,0 +1,573 @@
+"""The one fast path that writes many petitions at once: the Excel/CSV import and the data generator.
+
+A bulk-written case must be indistinguishable from one written through `petitions.services`:
+
+- its number comes from the same `NumberSequence` (a block reserved with one locked update per
+  (scope, year), so concurrent clerks and an import never collide);
+- ID and phone are sealed by `services._seal_person` (AES-GCM + blind index + mask);
+- area_path / office_path / current_path / accused_path are set like the services set them;
+- every step has its timeline `Event`, with the public texts the portal shows;
+- the `Deadline` rows are those the services would have opened, closed, extended or cancelled, with
+  due dates from the same rules (`deadlines.services._rule_for`) and the same pure engine
+  (`deadlines.engine.compute_due`, `deadlines.services._apply` / `_state_of`), and the petition's
+  due_date / deadline_state are those `deadlines.services` keeps;
+- one audit record (`petition.bulk_import`) covers the whole batch.
+
+The caller gives a list of `PetitionPlan` (the case as received plus the steps it went through, each
+with its date); `bulk_write` checks each step against `workflow.ACTIONS` and writes everything with
+`bulk_create` (or PostgreSQL COPY for the large tables) in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, models, transaction
+
+from xinfang.accounts.models import Area, Unit
+from xinfang.core.audit import audit_record
+from xinfang.core.errors import InvalidTransition, ValidationFailed
+from xinfang.core.timeutil import format_cn_date, local_date
+from xinfang.deadlines import engine
+from xinfang.deadlines import services as dl
+from xinfang.deadlines.models import Deadline, Party, TimeLimitRule
+
+from . import services
+from .models import (
+    Category,
+    Channel,
+    DispatchMode,
+    Event,
+    NumberSequence,
+    Outcome,
+    Petition,
+    Rating,
+    Representative,
+    ReviewOutcome,
+)
+from .workflow import Action, Status, allowed, target_of
+
+OPEN = Deadline.Status.OPEN
+BATCH_SIZE = 2000
+
+
+# ---------------------------------------------------------------- what the caller gives
+
+
+@dataclass
+class Step:
+    """One business action after registration, as the matching service would record it."""
+
+    action: str  # a workflow.Action value
+    at: dt.datetime
+    actor_name: str = ""
+    note: str = ""
+    unit: Unit | None = None  # dispatch: the responsible unit
+    mode: str = DispatchMode.TRANSFER  # dispatch: transfer | assign
+    assign_due_date: dt.date | None = None
+    days: int = 0  # request_extension
+    outcome: str = ""  # submit_reply (Outcome), decide_review / decide_recheck (ReviewOutcome)
+    facts: str = ""
+    reasons: str = ""
+    basis: str = ""
+    text: str = ""  # reply opinion, review or recheck text
+    rating: str = ""
+    reason: str = ""  # reject, request_review, request_recheck, request_extension
+    legal_route: str = "other"
+    final: bool = False  # reject: 不再受理
+
+
+@dataclass
+class PetitionPlan:
+    office: Unit
+    channel: str
+    received_at: dt.datetime
+    area: Area
+    title: str
+    content: str
+    petitioner: dict[str, str]  # name, id_number, phone, address: already normalized
+    category: Category | None = None
+    purpose: str = ""
+    headcount: int = 1
+    confidential: bool = False
+    accused_unit: Unit | None = None
+    accused_person: str = ""
+    is_repeat: bool = False
+    repeat_of_id: int | None = None
+    is_skip_level: bool = False
+    representatives: list[dict[str, str]] = field(default_factory=list)
+    number: str = ""  # empty: reserved from NumberSequence; else kept (an imported 编号)
+    query_code: str = ""  # empty: a new random code
+    submitted: bool = False  # arrived online (待登记) rather than registered by a clerk
+    registered_at: dt.datetime | None = None  # defaults to received_at
+    registrar_name: str = ""
+    steps: list[Step] = field(default_factory=list)
+
+
+@dataclass
+class BulkResult:
+    count: int
+    first: str
+    last: str
+    ids: list[int]
+    codes: list[tuple[str, str]]  # (number, query code) of every petition written, in plan order
+
+
+# ---------------------------------------------------------------- rules and due dates, cached per batch
+
+
+class _Deadlines:
+    """Deadline rows for one case, opened / closed / extended in memory exactly as deadlines.services does."""
+
+    def __init__(self, ctx: _Context, petition: Petition) -> None:
+        self.ctx = ctx
+        self.petition = petition
+        self.rows: list[Deadline] = []
+        self.received = local_date(petition.received_at)
+
+    def _open_row(self, code: str) -> Deadline | None:
+        return next((d for d in self.rows if d.code == code and d.status == OPEN), None)
+
+    def open(self, code: str, start: dt.date, at: dt.datetime, *, due_override: dt.date | None = None,
+             note: str = "") -> None:
+        old = self._open_row(code)
+        if old is not None:
+            old.status, old.closed_at = Deadline.Status.CANCELLED, at
+        rule, fallback = self.ctx.rule(code, self.petition.area_path, self.received)
+        d = Deadline(code=code, rule=rule, party=rule.party, start_date=start, due_override=due_override,
+                     note=note[:200])
+        self._compute(d)
+        if fallback:
+            d.basis = f"{d.basis}；{fallback}"
+        d.state = dl._state_of(d, local_date(at)) if rule.party == Party.ORGAN else Deadline.State.NORMAL
+        self.rows.append(d)
+
+    def _compute(self, d: Deadline) -> None:
+        dl._apply(d, self.ctx.due(d.rule, d.start_date, d.extension_days, d.paused_days, d.due_override, d.note))
+
+    def close(self, code: str, at: dt.datetime) -> None:
+        d = self._open_row(code)
+        if d is None:
+            return
+        day = local_date(at)
+        d.state = dl._state_of(d, day) if d.party == Party.ORGAN else d.state
+        d.status = Deadline.Status.LATE if day > d.due_date else Deadline.Status.MET
+        d.closed_at = at
+
+    def cancel_all(self, at: dt.datetime, party: str | None = None) -> None:
+        for d in self.rows:
+            if d.status == OPEN and (party is None or d.party == party):
+                d.status, d.closed_at = Deadline.Status.CANCELLED, at
+
+    def extend(self, code: str, days: int) -> None:
+        d = self._open_row(code)
+        if d is not None:
+            d.extension_days += days
+            self._compute(d)
+
+    def finish(self, today: dt.date) -> None:
+        """Set the open deadlines' states and the petition's due_date / deadline_state (deadlines._refresh);
+        warnings already due count as sent, as if the sweep had been running all along."""
+        organ = []
+        for d in self.rows:
+            if d.status != OPEN:
+                continue
+            if d.party == Party.ORGAN:
+                d.state = dl._state_of(d, today)
+                d.warned_soon = d.state in (engine.SOON, engine.OVERDUE)
+                d.warned_overdue = d.state == engine.OVERDUE
+                organ.append(d)
+        if organ:
+            first = min(organ, key=lambda d: d.effective_due(today))
+            self.petition.due_date, self.petition.deadline_state = first.effective_due(today), first.state
+        else:
+            self.petition.due_date, self.petition.deadline_state = None, ""
+
+
+class _Context:
+    """Per-batch caches: the calendar, the rule chosen per (code, applicable versions), computed due dates."""
+
+    def __init__(self) -> None:
+        self.calendar = dl.calendar_load()
+        self.rules: dict[str, list[TimeLimitRule]] = defaultdict(list)
+        for r in TimeLimitRule.objects.filter(active=True):
+            self.rules[r.code].append(r)
+        self._rule_cache: dict[tuple[Any, ...], tuple[TimeLimitRule, str]] = {}
+        self._due_cache: dict[tuple[Any, ...], engine.DueResult] = {}
+        self._path_cache: dict[tuple[str, str], list[TimeLimitRule]] = {}
+
+    def rule(self, code: str, area_path: str, on: dt.date) -> tuple[TimeLimitRule, str]:
+        # The choice depends only on which versions apply to the area and which are in force on the day;
+        # key the cache on exactly that and let deadlines.services choose on a miss.
+        applicable = self._path_cache.get((code, area_path))
+        if applicable is None:
+            applicable = [r for r in self.rules.get(code, []) if r.applies_to(area_path)]
+            self._path_cache[(code, area_path)] = applicable
+        key = (code, tuple(r.pk for r in applicable if r.in_force(on)),
+               tuple(r.pk for r in applicable if r.effective_from > on))
+        hit = self._rule_cache.get(key)
+        if hit is None:
+            hit = dl._rule_for(code=code, area=area_path, on=on)
+            self._rule_cache[key] = hit
+        return hit
+
+    def due(self, rule: TimeLimitRule, start: dt.date, extension: int, paused: int, override: dt.date | None,
+            note: str) -> engine.DueResult:
+        key = (rule.pk, start, extension, paused, override, note)
+        hit = self._due_cache.get(key)
+        if hit is None:
+            hit = engine.compute_due(rule.spec(), start, self.calendar, extension_days=extension,
+                                     paused_days=paused, due_override=override, override_note=note)
+            self._due_cache[key] = hit
+        return hit
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def reserve_numbers(*, scope: str, year: int, count: int) -> list[str]:
+    """`count` consecutive numbers of (scope, year), reserved with one locked update of the counter."""
+    NumberSequence.objects.bulk_create([NumberSequence(scope=scope, year=year, last=0)], ignore_conflicts=True)
+    seq = NumberSequence.objects.select_for_update().get(scope=scope, year=year)
+    first = seq.last + 1
+    seq.last += count
+    seq.save(update_fields=["last"])
+    return [f"{scope}-{year}-{n:06d}" for n in range(first, first + count)]
+
+
+def _assign_numbers(plans: Sequence[PetitionPlan]) -> list[str]:
+    numbers = [p.number for p in plans]
+    groups: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for i, plan in enumerate(plans):
+        if not plan.number:
+            groups[(plan.office.area.code[:6], local_date(plan.received_at).year)].append(i)
+    for (scope, year), idx in sorted(groups.items()):
+        idx.sort(key=lambda i: (plans[i].received_at, i))
+        for i, number in zip(idx, reserve_numbers(scope=scope, year=year, count=len(idx)), strict=True):
+            numbers[i] = number
+    return numbers
+
+
+# ---------------------------------------------------------------- building one case in memory
+
+
+class _Case:
+    def __init__(self, ctx: _Context, plan: PetitionPlan, number: str, code: str, actor: Any) -> None:
+        self.plan = plan
+        office = plan.office
+        reg_at = plan.registered_at or plan.received_at
+        status = Status.SUBMITTED if plan.submitted else Status.REGISTERED
+        accused = plan.accused_unit
+        p = Petition(
+            number=number,
+            query_code_hash=services.query_code_hash(code),
+            channel=plan.channel,
+            received_at=plan.received_at,
+            registered_at=None if plan.submitted else reg_at,
+            registered_by=actor if getattr(actor, "is_authenticated", False) and not plan.submitted else None,
+            petitioner_name=(plan.petitioner.get("name") or "")[:100],
+            petitioner_address=(plan.petitioner.get("address") or "")[:200],
+            confidential=plan.confidential,
+            headcount=plan.headcount,
+            is_group=plan.headcount >= settings.XINFANG_GROUP_VISIT_THRESHOLD,
+            area=plan.area,
+            area_path=plan.area.path,
+            category=plan.category,
+            purpose=plan.purpose,
+            title=plan.title[:200],
+            content=plan.content,
+            accused_unit=accused,
+            accused_path=accused.path if accused else "",
+            accused_person=(plan.accused_person or "")[:100],
+            is_repeat=plan.is_repeat or plan.repeat_of_id is not None,
+            repeat_of_id=plan.repeat_of_id,
+            is_skip_level=plan.is_skip_level,
+            status=status,
+            status_changed_at=reg_at,
+            office_unit=office,
+            office_path=office.path,
+        )
+        services._seal_person(p, {"id_number": plan.petitioner.get("id_number", ""),
+                                  "phone": plan.petitioner.get("phone", "")})
+        self.petition = p
+        self.events: list[Event] = []
+        self.reps: list[Representative] = []
+        for r in plan.representatives:
+            rep = Representative(name=r["name"][:100])
+            services._seal_person(rep, {"id_number": r.get("id_number", ""), "phone": r.get("phone", "")})
+            self.reps.append(rep)
+        self.deadlines = _Deadlines(ctx, p)
+        self.actor_label = (actor.get_full_name() if getattr(actor, "is_authenticated", False) else str(actor or ""))
+        if plan.submitted:
+            self._event(Action.SUBMIT, plan.received_at, "信访人（网上）", note="网上信访提交", to=Status.SUBMITTED,
+                        public_text=f"您于{format_cn_date(local_date(plan.received_at))}在网上提交信访事项，"
+                                    f"编号{number}，等待{office.name}登记。", unit=None)
+        else:
+            flags = [label for flag, label in ((p.is_group, "集体访"), (p.is_repeat, "重复信访"),
+                                                (p.is_skip_level, "越级信访")) if flag]
+            self._event(Action.REGISTER, reg_at, plan.registrar_name or self.actor_label,
+                        note="；".join([f"{Channel(plan.channel).label}登记", *flags]), to=Status.REGISTERED,
+                        public_text=f"{office.name}于{format_cn_date(local_date(reg_at))}登记您的信访事项，"
+                                    f"编号{number}。", unit=office)
+        self.deadlines.open("transfer", local_date(plan.received_at), reg_at)
+        for step in plan.steps:
+            self.apply(step)
+
+    def _event(self, action: Action | str, at: dt.datetime, actor_name: str, *, note: str = "", frm: str = "",
+               to: str = "", public_text: str = "", unit: Unit | None = None, data: dict[str, Any] | None = None,
+               ) -> None:
+        self.events.append(Event(
+            at=at, actor_name=actor_name or "系统", unit=unit, action=str(action), from_status=frm, to_status=to,
+            note=note, public=bool(public_text), public_text=public_text, data=data or {},
+        ))
+
+    def apply(self, s: Step) -> None:
+        p, dls = self.petition, self.deadlines
+        action = Action(s.action)
+        current = Status(p.status)
+        if not allowed(current, action):
+            raise InvalidTransition(f"{p.number}：当前为“{current.label}”，不能执行“{action.label}”")
+        target = target_of(current, action)
+        day = local_date(s.at)
+        office_side = (Action.REGISTER, Action.DISPATCH, Action.HANDLE_DIRECTLY, Action.CLOSE)
+        unit: Unit | None = p.office_unit if action in office_side else (p.current_unit or p.office_unit)
+        note, public_text, data = s.note, "", {}
+        if action == Action.REGISTER:
+            p.registered_at = s.at
+            public_text = f"{p.office_unit.name}已登记您的信访事项。"
+        elif action == Action.DISPATCH:
+            if s.unit is None:
+                raise ValidationFailed(f"{p.number}：转送交办须指定承办单位", field="unit")
+            label = DispatchMode(s.mode).label
+            public_text = f"{format_cn_date(day)}，{p.office_unit.name}将您的信访事项{label}至{s.unit.name}办理。"
+            data = {"unit": s.unit.pk, "unit_name": s.unit.name, "mode": s.mode,
+                    "assign_due_date": s.assign_due_date.isoformat() if s.assign_due_date else None}
+            p.current_unit, p.current_path, p.dispatch_mode = s.unit, s.unit.path, s.mode
+            p.assign_due_date = s.assign_due_date if s.mode == DispatchMode.ASSIGN else None
+            p.dispatched_at = s.at
+            dls.close("transfer", s.at)
+            dls.open("notify_acceptance", day, s.at)
+            dls.open("objection", day, s.at)
+        elif action == Action.HANDLE_DIRECTLY:
+            public_text = f"{p.office_unit.name}已受理您的信访事项并直接办理。"
+            p.current_unit, p.current_path = p.office_unit, p.office_path
+            p.dispatch_mode, p.accepted_at = DispatchMode.DIRECT, s.at
+            dls.close("transfer", s.at)
+            dls.open("handle", day, s.at)
+        elif action == Action.REJECT:
+            kind = "不再受理" if s.final else "不予受理"
+            route = services.LEGAL_ROUTES.get(s.legal_route, services.LEGAL_ROUTES["other"])
+            note = f"{kind}：{s.reason}"
+            public_text = f"经审查，您反映的事项{kind}。理由：{s.reason}。请通过以下途径解决：{route}。"
+            data = {"kind": kind, "legal_route": s.legal_route}
+            p.not_accepted_reason, p.legal_route, p.closed_at = note, s.legal_route, s.at
+            dls.cancel_all(s.at)
+        elif action == Action.ACCEPT:
+            name = p.current_unit.name if p.current_unit else ""
+            public_text = (f"受理告知：{name}已于{format_cn_date(day)}受理您的信访事项，"
+                           f"将依照《信访工作条例》第三十四条在60日内办结并书面答复。")
+            p.accepted_at = s.at
+            dls.close("notify_acceptance", s.at)
+            dls.close("objection", s.at)
+            dls.open("handle", day, s.at, due_override=p.assign_due_date)
+        elif action == Action.REQUEST_EXTENSION:
+            note, data = f"申请延期{s.days}日：{s.reason}", {"days": s.days}
+            p.extension_days_requested, p.extension_reason = s.days, s.reason
+        elif action == Action.APPROVE_EXTENSION:
+            days = p.extension_days_requested or 0
+            note = note or f"同意延期{days}日"
+            public_text = f"延期告知：因{p.extension_reason}，办理期限延长{days}日（《信访工作条例》第三十四条）。"
+            data = {"days": days}
+            dls.extend("handle", days)
+            p.extension_days_requested = None
+        elif action == Action.SUBMIT_REPLY:
+            note, data = f"处理意见：{Outcome(s.outcome).label}", {"outcome": s.outcome}
+            p.reply_outcome, p.reply_facts, p.reply_reasons = s.outcome, s.facts, s.reasons
+            p.reply_basis, p.reply_opinion = s.basis, s.text
+            p.completion_report = s.reason if p.dispatch_mode == DispatchMode.ASSIGN else ""
+        elif action == Action.APPROVE_REPLY:
+            note = note or "审批通过"
+            public_text = services.reply_document(p)
+            data = {"outcome": p.reply_outcome}
+            p.replied_at = s.at
+            dls.close("handle", s.at)
+            dls.open("review_request", day, s.at)
+        elif action in (Action.RATE, Action.CLOSE):
+            if action == Action.RATE:
+                label = Rating(s.rating).label
+                note = f"评价：{label}。{s.note}".strip()
+                public_text, data = f"您的评价：{label}。", {"rating": s.rating, "via": "portal"}
+                p.rating, p.rating_comment, p.rated_at = s.rating, s.note, s.at
+                unit = None
+            else:
+                note = note or "办结归档"
+            p.closed_at = s.at
+            dls.cancel_all(s.at, party=Party.ORGAN)
+        elif action == Action.REQUEST_REVIEW:
+            above = p.current_unit.parent if p.current_unit else None
+            if above is None:
+                raise ValidationFailed(f"{p.number}：承办单位没有上一级机关", field="review_unit")
+            note, public_text = s.reason, f"您已申请复查，由{above.name}办理，30日内答复。"
+            data = {"review_unit": above.pk}
+            p.review_unit, p.review_level, p.closed_at = above, 1, None
+            dls.close("review_request", s.at)
+            dls.open("review_decision", day, s.at)
+            unit = None
+        elif action == Action.DECIDE_REVIEW:
+            label = ReviewOutcome(s.outcome).label
+            note, data = label, {"outcome": s.outcome}
+            public_text = (f"复查意见书：{label}。{s.text}\n如不服，可自收到之日起30日内向上一级机关请求复核"
+                           f"（《信访工作条例》第三十六条）。")
+            p.review_outcome, p.review_text = s.outcome, s.text
+            unit = p.review_unit
+            dls.close("review_decision", s.at)
+            dls.open("recheck_request", day, s.at)
+        elif action == Action.REQUEST_RECHECK:
+            above = p.review_unit.parent if p.review_unit else None
+            if above is None:
+                raise ValidationFailed(f"{p.number}：复查机关没有上一级机关", field="review_unit")
+            note, public_text = s.reason, f"您已申请复核，由{above.name}办理，30日内答复。"
+            data = {"review_unit": above.pk}
+            p.review_unit, p.review_level = above, 2
+            dls.close("recheck_request", s.at)
+            dls.open("recheck_decision", day, s.at)
+            unit = None
+        elif action == Action.DECIDE_RECHECK:
+            label = ReviewOutcome(s.outcome).label
+            note, data = label, {"outcome": s.outcome}
+            public_text = f"复核意见书：{label}。{s.text}\n本事项已复核终结，同一事实和理由不再受理。"
+            p.recheck_outcome, p.recheck_text, p.closed_at = s.outcome, s.text, s.at
+            unit = p.review_unit
+            dls.cancel_all(s.at)
+        elif action in (Action.NOTE, Action.MEDIATE):
+            public_text = ""
+        else:
+            raise ValidationFailed(f"批量写入不支持“{action.label}”", field="steps")
+        citizen = action in (Action.RATE, Action.REQUEST_REVIEW, Action.REQUEST_RECHECK)
+        self._event(action, s.at, "信访人（网上）" if citizen else s.actor_name, note=note, frm=current.value,
+                    to=target.value, public_text=public_text, unit=unit, data=data)
+        p.status = target
+        p.status_changed_at = s.at
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _copy_rows(model: type[models.Model], objs: Sequence[models.Model], *, with_pk: bool) -> None:
+    """PostgreSQL COPY of model instances (all concrete columns, values prepared by Django)."""
+    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+    cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+        with raw.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+            for obj in objs:
+                row = []
+                for f in fields:
+                    value = f.get_db_prep_save(f.pre_save(obj, add=True), connection)
+                    if isinstance(f, models.JSONField) and value is not None and not isinstance(value, str):
+                        value = json.dumps(getattr(value, "adapted", value), ensure_ascii=False)
+                    row.append(value)
+                copy.write_row(row)
+
+
+def _use_copy() -> bool:
+    return connection.vendor == "postgresql" and bool(getattr(settings, "XINFANG_BULK_COPY", True))
+
+
+def _preallocate_ids(model: type[models.Model], count: int) -> list[int]:
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",  # noqa: S608
+            [table, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _insert(model: type[models.Model], objs: list[Any], *, need_pk: bool) -> None:
+    if not objs:
+        return
+    if _use_copy():
+        if need_pk:
+            for obj, pk in zip(objs, _preallocate_ids(model, len(objs)), strict=True):
+                obj.pk = pk
+        _copy_rows(model, objs, with_pk=need_pk)
+    else:
+        model.objects.bulk_create(objs, batch_size=500)
+
+
+@transaction.atomic
+def bulk_write(
+    plans: Sequence[PetitionPlan],
+    *,
+    actor: Any = None,
+    source: str = "",
+    today: dt.date | None = None,
+) -> BulkResult:
+    """Write `plans` as petitions, with their events, deadlines and representatives; one audit record.
+
+    Raises InvalidTransition / ValidationFailed (nothing written) when a plan's steps do not follow the
+    workflow. `today` is the day deadline states are judged on (default: today in Beijing).
+    """
+    if not plans:
+        return BulkResult(0, "", "", [], [])
+    today = today or local_date()
+    ctx = _Context()
+    numbers = _assign_numbers(plans)
+    cases: list[_Case] = []
+    codes: list[tuple[str, str]] = []
+    for plan, number in zip(plans, numbers, strict=True):
+        code = plan.query_code or services.new_query_code()
+        case = _Case(ctx, plan, number, code, actor)
+        case.deadlines.finish(today)
+        cases.append(case)
+        codes.append((number, code))
+    petitions = [c.petition for c in cases]
+    _insert(Petition, petitions, need_pk=True)
+    events, deadlines, reps = [], [], []
+    for c in cases:
+        pid = c.petition.pk
+        for e in c.events:
+            e.petition_id = pid
+            events.append(e)
+        for d in c.deadlines.rows:
+            d.petition_id = pid
+            deadlines.append(d)
+        for r in c.reps:
+            r.petition_id = pid
+            reps.append(r)
+    _insert(Event, events, need_pk=False)
+    _insert(Deadline, deadlines, need_pk=False)
+    _insert(Representative, reps, need_pk=False)
+    ordered = sorted(numbers)
+    audit_record(actor=actor or "系统", action="petition.bulk_import",
+                 data={"count": len(petitions), "first": ordered[0], "last": ordered[-1], "source": source})
+    return BulkResult(len(petitions), ordered[0], ordered[-1], [p.pk for p in petitions], codes)
+
+
+def bulk_write_batches(
+    plans: Iterable[PetitionPlan], *, actor: Any = None, source: str = "", batch_size: int = BATCH_SIZE,
+    progress: Callable[[int], None] | None = None,
+) -> list[BulkResult]:
+    """`bulk_write` in batches of `batch_size`, each its own transaction (and its own audit record)."""
+    results, batch = [], []
+    for plan in plans:
+        batch.append(plan)
+        if len(batch) >= batch_size:
+            results.append(bulk_write(batch, actor=actor, source=source))
+            if progress:
+                progress(len(batch))
+            batch = []
+    if batch:
+        results.append(bulk_write(batch, actor=actor, source=source))
+        if progress:
+            progress(len(batch))
+    return results
+
