@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import importlib
+from dataclasses import dataclass
 
 import pytest
 from django.apps import apps as django_apps
