@@ -14,6 +14,8 @@ urlpatterns = [
     path("staff/", include("xinfang.petitions.urls")),
     path("deadlines/", include("xinfang.deadlines.urls")),
     path("portal/", include("xinfang.portal.urls")),
+    path("api/", include("xinfang.api.urls")),
+    path("open311/", include("xinfang.api.open311.urls")),
     path("admin/", admin.site.urls),
 ]
 

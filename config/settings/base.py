@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / Redoc assets served locally (no CDN)
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "xinfang.petitions",
     "xinfang.deadlines",
     "xinfang.portal",
+    "xinfang.api",
 ]
 
 MIDDLEWARE = [
@@ -167,11 +169,37 @@ XINFANG_MAX_REPRESENTATIVES = 5  # Art 20(3) 《信访工作条例》: 不超过
 XINFANG_SITE_NAME = env_str("XINFANG_SITE_NAME", "信访综合业务平台")
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_SCHEMA_CLASS": "xinfang.api.schema.ApiAutoSchema",
+    # Token first: its WWW-Authenticate header makes a missing credential a 401, not a 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "xinfang.api.auth.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["xinfang.api.auth.ApiRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": env_str("XINFANG_API_RATE", "3000/min")},
+    "EXCEPTION_HANDLER": "xinfang.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
 }
-SPECTACULAR_SETTINGS = {"TITLE": "xinfang API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "信访综合业务平台 API",
+    "DESCRIPTION": "REST API v1：登记、查询与办理信访事项。认证：`Authorization: Token <令牌>`（或浏览器会话）。"
+    "所有 POST 可带 `Idempotency-Key` 请求头以安全重试。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",  # assets from drf-spectacular-sidecar: the servers have no internet
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 LOGGING = {
     "version": 1,
