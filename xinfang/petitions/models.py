@@ -314,3 +314,20 @@ class NumberSequence(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "year"], name="uniq_sequence")]
 
+
+
+class ImportRecord(models.Model):
+    """One imported spreadsheet row: a keyed fingerprint of its normalized content, so that importing the
+    same file again (or an overlapping one) creates nothing twice."""
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(_("来源文件"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("导入记录")
+        verbose_name_plural = _("导入记录")
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.petition_id}"

@@ -1,0 +1,439 @@
+"""Realistic generated petitions for benchmarks and demos (`manage.py generate_petitions`).
+
+Everything is drawn from one `random.Random(seed)`: a fixed seed gives the same cases (the same
+people, texts, dates, states and query codes; only the AES nonces differ). The cases are written by
+`petitions.bulk`, so their numbers, sealed personal data, timelines and deadlines are those the
+services would have produced.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import hashlib
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import accumulate
+
+from django.db import transaction
+from django.utils import timezone
+
+from xinfang.accounts.models import Area, Unit
+from xinfang.accounts.services import area_upsert, unit_upsert
+from xinfang.core.validators import id_check_char
+from xinfang.petitions import services
+from xinfang.petitions.bulk import PetitionPlan, Step, bulk_write
+from xinfang.petitions.models import Category, Channel, DispatchMode, Outcome, Purpose, Rating, ReviewOutcome
+from xinfang.petitions.workflow import Action, Status
+
+from . import texts
+
+CHANNELS = ((Channel.LETTER, 30), (Channel.VISIT, 25), (Channel.ONLINE, 30), (Channel.CALL, 10),
+            (Channel.MAILBOX, 1.5), (Channel.LEADER, 1.5), (Channel.SMS, 1), (Channel.FAX, 0.5),
+            (Channel.CONTACT_POINT, 0.5))
+PURPOSES = ((Purpose.DEMAND, 55), (Purpose.INQUIRY, 12), (Purpose.APPEAL, 10), (Purpose.SUGGESTION, 8),
+            (Purpose.ACCUSATION, 8), (Purpose.OTHER, 7))
+# Target states with weights. Terminal ones are old cases; open ones are recent.
+STATES = ((Status.CLOSED, 50), (Status.NOT_ACCEPTED, 7), (Status.FINAL, 1), (Status.REPLIED, 4),
+          (Status.REVIEWING, 1), (Status.REVIEWED, 1), (Status.RECHECKING, 0.5), (Status.ACCEPTED, 14),
+          (Status.EXTENSION_PENDING, 1), (Status.REPLY_PENDING, 2.5), (Status.DISPATCHED, 6),
+          (Status.REGISTERED, 7), (Status.SUBMITTED, 3))
+# The path of actions to each state (after register/submit); DIRECT is handle_directly instead of dispatch+accept.
+PATHS: dict[str, tuple[str, ...]] = {
+    Status.SUBMITTED: (),
+    Status.REGISTERED: (),
+    Status.DISPATCHED: ("dispatch",),
+    Status.ACCEPTED: ("dispatch", "accept"),
+    Status.EXTENSION_PENDING: ("dispatch", "accept", "request_extension"),
+    Status.REPLY_PENDING: ("dispatch", "accept", "submit_reply"),
+    Status.REPLIED: ("dispatch", "accept", "submit_reply", "approve_reply"),
+    Status.CLOSED: ("dispatch", "accept", "submit_reply", "approve_reply", "rate"),
+    Status.NOT_ACCEPTED: ("reject",),
+    Status.REVIEWING: ("dispatch", "accept", "submit_reply", "approve_reply", "rate", "request_review"),
+    Status.REVIEWED: ("dispatch", "accept", "submit_reply", "approve_reply", "rate", "request_review",
+                      "decide_review"),
+    Status.RECHECKING: ("dispatch", "accept", "submit_reply", "approve_reply", "rate", "request_review",
+                        "decide_review", "request_recheck"),
+    Status.FINAL: ("dispatch", "accept", "submit_reply", "approve_reply", "rate", "request_review",
+                   "decide_review", "request_recheck", "decide_recheck"),
+}
+# Days after the previous step: (low, high), drawn uniformly; a few steps are late on purpose.
+GAPS = {
+    "register": (0, 3), "dispatch": (1, 13), "accept": (0, 9), "request_extension": (35, 55),
+    "approve_extension": (1, 3), "submit_reply": (8, 58), "approve_reply": (0, 3), "rate": (1, 20),
+    "close": (10, 30), "reject": (1, 12), "handle_directly": (0, 5), "request_review": (3, 25),
+    "decide_review": (8, 29), "request_recheck": (3, 25), "decide_recheck": (8, 29),
+}
+# How far back an open case in this state may have started (days beyond its steps): some become overdue.
+OPEN_SLACK = {Status.SUBMITTED: 20, Status.REGISTERED: 25, Status.DISPATCHED: 25, Status.ACCEPTED: 100,
+              Status.EXTENSION_PENDING: 20, Status.REPLY_PENDING: 20, Status.REPLIED: 25,
+              Status.REVIEWING: 40, Status.REVIEWED: 25, Status.RECHECKING: 40}
+
+
+class Weighted:
+    def __init__(self, items: list[tuple[object, float]] | tuple[tuple[object, float], ...]) -> None:
+        self.values = [v for v, _ in items]
+        self.cum = list(accumulate(w for _, w in items))
+
+    def pick(self, rng: random.Random) -> object:
+        return self.values[bisect.bisect_right(self.cum, rng.random() * self.cum[-1])]
+
+
+# ---------------------------------------------------------------- organisation
+
+
+@dataclass
+class County:
+    area: Area
+    office: Unit
+    gov: Unit
+    towns: list[Area]
+    town_units: list[Unit]
+    departments: dict[str, Unit] = field(default_factory=dict)
+    streets: tuple[str, ...] = ()
+
+
+def _population(code: str) -> int:
+    h = int(hashlib.sha256(code.encode()).hexdigest()[:8], 16)
+    return 300_000 + h % 1_100_000
+
+
+def _gov_name(name: str) -> str:
+    return f"{name}委{name[-1]}政府"
+
+
+@transaction.atomic
+def build_province(*, log: Callable[[str], None] = lambda _m: None) -> None:
+    """One province, its 17 cities and their counties, each with 党委政府, 信访局, the usual departments and
+    two townships, through the accounts services (upserts: running twice changes nothing)."""
+    pcode, pname = texts.PROVINCE
+    province = area_upsert(code=pcode, name=pname, level=Area.Level.PROVINCE, population=99_000_000)
+    pgov = unit_upsert(code=f"{pcode}-GOV", name="河南省委省政府", kind=Unit.Kind.GOVERNMENT, area=province)
+    unit_upsert(code=f"{pcode}-XFJ", name="河南省信访局", kind=Unit.Kind.XINFANG, area=province, parent=pgov)
+    for ccode, cname, counties in texts.CITIES:
+        city = area_upsert(code=ccode, name=cname, level=Area.Level.CITY, parent=province,
+                           population=sum(_population(c) for c, _ in counties))
+        cgov = unit_upsert(code=f"{ccode}-GOV", name=f"{cname[:-1]}市委市政府", kind=Unit.Kind.GOVERNMENT,
+                           area=city, parent=pgov)
+        unit_upsert(code=f"{ccode}-XFJ", name=f"{cname}信访局", kind=Unit.Kind.XINFANG, area=city, parent=cgov)
+        for key, suffix, kind, _words in texts.DEPARTMENTS[:6]:
+            unit_upsert(code=f"{ccode}-{key}", name=f"{cname}{suffix}", kind=kind, area=city, parent=cgov)
+        for code, name in counties:
+            county = area_upsert(code=code, name=name, level=Area.Level.COUNTY, parent=city,
+                                 population=_population(code))
+            gov = unit_upsert(code=f"{code}-GOV", name=_gov_name(name), kind=Unit.Kind.GOVERNMENT, area=county,
+                              parent=cgov)
+            unit_upsert(code=f"{code}-XFJ", name=f"{name}信访局", kind=Unit.Kind.XINFANG, area=county, parent=gov)
+            for key, suffix, kind, _words in texts.DEPARTMENTS:
+                unit_upsert(code=f"{code}-{key}", name=f"{name}{suffix}", kind=kind, area=county, parent=gov)
+            h = int(code)
+            for i, town in enumerate((texts.TOWNSHIPS[0], texts.TOWNSHIPS[1 + h % (len(texts.TOWNSHIPS) - 1)])):
+                tcode = f"{code}{100 + i}"
+                tarea = area_upsert(code=tcode, name=town, level=Area.Level.TOWNSHIP, parent=county)
+                unit_upsert(code=f"{tcode}-TOWN", name=f"{name}{town}", kind=Unit.Kind.TOWNSHIP, area=tarea,
+                            parent=gov)
+        log(f"  {cname}：{len(counties)} 个县区")
+
+
+def load_counties() -> list[County]:
+    """Every county-level area that has an active 信访部门, with its government, towns and departments."""
+    units = list(Unit.objects.filter(active=True).select_related("area", "parent"))
+    by_id = {u.pk: u for u in units}
+    for u in units:  # link parents in memory: review and recheck walk up the tree without queries
+        if u.parent_id in by_id:
+            u.parent = by_id[u.parent_id]
+    by_area: dict[int, list[Unit]] = {}
+    for u in units:
+        by_area.setdefault(u.area_id, []).append(u)
+    areas = {a.pk: a for a in Area.objects.filter(active=True)}
+    out = []
+    for area in sorted((a for a in areas.values() if a.level == Area.Level.COUNTY), key=lambda a: a.code):
+        own = by_area.get(area.pk, [])
+        office = next((u for u in sorted(own, key=lambda u: u.pk) if u.kind == Unit.Kind.XINFANG), None)
+        if office is None:
+            continue
+        gov = next((u for u in own if u.kind == Unit.Kind.GOVERNMENT), None) or office.parent or office
+        towns = [a for a in areas.values() if a.parent_id == area.pk and a.level == Area.Level.TOWNSHIP]
+        town_units = [u for a in towns for u in by_area.get(a.pk, []) if u.kind == Unit.Kind.TOWNSHIP]
+        county = County(area=area, office=office, gov=gov, towns=sorted(towns, key=lambda a: a.code),
+                        town_units=town_units)
+        for key, _suffix, _kind, words in texts.DEPARTMENTS:
+            found = next((u for u in own if u.kind != Unit.Kind.XINFANG and any(w in u.name for w in words)
+                          and u.parent_id), None)
+            if found:
+                county.departments[key] = found
+        county.departments["GOV"] = gov
+        if town_units:
+            county.departments["TOWN"] = town_units[0]
+        out.append(county)
+    return out
+
+
+# ---------------------------------------------------------------- people and texts
+
+
+def id_number(rng: random.Random, area_code: str) -> str:
+    born = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 62))
+    first17 = f"{area_code[:6]:0<6}{born:%Y%m%d}{rng.randrange(0, 1000):03d}"
+    return first17 + id_check_char(first17)
+
+
+def phone(rng: random.Random) -> str:
+    return f"1{rng.choice('3456789')}{rng.randrange(0, 10**9):09d}"
+
+
+def person_name(rng: random.Random) -> str:
+    given = rng.choice(texts.GIVEN) + (rng.choice(texts.GIVEN) if rng.random() < 0.7 else "")
+    return rng.choice(texts.SURNAMES) + given
+
+
+@dataclass
+class Person:
+    name: str
+    id_number: str
+    phone: str
+    address: str
+
+
+def query_code(rng: random.Random) -> str:
+    return "".join(rng.choice(services.QUERY_ALPHABET) for _ in range(services.QUERY_CODE_LENGTH))
+
+
+# ---------------------------------------------------------------- the generator
+
+
+@dataclass
+class Origin:
+    """An earlier case a repeat petition refers to."""
+
+    pid: int
+    person: Person
+    county: County
+    area: Area
+    category: Category
+    title: str
+    content: str
+
+
+class Generator:
+    def __init__(self, *, seed: int, now: dt.datetime | None = None, days: int = 730) -> None:
+        self.rng = random.Random(seed)
+        self.now = (now or timezone.now()).replace(microsecond=0)
+        self.days = days
+        self.counties = load_counties()
+        if not self.counties:
+            raise RuntimeError("没有设有信访部门的县级区划")
+        weights = [c.area.population for c in self.counties]
+        if not any(weights):
+            weights = [1] * len(self.counties)
+        self.county_pick = Weighted([(c, w or 1) for c, w in zip(self.counties, weights, strict=True)])
+        cats = {c.code: c for c in Category.objects.filter(parent__isnull=True)}
+        self.category_pick = Weighted([(cats[code], w) for code, (w, _r) in texts.CATEGORY_ROUTES.items()
+                                       if code in cats])
+        self.channel_pick = Weighted(CHANNELS)
+        self.purpose_pick = Weighted(PURPOSES)
+        self.state_pick = Weighted(STATES)
+        self.people: list[Person] = []
+        self.origins: list[Origin] = []
+        self.staff: dict[int, list[str]] = {}
+
+    # -- people
+
+    def _person(self, county: County) -> Person:
+        rng = self.rng
+        if self.people and rng.random() < 0.2:
+            return rng.choice(self.people)  # a repeat petitioner on another matter
+        town = rng.choice(county.towns).name if county.towns else ""
+        p = Person(
+            name=person_name(rng),
+            id_number=id_number(rng, county.area.code) if rng.random() < 0.85 else "",
+            phone=phone(rng) if rng.random() < 0.95 else "",
+            address=f"{county.area.name}{town}{rng.choice(texts.VILLAGES)}村{rng.randrange(1, 12)}组"
+            if rng.random() < 0.5 else f"{county.area.name}{rng.choice(texts.STREETS)}{rng.randrange(1, 300)}号",
+        )
+        if len(self.people) < 50_000:
+            self.people.append(p)
+        else:
+            self.people[rng.randrange(len(self.people))] = p
+        return p
+
+    def _staff_name(self, unit: Unit) -> str:
+        names = self.staff.get(unit.pk)
+        if names is None:
+            names = [person_name(self.rng) for _ in range(3)]
+            self.staff[unit.pk] = names
+        return self.rng.choice(names)
+
+    # -- texts
+
+    def _fill(self, template: str, county: County, area: Area) -> str:
+        rng = self.rng
+        town = area.name if area.level >= Area.Level.TOWNSHIP else (rng.choice(county.towns).name if county.towns
+                                                                     else "城关镇")
+        day = self.now.date() - dt.timedelta(days=rng.randrange(20, 900))
+        return template.format(
+            county=county.area.name, town=town, village=rng.choice(texts.VILLAGES), street=rng.choice(texts.STREETS),
+            road=rng.choice(texts.STREETS), company=rng.choice(texts.COMPANIES), estate=rng.choice(texts.ESTATES),
+            amount=f"{rng.choice((3, 5, 8, 12, 18, 26, 35, 48, 60, 85, 120, 260))}{rng.choice(('00', '000', '600'))}",
+            months=rng.randrange(2, 19), n=rng.randrange(2, 40), date=f"{day.year}年{day.month}月{day.day}日",
+            year=rng.randrange(2015, self.now.year + 1), name=person_name(rng),
+        )
+
+    # -- one case
+
+    def _responsible(self, county: County, category: Category, accusation: bool) -> Unit:
+        if accusation:
+            return county.departments.get("JW") or county.gov
+        for key in texts.CATEGORY_ROUTES.get(category.code, (0, ("GOV",)))[1]:
+            if key in county.departments:
+                return county.departments[key]
+        return county.gov
+
+    def plan(self) -> tuple[PetitionPlan, Origin | None]:
+        rng = self.rng
+        repeat = self.origins[rng.randrange(len(self.origins))] if self.origins and rng.random() < 0.08 else None
+        if repeat:
+            county, area, category, person = repeat.county, repeat.area, repeat.category, repeat.person
+            title = f"再次反映：{repeat.title}"[:200]
+            content = f"{repeat.content}\n此前已反映过，至今问题仍未解决，再次请求处理。"
+        else:
+            county = self.county_pick.pick(rng)  # type: ignore[assignment]
+            area = rng.choice(county.towns) if county.towns and rng.random() < 0.4 else county.area
+            category = self.category_pick.pick(rng)  # type: ignore[assignment]
+            person = self._person(county)
+            title_t, content_t = rng.choice(texts.TEMPLATES.get(category.code, texts.TEMPLATES["602018"]))
+            title, content = self._fill(title_t, county, area), self._fill(content_t, county, area)
+        channel = self.channel_pick.pick(rng)
+        purpose = Purpose.ACCUSATION if category.code == "602004" else self.purpose_pick.pick(rng)
+        if purpose == Purpose.INQUIRY and category.code != "602018" and rng.random() < 0.5:
+            purpose = Purpose.DEMAND
+        accusation = purpose == Purpose.ACCUSATION
+        state = self.state_pick.pick(rng)
+        if state == Status.SUBMITTED and channel != Channel.ONLINE:
+            state = Status.REGISTERED
+        headcount = 1
+        reps: list[dict[str, str]] = []
+        if channel == Channel.VISIT and rng.random() < 0.12:  # 集体访, representatives at most 5 (Art 20)
+            headcount = rng.choice((5, 6, 8, 12, 15, 20, 30, 50, 80))
+            for _ in range(rng.randrange(1, 6)):
+                rep_county = county.area.code
+                reps.append({"name": person_name(rng), "id_number": id_number(rng, rep_county), "phone": phone(rng)})
+        elif rng.random() < 0.05:
+            headcount = rng.randrange(2, 5)
+        office = county.office
+        responsible = self._responsible(county, category, accusation)
+        accused = None
+        if accusation and rng.random() < 0.7:
+            candidates = [u for k, u in county.departments.items() if k not in ("JW", "GOV", "ZFW")]
+            accused = rng.choice(candidates) if candidates else None
+            if accused is not None and responsible.path.startswith(accused.path):
+                responsible = county.gov if not county.gov.path.startswith(accused.path) else responsible
+        direct = purpose == Purpose.INQUIRY or responsible.pk == office.pk
+        handler = office if direct else responsible
+        reviewer = handler.parent
+        if state in (Status.REVIEWING, Status.REVIEWED, Status.RECHECKING, Status.FINAL) and reviewer is None:
+            state = Status.CLOSED
+        if state in (Status.RECHECKING, Status.FINAL) and (reviewer is None or reviewer.parent is None):
+            state = Status.REVIEWED
+        path = list(PATHS[state])
+        direct = direct and "dispatch" in path
+        if direct:
+            path = ["handle_directly", *path[2:]]
+        if state in (Status.CLOSED,) and rng.random() < 0.25:
+            path[-1] = "close"
+        if state in (Status.REPLY_PENDING, Status.REPLIED, Status.CLOSED) and rng.random() < 0.06:
+            i = path.index("submit_reply")
+            path[i:i] = ["request_extension", "approve_extension"]
+        # Offsets in seconds from receipt, then the receipt date so that the last step lies in the past.
+        offsets: list[int] = []
+        t = rng.randrange(0, 3 * 86400) if channel == Channel.LETTER else rng.randrange(0, 3600)
+        reg_offset = t
+        for action in path:
+            lo, hi = GAPS[action]
+            t += rng.randrange(lo * 86400, hi * 86400 + 1) + rng.randrange(600, 8 * 3600)
+            offsets.append(t)
+        span = t
+        if state in Status.terminal():
+            back = span + rng.randrange(0, max(1, self.days * 86400 - span))
+        else:
+            back = span + rng.randrange(0, OPEN_SLACK.get(state, 20) * 86400) + rng.randrange(0, 4 * 3600)
+        received = self.now - dt.timedelta(seconds=back)
+        steps: list[Step] = []
+        for action, off in zip(path, offsets, strict=True):
+            steps.append(self._step(action, received + dt.timedelta(seconds=off), office, responsible, category,
+                                    rng))
+        origin_pid = repeat.pid if repeat else None
+        plan = PetitionPlan(
+            office=office, channel=channel, received_at=received, area=area, title=title, content=content,
+            petitioner={"name": person.name, "id_number": person.id_number, "phone": person.phone,
+                        "address": person.address},
+            category=category, purpose=purpose, headcount=headcount, confidential=accusation and rng.random() < 0.5,
+            accused_unit=accused, accused_person=f"{person_name(rng)}（{accused.name}工作人员）" if accused else "",
+            is_repeat=repeat is not None, repeat_of_id=origin_pid, is_skip_level=rng.random() < 0.02,
+            representatives=reps, query_code=query_code(rng),
+            submitted=state == Status.SUBMITTED or (channel == Channel.ONLINE and rng.random() < 0.5 and path != []),
+            registered_at=received + dt.timedelta(seconds=reg_offset), registrar_name=self._staff_name(office),
+            steps=steps,
+        )
+        if plan.submitted and state != Status.SUBMITTED:
+            plan.steps.insert(0, Step(action=Action.REGISTER, at=plan.registered_at or received,
+                                      actor_name=self._staff_name(office)))
+        origin = None if repeat else Origin(0, person, county, area, category, title, content)
+        return plan, origin
+
+    def _step(self, action: str, at: dt.datetime, office: Unit, responsible: Unit, category: Category,
+              rng: random.Random) -> Step:
+        basis = texts.REPLY_BASIS.get(category.code, "《信访工作条例》及相关政策规定")
+        if action == "dispatch":
+            mode = DispatchMode.ASSIGN if rng.random() < 0.15 else DispatchMode.TRANSFER
+            due = (at + dt.timedelta(days=rng.randrange(20, 50))).date() if mode == DispatchMode.ASSIGN else None
+            return Step(action=action, at=at, actor_name=self._staff_name(office), unit=responsible, mode=mode,
+                        assign_due_date=due, note="请依法依规办理并及时答复信访人")
+        if action == "reject":
+            route = rng.choice(("litigation", "arbitration", "reconsideration", "accepted_below", "other"))
+            return Step(action=action, at=at, actor_name=self._staff_name(office), legal_route=route,
+                        reason="该事项应当通过法定途径解决", final=route == "accepted_below" and rng.random() < 0.3)
+        if action == "request_extension":
+            return Step(action=action, at=at, actor_name=self._staff_name(responsible), days=rng.choice((15, 20, 30)),
+                        reason="案情复杂，需进一步调查核实")
+        if action == "submit_reply":
+            outcome = Weighted(((Outcome.SUPPORT, 45), (Outcome.EXPLAIN, 40), (Outcome.NOT_SUPPORTED, 15))).pick(rng)
+            return Step(action=action, at=at, actor_name=self._staff_name(responsible), outcome=str(outcome),
+                        facts="经调查核实，信访人反映的情况基本属实。", reasons="依据有关规定并结合实际情况作出处理。",
+                        basis=basis, text="已责成相关单位限期整改，并将处理结果书面告知信访人。",
+                        reason="已按交办要求办结，附调查材料。")
+        if action == "rate":
+            rating = Weighted(((Rating.SATISFIED, 70), (Rating.BASIC, 20), (Rating.UNSATISFIED, 10))).pick(rng)
+            return Step(action=action, at=at, rating=str(rating))
+        if action in ("request_review", "request_recheck"):
+            return Step(action=action, at=at, reason="对处理意见不服，认为事实认定不清")
+        if action in ("decide_review", "decide_recheck"):
+            outcome = Weighted(((ReviewOutcome.UPHOLD, 80), (ReviewOutcome.CHANGE, 15), (ReviewOutcome.REVOKE, 5)))
+            return Step(action=action, at=at, actor_name=self._staff_name(responsible),
+                        outcome=str(outcome.pick(rng)), text="经复查，原处理意见认定事实清楚，适用依据正确。")
+        unit = office if action in ("handle_directly", "close") else responsible
+        return Step(action=action, at=at, actor_name=self._staff_name(unit))
+
+    def run(self, count: int, *, batch_size: int = 2000, progress: Callable[[int], None] | None = None,
+            ) -> list[tuple[str, str]]:
+        """Write `count` petitions in batches; returns (number, query code) of the first 100."""
+        codes: list[tuple[str, str]] = []
+        left = count
+        while left > 0:
+            n = min(batch_size, left)
+            pairs = [self.plan() for _ in range(n)]
+            result = bulk_write([p for p, _o in pairs], actor="数据生成", source="generate_petitions")
+            for (_plan, origin), pid in zip(pairs, result.ids, strict=True):
+                if origin is not None:
+                    origin.pid = pid
+                    if len(self.origins) < 20_000:
+                        self.origins.append(origin)
+                    else:
+                        self.origins[self.rng.randrange(len(self.origins))] = origin
+            if len(codes) < 100:
+                codes.extend(result.codes[: 100 - len(codes)])
+            left -= n
+            if progress:
+                progress(n)
+        return codes
