@@ -434,7 +434,8 @@ class _Case:
             dls.extend("handle", days)
             p.extension_days_requested = None
         elif action == Action.SUBMIT_REPLY:
-            note, data = f"处理意见：{_label(Outcome, s.outcome)}", {"outcome": s.outcome}
+            label = _label(Outcome, s.outcome) if s.outcome else "未记录"
+            note, data = f"处理意见：{label}", {"outcome": s.outcome}
             p.reply_outcome, p.reply_facts, p.reply_reasons = s.outcome, s.facts, s.reasons
             p.reply_basis, p.reply_opinion = s.basis, s.text
             p.completion_report = s.reason if p.dispatch_mode == DispatchMode.ASSIGN else ""

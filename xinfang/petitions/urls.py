@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_io
 
 app_name = "petitions"
 
@@ -13,5 +13,9 @@ urlpatterns = [
     path("petitions/<int:pk>/registered/", views.registered, name="registered"),
     path("petitions/<int:pk>/act/<slug:key>/", views.act, name="act"),
     path("petitions/<int:pk>/unmask/", views.unmask, name="unmask"),
+    path("petitions/<int:pk>/notice/<int:event_id>/", views.notice, name="notice"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("petitions/io/", views_io.io_page, name="io"),
+    path("petitions/io/template/", views_io.io_template, name="io-template"),
+    path("petitions/export.xlsx", views_io.export, name="io-export"),
 ]
