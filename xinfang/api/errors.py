@@ -99,7 +99,13 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             return None
         codes = exc.get_codes()
         code = codes if isinstance(codes, str) else exc.default_code
-        message = DRF_MESSAGES.get(code) or str(exc.detail)
+        detail = str(exc.detail)
+        if detail.startswith("CSRF Failed"):
+            message = "CSRF 校验失败：浏览器会话发出的请求须带 X-CSRFToken 请求头"
+        elif detail == str(exc.default_detail) or detail.isascii():
+            message = DRF_MESSAGES.get(code) or detail  # DRF's default text, replaced by ours
+        else:
+            message = detail  # a specific Chinese text set where the exception was raised
         if isinstance(exc, exceptions.Throttled) and exc.wait:
             message = f"{DRF_MESSAGES['throttled']}（约{int(exc.wait) + 1}秒后）"
         response.data = error_body(code, message)

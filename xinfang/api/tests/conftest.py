@@ -64,7 +64,6 @@ def tokens(personas) -> Tokens:
 
 REGISTER_BODY: dict[str, Any] = {
     "channel": "letter",
-    "received_at": "2026-01-05T09:30:00+08:00",
     "petitioner": {"name": "王大爷", "id_number": "11010519491231002X", "phone": "13812345678",
                    "address": "扶沟县建设街12号"},
     "headcount": 1,
