@@ -340,3 +340,29 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     if att.kind == Attachment.Kind.LETTER and not can_see_identity(request.user, petition):
         raise Http404("附件不存在或无权查看")
     return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name)
+
+
+NOTICE_TITLES = {
+    Action.REGISTER.value: "信访事项登记告知书",
+    Action.SUBMIT.value: "网上信访事项提交回执",
+    Action.DISPATCH.value: "信访事项转送（交办）告知书",
+    Action.ACCEPT.value: "信访事项受理告知书",
+    Action.REJECT.value: "信访事项不予受理告知书",
+    Action.APPROVE_EXTENSION.value: "延长信访事项办理期限告知书",
+    Action.APPROVE_REPLY.value: "信访事项处理意见书",
+    Action.DECIDE_REVIEW.value: "信访事项复查意见书",
+    Action.DECIDE_RECHECK.value: "信访事项复核意见书",
+}
+
+
+@staff_required
+@require_GET
+def notice(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
+    """A printable written notice (书面告知) for a step that was published to the petitioner."""
+    petition = access_petition(request.user, pk)
+    event = get_object_or_404(petition.events.select_related("unit"), pk=event_id, public=True)
+    return render(request, "petitions/notice.html", {
+        "p": petition, "e": event, "title": NOTICE_TITLES.get(event.action, "信访事项告知书"),
+        "identity_visible": can_see_identity(request.user, petition),
+        "issuer": event.unit or petition.current_unit or petition.office_unit,
+    })

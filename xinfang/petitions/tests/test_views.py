@@ -186,3 +186,15 @@ def test_unmask_page_shows_full_number_and_logs(client, personas):
     assert AuditEvent.objects.filter(action="pii.unmask").count() == 1
     detail = client.get(reverse("petitions:detail", args=[p.pk])).content.decode()
     assert "13812345678" not in detail and "138****5678" in detail
+
+
+def test_printable_acceptance_notice(client, personas):
+    p = advance(register(personas.clerk).petition, "accepted", personas=personas)
+    event = p.events.get(action="accept")
+    r = login(client, personas.handler).get(reverse("petitions:notice", args=[p.pk, event.pk]))
+    body = r.content.decode()
+    assert r.status_code == 200 and "信访事项受理告知书" in body and "60日内办结" in body
+    internal = p.events.get(action="dispatch")
+    internal.public = False
+    internal.save()
+    assert client.get(reverse("petitions:notice", args=[p.pk, internal.pk])).status_code == 404
