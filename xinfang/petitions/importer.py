@@ -234,6 +234,12 @@ class _Lookups:
     categories: dict[str, Category]
     units: dict[str, Unit]
 
+    def area(self, code: str) -> Area | None:
+        """Areas of the office's subtree are preloaded; others are looked up once (to say "not yours")."""
+        if code not in self.areas:
+            self.areas[code] = Area.objects.filter(code=code, active=True).first()  # type: ignore[assignment]
+        return self.areas[code]
+
 
 def _parse_date(text: str) -> dt.datetime | None:
     text = text.strip()
@@ -299,7 +305,7 @@ def parse_row(values: dict[str, str], row: int, lk: _Lookups, now: dt.datetime
     if not values.get("area"):
         bad("area", "必须填写")
     else:
-        area = lk.areas.get(values["area"])
+        area = lk.area(values["area"])
         if area is None:
             bad("area", f"区划代码“{values['area']}”不存在")
         elif not area.path.startswith(lk.office.area.path):
@@ -444,8 +450,7 @@ def import_file(
     office = Unit.objects.select_related("area").get(pk=office.pk)
     lk = _Lookups(
         office=office,
-        areas={a.code: a for a in Area.objects.filter(active=True, path__startswith=office.area.path)}
-        | {a.code: a for a in Area.objects.filter(active=True, code__in=_ancestor_codes(office.area))},
+        areas={a.code: a for a in Area.objects.filter(active=True, path__startswith=office.area.path)},
         categories={c.code: c for c in Category.objects.filter(active=True)},
         units={u.code: u for u in Unit.objects.filter(active=True).select_related("parent")},
     )
@@ -522,10 +527,6 @@ def _flush(batch: list[tuple[bulk.PetitionPlan, str]], report: ImportReport, act
     report.created += result.count
     report.first = min(filter(None, [report.first, result.first]))
     report.last = max(report.last, result.last)
-
-
-def _ancestor_codes(area: Area) -> list[str]:
-    return [c for c in area.path.strip("/").split("/") if c]
 
 
 def _header_keys(header: list[str] | None) -> list[tuple[int, str]]:
