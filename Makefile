@@ -27,12 +27,17 @@ demo: migrate
 	@echo "系统地址: http://127.0.0.1:$(PORT)/  （Ctrl-C 停止）"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
+# Lint, then the suite -- the suite runs even when lint fails, so the output always ends with
+# pytest's summary line; the exit status is non-zero if either failed.
 # Tests always use config.settings.test (the DJANGO_SETTINGS_MODULE exported above is for dev).
 # DATABASE_URL=postgres://... runs the same suite on PostgreSQL (see test-pg).
 test: install
-	$(VENV)/bin/ruff check .
+	@lint=0; echo "$(VENV)/bin/ruff check ."; $(VENV)/bin/ruff check . || lint=$$?; \
+	if [ $$lint -ne 0 ]; then echo "*** ruff check failed (exit $$lint); running the tests anyway"; fi; \
+	echo "$(VENV)/bin/pytest -n 2 --dist loadfile $(PYTEST_ARGS)"; \
 	DJANGO_SETTINGS_MODULE=config.settings.test PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
-	  $(VENV)/bin/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	  $(VENV)/bin/pytest -n 2 --dist loadfile $(PYTEST_ARGS) || exit $$?; \
+	exit $$lint
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -49,8 +54,8 @@ bench-large: install
 # The suite on a throwaway PostgreSQL cluster (started, used, stopped and deleted).
 test-pg: install
 	@dir=$$(mktemp -d "$${TMPDIR:-/tmp}/xinfang-pg.XXXXXX"); \
-	trap 'scripts/pg-throwaway.sh stop "$$dir"' EXIT; trap 'exit 130' INT TERM; \
-	url=$$(scripts/pg-throwaway.sh start "$$dir") || exit 1; \
+	trap 'scripts/pg-throwaway.sh stop "$$dir"' EXIT; trap 'exit 130' INT TERM HUP; \
+	url=$$(PG_WATCH_PID=$$$$ scripts/pg-throwaway.sh start "$$dir") || exit 1; \
 	echo "DATABASE_URL=$$url"; \
 	DATABASE_URL="$$url" $(MAKE) --no-print-directory test
 

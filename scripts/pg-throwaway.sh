@@ -14,7 +14,9 @@
 #
 # Environment: PG_BIN (server binaries; default: newest /usr/lib/postgresql/*/bin or pg_config),
 # PG_OS_USER (when run as root, the unprivileged user that owns and runs the cluster; default
-# xfpg, created as a system user if missing), PG_DB (database to create; default xinfang).
+# xfpg, created as a system user if missing), PG_DB (database to create; default xinfang),
+# PG_WATCH_PID (stop the cluster automatically once that process has exited, however it ended;
+# .ci/run and `make test-pg` pass their own PID).
 # Needs the PostgreSQL server package: apt-get install -y postgresql
 set -euo pipefail
 
@@ -133,8 +135,23 @@ EOF
 
     local url="postgres://$DB_USER@127.0.0.1:$port/$PG_DB"
     echo "$url" >"$dir/database_url"
+    if [[ -n ${PG_WATCH_PID:-} ]]; then start_watcher "$dir" "$PG_WATCH_PID"; fi
     log "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') running on 127.0.0.1:$port (data: $dir/data)"
     echo "$url"
+}
+
+# A detached watcher stops the cluster once process PID is gone, even if that process was
+# SIGKILLed and never ran its trap (pg_ctl detaches postgres from the caller's process group).
+start_watcher() {
+    local dir=$1 pid=$2 self
+    self=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")
+    kill -0 "$pid" 2>/dev/null || die "PG_WATCH_PID=$pid is not a running process"
+    # setsid -f: its own session, so killing the caller's process group does not take it along.
+    setsid -f bash -c 'echo $$ >"$2/watcher.pid"
+                       while kill -0 "$1" 2>/dev/null && [[ -d $2 ]]; do sleep 2; done
+                       if [[ -d $2 ]]; then "$3" stop "$2"; fi' pg-throwaway-watch "$pid" "$dir" "$self" \
+        </dev/null >>"$dir/watcher.log" 2>&1
+    log "will stop by itself when process $pid exits"
 }
 
 cmd_stop() {
@@ -153,6 +170,12 @@ cmd_stop() {
             || as_owner "$BINDIR/pg_ctl" -D "$dir/data" -m immediate -w -t 30 -s stop >&2 \
             || log "WARNING: could not stop the cluster in $dir"
     fi
+    if [[ -f $dir/watcher.pid ]]; then
+        local wpid
+        wpid=$(cat "$dir/watcher.pid")
+        # (unless we are the watcher's own `stop`)
+        if [[ $wpid != "$PPID" && $wpid != "$$" ]]; then kill "$wpid" 2>/dev/null || true; fi
+    fi
     if [[ ${KEEP:-0} == 1 ]]; then
         log "stopped; kept $dir"
     else
@@ -170,5 +193,5 @@ case ${1:-} in
     start) shift; cmd_start "$@" ;;
     stop) shift; cmd_stop "$@" ;;
     url) shift; cmd_url "$@" ;;
-    *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
