@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
@@ -23,6 +23,10 @@ from ..idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from . import serializers as s
 
 TAG = "信访事项"
+NUMBER_PARAMETER = OpenApiParameter(
+    "number", str, OpenApiParameter.PATH, required=True, pattern=r"^[0-9]{6}-[0-9]{4}-[0-9]{6,}$",
+    description="信访件编号，如 411621-2026-000123（不接受数据库序号）",
+)
 
 
 class PetitionCursorPagination(CursorPagination):
@@ -137,7 +141,7 @@ class PetitionListCreateApi(generics.ListAPIView):
 
 class PetitionDetailApi(APIView):
     @extend_schema(tags=[TAG], operation_id="petitions_retrieve", responses={200: s.PetitionDetailSerializer},
-                   summary="信访事项详情（含办理记录和期限）")
+                   parameters=[NUMBER_PARAMETER], summary="信访事项详情（含办理记录和期限）")
     def get(self, request: Request, number: str) -> Response:
         return Response(detail_payload(request, load(request, number)))
 
@@ -167,7 +171,7 @@ def action_api(name: str, summary: str, input_serializer: type[serializers.Seria
         summary=summary,
         request=input_serializer,
         responses={200: s.PetitionDetailSerializer},
-        parameters=[IDEMPOTENCY_PARAMETER],
+        parameters=[NUMBER_PARAMETER, IDEMPOTENCY_PARAMETER],
     )
     def post(self: PetitionActionApi, request: Request, number: str) -> Response:
         return PetitionActionApi.post(self, request, number)
@@ -269,7 +273,7 @@ class PetitionReviewRequestApi(CitizenRequestApi):
     request_service = staticmethod(services.petition_request_review)
 
     @extend_schema(tags=[TAG], operation_id="petitions_review_request", request=s.CitizenRequestInSerializer,
-                   responses=CITIZEN_RESPONSES, parameters=[IDEMPOTENCY_PARAMETER],
+                   responses=CITIZEN_RESPONSES, parameters=[NUMBER_PARAMETER, IDEMPOTENCY_PARAMETER],
                    summary="申请复查（信访人，凭查询码）")
     def post(self, request: Request, number: str) -> Response:
         return super().post(request, number)
@@ -279,7 +283,7 @@ class PetitionRecheckRequestApi(CitizenRequestApi):
     request_service = staticmethod(services.petition_request_recheck)
 
     @extend_schema(tags=[TAG], operation_id="petitions_recheck_request", request=s.CitizenRequestInSerializer,
-                   responses=CITIZEN_RESPONSES, parameters=[IDEMPOTENCY_PARAMETER],
+                   responses=CITIZEN_RESPONSES, parameters=[NUMBER_PARAMETER, IDEMPOTENCY_PARAMETER],
                    summary="申请复核（信访人，凭查询码）")
     def post(self, request: Request, number: str) -> Response:
         return super().post(request, number)
