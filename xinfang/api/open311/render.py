@@ -13,6 +13,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from django.http import HttpResponse
+from django.utils.functional import Promise
 
 XML_TYPE = "text/xml; charset=utf-8"
 JSON_TYPE = "application/json; charset=utf-8"
@@ -75,6 +76,8 @@ def to_xml(root: str, document: Any) -> str:
 
 
 def _json_clean(value: Any) -> Any:
+    if isinstance(value, Promise):  # a lazily translated label
+        value = str(value)
     if isinstance(value, dict):
         return {k: _json_clean(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

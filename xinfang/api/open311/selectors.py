@@ -6,8 +6,8 @@ petitions_visible_to(). Instead this module publishes a deliberately small, non-
 - only registered cases with a category; never 检举控告 (accusations, Art 30 《信访工作条例》:
   the informant's protection) and never a petitioner who asked for confidentiality;
 - no name, phone, ID number or address of any petitioner or representative; `description` is the
-  case title with any of those (and anything shaped like an ID or phone number) blanked out; the
-  full letter (`content`) is never published;
+  case title with any of those (and anything shaped like an ID or phone number) blanked out, or only
+  the category when the title was cut from the letter itself; the letter (`content`) is never published;
 - `address` is the 问题属地 administrative area (e.g. 扶沟县), never a street address;
 - `notes` are built from action labels and unit names, never from staff notes or opinion texts.
 """
@@ -24,6 +24,7 @@ from django.db.models import Q, QuerySet
 from xinfang.core.timeutil import SHANGHAI
 from xinfang.deadlines.models import Deadline, Party
 from xinfang.petitions.models import Channel, Event, Outcome, Petition, Purpose, Rating, Representative
+from xinfang.petitions.services import LEGAL_ROUTES
 from xinfang.petitions.workflow import Action, Status
 
 REDACTED = "***"
@@ -97,6 +98,16 @@ def redact(text: str, petition: Petition, reps: list[Representative]) -> str:
     return PHONE_LIKE.sub(REDACTED, text)
 
 
+def public_description(petition: Petition, reps: list[Representative]) -> str:
+    """The title a clerk or client wrote, redacted. A title the service derived from the first words of
+    the letter is free text of the petitioner (it may hold a home address): publish the category only."""
+    title = (petition.title or "").strip()
+    derived = not title or petition.content.replace("\n", " ").startswith(title)
+    category = petition.category.name if petition.category else "信访"
+    text = f"{category}类信访事项" if derived else title
+    return redact(text, petition, reps)[:4000]
+
+
 def status_notes(petition: Petition) -> str:
     label = Status(petition.status).label
     if petition.status == Status.DISPATCHED and petition.current_unit:
@@ -107,7 +118,10 @@ def status_notes(petition: Petition) -> str:
             notes += f"，信访人评价“{Rating(petition.rating).label}”"
         return notes
     if petition.status == Status.NOT_ACCEPTED:
-        return f"{label}：{petition.not_accepted_reason.split('：', 1)[0] or '不予受理'}"
+        kind = petition.not_accepted_reason.split("：", 1)[0]  # 不予受理 / 不再受理; the reason itself stays inside
+        notes = label if kind in ("", label) else f"{label}（{kind}）"
+        route = LEGAL_ROUTES.get(petition.legal_route)
+        return f"{notes}；告知途径：{route}" if route else notes
     return label
 
 
@@ -153,7 +167,7 @@ def request_documents(petitions: list[Petition], *, extensions: bool = False) ->
             "status_notes": status_notes(p),
             "service_name": category.name if category else None,
             "service_code": category.code if category else None,
-            "description": redact(p.title, p, reps[p.pk])[:4000],
+            "description": public_description(p, reps[p.pk]),
             "agency_responsible": (p.current_unit or p.office_unit).name,
             "service_notice": SERVICE_NOTICES.get(Status(p.status)),
             "requested_datetime": w3c(p.received_at),

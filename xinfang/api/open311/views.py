@@ -476,9 +476,10 @@ def request_detail(request: HttpRequest, service_request_id: str, *, fmt: str) -
     return respond(fmt, "service_requests", selectors.request_documents([petition], extensions=extensions))
 
 
-@open311_view
-def not_found(request: HttpRequest, rest: str = "", *, fmt: str = "xml") -> HttpResponse:
-    raise Open311Error(404, "没有这个 Open311 资源（格式后缀须为 .xml 或 .json）")
+@csrf_exempt
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    fmt = "json" if rest.endswith(".json") else "xml"
+    return error_response(fmt, 404, [(404, "没有这个 Open311 资源（格式后缀须为 .xml 或 .json）")])
 
 
 @csrf_exempt

@@ -80,3 +80,6 @@ def register_body() -> dict[str, Any]:
     import copy
 
     return copy.deepcopy(REGISTER_BODY)
+
+
+from xinfang.api.tests.open311_util import o311_key, o311_services  # noqa: E402, F401 - shared fixtures
