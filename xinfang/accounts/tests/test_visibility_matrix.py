@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from xinfang.accounts.models import Role
 from xinfang.accounts.tests.factories import make_user
@@ -67,6 +70,16 @@ def test_visibility_matrix(client, personas, cases, persona):
         for path in (f"/staff/petitions/{p.pk}/act/note/", f"/staff/petitions/{p.pk}/unmask/"):
             if not visible:
                 assert client.post(path, {}).status_code == 404, f"write {key}"
+        api_detail = client.get(f"/api/v1/petitions/{p.number}/")
+        assert api_detail.status_code == (200 if visible else 404), f"api detail {key}"
+    api_list = client.get("/api/v1/petitions/", {"page_size": 100}).json()
+    assert {row["number"] for row in api_list["results"]} == {cases[k].number for k in expected}, "api list"
+    export = client.get(reverse("petitions:io-export"))
+    assert export.status_code == 200, "export"
+    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content)), read_only=True).active
+    exported = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None)
+    for key, p in cases.items():
+        assert (p.number in exported) == (key in expected), f"export {key}"
 
 
 @pytest.mark.parametrize(("persona", "sees_identity"), [("dispatcher", True), ("handler", False), ("head", False),
@@ -79,6 +92,8 @@ def test_confidential_petitioner_hidden_from_handling_unit(client, personas, cas
     assert ("137****1111" in body) == sees_identity
     listing = client.get(reverse("petitions:list")).content.decode()
     assert "保密人" not in listing  # never in lists
+    api = client.get(f"/api/v1/petitions/{p.number}/").content.decode("utf-8")
+    assert ("保密人" in api) == sees_identity and "13700001111" not in api
 
 
 def test_released_identity_becomes_visible_with_reason(client, personas, cases):
