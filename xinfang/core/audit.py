@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from .middleware import current_ip
 from .models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
@@ -59,7 +60,7 @@ def audit_record(
         actor=actor_obj,
         actor_label=(actor_obj.get_full_name() or actor_obj.username) if actor_obj else str(actor or "系统"),
         unit_id_snapshot=unit_id,
-        ip=ip,
+        ip=ip or current_ip.get(),
         action=action,
         target_type=target_type,
         target_id=str(target_id),

@@ -198,3 +198,15 @@ def test_printable_acceptance_notice(client, personas):
     internal.public = False
     internal.save()
     assert client.get(reverse("petitions:notice", args=[p.pk, internal.pk])).status_code == 404
+
+
+def test_state_change_audit_carries_actor_unit_and_ip(client, personas):
+    from xinfang.core.models import AuditEvent
+
+    p = register(personas.clerk).petition
+    login(client, personas.dispatcher).post(
+        reverse("petitions:act", args=[p.pk, "dispatch"]),
+        {"dispatch-mode": "transfer", "dispatch-unit": personas.org.municipal.pk}, REMOTE_ADDR="10.9.8.7")
+    event = AuditEvent.objects.get(action="petition.dispatch")
+    assert event.actor == personas.dispatcher and event.ip == "10.9.8.7"
+    assert event.unit_id_snapshot == personas.org.county_office.pk
