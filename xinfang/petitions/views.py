@@ -147,7 +147,9 @@ def same_person(request: HttpRequest) -> HttpResponse:
     rows = selectors.petitions_same_person(
         user=request.user, id_number=request.GET.get("id_number", "")[:20], phone=request.GET.get("phone", "")[:20]
     )
-    return render(request, "petitions/_same_person.html", {"rows": rows})
+    return render(request, "petitions/_same_person.html", {
+        "rows": rows, "in_progress": [Status.DISPATCHED, Status.ACCEPTED, Status.EXTENSION_PENDING, Status.REPLY_PENDING],
+    })
 
 
 # ---------------------------------------------------------------- one case

@@ -210,3 +210,10 @@ def test_state_change_audit_carries_actor_unit_and_ip(client, personas):
     event = AuditEvent.objects.get(action="petition.dispatch")
     assert event.actor == personas.dispatcher and event.ip == "10.9.8.7"
     assert event.unit_id_snapshot == personas.org.county_office.pk
+
+
+def test_same_person_hint_for_skip_level(client, personas):
+    advance(register(personas.clerk).petition, "accepted", personas=personas)
+    body = login(client, personas.clerk).get(reverse("petitions:same-person"),
+                                              {"phone": "13812345678"}).content.decode()
+    assert "可标记为越级" in body
