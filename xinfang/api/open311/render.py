@@ -30,6 +30,7 @@ LIST_CHILD = {
     "formats": "format",
     "notes": "note",
     "groups": "group",
+    "service_request_updates": "request_update",
 }
 
 # Characters XML 1.0 cannot carry at all, even escaped.

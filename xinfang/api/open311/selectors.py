@@ -198,3 +198,43 @@ def request_documents(petitions: list[Petition], *, extensions: bool = False) ->
             doc["notes"] = [_note(e) for e in events[p.pk]]
         out.append(doc)
     return out
+
+
+# mySociety's extended statuses (open311.md §11.6 c) for each published event.
+UPDATE_STATUS = {
+    Action.SUBMIT: "open",
+    Action.REGISTER: "open",
+    Action.DISPATCH: "internal_referral",
+    Action.OBJECT: "for_triage",
+    Action.HANDLE_DIRECTLY: "in_progress",
+    Action.ACCEPT: "in_progress",
+    Action.APPROVE_EXTENSION: "in_progress",
+    Action.REJECT: "not_councils_responsibility",
+    Action.REQUEST_REVIEW: "reopen",
+    Action.DECIDE_REVIEW: "action_scheduled",
+    Action.REQUEST_RECHECK: "reopen",
+    Action.RATE: "closed",
+    Action.CLOSE: "closed",
+    Action.DECIDE_RECHECK: "closed",
+}
+
+
+def update_documents(events: list[Event]) -> list[dict[str, Any]]:
+    """GET servicerequestupdates: one `request_update` per published event (built like `notes`)."""
+    out = []
+    for event in events:
+        action = Action(event.action)
+        status = UPDATE_STATUS.get(action)
+        if action == Action.APPROVE_REPLY:
+            status = "fixed" if (event.data or {}).get("outcome") == Outcome.SUPPORT else "no_further_action"
+        note = _note(event)
+        out.append({
+            "update_id": str(event.pk),
+            "service_request_id": event.petition.number,
+            "status": status or "in_progress",
+            "updated_datetime": note["datetime"],
+            "description": note["description"],
+            "media_url": None,
+            "external_status_code": event.to_status or event.petition.status,
+        })
+    return out

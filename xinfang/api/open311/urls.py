@@ -15,6 +15,7 @@ urlpatterns = [
     re_path(r"^v2/services/(?P<service_code>[^/]+?)" + FMT, views.service_definition, name="service"),
     re_path(r"^v2/requests" + FMT, views.request_list_or_create, name="requests"),
     re_path(r"^v2/requests/(?P<service_request_id>[^/]+?)" + FMT, views.request_detail, name="request"),
+    re_path(r"^v2/servicerequestupdates" + FMT, views.request_updates, name="updates"),
     re_path(r"^v2/tokens/(?P<token>[^/]+?)" + FMT, views.token_lookup, name="token"),
     re_path(r"^(?P<rest>.*)$", views.not_found, name="not-found"),
 ]

@@ -25,7 +25,7 @@ from xinfang.accounts.models import Area
 from xinfang.core.errors import DomainError, NotPermitted, ValidationFailed
 from xinfang.core.timeutil import SHANGHAI
 from xinfang.petitions import services as petition_services
-from xinfang.petitions.models import Category, Channel
+from xinfang.petitions.models import Category, Channel, Event
 from xinfang.petitions.workflow import Status
 
 from ..models import Open311Attribute, Open311Key, Open311Service, Open311Submission
@@ -474,6 +474,32 @@ def request_detail(request: HttpRequest, service_request_id: str, *, fmt: str) -
         raise Open311Error(404, f"未知的 service_request_id：{service_request_id}")
     extensions = _param(request, "extensions").lower() == "true"
     return respond(fmt, "service_requests", selectors.request_documents([petition], extensions=extensions))
+
+
+@open311_view
+@require_http_methods(["GET", "HEAD"])
+def request_updates(request: HttpRequest, *, fmt: str) -> HttpResponse:
+    """mySociety's GET servicerequestupdates (§11.6 a): the published events of public cases, filtered
+    on the event time (start_date/end_date; the last 90 days by default), in event order, paged."""
+    area = _jurisdiction(request)
+    start, end = _window(request, "start_date", "end_date")
+    if start and end and end - start > WINDOW:
+        raise Open311Error(400, "start_date 与 end_date 的跨度不能超过90天")
+    end = end or (start + WINDOW if start else timezone.now())
+    start = start or end - WINDOW
+    page = _int_param(request, "page", 1, 1, 1_000_000)
+    page_size = _int_param(request, "page_size", DEFAULT_CAP, 1, DEFAULT_CAP)
+    public = selectors.open311_public_petitions()
+    if area is not None:
+        public = public.filter(area_path__startswith=area.path)
+    events = (
+        Event.objects.filter(petition__in=public.values("pk"), at__gte=start, at__lte=end,
+                             action__in=[a.value for a in selectors.NOTE_TYPES])
+        .select_related("petition", "unit").order_by("at", "id")
+    )
+    offset = (page - 1) * page_size
+    rows = list(events[offset : offset + page_size])
+    return respond(fmt, "service_request_updates", selectors.update_documents(rows))
 
 
 @csrf_exempt

@@ -39,7 +39,8 @@ def all_outputs(client, cases) -> list[str]:
     out = []
     numbers = [cases["plain"].number, cases["confidential"].number, cases["accusation"].number, cases["posted"]]
     for fmt in ("xml", "json"):
-        paths = ["discovery", "services", "services/602015", "requests", *(f"requests/{n}" for n in numbers)]
+        paths = ["discovery", "services", "services/602015", "requests", "servicerequestupdates",
+                 *(f"requests/{n}" for n in numbers)]
         for path in paths:
             for params in ({}, {"extensions": "true"}):
                 out.append(client.get(f"{BASE}/{path}.{fmt}", params).content.decode("utf-8"))

@@ -211,3 +211,17 @@ def test_every_endpoint_is_equivalent_in_xml_and_json(client, personas, o311_ser
     row = get(client)[0]
     assert row["description"] == "含<特殊>&字符的标题"  # escaped in XML, control character dropped
     assert Petition.objects.count() == 1
+
+
+def test_service_request_updates(client, personas):
+    p = advance(register(personas.clerk).petition, "closed", personas=personas)
+    hidden = register(personas.clerk, confidential=True).petition
+    xml, js = both(client, "servicerequestupdates")
+    data = assert_equivalent(xml, js)
+    assert {u["service_request_id"] for u in data} == {p.number}  # confidential cases publish nothing
+    assert hidden.number not in xml.content.decode()
+    assert [u["status"] for u in data] == ["open", "internal_referral", "in_progress", "fixed", "closed"]
+    assert all(W3C_TZ.match(u["updated_datetime"]) and u["update_id"].isdigit() for u in data)
+    assert data[-1]["external_status_code"] == "closed"
+    later = (timezone.now() + dt.timedelta(days=1)).isoformat()
+    assert get(client, {"start_date": later}, path="servicerequestupdates") == []
