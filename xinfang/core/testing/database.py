@@ -7,6 +7,13 @@ We give every run (and every xdist worker, via pytest-django's ``_gw0`` suffix) 
 are exercised exactly as in production and concurrent pytest runs in one checkout never collide.
 With ``--reuse-db`` a stable name under ``var/`` is used so the database can actually be reused.
 
+Transactional tests (``django_db(transaction=True)``, ``transactional_db``, ``live_server``) end
+with a flush of every table, which also wipes what data migrations seeded (deadline rules,
+petition categories ...). pytest-django runs such tests last, but under ``xdist --dist loadfile``
+a worker may run a file with a transactional test and then more files; so after every
+transactional test we put the database back to its state right after migrations (a snapshot taken
+when ``django_db_setup`` finishes).
+
 PostgreSQL: ``@pytest.mark.postgres_only`` tests are skipped unless the default database is
 PostgreSQL (``DATABASE_URL=postgres://...``; see ``scripts/pg-throwaway.sh`` / ``make test-pg``).
 """
@@ -22,6 +29,8 @@ from pathlib import Path
 import pytest
 
 _created_prefix: str | None = None
+_snapshots: dict[str, str] = {}  # alias -> serialized post-migration contents
+_TRANSACTIONAL_FIXTURES = {"transactional_db", "django_db_reset_sequences", "live_server"}
 
 
 def _default_db() -> dict | None:
@@ -79,3 +88,61 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("postgres_only"):
             item.add_marker(skip)
+
+
+def _db_blocker(config: pytest.Config):
+    from pytest_django.plugin import blocking_manager_key
+
+    return config.stash[blocking_manager_key]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef, request: pytest.FixtureRequest):
+    result = yield
+    if fixturedef.argname == "django_db_setup":
+        from django.db import connections
+
+        _snapshots.clear()
+        with _db_blocker(request.config).unblock():
+            for alias in connections:
+                conn = connections[alias]
+                # Only databases that really are test databases now -- never flush a real one.
+                if conn.settings_dict["NAME"] == conn.creation._get_test_db_name():
+                    _snapshots[alias] = conn.creation.serialize_db_to_string()
+    return result
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None:
+        from pytest_django.fixtures import validate_django_db
+
+        transaction, reset_sequences, *_ = validate_django_db(marker)
+        if transaction or reset_sequences:
+            return True
+    return bool(_TRANSACTIONAL_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+
+
+def post_migration_snapshot(alias: str = "default") -> str | None:
+    """The serialized contents of test database `alias` right after migrations (None: not taken)."""
+    return _snapshots.get(alias)
+
+
+def restore_post_migration_state() -> None:
+    """Empty every table and reload the post-migration snapshot (DB access must be unblocked)."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    for alias, data in _snapshots.items():
+        call_command("flush", database=alias, interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connections[alias].creation.deserialize_db_from_string(data)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    result = yield  # the test's fixtures are finalized now: pytest-django has flushed the tables
+    # nextitem None: the session (and its test database) is being torn down; nothing to restore.
+    if nextitem is not None and _snapshots and _is_transactional(item):
+        with _db_blocker(item.config).unblock():
+            restore_post_migration_state()
+    return result
