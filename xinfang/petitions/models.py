@@ -203,6 +203,13 @@ class Petition(models.Model):
             models.Index(fields=["status", "current_path"], name="pet_status_current"),
             models.Index(fields=["deadline_state", "due_date"], name="pet_deadline"),
             models.Index(fields=["received_at"], name="pet_received"),
+            # From EXPLAIN at 250k (docs/performance.md): a state in a subtree (a county's list filtered by
+            # state; the overdue count of a city). varchar_pattern_ops lets PostgreSQL use the prefix LIKE
+            # under any collation; other databases ignore opclasses.
+            models.Index(fields=["status", "area_path"], name="pet_status_area",
+                         opclasses=["varchar_pattern_ops", "varchar_pattern_ops"]),
+            models.Index(fields=["deadline_state", "area_path"], name="pet_deadline_area",
+                         opclasses=["varchar_pattern_ops", "varchar_pattern_ops"]),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(headcount__gte=1), name="pet_headcount_positive"),
