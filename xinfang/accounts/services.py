@@ -23,11 +23,14 @@ def area_upsert(*, code: str, name: str, level: int, parent: Area | None = None,
     code = code.strip()
     if not code.isdigit():
         raise ValidationFailed("区划代码只能由数字组成", field="code")
+    old_path = Area.objects.filter(code=code).values_list("path", flat=True).first()
     area, _ = Area.objects.update_or_create(
         code=code,
         defaults={"name": name.strip(), "level": level, "parent": parent, "path": _area_path(code, parent),
                   "population": population},
     )
+    if old_path is not None and old_path != area.path:
+        area_refresh_paths(area=area)  # moved: children and the cases' copies follow
     return area
 
 
@@ -39,26 +42,63 @@ def unit_upsert(
         raise ValidationFailed(f"未知的单位类别：{kind}", field="kind")
     unit, _created = Unit.objects.update_or_create(
         code=code.strip(),
-        defaults={"name": name.strip(), "kind": kind, "area": area, "parent": parent, "short_name": short_name,
-                  "path": "pending"},
+        defaults={"name": name.strip(), "kind": kind, "area": area, "parent": parent, "short_name": short_name},
+        create_defaults={"name": name.strip(), "kind": kind, "area": area, "parent": parent,
+                         "short_name": short_name, "path": "pending"},
     )
     unit_refresh_paths(unit=unit)
     return unit
 
 
 def unit_refresh_paths(*, unit: Unit) -> None:
-    """Recompute the materialised path of a unit and its whole subtree (after a move)."""
+    """Recompute the materialised path of a unit and its whole subtree (after a move), and the
+    copies of those paths kept on cases for fast scoping."""
+    old = Unit.objects.filter(pk=unit.pk).values_list("path", flat=True).first()
+    new = (unit.parent.path if unit.parent_id and unit.parent else "/") + f"{unit.pk}/"
+    unit.path = new
+    if old == new:
+        return
+    ids = _refresh_unit_subtree(unit)
+    _sync_case_paths(unit_ids=ids)
+
+
+def _refresh_unit_subtree(unit: Unit) -> list[int]:
     unit.path = (unit.parent.path if unit.parent_id and unit.parent else "/") + f"{unit.pk}/"
     Unit.objects.filter(pk=unit.pk).update(path=unit.path)
+    ids = [unit.pk]
     for child in Unit.objects.filter(parent=unit):
-        unit_refresh_paths(unit=child)
+        ids += _refresh_unit_subtree(child)
+    return ids
+
+
+def _sync_case_paths(*, unit_ids: list[int] | None = None, area_ids: list[int] | None = None) -> None:
+    from django.db.models import OuterRef, Subquery
+
+    from xinfang.petitions.models import Petition
+
+    def path_of(model: Any, column: str) -> Subquery:
+        return Subquery(model.objects.filter(pk=OuterRef(column)).values("path")[:1])
+
+    if unit_ids:
+        Petition.objects.filter(current_unit_id__in=unit_ids).update(current_path=path_of(Unit, "current_unit_id"))
+        Petition.objects.filter(office_unit_id__in=unit_ids).update(office_path=path_of(Unit, "office_unit_id"))
+        Petition.objects.filter(accused_unit_id__in=unit_ids).update(accused_path=path_of(Unit, "accused_unit_id"))
+    if area_ids:
+        Petition.objects.filter(area_id__in=area_ids).update(area_path=path_of(Area, "area_id"))
 
 
 def area_refresh_paths(*, area: Area) -> None:
+    ids = _refresh_area_subtree(area)
+    _sync_case_paths(area_ids=ids)
+
+
+def _refresh_area_subtree(area: Area) -> list[int]:
     area.path = _area_path(area.code, area.parent)
     Area.objects.filter(pk=area.pk).update(path=area.path)
+    ids = [area.pk]
     for child in Area.objects.filter(parent=area):
-        area_refresh_paths(area=child)
+        ids += _refresh_area_subtree(child)
+    return ids
 
 
 @transaction.atomic

@@ -58,3 +58,23 @@ def test_audit_records_cannot_be_changed_in_admin(admin_client, personas):
     event.refresh_from_db()
     assert event.action != "tampered"
     assert admin_client.post(reverse("admin:core_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+
+
+def test_moving_a_unit_keeps_case_scoping_right(personas):
+    """Moving 市政所 under 城关镇 moves its subtree path and the copies on its cases."""
+    from xinfang.accounts.access import petitions_visible_to
+    from xinfang.accounts.services import unit_upsert
+    from xinfang.accounts.tests.factories import make_user
+    from xinfang.petitions.tests.factories import advance, register
+
+    org = personas.org
+    p = advance(register(personas.clerk).petition, "dispatched", personas=personas)
+    township_head = make_user("township_head", org.township, "head")
+    assert not petitions_visible_to(township_head).filter(pk=p.pk).exists()
+    unit_upsert(code=org.municipal.code, name=org.municipal.name, kind=org.municipal.kind, area=org.fugou,
+                parent=org.township)
+    p.refresh_from_db()
+    org.municipal.refresh_from_db()
+    assert org.municipal.path.startswith(org.township.path)
+    assert p.current_path == org.municipal.path
+    assert petitions_visible_to(township_head).filter(pk=p.pk).exists()

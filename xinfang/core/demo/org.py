@@ -161,8 +161,13 @@ def build_org() -> DemoOrg:
     city = area_upsert(code=CITY_CODE, name=CITY_NAME, level=Area.Level.CITY, parent=province)
     org = DemoOrg(province=province, city=city, areas={PROVINCE_CODE: province, CITY_CODE: city})
 
+    # The province government exists so that a case handled by a city department can still go up
+    # for 复核 (Art 36: the level above the reviewing organ).
+    province_gov = unit_upsert(code="HN-GOV", name="河南省人民政府", short_name="省政府",
+                               kind=Unit.Kind.GOVERNMENT, area=province)
+    org.units["HN-GOV"] = province_gov
     city_gov = unit_upsert(code="ZK-GOV", name="周口市委市政府", short_name="市委市政府",
-                           kind=Unit.Kind.GOVERNMENT, area=city)
+                           kind=Unit.Kind.GOVERNMENT, area=city, parent=province_gov)
     org.units["ZK-GOV"] = city_gov
     for key, name, kind in CITY_DEPTS:
         org.units[f"ZK-{key}"] = unit_upsert(code=f"ZK-{key}", name=name, kind=kind, area=city, parent=city_gov,
