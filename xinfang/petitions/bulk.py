@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -253,6 +255,14 @@ class _Context:
                                      paused_days=paused, due_override=override, override_note=note)
             self._due_cache[key] = hit
         return hit
+
+
+def _query_code() -> str:
+    """services.new_query_code's code (16 symbols of its 32-letter alphabet, 80 random bits) from one
+    os.urandom call instead of sixteen secrets.choice calls: the same distribution, a tenth of the time."""
+    alphabet, length = services.QUERY_ALPHABET, services.QUERY_CODE_LENGTH
+    bits = int.from_bytes(os.urandom((5 * length + 7) // 8), "big")
+    return "".join(alphabet[(bits >> (5 * i)) & 31] for i in range(length))
 
 
 # ---------------------------------------------------------------- numbers
@@ -535,32 +545,29 @@ class _Table:
         self.table = qn(model._meta.db_table)
         self.columns = ", ".join(qn(f.column) for f in self.fields)
         self.copy = connection.vendor == "postgresql" and bool(getattr(settings, "XINFANG_BULK_COPY", True))
-        self.getters: list[tuple[str, Callable[[Any], Any] | None]] = []
-        for f in self.fields:
+        self.get = operator.itemgetter(*(f.attname for f in self.fields))  # raw values in one C call
+        self.now_at: list[int] = []
+        self.prep: list[tuple[int, Callable[[Any], Any]]] = []
+        for i, f in enumerate(self.fields):
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                self.getters.append((f.attname, "now"))  # type: ignore[arg-type]
+                self.now_at.append(i)
             elif isinstance(f, models.JSONField):
-                self.getters.append((f.attname, lambda v: json.dumps(v, ensure_ascii=False)))
+                self.prep.append((i, lambda v: json.dumps(v, ensure_ascii=False)))
             elif isinstance(f, models.DateTimeField) and not self.copy:
-                self.getters.append((f.attname, _sqlite_datetime))
+                self.prep.append((i, _sqlite_datetime))
             elif isinstance(f, models.DateField) and not self.copy:
-                self.getters.append((f.attname, _sqlite_date))
-            else:
-                self.getters.append((f.attname, None))
+                self.prep.append((i, _sqlite_date))
 
     def rows(self, objs: Iterable[Any], now: Any) -> Iterator[list[Any]]:
-        getters = self.getters
+        get, now_at, prep = self.get, self.now_at, self.prep
         for obj in objs:
-            d = obj.__dict__
-            row = []
-            for att, prep in getters:
-                if prep is None:
-                    row.append(d[att])
-                elif prep == "now":
-                    row.append(now)
-                else:
-                    v = d[att]
-                    row.append(None if v is None else prep(v))
+            row = list(get(obj.__dict__))
+            for i in now_at:
+                row[i] = now
+            for i, fn in prep:
+                v = row[i]
+                if v is not None:
+                    row[i] = fn(v)
             yield row
 
     def write(self, objs: Sequence[Any]) -> None:
@@ -638,7 +645,7 @@ def bulk_write(
     cases: list[_Case] = []
     codes: list[tuple[str, str]] = []
     for plan, number in zip(plans, numbers, strict=True):
-        code = plan.query_code or services.new_query_code()
+        code = plan.query_code or _query_code()
         case = _Case(ctx, plan, number, code, actor)
         case.deadlines.finish(today)
         cases.append(case)

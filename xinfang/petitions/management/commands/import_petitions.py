@@ -21,6 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--office", default="", help="登记的信访部门编码（单位编码）")
         parser.add_argument("--partial", action="store_true", help="只导入正确的行，问题行列出")
+        parser.add_argument("--max-mb", type=int, default=None,
+                            help="文件大小上限（MB），默认同网页（XINFANG_IMPORT_MAX_BYTES，20 MB）")
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -28,15 +30,15 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"文件不存在：{path}")
         started = time.monotonic()
-        progress = Progress(total=1, stream=sys.stderr, enabled=not opts["no_progress"], label="导入")
+        progress = Progress(total=None, stream=sys.stderr, enabled=not opts["no_progress"], label="导入")
 
         def tick(rows: int) -> None:
-            progress.total = max(progress.total, rows)
             progress.advance(rows - progress.done)
 
         with path.open("rb") as fh:
             report = importer.import_file(fh, filename=path.name, office_code=opts["office"],
-                                          partial=opts["partial"], progress=tick)
+                                          partial=opts["partial"], progress=tick,
+                                          max_size=opts["max_mb"] * 1048576 if opts["max_mb"] else None)
         progress.close()
         for problem in report.problems[:200]:
             self.stdout.write(str(problem))
