@@ -192,7 +192,8 @@ def _refresh(petition: Petition, today_: dt.date) -> None:
         first = min(organ, key=lambda d: (d.effective_due(today_), d.pk))
         due, state = first.effective_due(today_), first.state
     if petition.due_date != due or petition.deadline_state != state:
-        Petition.objects.filter(pk=petition.pk).update(due_date=due, deadline_state=state)
+        # updated_at moves too: Open311's updated_after must see a changed due date.
+        Petition.objects.filter(pk=petition.pk).update(due_date=due, deadline_state=state, updated_at=timezone.now())
     petition.due_date = due
     petition.deadline_state = state
 
@@ -542,9 +543,10 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
                 deadline.save(update_fields=fields)
     for petition_id, (petition, due, state) in best.items():
         if (petition.due_date, petition.deadline_state) != (due, state):
-            stats["petitions"] += Petition.objects.filter(pk=petition_id).update(due_date=due, deadline_state=state)
+            stats["petitions"] += Petition.objects.filter(pk=petition_id).update(
+                due_date=due, deadline_state=state, updated_at=timezone.now())
     # Cases whose last organ deadline closed without a refresh still show a state: clear them.
     has_open = Deadline.objects.filter(petition_id=OuterRef("pk"), status=OPEN, party=Party.ORGAN)
     stale = Petition.objects.exclude(deadline_state="").exclude(Exists(has_open))
-    stats["petitions"] += stale.update(due_date=None, deadline_state="")
+    stats["petitions"] += stale.update(due_date=None, deadline_state="", updated_at=timezone.now())
     return stats
