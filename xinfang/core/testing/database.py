@@ -134,7 +134,9 @@ def restore_post_migration_state() -> None:
     from django.db import connections
 
     for alias, data in _snapshots.items():
-        call_command("flush", database=alias, interactive=False, inhibit_post_migrate=True, verbosity=0)
+        call_command(
+            "flush", database=alias, interactive=False, inhibit_post_migrate=True, reset_sequences=False, verbosity=0
+        )
         connections[alias].creation.deserialize_db_from_string(data)
 
 
