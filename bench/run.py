@@ -80,6 +80,7 @@ class Database:
             self.var.mkdir(parents=True)
             url = f"sqlite:///{self.var / 'bench.sqlite3'}"
         self.var.mkdir(parents=True, exist_ok=True)
+        (self.var / "staticfiles").mkdir(exist_ok=True)  # WhiteNoise warns on every request without it
         self.url = url
 
     def stop(self, keep: bool) -> None:

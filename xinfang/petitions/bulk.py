@@ -637,9 +637,9 @@ def bulk_write(
     today = today or local_date()
     if connection.vendor == "sqlite":
         # A batch touches ~20 indexes of the petition table; SQLite's default 2 MB page cache spills to disk
-        # mid-transaction. 256 MB is a ceiling for this connection, not an allocation.
+        # mid-transaction. 64 MB is a ceiling for this connection, not an allocation.
         with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size = -262144")
+            cursor.execute("PRAGMA cache_size = -65536")
     ctx = _Context()
     numbers = _assign_numbers(plans)
     cases: list[_Case] = []
