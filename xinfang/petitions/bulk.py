@@ -279,10 +279,9 @@ def _reserve(wanted: dict[tuple[str, int], int]) -> dict[tuple[str, int], int]:
     SELECT … FOR UPDATE, move each forward (one executemany). Returns the first number of each block."""
     NumberSequence.objects.bulk_create([NumberSequence(scope=s, year=y, last=0) for s, y in wanted],
                                        ignore_conflicts=True)
-    cond = models.Q(pk__in=[])
-    for scope, year in wanted:
-        cond |= models.Q(scope=scope, year=year)
-    rows = {(r.scope, r.year): r for r in NumberSequence.objects.select_for_update().filter(cond)}
+    scopes, years = {k[0] for k in wanted}, {k[1] for k in wanted}
+    locked = NumberSequence.objects.select_for_update().filter(scope__in=scopes, year__in=years).order_by("id")
+    rows = {(r.scope, r.year): r for r in locked}
     first = {key: rows[key].last + 1 for key in wanted}
     table = connection.ops.quote_name(NumberSequence._meta.db_table)
     with connection.cursor() as cursor:
