@@ -14,8 +14,8 @@ A bulk-written case must be indistinguishable from one written through `petition
 - one audit record (`petition.bulk_import`) covers the whole batch.
 
 The caller gives a list of `PetitionPlan` (the case as received plus the steps it went through, each
-with its date); `bulk_write` checks each step against `workflow.ACTIONS` and writes everything with
-`bulk_create` (or PostgreSQL COPY for the large tables) in one transaction.
+with its date); `bulk_write` checks each step against `workflow.ACTIONS` and writes everything in one
+transaction: `executemany` on SQLite, `COPY … FROM STDIN` on PostgreSQL (see "writing" below).
 """
 
 from __future__ import annotations

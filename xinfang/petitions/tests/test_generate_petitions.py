@@ -52,3 +52,28 @@ def test_same_seed_same_data(personas):
         assert (pa.title, pa.content, pa.petitioner, pa.channel, pa.received_at, [s.action for s in pa.steps],
                 pa.query_code) == (pb.title, pb.content, pb.petitioner, pb.channel, pb.received_at,
                                    [s.action for s in pb.steps], pb.query_code)
+
+
+def test_builds_an_organisation_when_there_is_none(db, monkeypatch):
+    from conftest import ensure_seed_data
+    from xinfang.accounts.models import Area, Unit
+    from xinfang.petitions.management import texts
+
+    ensure_seed_data()
+    monkeypatch.setattr(texts, "CITIES", (("4116", "周口市", (("411621", "扶沟县"), ("411627", "太康县"))),))
+    call_command("generate_petitions", "--count", "60", "--seed", "3", "--no-progress",
+                 stdout=io.StringIO(), stderr=io.StringIO())
+    assert Area.objects.filter(level=Area.Level.COUNTY).count() == 2
+    offices = Unit.objects.filter(kind=Unit.Kind.XINFANG)
+    assert set(offices.values_list("name", flat=True)) == {"河南省信访局", "周口市信访局", "扶沟县信访局", "太康县信访局"}
+    assert Unit.objects.get(code="411621-ZJJ").parent.name == "扶沟县委县政府"
+    assert Petition.objects.count() == 60
+    # Areas weighted by population: both counties get cases.
+    assert {p[:6] for p in Petition.objects.values_list("area_path", flat=True)} == {"/41/41"}
+    assert Petition.objects.filter(area_path__startswith="/41/4116/411621/").exists()
+    assert Petition.objects.filter(area_path__startswith="/41/4116/411627/").exists()
+    # Repeat petitioners share the keyed hash of their ID number.
+    from django.db.models import Count
+
+    assert Petition.objects.exclude(id_number_hash="").values("id_number_hash").annotate(n=Count("id")).filter(
+        n__gt=1).exists()
