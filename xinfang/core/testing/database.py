@@ -30,6 +30,7 @@ import pytest
 
 _created_prefix: str | None = None
 _snapshots: dict[str, str] = {}  # alias -> serialized post-migration contents
+_configured_names: dict[str, str] = {}  # alias -> NAME before the test databases replaced it
 _TRANSACTIONAL_FIXTURES = {"transactional_db", "django_db_reset_sequences", "live_server"}
 
 
@@ -51,6 +52,10 @@ def is_postgres() -> bool:
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
     global _created_prefix
+    with contextlib.suppress(Exception):  # Django not configured
+        from django.conf import settings
+
+        _configured_names.update({alias: str(db.get("NAME")) for alias, db in settings.DATABASES.items()})
     db = _default_db()
     if not db or db.get("ENGINE") != "django.db.backends.sqlite3":
         return
@@ -106,10 +111,29 @@ def pytest_fixture_setup(fixturedef: pytest.FixtureDef, request: pytest.FixtureR
         with _db_blocker(request.config).unblock():
             for alias in connections:
                 conn = connections[alias]
-                # Only databases that really are test databases now -- never flush a real one.
-                if conn.settings_dict["NAME"] == conn.creation._get_test_db_name():
+                # Only databases that were replaced by test databases -- never flush a real one.
+                if alias in _configured_names and str(conn.settings_dict["NAME"]) != _configured_names[alias]:
                     _snapshots[alias] = conn.creation.serialize_db_to_string()
+        # Runs just before the test databases are dropped (finalizers run last-in, first-out).
+        fixturedef.addfinalizer(lambda: _end_stray_sessions(request.config))
     return result
+
+
+def _end_stray_sessions(config: pytest.Config) -> None:
+    """PostgreSQL refuses to drop a database that still has sessions -- e.g. from threads a test
+    started and never closed -- so end those before pytest-django drops the test databases."""
+    from django.db import connections
+
+    with _db_blocker(config).unblock():
+        for alias in _snapshots:
+            conn = connections[alias]
+            if conn.vendor != "postgresql":
+                continue
+            with contextlib.suppress(Exception), conn.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
 
 
 def _is_transactional(item: pytest.Item) -> bool:
