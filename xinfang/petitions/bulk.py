@@ -552,9 +552,9 @@ class _Table:
                 self.now_at.append(i)
             elif isinstance(f, models.JSONField):
                 self.prep.append((i, lambda v: json.dumps(v, ensure_ascii=False)))
-            elif isinstance(f, models.DateTimeField) and not self.copy:
+            elif isinstance(f, models.DateTimeField) and connection.vendor == "sqlite":
                 self.prep.append((i, _sqlite_datetime))
-            elif isinstance(f, models.DateField) and not self.copy:
+            elif isinstance(f, models.DateField) and connection.vendor == "sqlite":
                 self.prep.append((i, _sqlite_date))
 
     def rows(self, objs: Iterable[Any], now: Any) -> Iterator[list[Any]]:
