@@ -94,10 +94,17 @@ class ListFilterForm(forms.Form):
         attrs={"placeholder": "编号、姓名、电话、身份证号或关键词"}))
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *Status.choices])
     channel = forms.ChoiceField(label="信访形式", required=False, choices=[("", "全部形式"), *Channel.choices])
+    category = forms.ChoiceField(label="内容分类", required=False)
+    area = forms.ChoiceField(label="问题属地", required=False)
     deadline_state = forms.ChoiceField(label="期限", required=False,
                                        choices=[("", "全部"), *[c for c in DeadlineState.choices if c[0]]])
     date_from = forms.DateField(label="收到日期自", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "全部分类"), *f.category_choices()[1:]]
+        self.fields["area"].choices = [("", "全部属地"), *f.area_choices()[1:]]
 
 
 # ---------------------------------------------------------------- registration

@@ -217,3 +217,16 @@ def test_same_person_hint_for_skip_level(client, personas):
     body = login(client, personas.clerk).get(reverse("petitions:same-person"),
                                               {"phone": "13812345678"}).content.decode()
     assert "可标记为越级" in body
+
+
+def test_list_filters_by_category_and_area(client, personas):
+    from xinfang.petitions.models import Category
+
+    a = register(personas.clerk, title="城建事项").petition
+    b = register(personas.clerk, title="劳动事项", category=Category.objects.get(code="602006"),
+                 area=personas.org.chengguan).petition
+    login(client, personas.dispatcher)
+    body = client.get(reverse("petitions:list"), {"category": a.category_id}).content.decode()
+    assert a.number in body and b.number not in body
+    body = client.get(reverse("petitions:list"), {"area": "411621100"}).content.decode()
+    assert b.number in body and a.number not in body
