@@ -61,14 +61,27 @@ def main() -> None:
     print(selectors.inbox_counts(dispatcher), f"({(time.perf_counter() - t) * 1000:.1f} ms)")
     overdue = selectors.petition_list(user=supervisor, deadline_state="overdue", area=city_code)
     show("overdue cases of a city (supervisor's scope)", overdue.values("id")[:1_000_000])
-    show("case page: timeline", Event.objects.filter(petition=sample).select_related("actor", "unit").order_by("at", "id"))
+    show(
+        "case page: timeline",
+        Event.objects.filter(petition=sample).select_related("actor", "unit").order_by("at", "id"),
+    )
     show("case page: deadlines", Deadline.objects.filter(petition=sample).select_related("rule"))
-    show("same person by ID hash", selectors.petitions_same_person_by_hash(
-        user=dispatcher, id_hash=sample.id_number_hash or "x", phone_hash=sample.phone_hash or "x",
-        exclude_id=sample.pk))
-    show("portal lookup (number + query code hash)",
-         Petition.objects.filter(Q(number=sample.number) & Q(query_code_hash=sample.query_code_hash)))
-    show("sweep scan: open organ deadlines", Deadline.objects.filter(status="open", party="organ").values("id")[:100000])
+    show(
+        "same person by ID hash",
+        selectors.petitions_same_person_by_hash(
+            user=dispatcher,
+            id_hash=sample.id_number_hash or "x",
+            phone_hash=sample.phone_hash or "x",
+            exclude_id=sample.pk,
+        ),
+    )
+    show(
+        "portal lookup (number + query code hash)",
+        Petition.objects.filter(Q(number=sample.number) & Q(query_code_hash=sample.query_code_hash)),
+    )
+    show(
+        "sweep scan: open organ deadlines", Deadline.objects.filter(status="open", party="organ").values("id")[:100000]
+    )
 
 
 if __name__ == "__main__":

@@ -43,8 +43,13 @@ sys.path.insert(0, str(ROOT))
 VENV_BIN = Path(sys.executable).parent
 BENCH_KEY = "YmVuY2gta2V5LWZvci14aW5mYW5nLWJlbmNobWFya3M="  # 32 bytes, benchmarks only
 TARGETS = {  # at 1M petitions on PostgreSQL (the brief); "<=" or ">="
-    "intake_single_ms_median": ("<=", 10), "intake_concurrent_per_s": (">=", 200), "list_p95_ms": ("<=", 60),
-    "list_queries": ("<=", 12), "detail_queries": ("<=", 15), "import_per_s": (">=", 5000), "rss_mb": ("<=", 200),
+    "intake_single_ms_median": ("<=", 10),
+    "intake_concurrent_per_s": (">=", 200),
+    "list_p95_ms": ("<=", 60),
+    "list_queries": ("<=", 12),
+    "detail_queries": ("<=", 15),
+    "import_per_s": (">=", 5000),
+    "rss_mb": ("<=", 200),
 }
 
 
@@ -72,8 +77,12 @@ class Database:
         if not url and args.large:
             self.pg_dir = tempfile.mkdtemp(prefix="xinfang-bench-pg.")
             log(f"starting a throwaway PostgreSQL cluster in {self.pg_dir}")
-            url = subprocess.run([str(ROOT / "scripts" / "pg-throwaway.sh"), "start", self.pg_dir], check=True,
-                                 capture_output=True, text=True).stdout.strip()
+            url = subprocess.run(
+                [str(ROOT / "scripts" / "pg-throwaway.sh"), "start", self.pg_dir],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
         if not url:
             if self.var.exists():
                 shutil.rmtree(self.var)
@@ -136,16 +145,56 @@ def make_import_csv(path: Path, rows: int, office_area: str, areas: list[str]) -
             title, content = rng.choice(texts.TEMPLATES[code])
             status = rng.choice(statuses)
             day = f"2023-{rng.randrange(1, 12):02d}-{rng.randrange(1, 28):02d}"
-            w.writerow([f"BENCH-{i:07d}", rng.choice(channels), day, generator.person_name(rng),
-                        generator.id_number(rng, office_area), generator.phone(rng), "", "1", rng.choice(areas), code,
-                        "求决", title.format(county="本县", town="城关镇", village="王庄", street="人民路", road="建设路",
-                                          company="宏达公司", estate="阳光花园", amount="8000", months=3, n=5,
-                                          date="2023年3月1日", year=2022, name="王某"),
-                        content.format(county="本县", town="城关镇", village="王庄", street="人民路", road="建设路",
-                                       company="宏达公司", estate="阳光花园", amount="8000", months=3, n=5,
-                                       date="2023年3月1日", year=2022, name="王某"),
-                        status, "", "2023-12-20" if status in ("已办结", "不予受理") else "",
-                        "支持" if status == "已办结" else "", ""])
+            w.writerow(
+                [
+                    f"BENCH-{i:07d}",
+                    rng.choice(channels),
+                    day,
+                    generator.person_name(rng),
+                    generator.id_number(rng, office_area),
+                    generator.phone(rng),
+                    "",
+                    "1",
+                    rng.choice(areas),
+                    code,
+                    "求决",
+                    title.format(
+                        county="本县",
+                        town="城关镇",
+                        village="王庄",
+                        street="人民路",
+                        road="建设路",
+                        company="宏达公司",
+                        estate="阳光花园",
+                        amount="8000",
+                        months=3,
+                        n=5,
+                        date="2023年3月1日",
+                        year=2022,
+                        name="王某",
+                    ),
+                    content.format(
+                        county="本县",
+                        town="城关镇",
+                        village="王庄",
+                        street="人民路",
+                        road="建设路",
+                        company="宏达公司",
+                        estate="阳光花园",
+                        amount="8000",
+                        months=3,
+                        n=5,
+                        date="2023年3月1日",
+                        year=2022,
+                        name="王某",
+                    ),
+                    status,
+                    "",
+                    "2023-12-20" if status in ("已办结", "不予受理") else "",
+                    "支持" if status == "已办结" else "",
+                    "",
+                ]
+            )
 
 
 class Setup:
@@ -158,17 +207,31 @@ class Setup:
         from xinfang.accounts.services import user_create
         from xinfang.petitions.models import Petition
 
-        top = (Petition.objects.values("office_unit").annotate(n=Count("id")).order_by("-n").first())
+        top = Petition.objects.values("office_unit").annotate(n=Count("id")).order_by("-n").first()
         self.office = Unit.objects.select_related("area", "parent").get(pk=top["office_unit"])
         self.county = self.office.area
         self.city = Area.objects.get(pk=self.county.parent_id) if self.county.parent_id else self.county
         city_office = Unit.objects.filter(kind=Unit.Kind.XINFANG, area=self.city).order_by("id").first()
-        self.dispatcher = user_create(username="bench_dispatcher", password="bench-pass-123", full_name="压测分办员",
-                                      unit=self.office, roles=[Role.CLERK, Role.DISPATCHER])
-        self.supervisor = user_create(username="bench_supervisor", password="bench-pass-123", full_name="压测督查员",
-                                      unit=city_office or self.office, roles=[Role.SUPERVISOR])
-        self.detail = (Petition.objects.filter(office_unit=self.office, status="closed").annotate(n=Count("events"))
-                       .order_by("-n").first()) or Petition.objects.filter(office_unit=self.office).first()
+        self.dispatcher = user_create(
+            username="bench_dispatcher",
+            password="bench-pass-123",
+            full_name="压测分办员",
+            unit=self.office,
+            roles=[Role.CLERK, Role.DISPATCHER],
+        )
+        self.supervisor = user_create(
+            username="bench_supervisor",
+            password="bench-pass-123",
+            full_name="压测督查员",
+            unit=city_office or self.office,
+            roles=[Role.SUPERVISOR],
+        )
+        self.detail = (
+            Petition.objects.filter(office_unit=self.office, status="closed")
+            .annotate(n=Count("events"))
+            .order_by("-n")
+            .first()
+        ) or Petition.objects.filter(office_unit=self.office).first()
         self.list_status = "accepted"
 
 
@@ -201,8 +264,9 @@ def inprocess_measurements(s: Setup, repeat: int) -> dict[str, Any]:
     count = 0
     for _ in range(repeat):
         t = time.perf_counter()
-        count = selectors.petition_list(user=s.supervisor, deadline_state=DeadlineState.OVERDUE,
-                                        area=s.city.code).count()
+        count = selectors.petition_list(
+            user=s.supervisor, deadline_state=DeadlineState.OVERDUE, area=s.city.code
+        ).count()
         timings.append((time.perf_counter() - t) * 1000)
     out["overdue_city_count_ms_median"] = round(statistics.median(timings), 2)
     out["overdue_city_count"] = count
@@ -218,9 +282,21 @@ class Server:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
         self.proc = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "config.wsgi:application", "-w", str(workers), "-b",
-             f"127.0.0.1:{self.port}", "--timeout", "120", "--log-level", "warning"],
-            cwd=ROOT, env=dict(os.environ, **env), start_new_session=True,
+            [
+                str(VENV_BIN / "gunicorn"),
+                "config.wsgi:application",
+                "-w",
+                str(workers),
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "120",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=dict(os.environ, **env),
+            start_new_session=True,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -232,8 +308,9 @@ class Server:
                 time.sleep(0.3)
         raise RuntimeError("gunicorn did not start")
 
-    def request(self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
-                ) -> tuple[int, dict[str, str], bytes]:
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         try:
             conn.request(method, path, body=body, headers=headers or {})
@@ -314,27 +391,55 @@ class Intake:
         with self.lock:
             self.counter += 1
             rng = random.Random(self.counter)
-        return {"name": generator.person_name(rng), "id_number": generator.id_number(rng, self.s.county.code),
-                "phone": generator.phone(rng)}
+        return {
+            "name": generator.person_name(rng),
+            "id_number": generator.id_number(rng, self.s.county.code),
+            "phone": generator.phone(rng),
+        }
 
     def one(self) -> int:
         person = self._person()
         content = "建设街与人民路交叉口的窨井盖破损，老人小孩夜间经过很危险，请尽快修复。（压测）"
         if self.api:
-            body = json.dumps({"channel": "call", "content": content, "title": "窨井盖破损（压测）",
-                               "petitioner": person, "area_code": self.s.county.code, "category_code": "602015",
-                               "purpose": "601003"}, ensure_ascii=False).encode()
-            status, _h, _b = self.server.request("POST", "/api/v1/petitions/", body, {
-                "Authorization": f"Token {self.token}", "Content-Type": "application/json"})
+            body = json.dumps(
+                {
+                    "channel": "call",
+                    "content": content,
+                    "title": "窨井盖破损（压测）",
+                    "petitioner": person,
+                    "area_code": self.s.county.code,
+                    "category_code": "602015",
+                    "purpose": "601003",
+                },
+                ensure_ascii=False,
+            ).encode()
+            status, _h, _b = self.server.request(
+                "POST",
+                "/api/v1/petitions/",
+                body,
+                {"Authorization": f"Token {self.token}", "Content-Type": "application/json"},
+            )
             return status
         token, csrf = csrf_from(self.server, "/staff/petitions/register/", self.cookie)
-        form = {"csrfmiddlewaretoken": token, "channel": "call", "received_at": time.strftime("%Y-%m-%dT%H:%M"),
-                "name": person["name"], "id_number": person["id_number"], "phone": person["phone"], "headcount": "1",
-                "area": self.s.county.code, "title": "窨井盖破损（压测）", "content": content, "purpose": "601003"}
-        status, _h, _b = self.server.request("POST", "/staff/petitions/register/",
-                                             urllib.parse.urlencode(form).encode(), {
-                                                 "Cookie": f"{self.cookie}; csrftoken={csrf}",
-                                                 "Content-Type": "application/x-www-form-urlencoded"})
+        form = {
+            "csrfmiddlewaretoken": token,
+            "channel": "call",
+            "received_at": time.strftime("%Y-%m-%dT%H:%M"),
+            "name": person["name"],
+            "id_number": person["id_number"],
+            "phone": person["phone"],
+            "headcount": "1",
+            "area": self.s.county.code,
+            "title": "窨井盖破损（压测）",
+            "content": content,
+            "purpose": "601003",
+        }
+        status, _h, _b = self.server.request(
+            "POST",
+            "/staff/petitions/register/",
+            urllib.parse.urlencode(form).encode(),
+            {"Cookie": f"{self.cookie}; csrftoken={csrf}", "Content-Type": "application/x-www-form-urlencoded"},
+        )
         return status
 
 
@@ -414,11 +519,16 @@ def http_measurements(server: Server, s: Setup, args: argparse.Namespace, codes_
             for i in range(min(args.portal_n, 10 * len(codes))):
                 entry = codes[i % len(codes)]
                 token, csrf = csrf_from(server, "/portal/lookup/")
-                body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "number": entry["number"],
-                                               "code": entry["code"]}).encode()
+                body = urllib.parse.urlencode(
+                    {"csrfmiddlewaretoken": token, "number": entry["number"], "code": entry["code"]}
+                ).encode()
                 t = time.perf_counter()
-                st, _h, _b = server.request("POST", "/portal/lookup/", body, {
-                    "Cookie": f"csrftoken={csrf}", "Content-Type": "application/x-www-form-urlencoded"})
+                st, _h, _b = server.request(
+                    "POST",
+                    "/portal/lookup/",
+                    body,
+                    {"Cookie": f"csrftoken={csrf}", "Content-Type": "application/x-www-form-urlencoded"},
+                )
                 samples.append((time.perf_counter() - t) * 1000)
                 if st != 302:
                     raise RuntimeError(f"portal lookup answered {st} for {entry['number']}")
@@ -468,8 +578,17 @@ def main() -> int:
         codes_file = db.var / "codes.json"
         log(f"generating {count:,} petitions …")
         t0 = time.perf_counter()
-        out = run_command("generate_petitions", "--count", str(count), "--seed", "1", "--batch-size", "2000",
-                          "--codes-file", str(codes_file))
+        out = run_command(
+            "generate_petitions",
+            "--count",
+            str(count),
+            "--seed",
+            "1",
+            "--batch-size",
+            "2000",
+            "--codes-file",
+            str(codes_file),
+        )
         wall = time.perf_counter() - t0
         m = re.search(r"([\d,]+) 件/秒", out)
         metrics["import_per_s"] = float(m.group(1).replace(",", "")) if m else round(count / wall, 1)
@@ -502,19 +621,37 @@ def main() -> int:
         env_info = {
             "database": connection.vendor,
             "database_version": ".".join(map(str, connection.Database.sqlite_version_info))
-            if connection.vendor == "sqlite" else str(connection.pg_version),
-            "python": platform.python_version(), "django": get_version(), "cpus": os.cpu_count(),
-            "load_avg": [round(x, 2) for x in os.getloadavg()], "machine": platform.machine(),
-            "count": count, "large": args.large,
+            if connection.vendor == "sqlite"
+            else str(connection.pg_version),
+            "python": platform.python_version(),
+            "django": get_version(),
+            "cpus": os.cpu_count(),
+            "load_avg": [round(x, 2) for x in os.getloadavg()],
+            "machine": platform.machine(),
+            "count": count,
+            "large": args.large,
             "measured": {
-                "http (gunicorn, 2 sync workers, 127.0.0.1)": ["intake_single_ms_median", "intake_concurrent_per_s",
-                                                              "list_p95_ms", "workbench_p95_ms", "detail_p95_ms",
-                                                              "portal_lookup_ms_median", "rss_mb"],
-                "in-process": ["list_queries", "workbench_queries", "detail_queries", "overdue_city_count_ms_median",
-                               "import_per_s", "import_file_rows_per_s"],
+                "http (gunicorn, 2 sync workers, 127.0.0.1)": [
+                    "intake_single_ms_median",
+                    "intake_concurrent_per_s",
+                    "list_p95_ms",
+                    "workbench_p95_ms",
+                    "detail_p95_ms",
+                    "portal_lookup_ms_median",
+                    "rss_mb",
+                ],
+                "in-process": [
+                    "list_queries",
+                    "workbench_queries",
+                    "detail_queries",
+                    "overdue_city_count_ms_median",
+                    "import_per_s",
+                    "import_file_rows_per_s",
+                ],
             },
-            "git": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                  text=True).stdout.strip(),
+            "git": subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+            ).stdout.strip(),
             "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         results = {"metrics": metrics, "env": env_info}
@@ -537,8 +674,10 @@ def main() -> int:
 
 def print_table(metrics: dict[str, Any], env: dict[str, Any]) -> None:
     print()
-    print(f"xinfang bench — {env['database']} {env['database_version']}, {metrics.get('petitions', 0):,} petitions, "
-          f"{env['cpus']} CPUs, load {env['load_avg']}")
+    print(
+        f"xinfang bench — {env['database']} {env['database_version']}, {metrics.get('petitions', 0):,} petitions, "
+        f"{env['cpus']} CPUs, load {env['load_avg']}"
+    )
     how = {k: "http" for k in env["measured"]["http (gunicorn, 2 sync workers, 127.0.0.1)"]}
     how.update({k: "in-process" for k in env["measured"]["in-process"]})
     print(f"{'metric':34} {'value':>12}  {'target (1M, PG)':>16}  how")

@@ -111,9 +111,12 @@ def access_petition(user: Any, petition_id: int | str, *, for_write: bool = Fals
     """Load one case for a user. Absent and forbidden give the same 404."""
     from xinfang.petitions.models import Petition
 
-    qs = petitions_visible_to(user, Petition.objects.select_related(
-        "area", "category", "office_unit", "current_unit", "review_unit", "accused_unit"
-    ))
+    qs = petitions_visible_to(
+        user,
+        Petition.objects.select_related(
+            "area", "category", "office_unit", "current_unit", "review_unit", "accused_unit"
+        ),
+    )
     try:
         if str(petition_id).isdigit():
             return qs.get(pk=int(petition_id))
@@ -164,7 +167,11 @@ def can_see_identity(user: Any, petition: Petition) -> bool:
     if ctx.is_superuser:
         return True
     office_like = {u.pk for u in ctx.units.values() if u.kind == Unit.Kind.XINFANG}
-    return bool(office_like) and (petition.office_unit_id in office_like or any(
-        petition.office_path.startswith(ctx.units[uid].path) or petition.area_path.startswith(ctx.units[uid].area.path)
-        for uid in office_like
-    ))
+    return bool(office_like) and (
+        petition.office_unit_id in office_like
+        or any(
+            petition.office_path.startswith(ctx.units[uid].path)
+            or petition.area_path.startswith(ctx.units[uid].area.path)
+            for uid in office_like
+        )
+    )

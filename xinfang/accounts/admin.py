@@ -28,7 +28,11 @@ class CsvImportMixin:
 
     def get_urls(self) -> list[Any]:
         urls = super().get_urls()  # type: ignore[misc]
-        return [path("import-csv/", self.admin_site.admin_view(self.import_csv), name=f"{self.model._meta.model_name}_import")] + urls  # type: ignore[attr-defined]
+        return [
+            path(
+                "import-csv/", self.admin_site.admin_view(self.import_csv), name=f"{self.model._meta.model_name}_import"
+            )
+        ] + urls  # type: ignore[attr-defined]
 
     def import_csv(self, request: HttpRequest) -> HttpResponse:
         form = CsvUploadForm(request.POST or None, request.FILES or None)
@@ -47,10 +51,18 @@ class CsvImportMixin:
                 else:
                     messages.success(request, f"已导入 {count} 行")
                     return redirect(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_changelist")  # type: ignore[attr-defined]
-        return render(request, "admin/csv_import.html", {
-            "form": form, "errors": errors, "columns": self.import_columns, "title": "从 CSV 导入",
-            "opts": self.model._meta,  # type: ignore[attr-defined]
-        }, status=400 if errors or form.errors else 200)
+        return render(
+            request,
+            "admin/csv_import.html",
+            {
+                "form": form,
+                "errors": errors,
+                "columns": self.import_columns,
+                "title": "从 CSV 导入",
+                "opts": self.model._meta,  # type: ignore[attr-defined]
+            },
+            status=400 if errors or form.errors else 200,
+        )
 
 
 @admin.register(Area)
@@ -64,8 +76,9 @@ class AreaAdmin(CsvImportMixin, admin.ModelAdmin):
     change_list_template = "admin/import_changelist.html"
 
     def save_model(self, request: HttpRequest, obj: Area, form: Any, change: bool) -> None:
-        services.area_upsert(code=obj.code, name=obj.name, level=obj.level, parent=obj.parent,
-                             population=obj.population)
+        services.area_upsert(
+            code=obj.code, name=obj.name, level=obj.level, parent=obj.parent, population=obj.population
+        )
         saved = Area.objects.get(code=obj.code)
         obj.pk, obj.path = saved.pk, saved.path
         if change:

@@ -26,8 +26,13 @@ def area_upsert(*, code: str, name: str, level: int, parent: Area | None = None,
     old_path = Area.objects.filter(code=code).values_list("path", flat=True).first()
     area, _ = Area.objects.update_or_create(
         code=code,
-        defaults={"name": name.strip(), "level": level, "parent": parent, "path": _area_path(code, parent),
-                  "population": population},
+        defaults={
+            "name": name.strip(),
+            "level": level,
+            "parent": parent,
+            "path": _area_path(code, parent),
+            "population": population,
+        },
     )
     if old_path is not None and old_path != area.path:
         area_refresh_paths(area=area)  # moved: children and the cases' copies follow
@@ -43,8 +48,14 @@ def unit_upsert(
     unit, _created = Unit.objects.update_or_create(
         code=code.strip(),
         defaults={"name": name.strip(), "kind": kind, "area": area, "parent": parent, "short_name": short_name},
-        create_defaults={"name": name.strip(), "kind": kind, "area": area, "parent": parent,
-                         "short_name": short_name, "path": "pending"},
+        create_defaults={
+            "name": name.strip(),
+            "kind": kind,
+            "area": area,
+            "parent": parent,
+            "short_name": short_name,
+            "path": "pending",
+        },
     )
     unit_refresh_paths(unit=unit)
     return unit
@@ -114,13 +125,28 @@ def user_create(
             raise ValidationFailed(f"未知的角色：{role}", field="roles")
         Membership.objects.get_or_create(user=user, unit=unit, role=role)
     if created:
-        audit_record(actor=actor or "系统", action="user.create", target=user, unit_id=unit.pk,
-                     data={"roles": roles})
+        audit_record(actor=actor or "系统", action="user.create", target=user, unit_id=unit.pk, data={"roles": roles})
     return user
 
 
-LEVELS = {"省": 1, "市": 2, "县": 3, "县区": 3, "区": 3, "乡镇": 4, "乡镇街道": 4, "街道": 4, "村": 5, "村社区": 5,
-          "社区": 5, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
+LEVELS = {
+    "省": 1,
+    "市": 2,
+    "县": 3,
+    "县区": 3,
+    "区": 3,
+    "乡镇": 4,
+    "乡镇街道": 4,
+    "街道": 4,
+    "村": 5,
+    "村社区": 5,
+    "社区": 5,
+    "1": 1,
+    "2": 2,
+    "3": 3,
+    "4": 4,
+    "5": 5,
+}
 KINDS = {str(label): value for value, label in Unit.Kind.choices} | {v: v for v in Unit.Kind.values}
 
 
@@ -142,7 +168,9 @@ def areas_import_csv(*, data: bytes, actor: Any = None) -> int:
         code, name, level = row.get("区划代码", ""), row.get("名称", ""), LEVELS.get(row.get("层级", ""))
         parent_code = row.get("上级代码", "")
         if not code or not name or level is None:
-            errors.setdefault(f"第{i}行", []).append("区划代码、名称、层级都必须填写，层级须为省/市/县区/乡镇街道/村社区")
+            errors.setdefault(f"第{i}行", []).append(
+                "区划代码、名称、层级都必须填写，层级须为省/市/县区/乡镇街道/村社区"
+            )
             continue
         parent = Area.objects.filter(code=parent_code).first() if parent_code else None
         if parent_code and parent is None:
@@ -171,7 +199,9 @@ def units_import_csv(*, data: bytes, actor: Any = None) -> int:
         if not code or not name:
             problems.append("单位编码和单位名称必须填写")
         if kind is None:
-            problems.append(f"类别“{row.get('类别', '')}”无效，应为：" + "、".join(str(label) for label in Unit.Kind.labels))
+            problems.append(
+                f"类别“{row.get('类别', '')}”无效，应为：" + "、".join(str(label) for label in Unit.Kind.labels)
+            )
         if area is None:
             problems.append(f"区划代码“{row.get('区划代码', '')}”不存在")
         if parent_code and parent is None:

@@ -27,5 +27,9 @@ def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 @receiver(user_login_failed)
 def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
-    audit_record(actor="匿名", action="auth.login_failed", ip=_ip(request),
-                 data={"username": str(credentials.get("username", ""))[:150]})
+    audit_record(
+        actor="匿名",
+        action="auth.login_failed",
+        ip=_ip(request),
+        data={"username": str(credentials.get("username", ""))[:150]},
+    )

@@ -57,7 +57,12 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     img = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     buf = io.BytesIO()
     img.save(buf)
-    return render(request, "accounts/otp_setup.html", {
-        "form": form, "qr": "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode(),
-        "secret": base64.b32encode(device.bin_key).decode(),
-    })
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {
+            "form": form,
+            "qr": "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode(),
+            "secret": base64.b32encode(device.bin_key).decode(),
+        },
+    )

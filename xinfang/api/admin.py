@@ -20,8 +20,12 @@ ROLE_CHOICES = [(value, label) for value, label in Role.choices if value != Role
 
 
 class ApiTokenForm(forms.ModelForm):
-    roles = forms.MultipleChoiceField(label="岗位", choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple,
-                                      help_text="接口账号在所属单位的岗位，决定它能看到和办理哪些信访事项")
+    roles = forms.MultipleChoiceField(
+        label="岗位",
+        choices=ROLE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="接口账号在所属单位的岗位，决定它能看到和办理哪些信访事项",
+    )
 
     class Meta:
         model = ApiToken
@@ -86,8 +90,13 @@ class ApiTokenAdmin(CredentialAdmin):
     form = ApiTokenForm
 
     def issue(self, request: HttpRequest, obj: Any, form: forms.ModelForm) -> services.Issued:
-        return services.api_token_create(name=form.cleaned_data["name"], unit=form.cleaned_data["unit"],
-                                         roles=form.cleaned_data["roles"], actor=request.user, instance=obj)
+        return services.api_token_create(
+            name=form.cleaned_data["name"],
+            unit=form.cleaned_data["unit"],
+            roles=form.cleaned_data["roles"],
+            actor=request.user,
+            instance=obj,
+        )
 
 
 @admin.register(Open311Key)
@@ -95,8 +104,9 @@ class Open311KeyAdmin(CredentialAdmin):
     form = Open311KeyForm
 
     def issue(self, request: HttpRequest, obj: Any, form: forms.ModelForm) -> services.Issued:
-        return services.open311_key_create(name=form.cleaned_data["name"], unit=form.cleaned_data["unit"],
-                                           actor=request.user, instance=obj)
+        return services.open311_key_create(
+            name=form.cleaned_data["name"], unit=form.cleaned_data["unit"], actor=request.user, instance=obj
+        )
 
 
 class Open311AttributeInline(admin.TabularInline):

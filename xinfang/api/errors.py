@@ -24,7 +24,6 @@ from .texts import DRF_MESSAGES
 NOT_FOUND_MESSAGE = "信访事项不存在或无权查看"
 
 
-
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"

@@ -78,7 +78,9 @@ def _mismatch() -> Response:
 
 
 def _in_progress() -> Response:
-    response = Response(error_body("request_in_progress", "请求正在处理，请稍后用同一 Idempotency-Key 重试"), status=409)
+    response = Response(
+        error_body("request_in_progress", "请求正在处理，请稍后用同一 Idempotency-Key 重试"), status=409
+    )
     response["Retry-After"] = "2"
     return response
 
@@ -94,8 +96,12 @@ def _claim(scope: str, key: str, fp: str, request: Request) -> tuple[Idempotency
             try:
                 with transaction.atomic():
                     record = IdempotencyRecord.objects.create(
-                        scope=scope, key=key, fingerprint=fp, method=request.method or "",
-                        path=request.path[:400], locked_at=now,
+                        scope=scope,
+                        key=key,
+                        fingerprint=fp,
+                        method=request.method or "",
+                        path=request.path[:400],
+                        locked_at=now,
                     )
                 return record, None
             except IntegrityError:

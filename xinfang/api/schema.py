@@ -35,7 +35,5 @@ class ApiAutoSchema(AutoSchema):
         statuses = ERROR_STATUSES_WRITE if self.method in ("POST", "PUT", "PATCH", "DELETE") else ERROR_STATUSES_READ
         for code, text in statuses.items():
             if code not in responses:
-                responses[code] = self._get_response_for_code(
-                    OpenApiResponse(ErrorSerializer, description=text), code
-                )
+                responses[code] = self._get_response_for_code(OpenApiResponse(ErrorSerializer, description=text), code)
         return responses

@@ -55,8 +55,17 @@ def _service_user(*, kind: str, name: str, unit: Unit, roles: list[str], actor: 
     )
 
 
-def _issue(model: type[C], *, kind: str, prefix: str, name: str, unit: Unit, roles: list[str], actor: Any,
-           instance: C | None = None) -> Issued:
+def _issue(
+    model: type[C],
+    *,
+    kind: str,
+    prefix: str,
+    name: str,
+    unit: Unit,
+    roles: list[str],
+    actor: Any,
+    instance: C | None = None,
+) -> Issued:
     name = (name or "").strip()
     if not name:
         raise ValidationFailed("请填写名称", field="name")
@@ -80,17 +89,24 @@ def _issue(model: type[C], *, kind: str, prefix: str, name: str, unit: Unit, rol
     credential.name, credential.unit, credential.user = name, unit, user
     credential.prefix, credential.digest = raw[: len(prefix) + 6], digest(raw)
     credential.save(force_insert=True)
-    audit_record(actor=actor or "系统", action=f"api.{kind}.create", target=credential, unit_id=unit.pk,
-                 data={"name": name, "roles": roles, "user": user.username})
+    audit_record(
+        actor=actor or "系统",
+        action=f"api.{kind}.create",
+        target=credential,
+        unit_id=unit.pk,
+        data={"name": name, "roles": roles, "user": user.username},
+    )
     return Issued(credential=credential, raw=raw)
 
 
 @transaction.atomic
-def api_token_create(*, name: str, unit: Unit, roles: list[str], actor: Any = None,
-                     instance: ApiToken | None = None) -> Issued:
+def api_token_create(
+    *, name: str, unit: Unit, roles: list[str], actor: Any = None, instance: ApiToken | None = None
+) -> Issued:
     """A token for a system calling the REST API, acting with `roles` in `unit`."""
-    return _issue(ApiToken, kind="api", prefix=TOKEN_PREFIX, name=name, unit=unit, roles=roles, actor=actor,
-                  instance=instance)
+    return _issue(
+        ApiToken, kind="api", prefix=TOKEN_PREFIX, name=name, unit=unit, roles=roles, actor=actor, instance=instance
+    )
 
 
 @transaction.atomic
@@ -98,8 +114,16 @@ def open311_key_create(*, name: str, unit: Unit, actor: Any = None, instance: Op
     """An Open311 api_key: POSTed requests are registered (登记) at `unit`, which must be a 信访部门."""
     if unit.kind != Unit.Kind.XINFANG:
         raise ValidationFailed("Open311 密钥只能绑定信访部门（登记单位）", field="unit")
-    return _issue(Open311Key, kind="o311", prefix=KEY_PREFIX, name=name, unit=unit, roles=[Role.CLERK],
-                  actor=actor, instance=instance)
+    return _issue(
+        Open311Key,
+        kind="o311",
+        prefix=KEY_PREFIX,
+        name=name,
+        unit=unit,
+        roles=[Role.CLERK],
+        actor=actor,
+        instance=instance,
+    )
 
 
 @transaction.atomic
@@ -111,8 +135,13 @@ def credential_revoke(*, credential: Credential, actor: Any = None) -> Credentia
     credential.save(update_fields=["revoked_at"])
     User.objects.filter(pk=credential.user_id).update(is_active=False)
     kind = "api" if isinstance(credential, ApiToken) else "o311"
-    audit_record(actor=actor or "系统", action=f"api.{kind}.revoke", target=credential, unit_id=credential.unit_id,
-                 data={"name": credential.name})
+    audit_record(
+        actor=actor or "系统",
+        action=f"api.{kind}.revoke",
+        target=credential,
+        unit_id=credential.unit_id,
+        data={"name": credential.name},
+    )
     return credential
 
 

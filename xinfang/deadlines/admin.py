@@ -60,8 +60,21 @@ class RecomputeMixin:
 class TimeLimitRuleForm(forms.ModelForm):
     class Meta:
         model = TimeLimitRule
-        fields = ["code", "name", "legal_basis", "note", "days", "unit", "start_event", "roll_forward", "party",
-                  "area_code", "effective_from", "effective_to", "active"]
+        fields = [
+            "code",
+            "name",
+            "legal_basis",
+            "note",
+            "days",
+            "unit",
+            "start_event",
+            "roll_forward",
+            "party",
+            "area_code",
+            "effective_from",
+            "effective_to",
+            "active",
+        ]
 
     def clean_area_code(self) -> str:
         code = (self.cleaned_data.get("area_code") or "").strip()
@@ -74,8 +87,19 @@ class TimeLimitRuleForm(forms.ModelForm):
 class TimeLimitRuleAdmin(RecomputeMixin, admin.ModelAdmin):
     form = TimeLimitRuleForm
     recompute_label = "期限规则"
-    list_display = ["code", "name", "legal_basis", "days", "unit", "roll_forward", "party", "area_code",
-                    "effective_from", "effective_to", "active"]
+    list_display = [
+        "code",
+        "name",
+        "legal_basis",
+        "days",
+        "unit",
+        "roll_forward",
+        "party",
+        "area_code",
+        "effective_from",
+        "effective_to",
+        "active",
+    ]
     list_filter = ["active", "party", "unit", "code"]
     search_fields = ["code", "name", "legal_basis", "area_code"]
     fieldsets = [

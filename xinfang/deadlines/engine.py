@@ -157,7 +157,9 @@ def compute_due(
     due = base_due
     if due_override is not None:
         due = due_override
-        parts.append(f"交办期限由交办机关指定为{cn_date(due_override)}" + (f"（{override_note}）" if override_note else ""))
+        parts.append(
+            f"交办期限由交办机关指定为{cn_date(due_override)}" + (f"（{override_note}）" if override_note else "")
+        )
     if extension_days:
         due += dt.timedelta(days=extension_days)
         parts.append(f"经批准延长{extension_days}日")

@@ -38,26 +38,37 @@ class TimeLimitRule(BaseModel):
     """One version of one time limit. Several rows may share a code: they differ by jurisdiction and by
     effective dates. A case keeps the version chosen when its deadline was opened (Deadline.rule)."""
 
-    code = models.CharField(_("期限代码"), max_length=40, db_index=True,
-                            help_text=_("如 transfer、handle、objection；办理流程按代码取期限"))
+    code = models.CharField(
+        _("期限代码"), max_length=40, db_index=True, help_text=_("如 transfer、handle、objection；办理流程按代码取期限")
+    )
     name = models.CharField(_("名称"), max_length=60)
-    legal_basis = models.CharField(_("法律依据"), max_length=200, blank=True,
-                                   help_text=_("如《信访工作条例》第三十四条"))
+    legal_basis = models.CharField(
+        _("法律依据"), max_length=200, blank=True, help_text=_("如《信访工作条例》第三十四条")
+    )
     days = models.PositiveSmallIntegerField(_("期限天数"))
     unit = models.CharField(_("计算单位"), max_length=10, choices=DayUnit.choices, default=DayUnit.CALENDAR)
-    start_event = models.CharField(_("起算事件"), max_length=30, choices=StartEvent.choices,
-                                   default=StartEvent.RECEIVED)
+    start_event = models.CharField(
+        _("起算事件"), max_length=30, choices=StartEvent.choices, default=StartEvent.RECEIVED
+    )
     roll_forward = models.BooleanField(
-        _("末日遇节假日顺延"), default=False,
-        help_text=_("期限最后一日为休息日、节假日时顺延至其后第一个工作日（民法典第二百零三条）。"
-                    "信访人的申请期限顺延，机关的办理期限不顺延。"),
+        _("末日遇节假日顺延"),
+        default=False,
+        help_text=_(
+            "期限最后一日为休息日、节假日时顺延至其后第一个工作日（民法典第二百零三条）。"
+            "信访人的申请期限顺延，机关的办理期限不顺延。"
+        ),
     )
     party = models.CharField(_("期限约束方"), max_length=12, choices=Party.choices, default=Party.ORGAN)
     # A GB/T 2260 code, matched as a segment of Area.path ("/41/4116/…/"), so a rule covers the area and
     # its subtree. A code rather than a foreign key lets us ship provincial examples before the
     # administrative divisions are imported. Empty: national rule.
-    area_code = models.CharField(_("适用区划代码"), max_length=12, blank=True, db_index=True,
-                                 help_text=_("留空为全国通用；填写区划代码则适用于该区划及其下级，优先于全国规则"))
+    area_code = models.CharField(
+        _("适用区划代码"),
+        max_length=12,
+        blank=True,
+        db_index=True,
+        help_text=_("留空为全国通用；填写区划代码则适用于该区划及其下级，优先于全国规则"),
+    )
     effective_from = models.DateField(_("生效日期"))
     effective_to = models.DateField(_("失效日期"), null=True, blank=True, help_text=_("含当日；留空为长期有效"))
     active = models.BooleanField(_("启用"), default=True)
@@ -87,8 +98,13 @@ class TimeLimitRule(BaseModel):
 
     def spec(self) -> engine.RuleSpec:
         return engine.RuleSpec(
-            code=self.code, name=self.name, legal_basis=self.legal_basis, days=self.days, unit=self.unit,
-            roll_forward=self.roll_forward, party=self.party,
+            code=self.code,
+            name=self.name,
+            legal_basis=self.legal_basis,
+            days=self.days,
+            unit=self.unit,
+            roll_forward=self.roll_forward,
+            party=self.party,
         )
 
 
@@ -113,7 +129,7 @@ class CalendarOverride(BaseModel):
 
 
 class CalendarYear(BaseModel):
-    """"This year's State Council holiday notice has been entered in full as overrides": from then on
+    """ "This year's State Council holiday notice has been entered in full as overrides": from then on
     the override table plus weekends is authoritative for the year, and results are no longer 预计."""
 
     year = models.PositiveSmallIntegerField(_("年份"), unique=True)
@@ -142,8 +158,9 @@ class Deadline(models.Model):
 
     petition = models.ForeignKey("petitions.Petition", on_delete=models.CASCADE, related_name="deadlines")
     code = models.CharField(_("期限代码"), max_length=40)
-    rule = models.ForeignKey(TimeLimitRule, on_delete=models.PROTECT, related_name="deadlines",
-                             verbose_name=_("期限规则"))
+    rule = models.ForeignKey(
+        TimeLimitRule, on_delete=models.PROTECT, related_name="deadlines", verbose_name=_("期限规则")
+    )
     party = models.CharField(_("期限约束方"), max_length=12, choices=Party.choices, default=Party.ORGAN)
     start_date = models.DateField(_("起算日"))
     base_due_date = models.DateField(_("法定到期日"))

@@ -86,8 +86,9 @@ def rule_in_force(*, code: str, area: Any, on: dt.date) -> TimeLimitRule | None:
     """The most local active rule for `code` in force on `on`: a county rule beats a city rule beats a
     province rule beats the national one; among equals the latest effective_from wins."""
     path = _area_path(area)
-    candidates = [r for r in TimeLimitRule.objects.filter(code=code, active=True) if r.in_force(on)
-                  and r.applies_to(path)]
+    candidates = [
+        r for r in TimeLimitRule.objects.filter(code=code, active=True) if r.in_force(on) and r.applies_to(path)
+    ]
     if not candidates:
         return None
     candidates.sort(key=lambda r: (len(r.area_code), r.effective_from, r.pk), reverse=True)
@@ -101,11 +102,14 @@ def _rule_for(*, code: str, area: Any, on: dt.date) -> tuple[TimeLimitRule, str]
     if rule is not None:
         return rule, ""
     path = _area_path(area)
-    later = [r for r in TimeLimitRule.objects.filter(code=code, active=True, effective_from__gt=on)
-             if r.applies_to(path)]
+    later = [
+        r for r in TimeLimitRule.objects.filter(code=code, active=True, effective_from__gt=on) if r.applies_to(path)
+    ]
     if later:
         later.sort(key=lambda r: (r.effective_from, -len(r.area_code), r.pk))
-        return later[0], f"{engine.cn_date(on)}时无生效规则，按{engine.cn_date(later[0].effective_from)}起施行的规则计算"
+        return later[
+            0
+        ], f"{engine.cn_date(on)}时无生效规则，按{engine.cn_date(later[0].effective_from)}起施行的规则计算"
     raise ValidationFailed(f"未配置在{engine.cn_date(on)}有效的期限规则“{code}”", field="code")
 
 
@@ -159,8 +163,13 @@ def deadline_calculate(*, code: str, start: dt.date, area_code: str = "") -> Cal
 
 def _with_basis(result: engine.DueResult, basis: str) -> engine.DueResult:
     return engine.DueResult(
-        start=result.start, base_due=result.base_due, due=result.due, estimated=result.estimated, basis=basis,
-        skipped=result.skipped, estimated_years=result.estimated_years,
+        start=result.start,
+        base_due=result.base_due,
+        due=result.due,
+        estimated=result.estimated,
+        basis=basis,
+        skipped=result.skipped,
+        estimated_years=result.estimated_years,
     )
 
 
@@ -174,8 +183,11 @@ def _limit_days(deadline: Deadline, today_: dt.date) -> int:
 
 def _state_of(deadline: Deadline, today_: dt.date) -> str:
     return engine.deadline_state(
-        due=deadline.effective_due(today_), today=today_, limit_days=_limit_days(deadline, today_),
-        soon_days=soon_days(), soon_ratio=soon_ratio(),
+        due=deadline.effective_due(today_),
+        today=today_,
+        limit_days=_limit_days(deadline, today_),
+        soon_days=soon_days(),
+        soon_ratio=soon_ratio(),
     )
 
 
@@ -215,10 +227,11 @@ def _apply(deadline: Deadline, result: engine.DueResult) -> None:
     """Copy a computation onto the row. A petitioner's window never shrinks once announced."""
     new_due = result.due
     basis = result.basis
-    if (deadline.pk and deadline.party == Party.PETITIONER and deadline.due_date
-            and new_due < deadline.due_date):
-        basis = f"{basis}；重新计算为{engine.cn_date(new_due)}，早于已告知的{engine.cn_date(deadline.due_date)}，" \
-                f"信访人的期限不缩短，仍以{engine.cn_date(deadline.due_date)}为准"
+    if deadline.pk and deadline.party == Party.PETITIONER and deadline.due_date and new_due < deadline.due_date:
+        basis = (
+            f"{basis}；重新计算为{engine.cn_date(new_due)}，早于已告知的{engine.cn_date(deadline.due_date)}，"
+            f"信访人的期限不缩短，仍以{engine.cn_date(deadline.due_date)}为准"
+        )
         new_due = deadline.due_date
     deadline.base_due_date = result.base_due
     deadline.due_date = new_due
@@ -228,14 +241,23 @@ def _apply(deadline: Deadline, result: engine.DueResult) -> None:
 
 def _compute(deadline: Deadline, cal: WorkCalendar) -> engine.DueResult:
     return engine.compute_due(
-        deadline.rule.spec(), deadline.start_date, cal, extension_days=deadline.extension_days,
-        paused_days=deadline.paused_days, due_override=deadline.due_override, override_note=deadline.note,
+        deadline.rule.spec(),
+        deadline.start_date,
+        cal,
+        extension_days=deadline.extension_days,
+        paused_days=deadline.paused_days,
+        due_override=deadline.due_override,
+        override_note=deadline.note,
     )
 
 
 def _get_open_locked(petition: Petition, code: str) -> Deadline | None:
-    return (Deadline.objects.select_for_update(of=("self",)).select_related("rule")
-            .filter(petition_id=petition.pk, code=code, status=OPEN).first())
+    return (
+        Deadline.objects.select_for_update(of=("self",))
+        .select_related("rule")
+        .filter(petition_id=petition.pk, code=code, status=OPEN)
+        .first()
+    )
 
 
 @transaction.atomic
@@ -255,7 +277,12 @@ def deadline_open(
     received = local_date(petition.received_at)
     rule, fallback = _rule_for(code=code, area=_petition_area_path(petition), on=received)
     deadline = Deadline(
-        petition=petition, code=code, rule=rule, party=rule.party, start_date=start, due_override=due_override,
+        petition=petition,
+        code=code,
+        rule=rule,
+        party=rule.party,
+        start_date=start,
+        due_override=due_override,
         note=note[:200],
     )
     result = _compute(deadline, calendar_load())
@@ -413,12 +440,25 @@ def petition_deadlines(*, petition: Petition) -> list[DeadlineView]:
         else:
             state = _state_of(d, today_)
         basis = d.basis + ("；听证中，暂停计算期限" if d.status == OPEN and d.pause_started else "")
-        views.append(DeadlineView(
-            id=d.pk, name=d.rule.name, code=d.code, party=d.party, start_date=d.start_date, due_date=due,
-            days_left=days_left, state=state, state_label=STATE_LABELS[state], estimated=d.estimated,
-            basis=basis, status=d.status, paused=bool(d.pause_started), extension_days=d.extension_days,
-            legal_basis=d.rule.legal_basis,
-        ))
+        views.append(
+            DeadlineView(
+                id=d.pk,
+                name=d.rule.name,
+                code=d.code,
+                party=d.party,
+                start_date=d.start_date,
+                due_date=due,
+                days_left=days_left,
+                state=state,
+                state_label=STATE_LABELS[state],
+                estimated=d.estimated,
+                basis=basis,
+                status=d.status,
+                paused=bool(d.pause_started),
+                extension_days=d.extension_days,
+                legal_basis=d.rule.legal_basis,
+            )
+        )
     return views
 
 
@@ -434,15 +474,22 @@ def deadlines_recompute(*, reason: str) -> int:
     today_ = today()
     changed = 0
     touched: dict[int, Petition] = {}
-    qs = (Deadline.objects.select_for_update(of=("self",)).select_related("rule", "petition")
-          .filter(status=OPEN, due_override__isnull=True).order_by("id"))
+    qs = (
+        Deadline.objects.select_for_update(of=("self",))
+        .select_related("rule", "petition")
+        .filter(status=OPEN, due_override__isnull=True)
+        .order_by("id")
+    )
     for deadline in qs:
         old_due, old_estimated, old_basis = deadline.due_date, deadline.estimated, deadline.basis
         old_base = deadline.base_due_date
         _apply(deadline, _compute(deadline, cal))
         deadline.party = deadline.rule.party
         if (deadline.due_date, deadline.estimated, deadline.basis, deadline.base_due_date) == (
-            old_due, old_estimated, old_basis, old_base
+            old_due,
+            old_estimated,
+            old_basis,
+            old_base,
         ):
             continue
         deadline.save(update_fields=["base_due_date", "due_date", "estimated", "basis", "party"])
@@ -452,15 +499,25 @@ def deadlines_recompute(*, reason: str) -> int:
         changed += 1
         name = deadline.rule.name
         if deadline.due_date != old_due:
-            note = (f"期限重新计算（{reason}）：{name}到期日由{engine.cn_date(old_due)}"
-                    f"调整为{engine.cn_date(deadline.due_date)}")
+            note = (
+                f"期限重新计算（{reason}）：{name}到期日由{engine.cn_date(old_due)}"
+                f"调整为{engine.cn_date(deadline.due_date)}"
+            )
         else:
-            note = (f"期限重新计算（{reason}）：{name}到期日{engine.cn_date(deadline.due_date)}"
-                    + ("为预计日期" if deadline.estimated else "已确定，不再为预计"))
+            note = f"期限重新计算（{reason}）：{name}到期日{engine.cn_date(deadline.due_date)}" + (
+                "为预计日期" if deadline.estimated else "已确定，不再为预计"
+            )
         event_record(
-            petition=deadline.petition, action="deadline_recomputed", note=note,
-            data={"code": deadline.code, "old_due": old_due.isoformat(), "new_due": deadline.due_date.isoformat(),
-                  "estimated": deadline.estimated, "reason": reason},
+            petition=deadline.petition,
+            action="deadline_recomputed",
+            note=note,
+            data={
+                "code": deadline.code,
+                "old_due": old_due.isoformat(),
+                "new_due": deadline.due_date.isoformat(),
+                "estimated": deadline.estimated,
+                "reason": reason,
+            },
         )
     for petition in touched.values():
         _refresh(petition, today_)
@@ -484,16 +541,22 @@ def _warn(deadline: Deadline, petition: Petition, state: str, today_: dt.date) -
         subject = f"【已超期】{petition.number} {name}已于{engine.cn_date(due)}到期，超期{-left}天"
     body = f"{petition.title}\n{deadline.basis}"
     sent = notify(
-        kind=f"deadline_{state}", subject=subject, body=body, unit_id=_unit_for(deadline, petition),
-        petition_id=petition.pk, dedupe_key=f"deadline:{deadline.pk}:{state}",
+        kind=f"deadline_{state}",
+        subject=subject,
+        body=body,
+        unit_id=_unit_for(deadline, petition),
+        petition_id=petition.pk,
+        dedupe_key=f"deadline:{deadline.pk}:{state}",
     )
     return sent is not None
 
 
 def _needs_work(deadline: Deadline, state: str) -> bool:
-    return (state != deadline.state
-            or (state == engine.SOON and not deadline.warned_soon)
-            or (state == engine.OVERDUE and not deadline.warned_overdue))
+    return (
+        state != deadline.state
+        or (state == engine.SOON and not deadline.warned_soon)
+        or (state == engine.OVERDUE and not deadline.warned_overdue)
+    )
 
 
 def deadlines_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
@@ -507,8 +570,7 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     stats = {"checked": 0, "changed": 0, "soon": 0, "overdue": 0, "notified": 0, "petitions": 0}
     # petition id → (petition, earliest effective due, its state)
     best: dict[int, tuple[Petition, dt.date, str]] = {}
-    scan = (Deadline.objects.filter(status=OPEN, party=Party.ORGAN).select_related("rule", "petition")
-            .order_by("id"))
+    scan = Deadline.objects.filter(status=OPEN, party=Party.ORGAN).select_related("rule", "petition").order_by("id")
     for seen in scan.iterator(chunk_size=500):
         stats["checked"] += 1
         state = _state_of(seen, today_)
@@ -521,8 +583,12 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
         if not _needs_work(seen, state):
             continue
         with transaction.atomic():
-            deadline = (Deadline.objects.select_for_update(of=("self",)).select_related("rule", "petition")
-                        .filter(pk=seen.pk, status=OPEN).first())
+            deadline = (
+                Deadline.objects.select_for_update(of=("self",))
+                .select_related("rule", "petition")
+                .filter(pk=seen.pk, status=OPEN)
+                .first()
+            )
             if deadline is None:
                 continue
             state = _state_of(deadline, today_)
@@ -544,7 +610,8 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     for petition_id, (petition, due, state) in best.items():
         if (petition.due_date, petition.deadline_state) != (due, state):
             stats["petitions"] += Petition.objects.filter(pk=petition_id).update(
-                due_date=due, deadline_state=state, updated_at=timezone.now())
+                due_date=due, deadline_state=state, updated_at=timezone.now()
+            )
     # Cases whose last organ deadline closed without a refresh still show a state: clear them.
     has_open = Deadline.objects.filter(petition_id=OuterRef("pk"), status=OPEN, party=Party.ORGAN)
     stale = Petition.objects.exclude(deadline_state="").exclude(Exists(has_open))

@@ -19,8 +19,9 @@ def calculator(request: HttpRequest) -> HttpResponse:
     calc = None
     if form.is_bound and form.is_valid():
         try:
-            calc = deadline_calculate(code=form.cleaned_data["rule"], start=form.cleaned_data["start"],
-                                      area_code=form.cleaned_data["area"])
+            calc = deadline_calculate(
+                code=form.cleaned_data["rule"], start=form.cleaned_data["start"], area_code=form.cleaned_data["area"]
+            )
         except ValidationFailed as exc:
             form.add_error("area" if exc.field == "area" else None, exc.message)
     return render(request, "deadlines/calculator.html", {"form": form, "calc": calc})

@@ -66,6 +66,8 @@ ORGAN = Party.ORGAN.value
 @lru_cache(maxsize=256)
 def _label(choices: type[models.TextChoices], value: str) -> str:
     return str(choices(value).label)
+
+
 BATCH_SIZE = 2000
 
 
@@ -146,16 +148,27 @@ class _Deadlines:
     def _open_row(self, code: str) -> Deadline | None:
         return next((d for d in self.rows if d.code == code and d.status == OPEN), None)
 
-    def open(self, code: str, start: dt.date, at: dt.datetime, *, due_override: dt.date | None = None,
-             note: str = "") -> None:
+    def open(
+        self, code: str, start: dt.date, at: dt.datetime, *, due_override: dt.date | None = None, note: str = ""
+    ) -> None:
         old = self._open_row(code)
         if old is not None:
             old.status, old.closed_at = CANCELLED, at
         rule, fallback = self.ctx.rule(code, self.petition.area_path, self.received)
         # State: 正常 until judged at closing or, for those still open, on `today` (finish()).
-        d = _fast(Deadline, {"code": code, "rule_id": rule.pk, "party": rule.party, "start_date": start,
-                             "due_override": due_override, "note": note[:200], "status": OPEN,
-                             "state": engine.NORMAL})
+        d = _fast(
+            Deadline,
+            {
+                "code": code,
+                "rule_id": rule.pk,
+                "party": rule.party,
+                "start_date": start,
+                "due_override": due_override,
+                "note": note[:200],
+                "status": OPEN,
+                "state": engine.NORMAL,
+            },
+        )
         d._state.fields_cache["rule"] = rule
         self._compute(d)
         if fallback:
@@ -238,21 +251,32 @@ class _Context:
         if applicable is None:
             applicable = [r for r in self.rules.get(code, []) if r.applies_to(area_path)]
             self._path_cache[(code, area_path)] = applicable
-        key = (code, tuple(r.pk for r in applicable if r.in_force(on)),
-               tuple(r.pk for r in applicable if r.effective_from > on))
+        key = (
+            code,
+            tuple(r.pk for r in applicable if r.in_force(on)),
+            tuple(r.pk for r in applicable if r.effective_from > on),
+        )
         hit = self._rule_cache.get(key)
         if hit is None:
             hit = dl._rule_for(code=code, area=area_path, on=on)
             self._rule_cache[key] = hit
         return hit
 
-    def due(self, rule: TimeLimitRule, start: dt.date, extension: int, paused: int, override: dt.date | None,
-            note: str) -> engine.DueResult:
+    def due(
+        self, rule: TimeLimitRule, start: dt.date, extension: int, paused: int, override: dt.date | None, note: str
+    ) -> engine.DueResult:
         key = (rule.pk, start, extension, paused, override, note)
         hit = self._due_cache.get(key)
         if hit is None:
-            hit = engine.compute_due(rule.spec(), start, self.calendar, extension_days=extension,
-                                     paused_days=paused, due_override=override, override_note=note)
+            hit = engine.compute_due(
+                rule.spec(),
+                start,
+                self.calendar,
+                extension_days=extension,
+                paused_days=paused,
+                due_override=override,
+                override_note=note,
+            )
             self._due_cache[key] = hit
         return hit
 
@@ -277,16 +301,19 @@ def reserve_numbers(*, scope: str, year: int, count: int) -> list[str]:
 def _reserve(wanted: dict[tuple[str, int], int]) -> dict[tuple[str, int], int]:
     """Reserve blocks of several counters at once: create the missing rows, lock all of them with one
     SELECT … FOR UPDATE, move each forward (one executemany). Returns the first number of each block."""
-    NumberSequence.objects.bulk_create([NumberSequence(scope=s, year=y, last=0) for s, y in wanted],
-                                       ignore_conflicts=True)
+    NumberSequence.objects.bulk_create(
+        [NumberSequence(scope=s, year=y, last=0) for s, y in wanted], ignore_conflicts=True
+    )
     scopes, years = {k[0] for k in wanted}, {k[1] for k in wanted}
     locked = NumberSequence.objects.select_for_update().filter(scope__in=scopes, year__in=years).order_by("id")
     rows = {(r.scope, r.year): r for r in locked}
     first = {key: rows[key].last + 1 for key in wanted}
     table = connection.ops.quote_name(NumberSequence._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET last = %s WHERE id = %s",  # noqa: S608
-                           [(rows[key].last + n, rows[key].pk) for key, n in wanted.items()])
+        cursor.executemany(
+            f"UPDATE {table} SET last = %s WHERE id = %s",  # noqa: S608
+            [(rows[key].last + n, rows[key].pk) for key, n in wanted.items()],
+        )
     return first
 
 
@@ -317,39 +344,43 @@ class _Case:
         status = Status.SUBMITTED if plan.submitted else Status.REGISTERED
         accused = plan.accused_unit
         registrar = actor if getattr(actor, "is_authenticated", False) and not plan.submitted else None
-        p = _fast(Petition, {
-            "number": number,
-            "query_code_hash": services.query_code_hash(code),
-            "channel": str(plan.channel),
-            "received_at": plan.received_at,
-            "registered_at": None if plan.submitted else reg_at,
-            "registered_by_id": registrar.pk if registrar else None,
-            "petitioner_name": (plan.petitioner.get("name") or "")[:100],
-            "petitioner_address": (plan.petitioner.get("address") or "")[:200],
-            "confidential": plan.confidential,
-            "headcount": plan.headcount,
-            "is_group": plan.headcount >= ctx.group_threshold,
-            "area_id": plan.area.pk,
-            "area_path": plan.area.path,
-            "category_id": plan.category.pk if plan.category else None,
-            "purpose": str(plan.purpose),
-            "title": plan.title[:200],
-            "content": plan.content,
-            "accused_unit_id": accused.pk if accused else None,
-            "accused_path": accused.path if accused else "",
-            "accused_person": (plan.accused_person or "")[:100],
-            "is_repeat": plan.is_repeat or plan.repeat_of_id is not None,
-            "repeat_of_id": plan.repeat_of_id,
-            "is_skip_level": plan.is_skip_level,
-            "status": status.value,
-            "status_changed_at": reg_at,
-            "office_unit_id": office.pk,
-            "office_path": office.path,
-        })
+        p = _fast(
+            Petition,
+            {
+                "number": number,
+                "query_code_hash": services.query_code_hash(code),
+                "channel": str(plan.channel),
+                "received_at": plan.received_at,
+                "registered_at": None if plan.submitted else reg_at,
+                "registered_by_id": registrar.pk if registrar else None,
+                "petitioner_name": (plan.petitioner.get("name") or "")[:100],
+                "petitioner_address": (plan.petitioner.get("address") or "")[:200],
+                "confidential": plan.confidential,
+                "headcount": plan.headcount,
+                "is_group": plan.headcount >= ctx.group_threshold,
+                "area_id": plan.area.pk,
+                "area_path": plan.area.path,
+                "category_id": plan.category.pk if plan.category else None,
+                "purpose": str(plan.purpose),
+                "title": plan.title[:200],
+                "content": plan.content,
+                "accused_unit_id": accused.pk if accused else None,
+                "accused_path": accused.path if accused else "",
+                "accused_person": (plan.accused_person or "")[:100],
+                "is_repeat": plan.is_repeat or plan.repeat_of_id is not None,
+                "repeat_of_id": plan.repeat_of_id,
+                "is_skip_level": plan.is_skip_level,
+                "status": status.value,
+                "status_changed_at": reg_at,
+                "office_unit_id": office.pk,
+                "office_path": office.path,
+            },
+        )
         cache = p._state.fields_cache
         cache["office_unit"], cache["area"], cache["category"] = office, plan.area, plan.category
-        services._seal_person(p, {"id_number": plan.petitioner.get("id_number", ""),
-                                  "phone": plan.petitioner.get("phone", "")})
+        services._seal_person(
+            p, {"id_number": plan.petitioner.get("id_number", ""), "phone": plan.petitioner.get("phone", "")}
+        )
         self.petition = p
         self.events: list[Event] = []
         self.reps: list[Representative] = []
@@ -358,30 +389,67 @@ class _Case:
             services._seal_person(rep, {"id_number": r.get("id_number", ""), "phone": r.get("phone", "")})
             self.reps.append(rep)
         self.deadlines = _Deadlines(ctx, p)
-        self.actor_label = (actor.get_full_name() if getattr(actor, "is_authenticated", False) else str(actor or ""))
+        self.actor_label = actor.get_full_name() if getattr(actor, "is_authenticated", False) else str(actor or "")
         if plan.submitted:
-            self._event(Action.SUBMIT, plan.received_at, "信访人（网上）", note="网上信访提交", to=Status.SUBMITTED,
-                        public_text=f"您于{format_cn_date(local_date(plan.received_at))}在网上提交信访事项，"
-                                    f"编号{number}，等待{office.name}登记。", unit=None)
+            self._event(
+                Action.SUBMIT,
+                plan.received_at,
+                "信访人（网上）",
+                note="网上信访提交",
+                to=Status.SUBMITTED,
+                public_text=f"您于{format_cn_date(local_date(plan.received_at))}在网上提交信访事项，"
+                f"编号{number}，等待{office.name}登记。",
+                unit=None,
+            )
         else:
-            flags = [label for flag, label in ((p.is_group, "集体访"), (p.is_repeat, "重复信访"),
-                                                (p.is_skip_level, "越级信访")) if flag]
-            self._event(Action.REGISTER, reg_at, plan.registrar_name or self.actor_label,
-                        note="；".join([f"{_label(Channel, plan.channel)}登记", *flags]), to=Status.REGISTERED,
-                        public_text=f"{office.name}于{format_cn_date(local_date(reg_at))}登记您的信访事项，"
-                                    f"编号{number}。", unit=office)
+            flags = [
+                label
+                for flag, label in ((p.is_group, "集体访"), (p.is_repeat, "重复信访"), (p.is_skip_level, "越级信访"))
+                if flag
+            ]
+            self._event(
+                Action.REGISTER,
+                reg_at,
+                plan.registrar_name or self.actor_label,
+                note="；".join([f"{_label(Channel, plan.channel)}登记", *flags]),
+                to=Status.REGISTERED,
+                public_text=f"{office.name}于{format_cn_date(local_date(reg_at))}登记您的信访事项，编号{number}。",
+                unit=office,
+            )
         self.deadlines.open("transfer", local_date(plan.received_at), reg_at)
         for step in plan.steps:
             self.apply(step)
 
-    def _event(self, action: Action | str, at: dt.datetime, actor_name: str, *, note: str = "", frm: str = "",
-               to: str = "", public_text: str = "", unit: Unit | None = None, data: dict[str, Any] | None = None,
-               ) -> None:
-        self.events.append(_fast(Event, {
-            "at": at, "actor_name": actor_name or "系统", "unit_id": unit.pk if unit else None, "action": str(action),
-            "from_status": str(frm), "to_status": str(to), "note": str(note), "public": bool(public_text), "public_text": public_text,
-            "data": data or {},
-        }))
+    def _event(
+        self,
+        action: Action | str,
+        at: dt.datetime,
+        actor_name: str,
+        *,
+        note: str = "",
+        frm: str = "",
+        to: str = "",
+        public_text: str = "",
+        unit: Unit | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        self.events.append(
+            _fast(
+                Event,
+                {
+                    "at": at,
+                    "actor_name": actor_name or "系统",
+                    "unit_id": unit.pk if unit else None,
+                    "action": str(action),
+                    "from_status": str(frm),
+                    "to_status": str(to),
+                    "note": str(note),
+                    "public": bool(public_text),
+                    "public_text": public_text,
+                    "data": data or {},
+                },
+            )
+        )
 
     def apply(self, s: Step) -> None:
         p, dls = self.petition, self.deadlines
@@ -402,8 +470,12 @@ class _Case:
                 raise ValidationFailed(f"{p.number}：转送交办须指定承办单位", field="unit")
             label = _label(DispatchMode, s.mode)
             public_text = f"{format_cn_date(day)}，{p.office_unit.name}将您的信访事项{label}至{s.unit.name}办理。"
-            data = {"unit": s.unit.pk, "unit_name": s.unit.name, "mode": s.mode,
-                    "assign_due_date": s.assign_due_date.isoformat() if s.assign_due_date else None}
+            data = {
+                "unit": s.unit.pk,
+                "unit_name": s.unit.name,
+                "mode": s.mode,
+                "assign_due_date": s.assign_due_date.isoformat() if s.assign_due_date else None,
+            }
             p.current_unit, p.current_path, p.dispatch_mode = s.unit, s.unit.path, s.mode
             p.assign_due_date = s.assign_due_date if s.mode == DispatchMode.ASSIGN else None
             p.dispatched_at = s.at
@@ -426,8 +498,10 @@ class _Case:
             dls.cancel_all(s.at)
         elif action == Action.ACCEPT:
             name = p.current_unit.name if p.current_unit else ""
-            public_text = (f"受理告知：{name}已于{format_cn_date(day)}受理您的信访事项，"
-                           f"将依照《信访工作条例》第三十四条在60日内办结并书面答复。")
+            public_text = (
+                f"受理告知：{name}已于{format_cn_date(day)}受理您的信访事项，"
+                f"将依照《信访工作条例》第三十四条在60日内办结并书面答复。"
+            )
             p.accepted_at = s.at
             dls.close("notify_acceptance", s.at, day)
             dls.close("objection", s.at, day)
@@ -479,8 +553,10 @@ class _Case:
         elif action == Action.DECIDE_REVIEW:
             label = _label(ReviewOutcome, s.outcome)
             note, data = label, {"outcome": s.outcome}
-            public_text = (f"复查意见书：{label}。{s.text}\n如不服，可自收到之日起30日内向上一级机关请求复核"
-                           f"（《信访工作条例》第三十六条）。")
+            public_text = (
+                f"复查意见书：{label}。{s.text}\n如不服，可自收到之日起30日内向上一级机关请求复核"
+                f"（《信访工作条例》第三十六条）。"
+            )
             p.review_outcome, p.review_text = s.outcome, s.text
             unit = p.review_unit
             dls.close("review_decision", s.at, day)
@@ -507,8 +583,17 @@ class _Case:
         else:
             raise ValidationFailed(f"批量写入不支持“{action.label}”", field="steps")
         citizen = action in (Action.RATE, Action.REQUEST_REVIEW, Action.REQUEST_RECHECK)
-        self._event(action, s.at, "信访人（网上）" if citizen else s.actor_name, note=note, frm=current.value,
-                    to=target.value, public_text=str(public_text), unit=unit, data=data)
+        self._event(
+            action,
+            s.at,
+            "信访人（网上）" if citizen else s.actor_name,
+            note=note,
+            frm=current.value,
+            to=target.value,
+            public_text=str(public_text),
+            unit=unit,
+            data=data,
+        )
         p.status = target.value
         p.status_changed_at = s.at
 
@@ -574,9 +659,10 @@ class _Table:
             return
         now = timezone.now()
         if self.copy:
-            with connection.cursor() as cursor, cursor.cursor.copy(
-                f"COPY {self.table} ({self.columns}) FROM STDIN"
-            ) as copy:
+            with (
+                connection.cursor() as cursor,
+                cursor.cursor.copy(f"COPY {self.table} ({self.columns}) FROM STDIN") as copy,
+            ):
                 for row in self.rows(objs, now):
                     copy.write_row(row)
             return
@@ -603,8 +689,9 @@ def _next_ids(model: type[models.Model], count: int) -> list[int]:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                           [table, count])
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            )
             return [row[0] for row in cursor.fetchall()]
         if connection.vendor != "sqlite":
             raise NotImplementedError("bulk import supports SQLite and PostgreSQL")
@@ -669,13 +756,20 @@ def bulk_write(
     _Table(Deadline, with_pk=False).write(deadlines)
     _Table(Representative, with_pk=False).write(reps)
     ordered = sorted(numbers)
-    audit_record(actor=actor or "系统", action="petition.bulk_import",
-                 data={"count": len(petitions), "first": ordered[0], "last": ordered[-1], "source": source})
+    audit_record(
+        actor=actor or "系统",
+        action="petition.bulk_import",
+        data={"count": len(petitions), "first": ordered[0], "last": ordered[-1], "source": source},
+    )
     return BulkResult(len(petitions), ordered[0], ordered[-1], [p.pk for p in petitions], codes)
 
 
 def bulk_write_batches(
-    plans: Iterable[PetitionPlan], *, actor: Any = None, source: str = "", batch_size: int = BATCH_SIZE,
+    plans: Iterable[PetitionPlan],
+    *,
+    actor: Any = None,
+    source: str = "",
+    batch_size: int = BATCH_SIZE,
     progress: Callable[[int], None] | None = None,
 ) -> list[BulkResult]:
     """`bulk_write` in batches of `batch_size`, each its own transaction (and its own audit record)."""
@@ -692,4 +786,3 @@ def bulk_write_batches(
         if progress:
             progress(len(batch))
     return results
-

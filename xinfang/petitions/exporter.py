@@ -25,9 +25,23 @@ from .models import Petition
 FILTER_KEYS = ("q", "status", "channel", "category", "area", "deadline_state", "date_from", "date_to", "inbox")
 
 COLUMNS: list[tuple[str, int]] = [
-    ("编号", 20), ("信访形式", 10), ("收到时间", 17), ("信访人", 10), ("身份证号", 20), ("联系电话", 14),
-    ("信访人数", 8), ("问题属地", 12), ("内容分类", 12), ("信访目的", 10), ("标题", 40), ("状态", 12),
-    ("登记部门", 18), ("承办单位", 18), ("当前期限", 12), ("期限状态", 10), ("办结时间", 17),
+    ("编号", 20),
+    ("信访形式", 10),
+    ("收到时间", 17),
+    ("信访人", 10),
+    ("身份证号", 20),
+    ("联系电话", 14),
+    ("信访人数", 8),
+    ("问题属地", 12),
+    ("内容分类", 12),
+    ("信访目的", 10),
+    ("标题", 40),
+    ("状态", 12),
+    ("登记部门", 18),
+    ("承办单位", 18),
+    ("当前期限", 12),
+    ("期限状态", 10),
+    ("办结时间", 17),
 ]
 
 
@@ -44,13 +58,23 @@ def row_for(user: Any, p: Petition) -> list[Any]:
     the user may not see is left out entirely."""
     visible = can_see_identity(user, p)
     return [
-        p.number, p.get_channel_display(), _when(p.received_at),
+        p.number,
+        p.get_channel_display(),
+        _when(p.received_at),
         crypto.mask_name(p.petitioner_name) if visible else "（保密）",
-        p.id_number_masked if visible else "", p.phone_masked if visible else "",
-        p.headcount, p.area.name if p.area_id else "", str(p.category) if p.category_id else "",
-        p.get_purpose_display(), p.title, p.get_status_display(),
-        p.office_unit.name if p.office_unit_id else "", p.current_unit.name if p.current_unit_id else "",
-        p.due_date.isoformat() if p.due_date else "", p.get_deadline_state_display(), _when(p.closed_at),
+        p.id_number_masked if visible else "",
+        p.phone_masked if visible else "",
+        p.headcount,
+        p.area.name if p.area_id else "",
+        str(p.category) if p.category_id else "",
+        p.get_purpose_display(),
+        p.title,
+        p.get_status_display(),
+        p.office_unit.name if p.office_unit_id else "",
+        p.current_unit.name if p.current_unit_id else "",
+        p.due_date.isoformat() if p.due_date else "",
+        p.get_deadline_state_display(),
+        _when(p.closed_at),
     ]
 
 
@@ -66,7 +90,9 @@ def export_petitions(*, user: Any, filters: dict[str, Any], ip: str | None = Non
     qs = selectors.petition_list(user=user, **clean)
     count = qs.count()
     if count > max_rows():
-        raise ValidationFailed(f"符合条件的信访事项有{count}件，超过单次导出{max_rows()}件的上限，请缩小查询范围后再导出")
+        raise ValidationFailed(
+            f"符合条件的信访事项有{count}件，超过单次导出{max_rows()}件的上限，请缩小查询范围后再导出"
+        )
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("信访事项")
     for i, (_title, width) in enumerate(COLUMNS, start=1):
@@ -85,6 +111,10 @@ def export_petitions(*, user: Any, filters: dict[str, Any], ip: str | None = Non
     out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - handed to the response, which closes it
     wb.save(out)
     out.seek(0)
-    audit_record(actor=user, action="petition.export", ip=ip,
-                 data={"filters": {k: str(v) for k, v in clean.items()}, "count": written})
+    audit_record(
+        actor=user,
+        action="petition.export",
+        ip=ip,
+        data={"filters": {k: str(v) for k, v in clean.items()}, "count": written},
+    )
     return out, written

@@ -34,8 +34,8 @@ class MultipleFileField(forms.FileField):
 def area_choices() -> list[tuple[str, str]]:
     indent = {1: "", 2: "　", 3: "　　", 4: "　　　", 5: "　　　　"}
     return [("", "（默认为本部门所在地）")] + [
-        (a.code, f"{indent.get(a.level, '')}{a.name}") for a in Area.objects.filter(active=True, level__lte=4)
-        .order_by("path")
+        (a.code, f"{indent.get(a.level, '')}{a.name}")
+        for a in Area.objects.filter(active=True, level__lte=4).order_by("path")
     ]
 
 
@@ -49,7 +49,8 @@ def category_choices() -> list[tuple[str, str]]:
 class PetitionRegisterForm(forms.Form):
     channel = forms.ChoiceField(label="信访形式", choices=Channel.choices)
     received_at = forms.DateTimeField(
-        label="收到时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        label="收到时间",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
         help_text="来信按实际收到日期登记（可以早于今天）",
     )
@@ -62,17 +63,21 @@ class PetitionRegisterForm(forms.Form):
     category = forms.ChoiceField(label="内容分类", required=False)
     purpose = forms.ChoiceField(label="信访目的", choices=[("", "—— 请选择 ——"), *Purpose.choices], required=False)
     title = forms.CharField(label="标题", max_length=200, required=False, help_text="不填则取诉求内容的前30字")
-    content = forms.CharField(label="主要诉求及事实理由", widget=forms.Textarea, max_length=20000,
-                              error_messages={"required": "请填写信访事项的主要诉求及事实理由"})
+    content = forms.CharField(
+        label="主要诉求及事实理由",
+        widget=forms.Textarea,
+        max_length=20000,
+        error_messages={"required": "请填写信访事项的主要诉求及事实理由"},
+    )
     attachments = MultipleFileField(label="附件（来信扫描件、证据材料）")
     confidential = forms.BooleanField(label="信访人要求对其身份保密", required=False)
-    accused_unit = forms.ModelChoiceField(label="被检举单位", queryset=Unit.objects.filter(active=True),
-                                          required=False)
+    accused_unit = forms.ModelChoiceField(label="被检举单位", queryset=Unit.objects.filter(active=True), required=False)
     accused_person = forms.CharField(label="被检举人", max_length=100, required=False)
     is_repeat = forms.BooleanField(label="重复信访", required=False)
     repeat_of = forms.CharField(label="重复件原件编号", max_length=40, required=False)
-    is_skip_level = forms.BooleanField(label="越级信访", required=False,
-                                       help_text="同一事项已被下级机关受理且仍在办理期限内（第十九条）")
+    is_skip_level = forms.BooleanField(
+        label="越级信访", required=False, help_text="同一事项已被下级机关受理且仍在办理期限内（第十九条）"
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -89,8 +94,11 @@ class PetitionRegisterForm(forms.Form):
 
     def representatives(self) -> list[dict[str, str]]:
         return [
-            {"name": self.cleaned_data.get(f"rep{i}_name", ""), "id_number": self.cleaned_data.get(f"rep{i}_id_number", ""),
-             "phone": self.cleaned_data.get(f"rep{i}_phone", "")}
+            {
+                "name": self.cleaned_data.get(f"rep{i}_name", ""),
+                "id_number": self.cleaned_data.get(f"rep{i}_id_number", ""),
+                "phone": self.cleaned_data.get(f"rep{i}_phone", ""),
+            }
             for i in range(1, 6)
         ]
 
@@ -129,18 +137,26 @@ class RegisterSubmittedForm(forms.Form):
 
 
 class DispatchForm(forms.Form):
-    mode = forms.ChoiceField(label="分办方式", choices=[(DispatchMode.TRANSFER, "转送"), (DispatchMode.ASSIGN, "交办")],
-                             widget=forms.RadioSelect, initial=DispatchMode.TRANSFER)
+    mode = forms.ChoiceField(
+        label="分办方式",
+        choices=[(DispatchMode.TRANSFER, "转送"), (DispatchMode.ASSIGN, "交办")],
+        widget=forms.RadioSelect,
+        initial=DispatchMode.TRANSFER,
+    )
     unit = forms.ModelChoiceField(label="承办单位", queryset=Unit.objects.filter(active=True).order_by("path"))
-    assign_due_date = forms.DateField(label="交办期限", required=False,
-                                      widget=forms.DateInput(attrs={"type": "date"}),
-                                      help_text="交办件须在期限内报送办结报告；不填按法定期限")
+    assign_due_date = forms.DateField(
+        label="交办期限",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="交办件须在期限内报送办结报告；不填按法定期限",
+    )
     note = forms.CharField(label="拟办意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RejectForm(forms.Form):
-    final = forms.TypedChoiceField(label="类型", choices=[("0", "不予受理"), ("1", "不再受理")], coerce=lambda v: v == "1",
-                                   initial="0")
+    final = forms.TypedChoiceField(
+        label="类型", choices=[("0", "不予受理"), ("1", "不再受理")], coerce=lambda v: v == "1", initial="0"
+    )
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}))
     legal_route = forms.ChoiceField(label="告知信访人的途径", choices=[("", "—— 请选择 ——"), *LEGAL_ROUTES.items()])
 
@@ -169,8 +185,13 @@ class ExtensionForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    approve = forms.TypedChoiceField(label="审批意见", choices=[("1", "同意"), ("0", "不同意/退回")],
-                                     coerce=lambda v: v == "1", widget=forms.RadioSelect, initial="1")
+    approve = forms.TypedChoiceField(
+        label="审批意见",
+        choices=[("1", "同意"), ("0", "不同意/退回")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        initial="1",
+    )
     note = forms.CharField(label="意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -180,14 +201,16 @@ class ReplyForm(forms.Form):
     reasons = forms.CharField(label="处理理由", widget=forms.Textarea(attrs={"rows": 3}))
     basis = forms.CharField(label="法律政策依据", widget=forms.Textarea(attrs={"rows": 2}))
     opinion = forms.CharField(label="处理意见书正文", widget=forms.Textarea(attrs={"rows": 4}))
-    completion_report = forms.CharField(label="办结报告（交办件必填）", required=False,
-                                        widget=forms.Textarea(attrs={"rows": 3}))
+    completion_report = forms.CharField(
+        label="办结报告（交办件必填）", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class RateForm(forms.Form):
     rating = forms.ChoiceField(label="评价", choices=Rating.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label="评价意见", required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label="评价意见", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReviewDecisionForm(forms.Form):

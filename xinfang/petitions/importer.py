@@ -59,23 +59,68 @@ COLUMNS: list[tuple[str, str, bool, str]] = [
 HEADERS = [c[1] for c in COLUMNS]
 KEY_BY_HEADER = {c[1]: c[0] for c in COLUMNS}
 # Shorter spellings a clerk may have typed in a header cell.
-HEADER_ALIASES = {"编号": "number", "状态": "status", "承办单位编码": "unit", "办结日期": "closed", "处理意见": "outcome",
-                  "办理结果": "result", "问题属地": "area", "内容分类": "category"}
+HEADER_ALIASES = {
+    "编号": "number",
+    "状态": "status",
+    "承办单位编码": "unit",
+    "办结日期": "closed",
+    "处理意见": "outcome",
+    "办理结果": "result",
+    "问题属地": "area",
+    "内容分类": "category",
+}
 LABEL = {c[0]: c[1].split("(")[0] for c in COLUMNS}
 
-CHANNEL_WORDS = {str(label): value for value, label in Channel.choices} | {v: v for v in Channel.values} | {
-    "网上": Channel.ONLINE, "来电": Channel.CALL, "热线": Channel.CALL, "电话": Channel.CALL, "信件": Channel.LETTER,
-    "走访": Channel.VISIT, "意见箱": Channel.MAILBOX, "联系点": Channel.CONTACT_POINT, "网络": Channel.ONLINE}
-PURPOSE_WORDS = {str(label): value for value, label in Purpose.choices} | {v: v for v in Purpose.values} | {
-    "建议": Purpose.SUGGESTION, "意见": Purpose.SUGGESTION, "检举控告": Purpose.ACCUSATION, "控告": Purpose.ACCUSATION,
-    "举报": Purpose.ACCUSATION}
+CHANNEL_WORDS = (
+    {str(label): value for value, label in Channel.choices}
+    | {v: v for v in Channel.values}
+    | {
+        "网上": Channel.ONLINE,
+        "来电": Channel.CALL,
+        "热线": Channel.CALL,
+        "电话": Channel.CALL,
+        "信件": Channel.LETTER,
+        "走访": Channel.VISIT,
+        "意见箱": Channel.MAILBOX,
+        "联系点": Channel.CONTACT_POINT,
+        "网络": Channel.ONLINE,
+    }
+)
+PURPOSE_WORDS = (
+    {str(label): value for value, label in Purpose.choices}
+    | {v: v for v in Purpose.values}
+    | {
+        "建议": Purpose.SUGGESTION,
+        "意见": Purpose.SUGGESTION,
+        "检举控告": Purpose.ACCUSATION,
+        "控告": Purpose.ACCUSATION,
+        "举报": Purpose.ACCUSATION,
+    }
+)
 OUTCOME_WORDS = {str(label): value for value, label in Outcome.choices} | {v: v for v in Outcome.values}
-STATUS_WORDS = {"": Status.REGISTERED, "待分办": Status.REGISTERED, "已登记": Status.REGISTERED,
-                "待受理": Status.DISPATCHED, "已转送": Status.DISPATCHED, "已交办": Status.DISPATCHED,
-                "办理中": Status.ACCEPTED, "已受理": Status.ACCEPTED, "已办结": Status.CLOSED, "办结": Status.CLOSED,
-                "不予受理": Status.NOT_ACCEPTED, "不再受理": Status.NOT_ACCEPTED}
-DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y.%m.%d",
-                "%Y年%m月%d日")
+STATUS_WORDS = {
+    "": Status.REGISTERED,
+    "待分办": Status.REGISTERED,
+    "已登记": Status.REGISTERED,
+    "待受理": Status.DISPATCHED,
+    "已转送": Status.DISPATCHED,
+    "已交办": Status.DISPATCHED,
+    "办理中": Status.ACCEPTED,
+    "已受理": Status.ACCEPTED,
+    "已办结": Status.CLOSED,
+    "办结": Status.CLOSED,
+    "不予受理": Status.NOT_ACCEPTED,
+    "不再受理": Status.NOT_ACCEPTED,
+}
+DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%Y年%m月%d日",
+)
 HISTORY_NOTE = "历史数据导入"
 
 
@@ -129,7 +174,9 @@ class ImportReport:
     def summary(self) -> str:
         if self.fatal:
             return "文件未导入：" + "；".join(p.message for p in self.problems if p.row == 0)
-        head = f"共{self.rows}行：新导入{self.created}件，重复（已导入过）{self.duplicates}行，有问题{self.bad_rows}行。"
+        head = (
+            f"共{self.rows}行：新导入{self.created}件，重复（已导入过）{self.duplicates}行，有问题{self.bad_rows}行。"
+        )
         if self.problems and not self.partial:
             return head + "因存在问题行且选择了“全部正确才导入”，本次未导入任何数据。"
         if self.created:
@@ -184,7 +231,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     text = str(value).strip()
-    return text[:MAX_CELL + 1]
+    return text[: MAX_CELL + 1]
 
 
 def read_rows(data: IO[bytes], filename: str) -> Iterator[list[str]]:
@@ -218,7 +265,7 @@ def read_rows(data: IO[bytes], filename: str) -> Iterator[list[str]]:
             raise FileRejected("文件不是CSV文本（含有二进制内容）")
         try:
             for row in csv.reader(io.StringIO(text, newline="")):
-                yield [c.strip()[:MAX_CELL + 1] for c in row[:MAX_COLUMNS]]
+                yield [c.strip()[: MAX_CELL + 1] for c in row[:MAX_COLUMNS]]
         except csv.Error as exc:
             raise FileRejected(f"CSV格式错误：{exc}") from None
     else:
@@ -274,8 +321,9 @@ def fingerprint(values: dict[str, str]) -> str:
     return crypto.blind_index("\x1f".join(parts), purpose="import")
 
 
-def parse_row(values: dict[str, str], row: int, lk: _Lookups, now: dt.datetime
-              ) -> tuple[bulk.PetitionPlan | None, list[Problem]]:
+def parse_row(
+    values: dict[str, str], row: int, lk: _Lookups, now: dt.datetime
+) -> tuple[bulk.PetitionPlan | None, list[Problem]]:
     problems: list[Problem] = []
 
     def bad(key: str, message: str) -> None:
@@ -375,35 +423,62 @@ def parse_row(values: dict[str, str], row: int, lk: _Lookups, now: dt.datetime
         return None, problems
     steps = _history(status, received, closed, unit, outcome, values.get("result", ""))
     plan = bulk.PetitionPlan(
-        office=lk.office, channel=channel, received_at=received, area=area, title=title, content=content,
-        petitioner=person, category=category, purpose=purpose, headcount=headcount, number=number,
-        registrar_name=HISTORY_NOTE, steps=steps,
+        office=lk.office,
+        channel=channel,
+        received_at=received,
+        area=area,
+        title=title,
+        content=content,
+        petitioner=person,
+        category=category,
+        purpose=purpose,
+        headcount=headcount,
+        number=number,
+        registrar_name=HISTORY_NOTE,
+        steps=steps,
     )
     return plan, []
 
 
-def _history(status: str, received: dt.datetime, closed: dt.datetime | None, unit: Unit | None, outcome: str,
-             result: str) -> list[bulk.Step]:
+def _history(
+    status: str, received: dt.datetime, closed: dt.datetime | None, unit: Unit | None, outcome: str, result: str
+) -> list[bulk.Step]:
     """The steps of an imported case: dispatched (or handled directly) on receipt, replied and filed on the
     closing date. Only what the spreadsheet says; every event says it came from an import."""
     at = received + dt.timedelta(minutes=1)
     if status == Status.REGISTERED:
         return []
     if status == Status.NOT_ACCEPTED:
-        return [bulk.Step(action="reject", at=closed or at, actor_name=HISTORY_NOTE, legal_route="other",
-                          reason=result or "历史数据，原系统记录为不予受理")]
+        return [
+            bulk.Step(
+                action="reject",
+                at=closed or at,
+                actor_name=HISTORY_NOTE,
+                legal_route="other",
+                reason=result or "历史数据，原系统记录为不予受理",
+            )
+        ]
     if unit is None:
         steps = [bulk.Step(action="handle_directly", at=at, actor_name=HISTORY_NOTE, note=HISTORY_NOTE)]
     else:
         steps = [bulk.Step(action="dispatch", at=at, actor_name=HISTORY_NOTE, unit=unit, note=HISTORY_NOTE)]
         if status != Status.DISPATCHED:
-            steps.append(bulk.Step(action="accept", at=at + dt.timedelta(minutes=1), actor_name=HISTORY_NOTE,
-                                   note=HISTORY_NOTE))
+            steps.append(
+                bulk.Step(action="accept", at=at + dt.timedelta(minutes=1), actor_name=HISTORY_NOTE, note=HISTORY_NOTE)
+            )
     if status == Status.CLOSED and closed is not None:
         steps += [
-            bulk.Step(action="submit_reply", at=closed, actor_name=HISTORY_NOTE, outcome=outcome,
-                      facts="（历史数据，见原系统）", reasons="（历史数据，见原系统）", basis="（历史数据，见原系统）",
-                      text=result or "（历史数据，见原系统）", reason="（历史数据，见原系统）"),
+            bulk.Step(
+                action="submit_reply",
+                at=closed,
+                actor_name=HISTORY_NOTE,
+                outcome=outcome,
+                facts="（历史数据，见原系统）",
+                reasons="（历史数据，见原系统）",
+                basis="（历史数据，见原系统）",
+                text=result or "（历史数据，见原系统）",
+                reason="（历史数据，见原系统）",
+            ),
             bulk.Step(action="approve_reply", at=closed, actor_name=HISTORY_NOTE, note=HISTORY_NOTE),
             bulk.Step(action="close", at=closed, actor_name=HISTORY_NOTE, note=HISTORY_NOTE),
         ]
@@ -535,8 +610,10 @@ def _flush(batch: list[tuple[bulk.PetitionPlan, str]], report: ImportReport, act
         return
     result = bulk.bulk_write([p for p, _fp in fresh], actor=actor or "数据导入", source=f"import:{filename}"[:200])
     ImportRecord.objects.bulk_create(
-        [ImportRecord(fingerprint=fp, petition_id=pid, source=filename[:200])
-         for (_p, fp), pid in zip(fresh, result.ids, strict=True)],
+        [
+            ImportRecord(fingerprint=fp, petition_id=pid, source=filename[:200])
+            for (_p, fp), pid in zip(fresh, result.ids, strict=True)
+        ],
         batch_size=1000,
     )
     report.created += result.count
@@ -553,8 +630,11 @@ def _header_keys(header: list[str] | None) -> list[tuple[int, str]]:
         text = (cell or "").strip()
         if not text:
             continue
-        key = KEY_BY_HEADER.get(text) or HEADER_ALIASES.get(text.split("(")[0].split("（")[0].strip()) \
+        key = (
+            KEY_BY_HEADER.get(text)
+            or HEADER_ALIASES.get(text.split("(")[0].split("（")[0].strip())
             or next((c[0] for c in COLUMNS if c[1].split("(")[0] == text.split("(")[0].split("（")[0].strip()), None)
+        )
         if key is None:
             unknown.append(text[:30])
         else:
@@ -585,9 +665,28 @@ def template_xlsx() -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    ws.append(["", "来信", "2024-03-15", "王某某", "11010519491231002X", "13812345678", "某县某镇某村", "1",
-               "411621", "602015", "求决", "建设街窨井盖破损", "建设街与人民路交叉口窨井盖破损，请尽快修复。", "已办结",
-               "", "2024-04-02", "支持", "已于3月20日更换井盖。"])
+    ws.append(
+        [
+            "",
+            "来信",
+            "2024-03-15",
+            "王某某",
+            "11010519491231002X",
+            "13812345678",
+            "某县某镇某村",
+            "1",
+            "411621",
+            "602015",
+            "求决",
+            "建设街窨井盖破损",
+            "建设街与人民路交叉口窨井盖破损，请尽快修复。",
+            "已办结",
+            "",
+            "2024-04-02",
+            "支持",
+            "已于3月20日更换井盖。",
+        ]
+    )
     for i, header in enumerate(HEADERS, start=1):
         ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width = max(12, min(40, len(header) * 2))
     notes = wb.create_sheet("填写说明")
@@ -595,7 +694,9 @@ def template_xlsx() -> bytes:
     for _key, header, required, note in COLUMNS:
         notes.append([header, "是" if required else "否", note])
     notes.append([])
-    notes.append(["说明", "", "第2行为示例，导入前请删除。同一文件重复导入不会重复登记。身份证号、电话导入后加密保存。"])
+    notes.append(
+        ["说明", "", "第2行为示例，导入前请删除。同一文件重复导入不会重复登记。身份证号、电话导入后加密保存。"]
+    )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -139,12 +139,20 @@ class Petition(models.Model):
     )
     office_path = models.CharField(max_length=400, db_index=True, editable=False)
     current_unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="handled_petitions",
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handled_petitions",
         verbose_name=_("承办单位"),
     )
     current_path = models.CharField(max_length=400, blank=True, db_index=True, editable=False)
     review_unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="reviewed_petitions",
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviewed_petitions",
         verbose_name=_("复查/复核机关"),
     )
     dispatch_mode = models.CharField(_("分办方式"), max_length=10, choices=DispatchMode.choices, blank=True)
@@ -181,7 +189,11 @@ class Petition(models.Model):
 
     # 包案 (Art 18(2)): a leader personally takes on a hard case and sees it through.
     leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="led_petitions",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_petitions",
         verbose_name=_("包案领导"),
     )
 
@@ -206,10 +218,16 @@ class Petition(models.Model):
             # From EXPLAIN at 250k (docs/performance.md): a state in a subtree (a county's list filtered by
             # state; the overdue count of a city). varchar_pattern_ops lets PostgreSQL use the prefix LIKE
             # under any collation; other databases ignore opclasses.
-            models.Index(fields=["status", "area_path"], name="pet_status_area",
-                         opclasses=["varchar_pattern_ops", "varchar_pattern_ops"]),
-            models.Index(fields=["deadline_state", "area_path"], name="pet_deadline_area",
-                         opclasses=["varchar_pattern_ops", "varchar_pattern_ops"]),
+            models.Index(
+                fields=["status", "area_path"],
+                name="pet_status_area",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["deadline_state", "area_path"],
+                name="pet_deadline_area",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(headcount__gte=1), name="pet_headcount_positive"),
@@ -320,7 +338,6 @@ class NumberSequence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "year"], name="uniq_sequence")]
-
 
 
 class ImportRecord(models.Model):

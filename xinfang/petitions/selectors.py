@@ -34,17 +34,27 @@ INBOXES: list[Inbox] = [
     Inbox("to_register", "待登记", (Status.SUBMITTED,), "office", frozenset({Role.CLERK, Role.DISPATCHER})),
     Inbox("to_dispatch", "待分办", (Status.REGISTERED,), "office", frozenset({Role.DISPATCHER})),
     Inbox("to_accept", "待受理", (Status.DISPATCHED,), "current", frozenset({Role.HANDLER, Role.HEAD})),
-    Inbox("in_progress", "办理中", (Status.ACCEPTED, Status.EXTENSION_PENDING, Status.REPLY_PENDING),
-          "current", frozenset({Role.HANDLER, Role.HEAD})),
-    Inbox("reviewing", "复查复核", (Status.REVIEWING, Status.RECHECKING), "review",
-          frozenset({Role.HANDLER, Role.HEAD})),
-    Inbox("to_approve", "待审批", (Status.EXTENSION_PENDING, Status.REPLY_PENDING), "current",
-          frozenset({Role.HEAD})),
+    Inbox(
+        "in_progress",
+        "办理中",
+        (Status.ACCEPTED, Status.EXTENSION_PENDING, Status.REPLY_PENDING),
+        "current",
+        frozenset({Role.HANDLER, Role.HEAD}),
+    ),
+    Inbox(
+        "reviewing", "复查复核", (Status.REVIEWING, Status.RECHECKING), "review", frozenset({Role.HANDLER, Role.HEAD})
+    ),
+    Inbox("to_approve", "待审批", (Status.EXTENSION_PENDING, Status.REPLY_PENDING), "current", frozenset({Role.HEAD})),
     Inbox("led", "我包案的", (), "leader", frozenset({Role.LEADER})),
     Inbox("due_soon", "即将到期", (), "any", frozenset(Role.values), DeadlineState.SOON),
     Inbox("overdue", "已超期", (), "any", frozenset(Role.values), DeadlineState.OVERDUE),
-    Inbox("to_rate", "待评价", (Status.REPLIED,), "office_or_current",
-          frozenset({Role.CLERK, Role.DISPATCHER, Role.HANDLER, Role.HEAD})),
+    Inbox(
+        "to_rate",
+        "待评价",
+        (Status.REPLIED,),
+        "office_or_current",
+        frozenset({Role.CLERK, Role.DISPATCHER, Role.HANDLER, Role.HEAD}),
+    ),
 ]
 INBOX_BY_KEY = {i.key: i for i in INBOXES}
 
@@ -121,12 +131,7 @@ def petition_search_q(q: str) -> Q:
             return Q(id_number_hash=digest)
     if PHONE_LIKE.match(compact):
         return Q(phone_hash=phone_hash(normalize_phone(compact)))
-    return (
-        Q(number__icontains=q)
-        | Q(petitioner_name=q)
-        | Q(title__icontains=q)
-        | Q(content__icontains=q)
-    )
+    return Q(number__icontains=q) | Q(petitioner_name=q) | Q(title__icontains=q) | Q(content__icontains=q)
 
 
 def petition_list(
@@ -171,8 +176,10 @@ def petition_list(
 def petitions_same_person(*, user: Any, id_number: str = "", phone: str = "", exclude_id: int | None = None):
     """Earlier petitions of the same person (by keyed hash), for marking 重复 / 越级 at registration."""
     return petitions_same_person_by_hash(
-        user=user, id_hash=_hash_or_empty(normalize_id_number, id_hash, id_number),
-        phone_hash=_hash_or_empty(normalize_phone, phone_hash, phone), exclude_id=exclude_id,
+        user=user,
+        id_hash=_hash_or_empty(normalize_id_number, id_hash, id_number),
+        phone_hash=_hash_or_empty(normalize_phone, phone_hash, phone),
+        exclude_id=exclude_id,
     )
 
 

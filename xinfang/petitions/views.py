@@ -62,26 +62,46 @@ def apply_domain_error(form: forms.Form, exc: DomainError) -> None:
 def workbench(request: HttpRequest) -> HttpResponse:
     boxes = selectors.inboxes_for(request.user)
     counts = selectors.inbox_counts(request.user)
-    current = request.GET.get("inbox") or next((b.key for b in boxes if counts.get(b.key)), boxes[0].key if boxes else "")
+    current = request.GET.get("inbox") or next(
+        (b.key for b in boxes if counts.get(b.key)), boxes[0].key if boxes else ""
+    )
     qs = selectors.petition_list(user=request.user, inbox=current) if current else Petition.objects.none()
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    return render(request, "petitions/workbench.html", {
-        "boxes": [(b, counts.get(b.key, 0)) for b in boxes], "current": current, "page": page,
-    })
+    return render(
+        request,
+        "petitions/workbench.html",
+        {
+            "boxes": [(b, counts.get(b.key, 0)) for b in boxes],
+            "current": current,
+            "page": page,
+        },
+    )
 
 
 @staff_required
 @require_GET
 def petition_list(request: HttpRequest) -> HttpResponse:
-    params = {k: request.GET.get(k, "").strip()[:100] for k in
-              ("q", "status", "channel", "category", "area", "deadline_state", "date_from", "date_to", "inbox")}
+    params = {
+        k: request.GET.get(k, "").strip()[:100]
+        for k in ("q", "status", "channel", "category", "area", "deadline_state", "date_from", "date_to", "inbox")
+    }
     filter_form = ListFilterForm(request.GET or None)
     dates: dict[str, Any] = {}
     if filter_form.is_bound and filter_form.is_valid():
-        dates = {"date_from": filter_form.cleaned_data.get("date_from"), "date_to": filter_form.cleaned_data.get("date_to")}
+        dates = {
+            "date_from": filter_form.cleaned_data.get("date_from"),
+            "date_to": filter_form.cleaned_data.get("date_to"),
+        }
     qs = selectors.petition_list(
-        user=request.user, inbox=params["inbox"], q=params["q"], status=params["status"], channel=params["channel"],
-        category=params["category"], area=params["area"], deadline_state=params["deadline_state"], **dates,
+        user=request.user,
+        inbox=params["inbox"],
+        q=params["q"],
+        status=params["status"],
+        channel=params["channel"],
+        category=params["category"],
+        area=params["area"],
+        deadline_state=params["deadline_state"],
+        **dates,
     )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -90,14 +110,18 @@ def petition_list(request: HttpRequest) -> HttpResponse:
 
 
 class ListFilterForm(forms.Form):
-    q = forms.CharField(label="搜索", required=False, widget=forms.TextInput(
-        attrs={"placeholder": "编号、姓名、电话、身份证号或关键词"}))
+    q = forms.CharField(
+        label="搜索",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "编号、姓名、电话、身份证号或关键词"}),
+    )
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *Status.choices])
     channel = forms.ChoiceField(label="信访形式", required=False, choices=[("", "全部形式"), *Channel.choices])
     category = forms.ChoiceField(label="内容分类", required=False)
     area = forms.ChoiceField(label="问题属地", required=False)
-    deadline_state = forms.ChoiceField(label="期限", required=False,
-                                       choices=[("", "全部"), *[c for c in DeadlineState.choices if c[0]]])
+    deadline_state = forms.ChoiceField(
+        label="期限", required=False, choices=[("", "全部"), *[c for c in DeadlineState.choices if c[0]]]
+    )
     date_from = forms.DateField(label="收到日期自", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -120,13 +144,28 @@ def register(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             reg = services.petition_register(
-                actor=request.user, channel=d["channel"], received_at=d["received_at"],
-                petitioner={"name": d["name"], "id_number": d["id_number"], "phone": d["phone"],
-                            "address": d["address"]},
-                headcount=d["headcount"], representatives=form.representatives(), area=d["area"],
-                category=d["category"], purpose=d["purpose"], title=d["title"], content=d["content"],
-                attachments=d["attachments"], confidential=d["confidential"], accused_unit=d["accused_unit"],
-                accused_person=d["accused_person"], is_repeat=d["is_repeat"], repeat_of=d["repeat_of"],
+                actor=request.user,
+                channel=d["channel"],
+                received_at=d["received_at"],
+                petitioner={
+                    "name": d["name"],
+                    "id_number": d["id_number"],
+                    "phone": d["phone"],
+                    "address": d["address"],
+                },
+                headcount=d["headcount"],
+                representatives=form.representatives(),
+                area=d["area"],
+                category=d["category"],
+                purpose=d["purpose"],
+                title=d["title"],
+                content=d["content"],
+                attachments=d["attachments"],
+                confidential=d["confidential"],
+                accused_unit=d["accused_unit"],
+                accused_person=d["accused_person"],
+                is_repeat=d["is_repeat"],
+                repeat_of=d["repeat_of"],
                 is_skip_level=d["is_skip_level"],
             )
         except DomainError as exc:
@@ -154,9 +193,14 @@ def same_person(request: HttpRequest) -> HttpResponse:
     rows = selectors.petitions_same_person(
         user=request.user, id_number=request.GET.get("id_number", "")[:20], phone=request.GET.get("phone", "")[:20]
     )
-    return render(request, "petitions/_same_person.html", {
-        "rows": rows, "in_progress": [Status.DISPATCHED, Status.ACCEPTED, Status.EXTENSION_PENDING, Status.REPLY_PENDING],
-    })
+    return render(
+        request,
+        "petitions/_same_person.html",
+        {
+            "rows": rows,
+            "in_progress": [Status.DISPATCHED, Status.ACCEPTED, Status.EXTENSION_PENDING, Status.REPLY_PENDING],
+        },
+    )
 
 
 # ---------------------------------------------------------------- one case
@@ -177,58 +221,170 @@ def _kw(d: dict[str, Any], *names: str) -> dict[str, Any]:
 
 
 ACTION_SPECS: list[ActionSpec] = [
-    ActionSpec("register", "登记", (Action.REGISTER,), f.RegisterSubmittedForm,
-               lambda u, p, d: services.petition_register_submitted(actor=u, petition_id=p.pk, category=d["category"],
-                                                                    purpose=d["purpose"], is_repeat=d["is_repeat"],
-                                                                    is_skip_level=d["is_skip_level"], note=d["note"])),
-    ActionSpec("dispatch", "转送/交办", (Action.DISPATCH,), f.DispatchForm,
-               lambda u, p, d: services.petition_dispatch(actor=u, petition_id=p.pk, **_kw(d, "unit", "mode", "note",
-                                                                                          "assign_due_date"))),
-    ActionSpec("handle_directly", "直接办理", (Action.HANDLE_DIRECTLY,), f.NoteForm,
-               lambda u, p, d: services.petition_handle_directly(actor=u, petition_id=p.pk, note=d["note"])),
-    ActionSpec("accept", "受理", (Action.ACCEPT,), f.NoteForm,
-               lambda u, p, d: services.petition_accept(actor=u, petition_id=p.pk, note=d["note"])),
-    ActionSpec("object", "提出异议（非本单位职责）", (Action.OBJECT,), f.ReasonForm,
-               lambda u, p, d: services.petition_object(actor=u, petition_id=p.pk, reason=d["reason"]), "danger"),
-    ActionSpec("reject", "不予受理/不再受理", (Action.REJECT,), f.RejectForm,
-               lambda u, p, d: services.petition_reject(actor=u, petition_id=p.pk, **_kw(d, "reason", "legal_route",
-                                                                                        "final")), "danger"),
-    ActionSpec("note", "办理/调解记录", (Action.NOTE, Action.MEDIATE), f.HandlingNoteForm,
-               lambda u, p, d: services.petition_add_note(actor=u, petition_id=p.pk, **_kw(d, "note", "mediation",
-                                                                                          "public"))),
-    ActionSpec("request_extension", "申请延期", (Action.REQUEST_EXTENSION,), f.ExtensionForm,
-               lambda u, p, d: services.petition_request_extension(actor=u, petition_id=p.pk, days=d["days"],
-                                                                   reason=d["reason"])),
-    ActionSpec("decide_extension", "审批延期申请", (Action.APPROVE_EXTENSION,), f.DecisionForm,
-               lambda u, p, d: services.petition_decide_extension(actor=u, petition_id=p.pk, approve=d["approve"],
-                                                                  note=d["note"])),
-    ActionSpec("submit_reply", "提交处理意见书", (Action.SUBMIT_REPLY,), f.ReplyForm,
-               lambda u, p, d: services.petition_submit_reply(actor=u, petition_id=p.pk, **_kw(
-                   d, "outcome", "facts", "reasons", "basis", "opinion", "completion_report"))),
-    ActionSpec("decide_reply", "审批处理意见书", (Action.APPROVE_REPLY,), f.DecisionForm,
-               lambda u, p, d: services.petition_decide_reply(actor=u, petition_id=p.pk, approve=d["approve"],
-                                                              note=d["note"])),
-    ActionSpec("rate", "录入回访评价", (Action.RATE,), f.RateForm,
-               lambda u, p, d: services.petition_rate(actor=u, petition_id=p.pk, rating=d["rating"],
-                                                      comment=d["comment"], via="callback")),
-    ActionSpec("close", "办结归档", (Action.CLOSE,), f.NoteForm,
-               lambda u, p, d: services.petition_close(actor=u, petition_id=p.pk, note=d["note"])),
-    ActionSpec("decide_review", "复查答复", (Action.DECIDE_REVIEW,), f.ReviewDecisionForm,
-               lambda u, p, d: services.petition_decide_review(actor=u, petition_id=p.pk, outcome=d["outcome"],
-                                                               text=d["text"])),
-    ActionSpec("start_hearing", "开始听证（暂停计时）", (Action.START_HEARING,), f.NoteForm,
-               lambda u, p, d: services.petition_hearing(actor=u, petition_id=p.pk, start=True, note=d["note"])),
-    ActionSpec("end_hearing", "结束听证（恢复计时）", (Action.END_HEARING,), f.NoteForm,
-               lambda u, p, d: services.petition_hearing(actor=u, petition_id=p.pk, start=False, note=d["note"])),
-    ActionSpec("decide_recheck", "复核答复", (Action.DECIDE_RECHECK,), f.ReviewDecisionForm,
-               lambda u, p, d: services.petition_decide_recheck(actor=u, petition_id=p.pk, outcome=d["outcome"],
-                                                                text=d["text"])),
-    ActionSpec("attach", "上传附件", (Action.ATTACH,), f.AttachForm,
-               lambda u, p, d: services.petition_attach(actor=u, petition_id=p.pk, files=d["files"], kind=d["kind"])),
-    ActionSpec("take_on", "领导包案", (Action.TAKE_ON,), f.NoteForm,
-               lambda u, p, d: services.petition_take_on(actor=u, petition_id=p.pk, note=d["note"])),
-    ActionSpec("release_identity", "向承办单位公开信访人身份", (Action.RELEASE_IDENTITY,), f.ReasonForm,
-               lambda u, p, d: services.petition_release_identity(actor=u, petition_id=p.pk, reason=d["reason"])),
+    ActionSpec(
+        "register",
+        "登记",
+        (Action.REGISTER,),
+        f.RegisterSubmittedForm,
+        lambda u, p, d: services.petition_register_submitted(
+            actor=u,
+            petition_id=p.pk,
+            category=d["category"],
+            purpose=d["purpose"],
+            is_repeat=d["is_repeat"],
+            is_skip_level=d["is_skip_level"],
+            note=d["note"],
+        ),
+    ),
+    ActionSpec(
+        "dispatch",
+        "转送/交办",
+        (Action.DISPATCH,),
+        f.DispatchForm,
+        lambda u, p, d: services.petition_dispatch(
+            actor=u, petition_id=p.pk, **_kw(d, "unit", "mode", "note", "assign_due_date")
+        ),
+    ),
+    ActionSpec(
+        "handle_directly",
+        "直接办理",
+        (Action.HANDLE_DIRECTLY,),
+        f.NoteForm,
+        lambda u, p, d: services.petition_handle_directly(actor=u, petition_id=p.pk, note=d["note"]),
+    ),
+    ActionSpec(
+        "accept",
+        "受理",
+        (Action.ACCEPT,),
+        f.NoteForm,
+        lambda u, p, d: services.petition_accept(actor=u, petition_id=p.pk, note=d["note"]),
+    ),
+    ActionSpec(
+        "object",
+        "提出异议（非本单位职责）",
+        (Action.OBJECT,),
+        f.ReasonForm,
+        lambda u, p, d: services.petition_object(actor=u, petition_id=p.pk, reason=d["reason"]),
+        "danger",
+    ),
+    ActionSpec(
+        "reject",
+        "不予受理/不再受理",
+        (Action.REJECT,),
+        f.RejectForm,
+        lambda u, p, d: services.petition_reject(actor=u, petition_id=p.pk, **_kw(d, "reason", "legal_route", "final")),
+        "danger",
+    ),
+    ActionSpec(
+        "note",
+        "办理/调解记录",
+        (Action.NOTE, Action.MEDIATE),
+        f.HandlingNoteForm,
+        lambda u, p, d: services.petition_add_note(actor=u, petition_id=p.pk, **_kw(d, "note", "mediation", "public")),
+    ),
+    ActionSpec(
+        "request_extension",
+        "申请延期",
+        (Action.REQUEST_EXTENSION,),
+        f.ExtensionForm,
+        lambda u, p, d: services.petition_request_extension(
+            actor=u, petition_id=p.pk, days=d["days"], reason=d["reason"]
+        ),
+    ),
+    ActionSpec(
+        "decide_extension",
+        "审批延期申请",
+        (Action.APPROVE_EXTENSION,),
+        f.DecisionForm,
+        lambda u, p, d: services.petition_decide_extension(
+            actor=u, petition_id=p.pk, approve=d["approve"], note=d["note"]
+        ),
+    ),
+    ActionSpec(
+        "submit_reply",
+        "提交处理意见书",
+        (Action.SUBMIT_REPLY,),
+        f.ReplyForm,
+        lambda u, p, d: services.petition_submit_reply(
+            actor=u, petition_id=p.pk, **_kw(d, "outcome", "facts", "reasons", "basis", "opinion", "completion_report")
+        ),
+    ),
+    ActionSpec(
+        "decide_reply",
+        "审批处理意见书",
+        (Action.APPROVE_REPLY,),
+        f.DecisionForm,
+        lambda u, p, d: services.petition_decide_reply(actor=u, petition_id=p.pk, approve=d["approve"], note=d["note"]),
+    ),
+    ActionSpec(
+        "rate",
+        "录入回访评价",
+        (Action.RATE,),
+        f.RateForm,
+        lambda u, p, d: services.petition_rate(
+            actor=u, petition_id=p.pk, rating=d["rating"], comment=d["comment"], via="callback"
+        ),
+    ),
+    ActionSpec(
+        "close",
+        "办结归档",
+        (Action.CLOSE,),
+        f.NoteForm,
+        lambda u, p, d: services.petition_close(actor=u, petition_id=p.pk, note=d["note"]),
+    ),
+    ActionSpec(
+        "decide_review",
+        "复查答复",
+        (Action.DECIDE_REVIEW,),
+        f.ReviewDecisionForm,
+        lambda u, p, d: services.petition_decide_review(
+            actor=u, petition_id=p.pk, outcome=d["outcome"], text=d["text"]
+        ),
+    ),
+    ActionSpec(
+        "start_hearing",
+        "开始听证（暂停计时）",
+        (Action.START_HEARING,),
+        f.NoteForm,
+        lambda u, p, d: services.petition_hearing(actor=u, petition_id=p.pk, start=True, note=d["note"]),
+    ),
+    ActionSpec(
+        "end_hearing",
+        "结束听证（恢复计时）",
+        (Action.END_HEARING,),
+        f.NoteForm,
+        lambda u, p, d: services.petition_hearing(actor=u, petition_id=p.pk, start=False, note=d["note"]),
+    ),
+    ActionSpec(
+        "decide_recheck",
+        "复核答复",
+        (Action.DECIDE_RECHECK,),
+        f.ReviewDecisionForm,
+        lambda u, p, d: services.petition_decide_recheck(
+            actor=u, petition_id=p.pk, outcome=d["outcome"], text=d["text"]
+        ),
+    ),
+    ActionSpec(
+        "attach",
+        "上传附件",
+        (Action.ATTACH,),
+        f.AttachForm,
+        lambda u, p, d: services.petition_attach(actor=u, petition_id=p.pk, files=d["files"], kind=d["kind"]),
+    ),
+    ActionSpec(
+        "take_on",
+        "领导包案",
+        (Action.TAKE_ON,),
+        f.NoteForm,
+        lambda u, p, d: services.petition_take_on(actor=u, petition_id=p.pk, note=d["note"]),
+    ),
+    ActionSpec(
+        "release_identity",
+        "向承办单位公开信访人身份",
+        (Action.RELEASE_IDENTITY,),
+        f.ReasonForm,
+        lambda u, p, d: services.petition_release_identity(actor=u, petition_id=p.pk, reason=d["reason"]),
+    ),
 ]
 SPEC_BY_KEY = {s.key: s for s in ACTION_SPECS}
 
@@ -256,14 +412,16 @@ def _detail_context(request: HttpRequest, petition: Petition, bound: dict[str, f
         available.append((spec, form))
     suggestions = []
     if any(spec.key == "dispatch" for spec, _ in available):
-        suggestions = routing_suggest(category_id=petition.category_id, area=petition.area,
-                                      exclude_path=petition.accused_path)
+        suggestions = routing_suggest(
+            category_id=petition.category_id, area=petition.area, exclude_path=petition.accused_path
+        )
         dispatch_form = next(form for spec, form in available if spec.key == "dispatch")
         if suggestions and not dispatch_form.is_bound:
             dispatch_form.initial["unit"] = suggestions[0].unit.pk
         if petition.accused_path:
             dispatch_form.fields["unit"].queryset = dispatch_form.fields["unit"].queryset.exclude(
-                path__startswith=petition.accused_path)
+                path__startswith=petition.accused_path
+            )
     identity_visible = can_see_identity(request.user, petition)
     attachments = petition.attachments.all()
     if not identity_visible:
@@ -318,8 +476,10 @@ def act(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     ctx = _detail_context(request, petition, bound={spec.key: form})
     if not any(s.key == spec.key for s, _ in ctx["available"]):
         # The state moved on (e.g. a concurrent click): show the message on top of the page.
-        messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs) or
-                       f"当前状态下不能执行“{spec.label}”")
+        messages.error(
+            request,
+            "; ".join(str(e) for errs in form.errors.values() for e in errs) or f"当前状态下不能执行“{spec.label}”",
+        )
     return render(request, "petitions/detail.html", ctx, status=400)
 
 
@@ -331,8 +491,9 @@ def unmask(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = _detail_context(request, petition)
     if form.is_valid():
         try:
-            ctx["unmasked"] = services.petition_unmask(actor=request.user, petition=petition,
-                                                       reason=form.cleaned_data["reason"], ip=client_ip(request))
+            ctx["unmasked"] = services.petition_unmask(
+                actor=request.user, petition=petition, reason=form.cleaned_data["reason"], ip=client_ip(request)
+            )
         except NotPermitted as exc:
             raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
@@ -370,8 +531,14 @@ def notice(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
     """A printable written notice (书面告知) for a step that was published to the petitioner."""
     petition = access_petition(request.user, pk)
     event = get_object_or_404(petition.events.select_related("unit"), pk=event_id, public=True)
-    return render(request, "petitions/notice.html", {
-        "p": petition, "e": event, "title": NOTICE_TITLES.get(event.action, "信访事项告知书"),
-        "identity_visible": can_see_identity(request.user, petition),
-        "issuer": event.unit or petition.current_unit or petition.office_unit,
-    })
+    return render(
+        request,
+        "petitions/notice.html",
+        {
+            "p": petition,
+            "e": event,
+            "title": NOTICE_TITLES.get(event.action, "信访事项告知书"),
+            "identity_visible": can_see_identity(request.user, petition),
+            "issuer": event.unit or petition.current_unit or petition.office_unit,
+        },
+    )

@@ -23,8 +23,11 @@ MAX_SHOWN_PROBLEMS = 500
 class ImportForm(forms.Form):
     file = forms.FileField(label="导入文件（.xlsx 或 .csv）")
     partial = forms.TypedChoiceField(
-        label="有问题行时", choices=[("0", "全部正确才导入（有任何问题行则不导入）"), ("1", "只导入正确的行，问题行列出")],
-        coerce=lambda v: v == "1", initial="0", widget=forms.RadioSelect,
+        label="有问题行时",
+        choices=[("0", "全部正确才导入（有任何问题行则不导入）"), ("1", "只导入正确的行，问题行列出")],
+        coerce=lambda v: v == "1",
+        initial="0",
+        widget=forms.RadioSelect,
     )
 
 
@@ -46,18 +49,29 @@ def io_page(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied("只有信访部门的登记员或受理分办人员可以导入信访事项")
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            report = importer.import_file(upload, filename=upload.name or "upload", actor=request.user,
-                                          partial=form.cleaned_data["partial"])
+            report = importer.import_file(
+                upload, filename=upload.name or "upload", actor=request.user, partial=form.cleaned_data["partial"]
+            )
             status = 200 if not report.problems else 400
         else:
             status = 400
-    return render(request, "petitions/io_page.html", {
-        "form": form, "report": report, "can_import": can_import,
-        "problems": report.problems[:MAX_SHOWN_PROBLEMS] if report else [],
-        "more_problems": max(0, len(report.problems) - MAX_SHOWN_PROBLEMS) if report else 0,
-        "max_mb": importer.max_bytes() // 1048576, "max_rows": importer.max_rows(),
-        "columns": importer.COLUMNS, "export_max": exporter.max_rows(), "export_form": ListFilterForm(),
-    }, status=status)
+    return render(
+        request,
+        "petitions/io_page.html",
+        {
+            "form": form,
+            "report": report,
+            "can_import": can_import,
+            "problems": report.problems[:MAX_SHOWN_PROBLEMS] if report else [],
+            "more_problems": max(0, len(report.problems) - MAX_SHOWN_PROBLEMS) if report else 0,
+            "max_mb": importer.max_bytes() // 1048576,
+            "max_rows": importer.max_rows(),
+            "columns": importer.COLUMNS,
+            "export_max": exporter.max_rows(),
+            "export_form": ListFilterForm(),
+        },
+        status=status,
+    )
 
 
 @staff_required
@@ -65,11 +79,16 @@ def io_page(request: HttpRequest) -> HttpResponse:
 def io_template(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         response = HttpResponse(importer.template_csv(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = "attachment; filename*=UTF-8''%E4%BF%A1%E8%AE%BF%E4%BA%8B%E9%A1%B9%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.csv"
+        response["Content-Disposition"] = (
+            "attachment; filename*=UTF-8''%E4%BF%A1%E8%AE%BF%E4%BA%8B%E9%A1%B9%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.csv"
+        )
         return response
-    response = HttpResponse(importer.template_xlsx(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E4%BF%A1%E8%AE%BF%E4%BA%8B%E9%A1%B9%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    response = HttpResponse(
+        importer.template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        "attachment; filename*=UTF-8''%E4%BF%A1%E8%AE%BF%E4%BA%8B%E9%A1%B9%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    )
     return response
 
 
@@ -88,5 +107,9 @@ def export(request: HttpRequest) -> HttpResponse:
         out, _count = exporter.export_petitions(user=request.user, filters=filters, ip=client_ip(request))
     except ValidationFailed as exc:
         return render(request, "petitions/io_export_refused.html", {"message": exc.message}, status=400)
-    return FileResponse(out, as_attachment=True, filename="信访事项导出.xlsx",
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename="信访事项导出.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

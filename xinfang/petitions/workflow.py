@@ -85,12 +85,12 @@ ACTIONS: dict[Action, Rule] = {
     Action.REGISTER: Rule(frozenset({S.SUBMITTED}), S.REGISTERED, CLERKS, "office"),
     Action.DISPATCH: Rule(frozenset({S.REGISTERED}), S.DISPATCHED, OFFICE, "office"),
     Action.HANDLE_DIRECTLY: Rule(frozenset({S.REGISTERED}), S.ACCEPTED, OFFICE, "office"),
-    Action.REJECT: Rule(frozenset({S.SUBMITTED, S.REGISTERED, S.DISPATCHED}), S.NOT_ACCEPTED,
-                        OFFICE | UNIT_STAFF, "office_or_current"),
+    Action.REJECT: Rule(
+        frozenset({S.SUBMITTED, S.REGISTERED, S.DISPATCHED}), S.NOT_ACCEPTED, OFFICE | UNIT_STAFF, "office_or_current"
+    ),
     Action.ACCEPT: Rule(frozenset({S.DISPATCHED}), S.ACCEPTED, UNIT_STAFF, "current"),
     Action.OBJECT: Rule(frozenset({S.DISPATCHED}), S.REGISTERED, UNIT_STAFF, "current"),
-    Action.NOTE: Rule(OPEN_WORK | {S.DISPATCHED, S.REVIEWING, S.RECHECKING}, None,
-                      UNIT_STAFF | OFFICE, "involved"),
+    Action.NOTE: Rule(OPEN_WORK | {S.DISPATCHED, S.REVIEWING, S.RECHECKING}, None, UNIT_STAFF | OFFICE, "involved"),
     Action.MEDIATE: Rule(OPEN_WORK, None, UNIT_STAFF, "current"),
     Action.REQUEST_EXTENSION: Rule(frozenset({S.ACCEPTED}), S.EXTENSION_PENDING, UNIT_STAFF, "current"),
     Action.APPROVE_EXTENSION: Rule(frozenset({S.EXTENSION_PENDING}), S.ACCEPTED, HEAD, "current"),

@@ -10,11 +10,21 @@ class RoutingRule(models.Model):
     """属地管理、分级负责、谁主管谁负责: category × area (and its subtree) → responsible unit."""
 
     category = models.ForeignKey(
-        "petitions.Category", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
-        verbose_name=_("内容分类"), help_text=_("留空表示任意分类"),
+        "petitions.Category",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("内容分类"),
+        help_text=_("留空表示任意分类"),
     )
     area = models.ForeignKey(
-        Area, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("问题属地"),
+        Area,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("问题属地"),
         help_text=_("含下级区划；留空表示任意属地"),
     )
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("承办单位"))

@@ -23,8 +23,8 @@ def routing_suggest(*, category_id: int | None, area: Area, exclude_path: str = 
     """
     ancestors = [a for a in area.path.strip("/").split("/") if a]
     rules = (
-        RoutingRule.objects.filter(active=True, unit__active=True)
-        .filter(area__code__in=ancestors) | RoutingRule.objects.filter(active=True, unit__active=True, area__isnull=True)
+        RoutingRule.objects.filter(active=True, unit__active=True).filter(area__code__in=ancestors)
+        | RoutingRule.objects.filter(active=True, unit__active=True, area__isnull=True)
     ).select_related("unit", "area", "category")
     scored = []
     for rule in rules:

@@ -21,20 +21,26 @@ def admin_client(client, personas):
 
 @pytest.mark.parametrize("name", ["area", "unit", "user", "category", "routingrule", "auditevent"])
 def test_admin_changelists_render(admin_client, name):
-    app = {"area": "accounts", "unit": "accounts", "user": "accounts", "category": "petitions",
-           "routingrule": "routing", "auditevent": "core"}[name]
+    app = {
+        "area": "accounts",
+        "unit": "accounts",
+        "user": "accounts",
+        "category": "petitions",
+        "routingrule": "routing",
+        "auditevent": "core",
+    }[name]
     assert admin_client.get(reverse(f"admin:{app}_{name}_changelist")).status_code == 200
 
 
 def test_import_areas_and_units_from_csv(admin_client, personas):
     areas = "区划代码,名称,层级,上级代码\n411622,西华县,县区,4116\n411622100,城关镇,乡镇街道,411622\n"
-    r = admin_client.post(reverse("admin:area_import"),
-                          {"file": SimpleUploadedFile("a.csv", areas.encode("utf-8-sig"))})
+    r = admin_client.post(
+        reverse("admin:area_import"), {"file": SimpleUploadedFile("a.csv", areas.encode("utf-8-sig"))}
+    )
     assert r.status_code == 302
     assert Area.objects.get(code="411622100").path == "/41/4116/411622/411622100/"
     units = "单位编码,单位名称,类别,区划代码,上级单位编码\nXH-GOV,西华县委县政府,党委政府,411622,ZK-GOV\nXH-XFJ,西华县信访局,信访部门,411622,XH-GOV\n"
-    r = admin_client.post(reverse("admin:unit_import"),
-                          {"file": SimpleUploadedFile("u.csv", units.encode("gb18030"))})
+    r = admin_client.post(reverse("admin:unit_import"), {"file": SimpleUploadedFile("u.csv", units.encode("gb18030"))})
     assert r.status_code == 302
     office = Unit.objects.get(code="XH-XFJ")
     assert office.path.startswith(Unit.objects.get(code="ZK-GOV").path)
@@ -57,7 +63,9 @@ def test_audit_records_cannot_be_changed_in_admin(admin_client, personas):
     assert r.status_code in (403, 200)
     event.refresh_from_db()
     assert event.action != "tampered"
-    assert admin_client.post(reverse("admin:core_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        admin_client.post(reverse("admin:core_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    )
 
 
 def test_moving_a_unit_keeps_case_scoping_right(personas):
@@ -71,8 +79,9 @@ def test_moving_a_unit_keeps_case_scoping_right(personas):
     p = advance(register(personas.clerk).petition, "dispatched", personas=personas)
     township_head = make_user("township_head", org.township, "head")
     assert not petitions_visible_to(township_head).filter(pk=p.pk).exists()
-    unit_upsert(code=org.municipal.code, name=org.municipal.name, kind=org.municipal.kind, area=org.fugou,
-                parent=org.township)
+    unit_upsert(
+        code=org.municipal.code, name=org.municipal.name, kind=org.municipal.kind, area=org.fugou, parent=org.township
+    )
     p.refresh_from_db()
     org.municipal.refresh_from_db()
     assert org.municipal.path.startswith(org.township.path)

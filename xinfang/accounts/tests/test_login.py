@@ -87,8 +87,9 @@ ROOT = Path(__file__).resolve().parents[3]
 def _manage(env_extra: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "XINFANG_"))}
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings.prod", **env_extra})
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_prod_refuses_to_start_without_secrets():
@@ -97,10 +98,16 @@ def test_prod_refuses_to_start_without_secrets():
 
 
 def test_prod_check_deploy_passes(tmp_path):
-    r = _manage({
-        "DJANGO_SECRET_KEY": "k" * 10 + "Zq8#2vLp!xR7@mN4$tW9^cY1&bH6*jD3(fG5)sK0_eA-uI+oP",
-        "DJANGO_ALLOWED_HOSTS": "xf.example.gov.cn",
-        "XINFANG_FIELD_KEY": "dGVzdC1rZXktZm9yLXhpbmZhbmctdGVzdHMtb25seSE=",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
-    }, "check", "--deploy", "--fail-level", "WARNING")
+    r = _manage(
+        {
+            "DJANGO_SECRET_KEY": "k" * 10 + "Zq8#2vLp!xR7@mN4$tW9^cY1&bH6*jD3(fG5)sK0_eA-uI+oP",
+            "DJANGO_ALLOWED_HOSTS": "xf.example.gov.cn",
+            "XINFANG_FIELD_KEY": "dGVzdC1rZXktZm9yLXhpbmZhbmctdGVzdHMtb25seSE=",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        },
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
     assert r.returncode == 0, r.stdout + r.stderr

@@ -30,12 +30,22 @@ def cases(personas):
     return {
         "own": dispatched(org.municipal, title="甲：市政所承办"),
         "child": dispatched(org.township, title="乙：城关镇承办", area=org.chengguan),
-        "sibling": dispatched(org.taikang_housing, by=city_clerk, dispatcher=city_clerk, title="丙：太康县",
-                              area=org.taikang),
-        "accusation": dispatched(org.discipline, title="丁：检举市政所", purpose="601004",
-                                 accused_unit=org.municipal, accused_person="某所长"),
-        "confidential": dispatched(org.municipal, title="戊：保密信访人", confidential=True,
-                                   petitioner={"name": "保密人", "phone": "13700001111"}),
+        "sibling": dispatched(
+            org.taikang_housing, by=city_clerk, dispatcher=city_clerk, title="丙：太康县", area=org.taikang
+        ),
+        "accusation": dispatched(
+            org.discipline,
+            title="丁：检举市政所",
+            purpose="601004",
+            accused_unit=org.municipal,
+            accused_person="某所长",
+        ),
+        "confidential": dispatched(
+            org.municipal,
+            title="戊：保密信访人",
+            confidential=True,
+            petitioner={"name": "保密人", "phone": "13700001111"},
+        ),
     }
 
 
@@ -82,8 +92,9 @@ def test_visibility_matrix(client, personas, cases, persona):
         assert (p.number in exported) == (key in expected), f"export {key}"
 
 
-@pytest.mark.parametrize(("persona", "sees_identity"), [("dispatcher", True), ("handler", False), ("head", False),
-                                                        ("supervisor", True)])
+@pytest.mark.parametrize(
+    ("persona", "sees_identity"), [("dispatcher", True), ("handler", False), ("head", False), ("supervisor", True)]
+)
 def test_confidential_petitioner_hidden_from_handling_unit(client, personas, cases, persona, sees_identity):
     p = cases["confidential"]
     client.force_login(getattr(personas, persona))
@@ -109,8 +120,9 @@ def test_accused_unit_cannot_see_even_after_reassignment(client, personas, cases
     from xinfang.petitions.models import Petition
 
     p = cases["accusation"]
-    Petition.objects.filter(pk=p.pk).update(current_unit=personas.org.municipal,
-                                            current_path=personas.org.municipal.path)
+    Petition.objects.filter(pk=p.pk).update(
+        current_unit=personas.org.municipal, current_path=personas.org.municipal.path
+    )
     client.force_login(personas.handler)
     assert client.get(reverse("petitions:detail", args=[p.pk])).status_code == 404
     assert p.number not in client.get(reverse("petitions:list")).content.decode()

@@ -152,11 +152,17 @@ def request_documents(petitions: list[Petition], *, extensions: bool = False) ->
     events: dict[int, list[Event]] = defaultdict(list)
     deadlines: dict[int, list[Deadline]] = defaultdict(list)
     if extensions:
-        for event in (Event.objects.filter(petition_id__in=ids, action__in=[a.value for a in NOTE_TYPES])
-                      .select_related("unit").order_by("at", "id")):
+        for event in (
+            Event.objects.filter(petition_id__in=ids, action__in=[a.value for a in NOTE_TYPES])
+            .select_related("unit")
+            .order_by("at", "id")
+        ):
             events[event.petition_id].append(event)
-        for deadline in (Deadline.objects.filter(petition_id__in=ids, party=Party.ORGAN)
-                         .filter(Q(status=Deadline.Status.OPEN) | Q(extension_days__gt=0)).order_by("due_date", "id")):
+        for deadline in (
+            Deadline.objects.filter(petition_id__in=ids, party=Party.ORGAN)
+            .filter(Q(status=Deadline.Status.OPEN) | Q(extension_days__gt=0))
+            .order_by("due_date", "id")
+        ):
             deadlines[deadline.petition_id].append(deadline)
     out = []
     for p in petitions:
@@ -228,13 +234,15 @@ def update_documents(events: list[Event]) -> list[dict[str, Any]]:
         if action == Action.APPROVE_REPLY:
             status = "fixed" if (event.data or {}).get("outcome") == Outcome.SUPPORT else "no_further_action"
         note = _note(event)
-        out.append({
-            "update_id": str(event.pk),
-            "service_request_id": event.petition.number,
-            "status": status or "in_progress",
-            "updated_datetime": note["datetime"],
-            "description": note["description"],
-            "media_url": None,
-            "external_status_code": event.to_status or event.petition.status,
-        })
+        out.append(
+            {
+                "update_id": str(event.pk),
+                "service_request_id": event.petition.number,
+                "status": status or "in_progress",
+                "updated_datetime": note["datetime"],
+                "description": note["description"],
+                "media_url": None,
+                "external_status_code": event.to_status or event.petition.status,
+            }
+        )
     return out

@@ -319,7 +319,9 @@ def request_create(request: HttpRequest, *, fmt: str) -> HttpResponse:
     area = office.area
     if jurisdiction is not None:
         if not jurisdiction.path.startswith(office.area.path):
-            raise Open311Error(400, f"该 api_key 绑定的{office.name}不能登记 {jurisdiction.code}（{jurisdiction.name}）的事项")
+            raise Open311Error(
+                400, f"该 api_key 绑定的{office.name}不能登记 {jurisdiction.code}（{jurisdiction.name}）的事项"
+            )
         area = jurisdiction
     code = _param(request, "service_code")
     if not code:
@@ -368,25 +370,42 @@ def request_create(request: HttpRequest, *, fmt: str) -> HttpResponse:
         "phone": _param(request, "phone"),
     }
     reg = petition_services.petition_register(
-        actor=key.user, office=office, channel=Channel.ONLINE, content=content, title=title,
-        petitioner=petitioner, area=area, category=category,
+        actor=key.user,
+        office=office,
+        channel=Channel.ONLINE,
+        content=content,
+        title=title,
+        petitioner=petitioner,
+        area=area,
+        category=category,
     )
     service_type = cfg.type if cfg else Open311Service.Type.REALTIME
     submission = Open311Submission.objects.create(
-        key=key, petition=reg.petition, token=secrets.token_hex(16), service_type=service_type, lat=lat, long=lng,
-        address_string=address_string, address_id=address_id, media_url=media_url,
+        key=key,
+        petition=reg.petition,
+        token=secrets.token_hex(16),
+        service_type=service_type,
+        lat=lat,
+        long=lng,
+        address_string=address_string,
+        address_id=address_id,
+        media_url=media_url,
         attributes={k: v for k, v in answers.items()},
     )
     number, query_code = reg.petition.number, petition_services.format_query_code(reg.query_code)
     doc: dict[str, Any] = {}
     if service_type == Open311Service.Type.REALTIME:
         doc["service_request_id"] = number
-        notice = (f"{office.name}已登记，编号{number}，查询码{query_code}（请告知信访人，凭编号和查询码可在网上查询"
-                  f"办理进度并评价）。{selectors.SERVICE_NOTICES[Status.REGISTERED]}。")
+        notice = (
+            f"{office.name}已登记，编号{number}，查询码{query_code}（请告知信访人，凭编号和查询码可在网上查询"
+            f"办理进度并评价）。{selectors.SERVICE_NOTICES[Status.REGISTERED]}。"
+        )
     elif service_type == Open311Service.Type.BATCH:
         doc["token"] = submission.token
-        notice = (f"{office.name}已收到，查询码{query_code}（请告知信访人）。编号可凭 token 通过 GET tokens 取得。"
-                  f"{selectors.SERVICE_NOTICES[Status.REGISTERED]}。")
+        notice = (
+            f"{office.name}已收到，查询码{query_code}（请告知信访人）。编号可凭 token 通过 GET tokens 取得。"
+            f"{selectors.SERVICE_NOTICES[Status.REGISTERED]}。"
+        )
     else:
         notice = f"{office.name}已收到，将依法处理。"
     doc["service_notice"] = notice
@@ -493,9 +512,14 @@ def request_updates(request: HttpRequest, *, fmt: str) -> HttpResponse:
     if area is not None:
         public = public.filter(area_path__startswith=area.path)
     events = (
-        Event.objects.filter(petition__in=public.values("pk"), at__gte=start, at__lte=end,
-                             action__in=[a.value for a in selectors.NOTE_TYPES])
-        .select_related("petition", "unit").order_by("at", "id")
+        Event.objects.filter(
+            petition__in=public.values("pk"),
+            at__gte=start,
+            at__lte=end,
+            action__in=[a.value for a in selectors.NOTE_TYPES],
+        )
+        .select_related("petition", "unit")
+        .order_by("at", "id")
     )
     offset = (page - 1) * page_size
     rows = list(events[offset : offset + page_size])

@@ -34,8 +34,9 @@ class Tokens:
     def issue(self, who: str) -> str:
         if who not in self.raw:
             unit_attr, roles = TOKEN_SPECS[who]
-            issued = api_services.api_token_create(name=f"test-{who}", unit=getattr(self.personas.org, unit_attr),
-                                                   roles=list(roles))
+            issued = api_services.api_token_create(
+                name=f"test-{who}", unit=getattr(self.personas.org, unit_attr), roles=list(roles)
+            )
             self.raw[who] = issued.raw
             self.tokens[who] = issued.credential  # type: ignore[assignment]
         return self.raw[who]
@@ -64,8 +65,12 @@ def tokens(personas) -> Tokens:
 
 REGISTER_BODY: dict[str, Any] = {
     "channel": "letter",
-    "petitioner": {"name": "王大爷", "id_number": "11010519491231002X", "phone": "13812345678",
-                   "address": "扶沟县建设街12号"},
+    "petitioner": {
+        "name": "王大爷",
+        "id_number": "11010519491231002X",
+        "phone": "13812345678",
+        "address": "扶沟县建设街12号",
+    },
     "headcount": 1,
     "area_code": "411621",
     "category_code": "602015",

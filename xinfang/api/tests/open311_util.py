@@ -18,8 +18,10 @@ from xinfang.petitions.models import Category
 
 BASE = "/open311/v2"
 FIXTURES = Path(__file__).parent / "fixtures" / "open311"
-SCHEMAS = {name: json.loads((FIXTURES / "schemas" / f"{name}.json").read_text()) for name in
-           ("request", "service", "service-definition")}
+SCHEMAS = {
+    name: json.loads((FIXTURES / "schemas" / f"{name}.json").read_text())
+    for name in ("request", "service", "service-definition")
+}
 
 
 def xml_to_spark(elem: ET.Element) -> Any:
@@ -76,19 +78,37 @@ def o311_key(personas) -> str:
 @pytest.fixture
 def o311_services(org) -> dict[str, Open311Service]:
     """602015 城乡建设: realtime with questions; 602006 劳动社保: batch; 602018 其他: blackbox."""
-    realtime = Open311Service.objects.create(category=Category.objects.get(code="602015"), keywords="井盖,道路",
-                                             description="城乡建设类问题")
-    Open311Attribute.objects.create(service=realtime, code="kind", datatype="singlevaluelist", required=True, order=1,
-                                    description="问题类型", values=[{"key": "1", "name": "设施损坏"},
-                                                                   {"key": "2", "name": "违章建设"}])
-    Open311Attribute.objects.create(service=realtime, code="hazards", datatype="multivaluelist", order=2,
-                                    description="危险情况", values=[{"key": "a", "name": "夜间无照明"},
-                                                                   {"key": "b", "name": "靠近学校"},
-                                                                   {"key": "c", "name": "车辆通行"}])
-    Open311Attribute.objects.create(service=realtime, code="people", datatype="number", order=3,
-                                    description="涉及人数", datatype_description="整数")
-    Open311Attribute.objects.create(service=realtime, code="note", datatype="string", variable=False, order=4,
-                                    description="请如实填写，虚假反映须承担责任")
+    realtime = Open311Service.objects.create(
+        category=Category.objects.get(code="602015"), keywords="井盖,道路", description="城乡建设类问题"
+    )
+    Open311Attribute.objects.create(
+        service=realtime,
+        code="kind",
+        datatype="singlevaluelist",
+        required=True,
+        order=1,
+        description="问题类型",
+        values=[{"key": "1", "name": "设施损坏"}, {"key": "2", "name": "违章建设"}],
+    )
+    Open311Attribute.objects.create(
+        service=realtime,
+        code="hazards",
+        datatype="multivaluelist",
+        order=2,
+        description="危险情况",
+        values=[{"key": "a", "name": "夜间无照明"}, {"key": "b", "name": "靠近学校"}, {"key": "c", "name": "车辆通行"}],
+    )
+    Open311Attribute.objects.create(
+        service=realtime, code="people", datatype="number", order=3, description="涉及人数", datatype_description="整数"
+    )
+    Open311Attribute.objects.create(
+        service=realtime,
+        code="note",
+        datatype="string",
+        variable=False,
+        order=4,
+        description="请如实填写，虚假反映须承担责任",
+    )
     batch = Open311Service.objects.create(category=Category.objects.get(code="602006"), type="batch")
     blackbox = Open311Service.objects.create(category=Category.objects.get(code="602018"), type="blackbox")
     return {"realtime": realtime, "batch": batch, "blackbox": blackbox}

@@ -62,8 +62,11 @@ def admin_client(client, org):
 
 
 def test_admin_issues_a_token_shown_once(admin_client, org):
-    r = admin_client.post("/admin/api/apitoken/add/", {"name": "省信访系统", "unit": org.county_office.pk,
-                                                        "roles": ["clerk", "dispatcher"]}, follow=True)
+    r = admin_client.post(
+        "/admin/api/apitoken/add/",
+        {"name": "省信访系统", "unit": org.county_office.pk, "roles": ["clerk", "dispatcher"]},
+        follow=True,
+    )
     assert r.status_code == 200
     token = ApiToken.objects.get(name="省信访系统")
     shown = [str(m) for m in r.context["messages"]]

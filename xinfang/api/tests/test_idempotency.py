@@ -57,8 +57,10 @@ def test_errors_are_replayed_too_and_act_once(tokens, personas):
     # Without the key a second click is refused by the workflow (409), and that answer is kept too.
     conflict = client.post(f"{URL}{p.number}/accept/", {}, format="json", HTTP_IDEMPOTENCY_KEY="acc-2")
     assert conflict.status_code == 409
-    assert client.post(f"{URL}{p.number}/accept/", {}, format="json",
-                       HTTP_IDEMPOTENCY_KEY="acc-2").json() == conflict.json()
+    assert (
+        client.post(f"{URL}{p.number}/accept/", {}, format="json", HTTP_IDEMPOTENCY_KEY="acc-2").json()
+        == conflict.json()
+    )
 
 
 def test_key_too_long_is_400(tokens, register_body):
@@ -71,8 +73,14 @@ def test_unfinished_claim_answers_409_in_progress(tokens, register_body, setting
 
     settings.XINFANG_IDEMPOTENCY_WAIT_S = 0.2
     tokens.issue("clerk")
-    IdempotencyRecord.objects.create(scope=f"token:{tokens.tokens['clerk'].pk}", key="busy", locked_at=timezone.now(),
-                                     fingerprint=_fingerprint(register_body), method="POST", path=URL)
+    IdempotencyRecord.objects.create(
+        scope=f"token:{tokens.tokens['clerk'].pk}",
+        key="busy",
+        locked_at=timezone.now(),
+        fingerprint=_fingerprint(register_body),
+        method="POST",
+        path=URL,
+    )
     r = tokens.client("clerk").post(URL, register_body, format="json", HTTP_IDEMPOTENCY_KEY="busy")
     assert r.status_code == 409
     assert r.json()["code"] == "request_in_progress" and r.json()["message"].startswith("请求正在处理")

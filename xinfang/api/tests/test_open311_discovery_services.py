@@ -39,8 +39,15 @@ def test_service_list(client, o311_services):
         assert isinstance(service["service_code"], str)
         assert service["metadata"] in (True, False) and service["type"] in ("realtime", "batch", "blackbox")
     by_code = {s["service_code"]: s for s in services}
-    assert by_code["602015"] == {"service_code": "602015", "service_name": "城乡建设", "description": "城乡建设类问题",
-                                 "metadata": True, "type": "realtime", "keywords": "井盖,道路", "group": "城乡建设"}
+    assert by_code["602015"] == {
+        "service_code": "602015",
+        "service_name": "城乡建设",
+        "description": "城乡建设类问题",
+        "metadata": True,
+        "type": "realtime",
+        "keywords": "井盖,道路",
+        "group": "城乡建设",
+    }
     assert by_code["602006"]["type"] == "batch" and by_code["602006"]["metadata"] is False
     assert by_code["602018"]["type"] == "blackbox"
     assert by_code["602001"]["keywords"] is None  # §10.2: every key present, null when empty

@@ -29,8 +29,19 @@ def errors_of(response) -> list[str]:
 
 
 def test_realtime_post_registers_at_the_keys_office(client, o311_key, o311_services, personas):
-    r = post(client, post_body(o311_key, **{"attribute[people]": "12", "first_name": "大爷", "last_name": "王",
-                                            "phone": "13812345678", "email": "a@example.com"}))
+    r = post(
+        client,
+        post_body(
+            o311_key,
+            **{
+                "attribute[people]": "12",
+                "first_name": "大爷",
+                "last_name": "王",
+                "phone": "13812345678",
+                "email": "a@example.com",
+            },
+        ),
+    )
     assert r.status_code == 200, r.content
     [doc] = r.json()
     assert set(doc) == {"service_request_id", "service_notice", "account_id"}

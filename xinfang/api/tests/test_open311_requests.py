@@ -66,8 +66,9 @@ def test_status_maps_to_open_and_closed(client, personas):
     open_ = register(personas.clerk).petition
     closed = advance(register(personas.clerk).petition, "closed", personas=personas)
     rejected = register(personas.clerk).petition
-    services.petition_reject(actor=personas.dispatcher, petition_id=rejected.pk, reason="属于诉讼事项",
-                             legal_route="litigation")
+    services.petition_reject(
+        actor=personas.dispatcher, petition_id=rejected.pk, reason="属于诉讼事项", legal_route="litigation"
+    )
     assert ids(get(client, {"status": "open"})) == [open_.number]
     assert ids(get(client, {"status": "closed"})) == [closed.number, rejected.number]
     assert len(get(client, {"status": "open, closed"})) == 3
@@ -93,8 +94,15 @@ def test_service_code_filter_accepts_comma_lists_and_repeats(client, personas):
 def test_service_request_id_overrides_other_arguments(client, personas):
     a = register(personas.clerk).petition
     b = register(personas.clerk, received_at=timezone.now() - dt.timedelta(days=200)).petition
-    data = get(client, {"service_request_id": f"{a.number},{b.number}", "status": "closed",
-                        "service_code": "602001", "start_date": "2020-01-01T00:00:00Z"})
+    data = get(
+        client,
+        {
+            "service_request_id": f"{a.number},{b.number}",
+            "status": "closed",
+            "service_code": "602001",
+            "start_date": "2020-01-01T00:00:00Z",
+        },
+    )
     assert ids(data) == [a.number, b.number]
 
 
@@ -116,10 +124,14 @@ def test_date_errors(client, org):
         assert r.status_code == 400, params
         return r.json()[0]["description"]
 
-    assert error({"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-06-01T00:00:00Z"}) == \
-        "start_date 与 end_date 的跨度不能超过90天"
-    assert error({"start_date": "2026-02-01T00:00:00Z", "end_date": "2026-01-01T00:00:00Z"}) == \
-        "start_date 不能晚于 end_date"
+    assert (
+        error({"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-06-01T00:00:00Z"})
+        == "start_date 与 end_date 的跨度不能超过90天"
+    )
+    assert (
+        error({"start_date": "2026-02-01T00:00:00Z", "end_date": "2026-01-01T00:00:00Z"})
+        == "start_date 不能晚于 end_date"
+    )
     assert "W3C" in error({"start_date": "yesterday"})
     assert "年份" in error({"start_date": "0001-01-01T00:00:00Z"})
     assert error({"page_size": "5000"}) == "page_size 应为 1 至 1000 的整数"
@@ -135,8 +147,21 @@ def test_unencoded_plus_in_timezone_is_understood(client, personas):
 def test_empty_parameters_equal_absent_ones(client, personas):
     register(personas.clerk)
     advance(register(personas.clerk).petition, "closed", personas=personas)
-    empty = {k: "" for k in ("jurisdiction_id", "service_request_id", "service_code", "start_date", "end_date",
-                             "status", "page", "page_size", "updated_after", "extensions")}
+    empty = {
+        k: ""
+        for k in (
+            "jurisdiction_id",
+            "service_request_id",
+            "service_code",
+            "start_date",
+            "end_date",
+            "status",
+            "page",
+            "page_size",
+            "updated_after",
+            "extensions",
+        )
+    }
     assert get(client, empty) == get(client)
 
 
@@ -202,10 +227,19 @@ def test_datetimes_carry_a_timezone_everywhere(client, personas):
 
 def test_every_endpoint_is_equivalent_in_xml_and_json(client, personas, o311_services):
     p = advance(register(personas.clerk, title="含<特殊>&字符\x01的标题").petition, "replied", personas=personas)
-    for path, params in [("discovery", {}), ("services", {}), ("services/602015", {}), ("services/NOPE", {}),
-                         ("requests", {}), ("requests", {"extensions": "true"}), (f"requests/{p.number}", {}),
-                         (f"requests/{p.number}", {"extensions": "true"}), ("requests/none", {}),
-                         ("requests", {"start_date": "bad"}), ("tokens/none", {})]:
+    for path, params in [
+        ("discovery", {}),
+        ("services", {}),
+        ("services/602015", {}),
+        ("services/NOPE", {}),
+        ("requests", {}),
+        ("requests", {"extensions": "true"}),
+        (f"requests/{p.number}", {}),
+        (f"requests/{p.number}", {"extensions": "true"}),
+        ("requests/none", {}),
+        ("requests", {"start_date": "bad"}),
+        ("tokens/none", {}),
+    ]:
         xml, js = both(client, path, params)
         assert_equivalent(xml, js)
     row = get(client)[0]

@@ -14,8 +14,13 @@ from xinfang.petitions.tests.factories import advance, register
 
 URL = "/api/v1/petitions/"
 
-REPLY = {"outcome": "support", "facts": "经查属实", "reasons": "井盖破损影响通行安全", "basis": "《城市道路管理条例》",
-         "opinion": "已于当日更换井盖。"}
+REPLY = {
+    "outcome": "support",
+    "facts": "经查属实",
+    "reasons": "井盖破损影响通行安全",
+    "basis": "《城市道路管理条例》",
+    "opinion": "已于当日更换井盖。",
+}
 
 
 def act(tokens, who: str, number: str, path: str, body: dict | None = None):
@@ -30,8 +35,14 @@ def stage(personas, to: str, **kwargs) -> Petition:
 # (stage, path, body, right role, expected status after, wrong role that can see the case)
 CASES = [
     ("registered", "dispatch", {"unit_code": "FG-SZS", "mode": "transfer"}, "dispatcher", "dispatched", "clerk"),
-    ("registered", "reject", {"reason": "属于诉讼事项", "legal_route": "litigation"}, "dispatcher", "not_accepted",
-     "clerk"),
+    (
+        "registered",
+        "reject",
+        {"reason": "属于诉讼事项", "legal_route": "litigation"},
+        "dispatcher",
+        "not_accepted",
+        "clerk",
+    ),
     ("dispatched", "accept", {"note": "收到"}, "handler", "accepted", "dispatcher"),
     ("dispatched", "object", {"reason": "不属于本所职责"}, "handler", "registered", "dispatcher"),
     ("accepted", "notes", {"note": "已现场查看"}, "handler", "accepted", "clerk"),
@@ -43,8 +54,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("at", "path", "body", "right", "after", "wrong"), CASES,
-                         ids=[c[1] for c in CASES])
+@pytest.mark.parametrize(("at", "path", "body", "right", "after", "wrong"), CASES, ids=[c[1] for c in CASES])
 def test_action_right_role_acts_wrong_role_403(tokens, personas, at, path, body, right, after, wrong):
     p = stage(personas, at)
     events_before = Event.objects.filter(petition=p).count()
@@ -72,8 +82,11 @@ def test_invalid_transition_is_409_in_chinese(tokens, personas):
     r = act(tokens, "dispatcher", p.number, "accept")
     # The dispatcher can see it but the case is not at 待受理: the state is checked first.
     assert r.status_code == 409
-    assert r.json() == {"code": "invalid_transition", "message": "该信访事项当前为“待分办”，不能执行“受理”",
-                        "errors": {}}
+    assert r.json() == {
+        "code": "invalid_transition",
+        "message": "该信访事项当前为“待分办”，不能执行“受理”",
+        "errors": {},
+    }
 
 
 def test_objection_after_the_window_is_409_deadline_passed(tokens, personas):
@@ -134,13 +147,21 @@ def test_whole_lifecycle_through_the_api_with_review_and_recheck(tokens, registe
     assert r.status_code == 200 and r.json()["status"] == "reviewed"
     r = act(tokens, "clerk", number, "recheck", {"query_code": code, "reason": "仍不服"})
     assert r.status_code == 200 and r.json()["review_unit"]["code"] == "ZK-GOV"
-    assert act(tokens, "reviewer", number, "recheck/decision",
-               {"outcome": "uphold", "text": "维持"}).status_code == 403
+    assert act(tokens, "reviewer", number, "recheck/decision", {"outcome": "uphold", "text": "维持"}).status_code == 403
     r = act(tokens, "city_reviewer", number, "recheck/decision", {"outcome": "uphold", "text": "复核维持"})
     assert r.status_code == 200 and r.json()["status"] == "final"
     # Nothing more can be requested.
     r = act(tokens, "clerk", number, "recheck", {"query_code": code, "reason": "再次"})
     assert r.status_code == 409 and r.json()["message"].startswith("该信访事项当前不能申请复核")
     actions = list(Event.objects.filter(petition__number=number).values_list("action", flat=True))
-    assert actions == ["register", "dispatch", "accept", "submit_reply", "approve_reply", "request_review",
-                       "decide_review", "request_recheck", "decide_recheck"]
+    assert actions == [
+        "register",
+        "dispatch",
+        "accept",
+        "submit_reply",
+        "approve_reply",
+        "request_review",
+        "decide_review",
+        "request_recheck",
+        "decide_recheck",
+    ]

@@ -51,8 +51,12 @@ def test_personal_numbers_are_masked(tokens, personas):
     p = register(personas.clerk).petition
     body = tokens.client("clerk").get(f"{URL}{p.number}/").json()
     assert body["petitioner"] == {
-        "name": "王大爷", "id_number_masked": "1101**********002X", "phone_masked": "138****5678",
-        "address": "扶沟县建设街", "confidential": False, "identity_hidden": False,
+        "name": "王大爷",
+        "id_number_masked": "1101**********002X",
+        "phone_masked": "138****5678",
+        "address": "扶沟县建设街",
+        "confidential": False,
+        "identity_hidden": False,
     }
     text = str(body)
     assert "11010519491231002X" not in text and "13812345678" not in text
@@ -73,8 +77,13 @@ def test_filters(tokens, personas, org):
     from xinfang.petitions.models import Category
 
     a = register(personas.clerk, channel="letter", title="来信甲").petition
-    b = advance(register(personas.clerk, channel="visit", title="来访乙",
-                         category=Category.objects.get(code="602006")).petition, "dispatched", personas=personas)
+    b = advance(
+        register(
+            personas.clerk, channel="visit", title="来访乙", category=Category.objects.get(code="602006")
+        ).petition,
+        "dispatched",
+        personas=personas,
+    )
     old = register(personas.clerk, title="旧件", received_at=timezone.now() - dt.timedelta(days=40)).petition
     client = tokens.client("clerk")
     assert numbers(client.get(URL, {"state": "dispatched"})) == [b.number]
@@ -147,8 +156,14 @@ def test_list_query_count_is_bounded(tokens, personas, django_assert_max_num_que
 def test_reference_data(tokens, personas):
     client = tokens.client("handler")
     areas = client.get("/api/v1/areas/").json()["results"]
-    assert {"code": "411621", "name": "扶沟县", "level": 3, "level_label": "县区", "parent_code": "4116",
-            "active": True} in areas
+    assert {
+        "code": "411621",
+        "name": "扶沟县",
+        "level": 3,
+        "level_label": "县区",
+        "parent_code": "4116",
+        "active": True,
+    } in areas
     units = {u["code"]: u for u in client.get("/api/v1/units/").json()["results"]}
     assert units["FG-XFJ"]["kind"] == "xinfang" and units["FG-XFJ"]["parent_code"] == "FG-GOV"
     categories = client.get("/api/v1/categories/", {"page_size": 5}).json()

@@ -112,8 +112,11 @@ def test_malformed_json_is_400(tokens):
 def test_handler_token_cannot_register(tokens, register_body):
     r = tokens.client("handler").post(URL, register_body, format="json")
     assert r.status_code == 403
-    assert r.json() == {"code": "not_permitted", "message": "只有信访部门的登记员或受理分办人员可以登记信访事项",
-                        "errors": {}}
+    assert r.json() == {
+        "code": "not_permitted",
+        "message": "只有信访部门的登记员或受理分办人员可以登记信访事项",
+        "errors": {},
+    }
 
 
 def test_missing_invalid_and_revoked_tokens_are_401(tokens, register_body):

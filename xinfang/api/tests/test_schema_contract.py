@@ -26,8 +26,13 @@ from schemathesis.generation import GenerationMode
 from xinfang.petitions.tests.factories import advance, register
 
 EXAMPLES = 20
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
-          response_headers_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
 
 
 def test_schema_is_served_and_lists_every_endpoint(client):
@@ -35,8 +40,23 @@ def test_schema_is_served_and_lists_every_endpoint(client):
     assert r.status_code == 200
     schema = json.loads(r.content)
     paths = schema["paths"]
-    for action in ["dispatch", "accept", "object", "reject", "notes", "extension", "extension/decision", "reply",
-                   "reply/decision", "rate", "close", "review", "review/decision", "recheck", "recheck/decision"]:
+    for action in [
+        "dispatch",
+        "accept",
+        "object",
+        "reject",
+        "notes",
+        "extension",
+        "extension/decision",
+        "reply",
+        "reply/decision",
+        "rate",
+        "close",
+        "review",
+        "review/decision",
+        "recheck",
+        "recheck/decision",
+    ]:
         assert f"/api/v1/petitions/{{number}}/{action}/" in paths, action
     for ref in ["areas", "units", "categories", "routing-rules", "time-limit-rules"]:
         assert f"/api/v1/{ref}/" in paths
@@ -88,8 +108,14 @@ def test_api_conforms_to_its_schema(contract_setup):
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
 
             @given(case=operation.as_strategy(generation_mode=mode))
-            @hypothesis_settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                                 phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+            @hypothesis_settings(
+                max_examples=EXAMPLES,
+                deadline=None,
+                derandomize=True,
+                database=None,
+                phases=[Phase.explicit, Phase.generate],
+                suppress_health_check=list(HealthCheck),
+            )
             def run(case):
                 params = case.path_parameters or {}
                 if "number" in params and len(str(params["number"])) % 2 == 0:
@@ -106,7 +132,9 @@ def test_api_conforms_to_its_schema(contract_setup):
                 calls["unsatisfiable negative"] = calls.get("unsatisfiable negative", 0) + 1
     elapsed = time.monotonic() - started
     total = sum(calls.values())
-    print(f"schemathesis: {len(operations)} operations, {total} calls in {elapsed:.1f}s: "
-          + ", ".join(f"{k}×{v}" for k, v in sorted(calls.items())))
+    print(
+        f"schemathesis: {len(operations)} operations, {total} calls in {elapsed:.1f}s: "
+        + ", ".join(f"{k}×{v}" for k, v in sorted(calls.items()))
+    )
     assert not any(key.split()[-1].startswith("5") for key in calls)
     assert any(key.split()[-1].startswith("2") for key in calls)  # it reached the success paths too

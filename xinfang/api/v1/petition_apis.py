@@ -24,7 +24,11 @@ from . import serializers as s
 
 TAG = "信访事项"
 NUMBER_PARAMETER = OpenApiParameter(
-    "number", str, OpenApiParameter.PATH, required=True, pattern=r"^[0-9]{6}-[0-9]{4}-[0-9]{6,}$",
+    "number",
+    str,
+    OpenApiParameter.PATH,
+    required=True,
+    pattern=r"^[0-9]{6}-[0-9]{4}-[0-9]{6,}$",
     description="信访件编号，如 411621-2026-000123（不接受数据库序号）",
 )
 
@@ -49,8 +53,9 @@ def load(request: Request, number: str) -> Petition:
     return access_petition(request.user, number)
 
 
-def detail_payload(request: Request, petition: Petition, serializer: type[s.PetitionSerializer] | None = None,
-                   **extra: Any) -> dict[str, Any]:
+def detail_payload(
+    request: Request, petition: Petition, serializer: type[s.PetitionSerializer] | None = None, **extra: Any
+) -> dict[str, Any]:
     petition.refresh_from_db()
     petition.api_timeline = list(selectors.petition_detail_events(petition))  # type: ignore[attr-defined]
     petition.api_deadlines = petition_deadlines(petition=petition)  # type: ignore[attr-defined]
@@ -132,16 +137,22 @@ class PetitionListCreateApi(generics.ListAPIView):
             accused_unit=data.get("accused_unit_code"),
             accused_person=data.get("accused_person", ""),
         )
-        body = detail_payload(request, reg.petition, s.RegisteredSerializer,
-                              api_query_code=services.format_query_code(reg.query_code))
+        body = detail_payload(
+            request, reg.petition, s.RegisteredSerializer, api_query_code=services.format_query_code(reg.query_code)
+        )
         response = Response(body, status=201)
         response["Location"] = f"{request.path.rstrip('/')}/{reg.petition.number}/"
         return response
 
 
 class PetitionDetailApi(APIView):
-    @extend_schema(tags=[TAG], operation_id="petitions_retrieve", responses={200: s.PetitionDetailSerializer},
-                   parameters=[NUMBER_PARAMETER], summary="信访事项详情（含办理记录和期限）")
+    @extend_schema(
+        tags=[TAG],
+        operation_id="petitions_retrieve",
+        responses={200: s.PetitionDetailSerializer},
+        parameters=[NUMBER_PARAMETER],
+        summary="信访事项详情（含办理记录和期限）",
+    )
     def get(self, request: Request, number: str) -> Response:
         return Response(detail_payload(request, load(request, number)))
 
@@ -180,73 +191,118 @@ def action_api(name: str, summary: str, input_serializer: type[serializers.Seria
         run(request, petition, data)
 
     cls_name = "Petition" + "".join(p.title() for p in name.split("_")) + "Api"
-    Api = type(cls_name, (PetitionActionApi,), {
-        "input_serializer": input_serializer, "run": run_action, "post": post, "__module__": __name__,
-    })
+    Api = type(
+        cls_name,
+        (PetitionActionApi,),
+        {
+            "input_serializer": input_serializer,
+            "run": run_action,
+            "post": post,
+            "__module__": __name__,
+        },
+    )
     return Api
 
 
 def _dispatch(request: Request, p: Petition, d: dict[str, Any]) -> None:
-    services.petition_dispatch(actor=request.user, petition_id=p.pk, unit=d["unit_code"], mode=d["mode"],
-                               note=d["note"], assign_due_date=d["assign_due_date"])
+    services.petition_dispatch(
+        actor=request.user,
+        petition_id=p.pk,
+        unit=d["unit_code"],
+        mode=d["mode"],
+        note=d["note"],
+        assign_due_date=d["assign_due_date"],
+    )
 
 
 PetitionDispatchApi = action_api("dispatch", "转送/交办", s.DispatchInSerializer, _dispatch)
 PetitionAcceptApi = action_api(
-    "accept", "受理", s.NoteOnlySerializer,
+    "accept",
+    "受理",
+    s.NoteOnlySerializer,
     lambda r, p, d: services.petition_accept(actor=r.user, petition_id=p.pk, note=d["note"]),
 )
 PetitionObjectApi = action_api(
-    "object", "提出异议（不属于本单位职责）", s.ReasonInSerializer,
+    "object",
+    "提出异议（不属于本单位职责）",
+    s.ReasonInSerializer,
     lambda r, p, d: services.petition_object(actor=r.user, petition_id=p.pk, reason=d["reason"]),
 )
 PetitionRejectApi = action_api(
-    "reject", "不予受理/不再受理", s.RejectInSerializer,
-    lambda r, p, d: services.petition_reject(actor=r.user, petition_id=p.pk, reason=d["reason"],
-                                             legal_route=d["legal_route"], final=d["final"]),
+    "reject",
+    "不予受理/不再受理",
+    s.RejectInSerializer,
+    lambda r, p, d: services.petition_reject(
+        actor=r.user, petition_id=p.pk, reason=d["reason"], legal_route=d["legal_route"], final=d["final"]
+    ),
 )
 PetitionNotesApi = action_api(
-    "notes", "办理记录/调解记录", s.NoteInSerializer,
-    lambda r, p, d: services.petition_add_note(actor=r.user, petition_id=p.pk, note=d["note"],
-                                               mediation=d["mediation"], public=d["public"]),
+    "notes",
+    "办理记录/调解记录",
+    s.NoteInSerializer,
+    lambda r, p, d: services.petition_add_note(
+        actor=r.user, petition_id=p.pk, note=d["note"], mediation=d["mediation"], public=d["public"]
+    ),
 )
 PetitionExtensionApi = action_api(
-    "extension", "申请延期", s.ExtensionInSerializer,
-    lambda r, p, d: services.petition_request_extension(actor=r.user, petition_id=p.pk, days=d["days"],
-                                                        reason=d["reason"]),
+    "extension",
+    "申请延期",
+    s.ExtensionInSerializer,
+    lambda r, p, d: services.petition_request_extension(
+        actor=r.user, petition_id=p.pk, days=d["days"], reason=d["reason"]
+    ),
 )
 PetitionExtensionDecisionApi = action_api(
-    "extension_decision", "审批延期", s.DecisionInSerializer,
-    lambda r, p, d: services.petition_decide_extension(actor=r.user, petition_id=p.pk, approve=d["approve"],
-                                                       note=d["note"]),
+    "extension_decision",
+    "审批延期",
+    s.DecisionInSerializer,
+    lambda r, p, d: services.petition_decide_extension(
+        actor=r.user, petition_id=p.pk, approve=d["approve"], note=d["note"]
+    ),
 )
 PetitionReplyApi = action_api(
-    "reply", "提交处理意见书", s.ReplyInSerializer,
+    "reply",
+    "提交处理意见书",
+    s.ReplyInSerializer,
     lambda r, p, d: services.petition_submit_reply(actor=r.user, petition_id=p.pk, **d),
 )
 PetitionReplyDecisionApi = action_api(
-    "reply_decision", "审批处理意见书（通过并答复 / 退回修改）", s.DecisionInSerializer,
-    lambda r, p, d: services.petition_decide_reply(actor=r.user, petition_id=p.pk, approve=d["approve"],
-                                                   note=d["note"]),
+    "reply_decision",
+    "审批处理意见书（通过并答复 / 退回修改）",
+    s.DecisionInSerializer,
+    lambda r, p, d: services.petition_decide_reply(
+        actor=r.user, petition_id=p.pk, approve=d["approve"], note=d["note"]
+    ),
 )
 PetitionRateApi = action_api(
-    "rate", "记录信访人的满意度评价（回访）", s.RateInSerializer,
-    lambda r, p, d: services.petition_rate(actor=r.user, petition_id=p.pk, rating=d["rating"],
-                                           comment=d["comment"], via="api"),
+    "rate",
+    "记录信访人的满意度评价（回访）",
+    s.RateInSerializer,
+    lambda r, p, d: services.petition_rate(
+        actor=r.user, petition_id=p.pk, rating=d["rating"], comment=d["comment"], via="api"
+    ),
 )
 PetitionCloseApi = action_api(
-    "close", "办结归档", s.NoteOnlySerializer,
+    "close",
+    "办结归档",
+    s.NoteOnlySerializer,
     lambda r, p, d: services.petition_close(actor=r.user, petition_id=p.pk, note=d["note"]),
 )
 PetitionReviewDecisionApi = action_api(
-    "review_decision", "复查答复", s.ReviewDecisionInSerializer,
-    lambda r, p, d: services.petition_decide_review(actor=r.user, petition_id=p.pk, outcome=d["outcome"],
-                                                    text=d["text"]),
+    "review_decision",
+    "复查答复",
+    s.ReviewDecisionInSerializer,
+    lambda r, p, d: services.petition_decide_review(
+        actor=r.user, petition_id=p.pk, outcome=d["outcome"], text=d["text"]
+    ),
 )
 PetitionRecheckDecisionApi = action_api(
-    "recheck_decision", "复核答复", s.ReviewDecisionInSerializer,
-    lambda r, p, d: services.petition_decide_recheck(actor=r.user, petition_id=p.pk, outcome=d["outcome"],
-                                                     text=d["text"]),
+    "recheck_decision",
+    "复核答复",
+    s.ReviewDecisionInSerializer,
+    lambda r, p, d: services.petition_decide_recheck(
+        actor=r.user, petition_id=p.pk, outcome=d["outcome"], text=d["text"]
+    ),
 )
 
 
@@ -272,9 +328,14 @@ CITIZEN_RESPONSES = {200: s.CitizenStatusSerializer, 404: OpenApiResponse(s.Erro
 class PetitionReviewRequestApi(CitizenRequestApi):
     request_service = staticmethod(services.petition_request_review)
 
-    @extend_schema(tags=[TAG], operation_id="petitions_review_request", request=s.CitizenRequestInSerializer,
-                   responses=CITIZEN_RESPONSES, parameters=[NUMBER_PARAMETER, IDEMPOTENCY_PARAMETER],
-                   summary="申请复查（信访人，凭查询码）")
+    @extend_schema(
+        tags=[TAG],
+        operation_id="petitions_review_request",
+        request=s.CitizenRequestInSerializer,
+        responses=CITIZEN_RESPONSES,
+        parameters=[NUMBER_PARAMETER, IDEMPOTENCY_PARAMETER],
+        summary="申请复查（信访人，凭查询码）",
+    )
     def post(self, request: Request, number: str) -> Response:
         return super().post(request, number)
 
@@ -282,8 +343,13 @@ class PetitionReviewRequestApi(CitizenRequestApi):
 class PetitionRecheckRequestApi(CitizenRequestApi):
     request_service = staticmethod(services.petition_request_recheck)
 
-    @extend_schema(tags=[TAG], operation_id="petitions_recheck_request", request=s.CitizenRequestInSerializer,
-                   responses=CITIZEN_RESPONSES, parameters=[NUMBER_PARAMETER, IDEMPOTENCY_PARAMETER],
-                   summary="申请复核（信访人，凭查询码）")
+    @extend_schema(
+        tags=[TAG],
+        operation_id="petitions_recheck_request",
+        request=s.CitizenRequestInSerializer,
+        responses=CITIZEN_RESPONSES,
+        parameters=[NUMBER_PARAMETER, IDEMPOTENCY_PARAMETER],
+        summary="申请复核（信访人，凭查询码）",
+    )
     def post(self, request: Request, number: str) -> Response:
         return super().post(request, number)

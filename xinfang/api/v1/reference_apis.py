@@ -32,18 +32,26 @@ def _list(model_name: str, queryset: Any, serializer: Any, field: str, summary: 
     cls = type(
         f"{model_name}ListApi",
         (generics.ListAPIView,),
-        {"queryset": queryset, "serializer_class": serializer, "pagination_class": _pagination(field),
-         "__module__": __name__},
+        {
+            "queryset": queryset,
+            "serializer_class": serializer,
+            "pagination_class": _pagination(field),
+            "__module__": __name__,
+        },
     )
-    return extend_schema_view(get=extend_schema(tags=[TAG], operation_id=f"{model_name.lower()}s_list",
-                                                summary=summary))(cls)
+    return extend_schema_view(
+        get=extend_schema(tags=[TAG], operation_id=f"{model_name.lower()}s_list", summary=summary)
+    )(cls)
 
 
 AreaListApi = _list("Area", Area.objects.select_related("parent"), s.AreaSerializer, "code", "行政区划")
 UnitListApi = _list("Unit", Unit.objects.select_related("area", "parent"), s.UnitSerializer, "code", "单位")
-CategoryListApi = _list("Category", Category.objects.select_related("parent"), s.CategorySerializer, "code",
-                        "内容分类")
-RoutingRuleListApi = _list("RoutingRule", RoutingRule.objects.select_related("category", "area", "unit"),
-                           s.RoutingRuleSerializer, "id", "分办规则")
-TimeLimitRuleListApi = _list("TimeLimitRule", TimeLimitRule.objects.all(), s.TimeLimitRuleSerializer, "id",
-                             "期限规则")
+CategoryListApi = _list("Category", Category.objects.select_related("parent"), s.CategorySerializer, "code", "内容分类")
+RoutingRuleListApi = _list(
+    "RoutingRule",
+    RoutingRule.objects.select_related("category", "area", "unit"),
+    s.RoutingRuleSerializer,
+    "id",
+    "分办规则",
+)
+TimeLimitRuleListApi = _list("TimeLimitRule", TimeLimitRule.objects.all(), s.TimeLimitRuleSerializer, "id", "期限规则")

@@ -89,8 +89,19 @@ class TimeLimitRuleSerializer(serializers.ModelSerializer):
     class Meta:
         model = TimeLimitRule
         fields = [
-            "id", "code", "name", "legal_basis", "days", "unit", "start_event", "roll_forward", "party",
-            "area_code", "effective_from", "effective_to", "active",
+            "id",
+            "code",
+            "name",
+            "legal_basis",
+            "days",
+            "unit",
+            "start_event",
+            "roll_forward",
+            "party",
+            "area_code",
+            "effective_from",
+            "effective_to",
+            "active",
         ]
 
 
@@ -111,8 +122,14 @@ class PetitionerOutSerializer(serializers.Serializer):
         request = self.context.get("request")
         visible = can_see_identity(getattr(request, "user", None), petition)
         if not visible:
-            return {"name": IDENTITY_HIDDEN, "id_number_masked": "", "phone_masked": "", "address": "",
-                    "confidential": True, "identity_hidden": True}
+            return {
+                "name": IDENTITY_HIDDEN,
+                "id_number_masked": "",
+                "phone_masked": "",
+                "address": "",
+                "confidential": True,
+                "identity_hidden": True,
+            }
         return {
             "name": petition.petitioner_name,
             "id_number_masked": petition.id_number_masked,
@@ -206,7 +223,8 @@ class PetitionDetailSerializer(PetitionSerializer):
     timeline = EventSerializer(many=True, source="api_timeline")
     deadlines = DeadlineSerializer(many=True, source="api_deadlines")
     available_actions = serializers.ListField(
-        child=serializers.ChoiceField(choices=Action.choices), source="api_actions",
+        child=serializers.ChoiceField(choices=Action.choices),
+        source="api_actions",
         help_text="当前调用方在该事项当前状态下可执行的操作",
     )
 
@@ -237,10 +255,16 @@ def _domain_check(func: Any, value: str, field: str) -> str:
 
 class PersonInSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    id_number = serializers.CharField(max_length=32, required=False, allow_blank=True, default="",
-                                      help_text="18位公民身份号码（或旧15位），校验位按 GB 11643")
-    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="",
-                                  help_text="11位手机号或带区号的固定电话")
+    id_number = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="18位公民身份号码（或旧15位），校验位按 GB 11643",
+    )
+    phone = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, default="", help_text="11位手机号或带区号的固定电话"
+    )
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
     def validate_id_number(self, value: str) -> str:
@@ -260,8 +284,9 @@ class RegisterInSerializer(serializers.Serializer):
     petitioner = PersonInSerializer(required=False)
     representatives = RepresentativeInSerializer(many=True, required=False, max_length=20)
     headcount = serializers.IntegerField(min_value=1, max_value=100000, default=1)
-    area_code = serializers.CharField(max_length=12, required=False, allow_blank=True,
-                                      help_text="问题属地区划代码；默认为登记单位所在区划")
+    area_code = serializers.CharField(
+        max_length=12, required=False, allow_blank=True, help_text="问题属地区划代码；默认为登记单位所在区划"
+    )
     category_code = serializers.CharField(max_length=20, required=False, allow_blank=True, help_text="内容分类代码")
     purpose = serializers.ChoiceField(choices=Purpose.choices, required=False, allow_blank=True, default="")
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -271,8 +296,12 @@ class RegisterInSerializer(serializers.Serializer):
     is_skip_level = serializers.BooleanField(default=False)
     accused_unit_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
     accused_person = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    office_code = serializers.CharField(max_length=40, required=False, allow_blank=True,
-                                        help_text="登记单位（信访部门）编码；调用方只有一个登记岗位时可省略")
+    office_code = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        help_text="登记单位（信访部门）编码；调用方只有一个登记岗位时可省略",
+    )
 
     def validate_area_code(self, value: str) -> Area | None:
         if not value:
@@ -349,8 +378,9 @@ class DispatchInSerializer(serializers.Serializer):
     unit_code = serializers.CharField(max_length=40, help_text="承办单位编码")
     mode = serializers.ChoiceField(choices=[(DispatchMode.TRANSFER, "转送"), (DispatchMode.ASSIGN, "交办")])
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    assign_due_date = serializers.DateField(required=False, allow_null=True, default=None,
-                                            help_text="交办期限（仅交办）")
+    assign_due_date = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="交办期限（仅交办）"
+    )
 
     def validate_unit_code(self, value: str) -> Unit:
         unit = Unit.objects.filter(code=value.strip()).first()
@@ -391,8 +421,9 @@ class ReplyInSerializer(serializers.Serializer):
     reasons = serializers.CharField(max_length=20000)
     basis = serializers.CharField(max_length=5000)
     opinion = serializers.CharField(max_length=20000)
-    completion_report = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="",
-                                              help_text="交办件必填")
+    completion_report = serializers.CharField(
+        max_length=20000, required=False, allow_blank=True, default="", help_text="交办件必填"
+    )
 
 
 class RateInSerializer(serializers.Serializer):
@@ -408,4 +439,3 @@ class CitizenRequestInSerializer(serializers.Serializer):
 class ReviewDecisionInSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=ReviewOutcome.choices)
     text = serializers.CharField(max_length=20000)
-

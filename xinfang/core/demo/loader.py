@@ -93,14 +93,23 @@ def load_users(org: DemoOrg) -> Staff:
     staff = Staff()
     _SharedHashHasher.encoded = make_password(PASSWORD)
     hashers = [f"{__name__}._SharedHashHasher", *settings.PASSWORD_HASHERS]
-    by_role = {Role.CLERK: staff.clerk, Role.DISPATCHER: staff.dispatcher, Role.HANDLER: staff.handler,
-               Role.HEAD: staff.head}
+    by_role = {
+        Role.CLERK: staff.clerk,
+        Role.DISPATCHER: staff.dispatcher,
+        Role.HANDLER: staff.handler,
+        Role.HEAD: staff.head,
+    }
     with override_settings(PASSWORD_HASHERS=hashers):
         for login in all_logins():
             user = None
             for unit_code, roles in login.posts:
-                user = user_create(username=login.username, password=PASSWORD, full_name=login.full_name,
-                                   unit=org.unit(unit_code), roles=list(roles))
+                user = user_create(
+                    username=login.username,
+                    password=PASSWORD,
+                    full_name=login.full_name,
+                    unit=org.unit(unit_code),
+                    roles=list(roles),
+                )
                 for role in roles:
                     by_role.get(role, {}).setdefault(unit_code, user)
             assert user is not None
@@ -138,7 +147,9 @@ def load_routing(org: DemoOrg) -> int:
         if category not in categories:
             continue
         _rule, made = RoutingRule.objects.get_or_create(
-            category=categories[category], area=org.area(area), unit=org.unit(unit),
+            category=categories[category],
+            area=org.area(area),
+            unit=org.unit(unit),
             defaults={"priority": priority, "note": note},
         )
         created += made
@@ -206,8 +217,9 @@ class Runner:
                 getattr(self, f"step_{step}")(spec, petition.pk)
         assert petition is not None
         if spec.take_on:
-            services.petition_take_on(actor=self.staff.users["lingdao"], petition_id=petition.pk,
-                                      note="群众反映强烈，本人包案，限期化解")
+            services.petition_take_on(
+                actor=self.staff.users["lingdao"], petition_id=petition.pk, note="群众反映强烈，本人包案，限期化解"
+            )
         self.by_key[spec.key] = petition
         return Loaded(self._petition(petition.pk), code, spec)
 
@@ -228,11 +240,15 @@ class Runner:
     def step_register(self, spec: CaseSpec) -> tuple[Petition, str]:
         repeat_of = self.by_key.get(spec.repeat_of) if spec.repeat_of is not None else None
         reg = services.petition_register(
-            actor=self._clerk(spec), channel=spec.channel, received_at=spec.received_at,
+            actor=self._clerk(spec),
+            channel=spec.channel,
+            received_at=spec.received_at,
             petitioner=spec.person.as_petitioner(with_id=spec.with_id, with_phone=spec.with_phone),
             office=self._office(spec),
             representatives=[p.as_petitioner() for p in spec.representatives],
-            repeat_of=repeat_of, is_repeat=repeat_of is not None, is_skip_level=spec.skip_level,
+            repeat_of=repeat_of,
+            is_repeat=repeat_of is not None,
+            is_skip_level=spec.skip_level,
             **self._intake_kwargs(spec),
         )
         return reg.petition, reg.query_code
@@ -241,15 +257,18 @@ class Runner:
         kwargs = self._intake_kwargs(spec)
         area = kwargs.pop("area")
         reg = services.petition_submit_online(
-            petitioner=spec.person.as_petitioner(with_id=spec.with_id, with_phone=True), area=area,
-            ip="127.0.0.1", **kwargs,
+            petitioner=spec.person.as_petitioner(with_id=spec.with_id, with_phone=True),
+            area=area,
+            ip="127.0.0.1",
+            **kwargs,
         )
         spec.office = reg.petition.office_unit.code
         return reg.petition, reg.query_code
 
     def step_register_submitted(self, spec: CaseSpec, pk: int) -> None:
-        services.petition_register_submitted(actor=self._clerk(spec), petition_id=pk,
-                                             note="网上信访，信息完整，予以登记")
+        services.petition_register_submitted(
+            actor=self._clerk(spec), petition_id=pk, note="网上信访，信息完整，予以登记"
+        )
 
     def step_dispatch(self, spec: CaseSpec, pk: int) -> None:
         wrong = self._dispatches == 0 and "object" in spec.steps
@@ -260,20 +279,21 @@ class Runner:
         note = "请依法依规办理并按期答复" if mode == "transfer" else "交办件，请按期报送办结报告"
         if spec.seed:
             note = "涉及群众出行安全，请尽快处置"
-        services.petition_dispatch(actor=self._dispatcher(spec), petition_id=pk, unit=unit, mode=mode, note=note,
-                                   assign_due_date=due)
+        services.petition_dispatch(
+            actor=self._dispatcher(spec), petition_id=pk, unit=unit, mode=mode, note=note, assign_due_date=due
+        )
         self.current, self.mode = unit, mode
 
     def step_object(self, spec: CaseSpec, pk: int) -> None:
         right = self.org.unit(spec.unit)
         reason = self.rng.choice(texts.OBJECTION_REASONS).format(unit=right.name)
-        services.petition_object(actor=self._unit_staff("handler", self.current), petition_id=pk,
-                                 reason=reason)
+        services.petition_object(actor=self._unit_staff("handler", self.current), petition_id=pk, reason=reason)
         self.current, self.mode = None, ""
 
     def step_direct(self, spec: CaseSpec, pk: int) -> None:
-        services.petition_handle_directly(actor=self._dispatcher(spec), petition_id=pk,
-                                          note="咨询类事项，由本局直接答复")
+        services.petition_handle_directly(
+            actor=self._dispatcher(spec), petition_id=pk, note="咨询类事项，由本局直接答复"
+        )
         self.current, self.mode = self._office(spec), "direct"
 
     def _rejection(self, spec: CaseSpec) -> tuple[str, str]:
@@ -285,41 +305,59 @@ class Runner:
 
     def step_reject_unit(self, spec: CaseSpec, pk: int) -> None:
         reason, route = self._rejection(spec)
-        services.petition_reject(actor=self._unit_staff("handler", self.current), petition_id=pk,
-                                 reason=reason, legal_route=route)
+        services.petition_reject(
+            actor=self._unit_staff("handler", self.current), petition_id=pk, reason=reason, legal_route=route
+        )
 
     def step_reject_final(self, spec: CaseSpec, pk: int) -> None:
-        services.petition_reject(actor=self._dispatcher(spec), petition_id=pk, final=True, legal_route="finished",
-                                 reason="信访人以同一事实和理由再次提出，该事项已经复核终结")
+        services.petition_reject(
+            actor=self._dispatcher(spec),
+            petition_id=pk,
+            final=True,
+            legal_route="finished",
+            reason="信访人以同一事实和理由再次提出，该事项已经复核终结",
+        )
 
     def step_accept(self, spec: CaseSpec, pk: int) -> None:
-        services.petition_accept(actor=self._unit_staff("handler", self.current), petition_id=pk,
-                                 note="已受理，书面告知信访人")
+        services.petition_accept(
+            actor=self._unit_staff("handler", self.current), petition_id=pk, note="已受理，书面告知信访人"
+        )
 
     def step_note(self, spec: CaseSpec, pk: int) -> None:
         if spec.seed:
             note, public = "当日更换井盖", True
         else:
             note, public = self.rng.choice(texts.NOTES), self.rng.random() < 0.3
-        services.petition_add_note(actor=self._unit_staff("handler", self.current), petition_id=pk,
-                                   note=note, public=public)
+        services.petition_add_note(
+            actor=self._unit_staff("handler", self.current), petition_id=pk, note=note, public=public
+        )
 
     def step_mediate(self, spec: CaseSpec, pk: int) -> None:
-        services.petition_add_note(actor=self._unit_staff("handler", self.current), petition_id=pk,
-                                   note=self.rng.choice(texts.MEDIATIONS), mediation=True)
+        services.petition_add_note(
+            actor=self._unit_staff("handler", self.current),
+            petition_id=pk,
+            note=self.rng.choice(texts.MEDIATIONS),
+            mediation=True,
+        )
 
     def step_ext_request(self, spec: CaseSpec, pk: int) -> None:
-        services.petition_request_extension(actor=self._unit_staff("handler", self.current),
-                                            petition_id=pk, days=self.rng.choice((15, 20, 30)),
-                                            reason=self.rng.choice(texts.EXTENSION_REASONS))
+        services.petition_request_extension(
+            actor=self._unit_staff("handler", self.current),
+            petition_id=pk,
+            days=self.rng.choice((15, 20, 30)),
+            reason=self.rng.choice(texts.EXTENSION_REASONS),
+        )
 
     def step_ext_approve(self, spec: CaseSpec, pk: int) -> None:
-        services.petition_decide_extension(actor=self._unit_staff("head", self.current), petition_id=pk,
-                                           approve=True)
+        services.petition_decide_extension(actor=self._unit_staff("head", self.current), petition_id=pk, approve=True)
 
     def step_ext_refuse(self, spec: CaseSpec, pk: int) -> None:
-        services.petition_decide_extension(actor=self._unit_staff("head", self.current), petition_id=pk,
-                                           approve=False, note="不同意延期，请抓紧办理，按期答复")
+        services.petition_decide_extension(
+            actor=self._unit_staff("head", self.current),
+            petition_id=pk,
+            approve=False,
+            note="不同意延期，请抓紧办理，按期答复",
+        )
 
     def step_reply(self, spec: CaseSpec, pk: int) -> None:
         tpl = spec.tpl
@@ -334,53 +372,72 @@ class Runner:
         if self.mode == "assign":
             report = f"交办事项已办结。{facts}{opinion}"
         services.petition_submit_reply(
-            actor=self._unit_staff("handler", self.current), petition_id=pk, outcome=spec.outcome,
-            facts=facts, reasons=texts.REASONS[spec.outcome], basis=texts.BASIS.get(spec.category, "《信访工作条例》"),
-            opinion=opinion, completion_report=report,
+            actor=self._unit_staff("handler", self.current),
+            petition_id=pk,
+            outcome=spec.outcome,
+            facts=facts,
+            reasons=texts.REASONS[spec.outcome],
+            basis=texts.BASIS.get(spec.category, "《信访工作条例》"),
+            opinion=opinion,
+            completion_report=report,
         )
 
     def step_reply_return(self, spec: CaseSpec, pk: int) -> None:
-        services.petition_decide_reply(actor=self._unit_staff("head", self.current), petition_id=pk,
-                                       approve=False, note="事实部分请补充现场核查情况和相关证据后重新提交")
+        services.petition_decide_reply(
+            actor=self._unit_staff("head", self.current),
+            petition_id=pk,
+            approve=False,
+            note="事实部分请补充现场核查情况和相关证据后重新提交",
+        )
 
     def step_reply_approve(self, spec: CaseSpec, pk: int) -> None:
-        services.petition_decide_reply(actor=self._unit_staff("head", self.current), petition_id=pk,
-                                       approve=True)
+        services.petition_decide_reply(actor=self._unit_staff("head", self.current), petition_id=pk, approve=True)
 
     def step_rate(self, spec: CaseSpec, pk: int) -> None:
         comment = "井盖当天就换好了，感谢政府！" if spec.seed else self.rng.choice(texts.RATING_COMMENTS[spec.rating])
         services.petition_rate(petition_id=pk, rating=spec.rating, comment=comment, via="portal")
 
     def step_rate_callback(self, spec: CaseSpec, pk: int) -> None:
-        services.petition_rate(petition_id=pk, rating=spec.rating, comment="电话回访记录",
-                               actor=self._dispatcher(spec), via="callback")
+        services.petition_rate(
+            petition_id=pk, rating=spec.rating, comment="电话回访记录", actor=self._dispatcher(spec), via="callback"
+        )
 
     def step_close(self, spec: CaseSpec, pk: int) -> None:
-        services.petition_close(actor=self._dispatcher(spec), petition_id=pk,
-                                note="已电话回访，信访人未作评价，办结归档")
+        services.petition_close(
+            actor=self._dispatcher(spec), petition_id=pk, note="已电话回访，信访人未作评价，办结归档"
+        )
 
     def step_review(self, spec: CaseSpec, pk: int) -> None:
-        services.petition_request_review(petition_id=pk, reason=self.rng.choice(texts.REVIEW_REASONS),
-                                         ip="127.0.0.1")
+        services.petition_request_review(petition_id=pk, reason=self.rng.choice(texts.REVIEW_REASONS), ip="127.0.0.1")
         self.review = self._parent(self.current)
 
     def step_review_decide(self, spec: CaseSpec, pk: int) -> None:
-        services.petition_decide_review(actor=self._unit_staff("handler", self.review), petition_id=pk,
-                                        outcome=spec.review_outcome, text=texts.REVIEW_TEXTS[spec.review_outcome])
+        services.petition_decide_review(
+            actor=self._unit_staff("handler", self.review),
+            petition_id=pk,
+            outcome=spec.review_outcome,
+            text=texts.REVIEW_TEXTS[spec.review_outcome],
+        )
 
     def step_recheck(self, spec: CaseSpec, pk: int) -> None:
-        services.petition_request_recheck(petition_id=pk, reason=self.rng.choice(texts.RECHECK_REASONS),
-                                          ip="127.0.0.1")
+        services.petition_request_recheck(petition_id=pk, reason=self.rng.choice(texts.RECHECK_REASONS), ip="127.0.0.1")
         self.review = self._parent(self.review)
 
     def step_hearing(self, spec: CaseSpec, pk: int) -> None:
-        services.petition_hearing(actor=self._unit_staff("handler", self.review), petition_id=pk,
-                                  start=True, note="案情复杂，组织召开听证会，听证期间不计入复核期限")
+        services.petition_hearing(
+            actor=self._unit_staff("handler", self.review),
+            petition_id=pk,
+            start=True,
+            note="案情复杂，组织召开听证会，听证期间不计入复核期限",
+        )
 
     def step_recheck_decide(self, spec: CaseSpec, pk: int) -> None:
-        services.petition_decide_recheck(actor=self._unit_staff("handler", self.review), petition_id=pk,
-                                         outcome=spec.recheck_outcome,
-                                         text=texts.REVIEW_TEXTS[spec.recheck_outcome].replace("复查", "复核"))
+        services.petition_decide_recheck(
+            actor=self._unit_staff("handler", self.review),
+            petition_id=pk,
+            outcome=spec.recheck_outcome,
+            text=texts.REVIEW_TEXTS[spec.recheck_outcome].replace("复查", "复核"),
+        )
 
 
 @dataclass
@@ -401,8 +458,12 @@ def load_cases(org: DemoOrg, staff: Staff, *, now: dt.datetime | None = None) ->
 def write_codes(path: Path, seed: Loaded | None, showcase: list[Loaded]) -> None:
     def entry(item: Loaded) -> dict[str, str]:
         p = item.petition
-        return {"number": p.number, "query_code": services.format_query_code(item.query_code), "title": p.title,
-                "status": str(Status(p.status).label)}
+        return {
+            "number": p.number,
+            "query_code": services.format_query_code(item.query_code),
+            "title": p.title,
+            "status": str(Status(p.status).label),
+        }
 
     data = {
         "note": "演示数据的查询码（明文只在此文件；数据库中只存哈希）。门户：/portal/lookup/",

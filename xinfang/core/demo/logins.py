@@ -26,8 +26,12 @@ class Login:
 
 NAMED: tuple[Login, ...] = (
     Login("dengji", "李静", (("FG-XFJ", (Role.CLERK,)),), "登记来电、来信、来访；审核网上信访（待登记）"),
-    Login("fenban", "张国强", (("FG-XFJ", (Role.DISPATCHER,)),),
-          "分办：转送/交办、直接办理、不予受理；处理异议退回；回访评价、办结归档"),
+    Login(
+        "fenban",
+        "张国强",
+        (("FG-XFJ", (Role.DISPATCHER,)),),
+        "分办：转送/交办、直接办理、不予受理；处理异议退回；回访评价、办结归档",
+    ),
     Login("chengban", "王磊", (("FG-SZS", (Role.HANDLER,)),), "受理转来的事项、记录办理情况、申请延期、起草处理意见书"),
     Login("fuzeren", "刘建军", (("FG-SZS", (Role.HEAD,)),), "审批延期和处理意见书（通过或退回修改）"),
     Login("zhujian", "陈晓燕", (("FG-ZJJ", (Role.HANDLER,)),), "住建局承办：物业、逾期交房等城乡建设事项"),
@@ -36,8 +40,13 @@ NAMED: tuple[Login, ...] = (
     Login("lingdao", "周振华", (("FG-GOV", (Role.LEADER,)),), "领导包案：查看本人包案的事项、全县信访态势和超期预警"),
     Login("ducha", "吴丽娟", (("ZK-XFJ", (Role.SUPERVISOR,)),), "督查全市信访事项，查看超期预警"),
     Login("shixfj", "郑红霞", (("ZK-XFJ", (Role.CLERK, Role.DISPATCHER)),), "市信访局登记越级来访、分办到市直部门"),
-    Login("admin", "系统管理员", (("ZK-XFJ", (Role.ADMIN,)),), "进入 /admin/ 维护区划、单位、用户、分类与分办规则",
-          staff=True),
+    Login(
+        "admin",
+        "系统管理员",
+        (("ZK-XFJ", (Role.ADMIN,)),),
+        "进入 /admin/ 维护区划、单位、用户、分类与分办规则",
+        staff=True,
+    ),
 )
 
 # Units whose handling posts are taken by named logins (the back-office account does not duplicate them).
@@ -66,9 +75,23 @@ def county_login(county: County) -> Login:
 
 
 CITY_LOGIN = Login(
-    "zhoukou", "市直部门综合岗",
-    tuple((code, BOTH) for code in ("ZK-XFJ", "ZK-JW", "ZK-ZFW", "ZK-ZJJ", "ZK-RSJ", "ZK-GAJ", "ZK-CGJ", "ZK-JYJ",
-                                    "ZK-ZRZY", "ZK-STHJ")),
+    "zhoukou",
+    "市直部门综合岗",
+    tuple(
+        (code, BOTH)
+        for code in (
+            "ZK-XFJ",
+            "ZK-JW",
+            "ZK-ZFW",
+            "ZK-ZJJ",
+            "ZK-RSJ",
+            "ZK-GAJ",
+            "ZK-CGJ",
+            "ZK-JYJ",
+            "ZK-ZRZY",
+            "ZK-STHJ",
+        )
+    ),
     "市直部门承办和审批（市信访局转来的事项）",
 )
 

@@ -65,8 +65,12 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("closed_callback", 14, (*RD, "rate_callback"), (30, 365)),
     Scenario("closed_filed", 8, (*RD, "close"), (60, 365)),
     Scenario("closed_direct", 5, (*R, "direct", "reply", "reply_approve", "rate"), (20, 300), direct=True),
-    Scenario("closed_after_objection", 3,
-             (*D, "object", "dispatch", "accept", "note", "reply", "reply_approve", "rate"), (30, 200)),
+    Scenario(
+        "closed_after_objection",
+        3,
+        (*D, "object", "dispatch", "accept", "note", "reply", "reply_approve", "rate"),
+        (30, 200),
+    ),
     Scenario("closed_after_return", 3, (*RP, "reply_return", "reply", "reply_approve", "rate"), (30, 250)),
     Scenario("rejected_by_office", 9, (*R, "reject_office"), (3, 365), reject=True),
     Scenario("rejected_by_unit", 5, (*D, "reject_unit"), (3, 200), reject=True),
@@ -82,13 +86,29 @@ SCENARIOS: tuple[Scenario, ...] = (
 FINAL_REPEATS = 2
 
 CHANNEL_WEIGHTS = {
-    "letter": 22, "visit": 24, "call": 20, "online": 14, "sms": 4, "fax": 3, "mailbox": 4, "leader": 5,
+    "letter": 22,
+    "visit": 24,
+    "call": 20,
+    "online": 14,
+    "sms": 4,
+    "fax": 3,
+    "mailbox": 4,
+    "leader": 5,
     "contact_point": 4,
 }
 # County weights: 扶沟 (where the demo logins work) gets the largest share.
 COUNTY_WEIGHTS = {
-    "fugou": 36, "chuanhui": 9, "huaiyang": 7, "xihua": 6, "shangshui": 6, "shenqiu": 6, "dancheng": 6,
-    "taikang": 7, "luyi": 6, "xiangcheng": 7, "jingkai": 4,
+    "fugou": 36,
+    "chuanhui": 9,
+    "huaiyang": 7,
+    "xihua": 6,
+    "shangshui": 6,
+    "shenqiu": 6,
+    "dancheng": 6,
+    "taikang": 7,
+    "luyi": 6,
+    "xiangcheng": 7,
+    "jingkai": 4,
 }
 # Cases placed in 扶沟 for the named demo logins, by scenario: (unit key or "*", how many). They fill
 # the inboxes of dengji/fenban (扶沟县信访局), chengban/fuzeren (市政所), zhujian (住建局) and xianfu (复查).
@@ -105,11 +125,28 @@ FOCUS: dict[str, tuple[tuple[str, int], ...]] = {
     "reviewed": (("SZS", 1),),
 }
 # Which city unit a city-registered case goes to, by the template's county unit; None: the county government.
-CITY_UNIT = {"SZS": "ZK-CGJ", "ZJJ": "ZK-ZJJ", "RSJ": "ZK-RSJ", "GAJ": "ZK-GAJ", "JW": "ZK-JW", "JYJ": "ZK-JYJ",
-             "ZRZY": "ZK-ZRZY"}
+CITY_UNIT = {
+    "SZS": "ZK-CGJ",
+    "ZJJ": "ZK-ZJJ",
+    "RSJ": "ZK-RSJ",
+    "GAJ": "ZK-GAJ",
+    "JW": "ZK-JW",
+    "JYJ": "ZK-JYJ",
+    "ZRZY": "ZK-ZRZY",
+}
 # A wrong first dispatch that the unit objects to (异议), by the right unit.
-WRONG_UNIT = {"SZS": "ZJJ", "ZJJ": "SZS", "RSJ": "TOWN", "GAJ": "TOWN", "JYJ": "TOWN", "ZRZY": "TOWN",
-              "WJW": "TOWN", "SCJG": "TOWN", "TOWN": "ZJJ", "JW": "GAJ"}
+WRONG_UNIT = {
+    "SZS": "ZJJ",
+    "ZJJ": "SZS",
+    "RSJ": "TOWN",
+    "GAJ": "TOWN",
+    "JYJ": "TOWN",
+    "ZRZY": "TOWN",
+    "WJW": "TOWN",
+    "SCJG": "TOWN",
+    "TOWN": "ZJJ",
+    "JW": "GAJ",
+}
 
 
 @dataclass
@@ -237,8 +274,11 @@ def _make_case(
     received = _received(rng, now, scenario.age, channel)
 
     home = f"{county.name if county.key != 'jingkai' else '周口经开区'}{town.name}"
-    address = home + (f"{village}{rng.randint(1, 120)}号" if "村" in village or "社区" in village else
-                      f"{ctx['street']}{rng.randint(1, 300)}号")
+    address = home + (
+        f"{village}{rng.randint(1, 120)}号"
+        if "村" in village or "社区" in village
+        else f"{ctx['street']}{rng.randint(1, 300)}号"
+    )
     person = make_person(rng, area_code=county.code, address=address)
 
     city_office = not online and not scenario.review and not scenario.direct and not focus and rng.random() < 0.15
@@ -255,10 +295,23 @@ def _make_case(
         wrong = f"{county.prefix}-ZJJ" if unit != f"{county.prefix}-ZJJ" else f"{county.prefix}-SZS"
 
     spec = CaseSpec(
-        key=key, scenario=scenario.name, steps=scenario.steps, county=county.key, office=office, channel=channel,
-        category=category, template=index, area=area,
-        title=tpl.title.format_map(ctx), content=tpl.content.format_map(ctx), person=person, received_at=received,
-        unit=unit, wrong_unit=wrong, purpose=tpl.purpose, ctx=ctx,
+        key=key,
+        scenario=scenario.name,
+        steps=scenario.steps,
+        county=county.key,
+        office=office,
+        channel=channel,
+        category=category,
+        template=index,
+        area=area,
+        title=tpl.title.format_map(ctx),
+        content=tpl.content.format_map(ctx),
+        person=person,
+        received_at=received,
+        unit=unit,
+        wrong_unit=wrong,
+        purpose=tpl.purpose,
+        ctx=ctx,
         mode="assign" if (not scenario.direct and rng.random() < 0.15) else "transfer",
         with_id=channel not in ("call", "sms") or rng.random() < 0.3,
         with_phone=online or channel != "letter" or rng.random() < 0.7,
@@ -300,35 +353,66 @@ def _seed_case(now: dt.datetime) -> CaseSpec:
     birth = dt.date(local_now.year - 79, 3, 16)
     if local_now.date() < birth.replace(year=local_now.year):
         birth = birth.replace(year=birth.year + 1)  # 78 today
-    person = make_person(rng, area_code=county.code, address="扶沟县城关镇建设街棉麻一场家属院", name="王秀英",
-                         male=False, birth=birth)
+    person = make_person(
+        rng, area_code=county.code, address="扶沟县城关镇建设街棉麻一场家属院", name="王秀英", male=False, birth=birth
+    )
     content = (
         "来电人王秀英，78岁，家住扶沟县城关镇建设街棉麻一场家属院。反映建设街与棉麻一场路口东侧人行道上的一个窨井盖"
         "破损塌陷已有半个多月，井口露着大洞，旁边没有任何警示标志。晚上路灯暗，老人小孩经过很容易踩空掉下去，"
         "前几天邻居家的孙子骑车差点摔进去。请求有关部门尽快更换井盖，消除安全隐患。"
     )
     return CaseSpec(
-        key=0, scenario="seed", county=county.key, office="FG-XFJ", channel="call", category="602015", template=0,
-        area="411621100001", title=SEED_TITLE, content=content, person=person, received_at=received,
-        unit="FG-SZS", purpose="601003", with_id=True, with_phone=True, outcome="support", rating="satisfied",
-        steps=("register", "dispatch", "accept", "note", "reply", "reply_approve", "rate"), seed=True,
+        key=0,
+        scenario="seed",
+        county=county.key,
+        office="FG-XFJ",
+        channel="call",
+        category="602015",
+        template=0,
+        area="411621100001",
+        title=SEED_TITLE,
+        content=content,
+        person=person,
+        received_at=received,
+        unit="FG-SZS",
+        purpose="601003",
+        with_id=True,
+        with_phone=True,
+        outcome="support",
+        rating="satisfied",
+        steps=("register", "dispatch", "accept", "note", "reply", "reply_approve", "rate"),
+        seed=True,
     )
 
 
 def _add_repeats(rng: random.Random, cases: list[CaseSpec]) -> None:
     """Some petitioners come back: later cases take over an earlier case's person and matter."""
-    originals = [c for c in cases if c.scenario in ("closed_rated", "closed_callback", "replied", "reviewed",
-                                                    "closed_filed") and not c.representatives]
-    later = [c for c in cases if c.scenario in ("registered", "dispatched", "accepted", "accepted_note",
-                                                "rejected_by_office") and not c.representatives]
+    originals = [
+        c
+        for c in cases
+        if c.scenario in ("closed_rated", "closed_callback", "replied", "reviewed", "closed_filed")
+        and not c.representatives
+    ]
+    later = [
+        c
+        for c in cases
+        if c.scenario in ("registered", "dispatched", "accepted", "accepted_note", "rejected_by_office")
+        and not c.representatives
+    ]
     rng.shuffle(originals)
     rng.shuffle(later)
     pairs = 0
     for original in originals:
         if pairs >= 10:
             break
-        follow = next((c for c in later if c.received_at > original.received_at + dt.timedelta(days=20)
-                       and c.office == original.office), None)
+        follow = next(
+            (
+                c
+                for c in later
+                if c.received_at > original.received_at + dt.timedelta(days=20) and c.office == original.office
+            ),
+            None,
+        )
         if follow is None:
             continue
         later.remove(follow)
@@ -339,24 +423,41 @@ def _add_repeats(rng: random.Random, cases: list[CaseSpec]) -> None:
         received = original.received_at + dt.timedelta(days=rng.randint(100, 140))
         now_ = max(c.received_at for c in cases)
         received = min(received, now_ - dt.timedelta(days=1))
-        follow = replace(original, key=len(cases) + 1, scenario="rejected_final", steps=(*R, "reject_final"),
-                         received_at=received, channel=rng.choice(("visit", "letter")))
+        follow = replace(
+            original,
+            key=len(cases) + 1,
+            scenario="rejected_final",
+            steps=(*R, "reject_final"),
+            received_at=received,
+            channel=rng.choice(("visit", "letter")),
+        )
         _copy_matter(follow, original)
         cases.append(follow)
 
 
 def _copy_matter(follow: CaseSpec, original: CaseSpec) -> None:
-    follow.county, follow.office, follow.category, follow.template = (original.county, original.office,
-                                                                      original.category, original.template)
-    follow.area, follow.person, follow.unit, follow.wrong_unit = (original.area, original.person, original.unit,
-                                                                  original.wrong_unit)
+    follow.county, follow.office, follow.category, follow.template = (
+        original.county,
+        original.office,
+        original.category,
+        original.template,
+    )
+    follow.area, follow.person, follow.unit, follow.wrong_unit = (
+        original.area,
+        original.person,
+        original.unit,
+        original.wrong_unit,
+    )
     follow.title = original.title + "（再次反映）"
     follow.content = "此前已反映过该问题，至今仍未得到解决，再次请求处理。" + original.content
     # Repeats are recognised by ID number: both cases carry it.
     follow.with_id = follow.with_phone = original.with_id = original.with_phone = True
     follow.purpose, follow.ctx = original.purpose, original.ctx
-    follow.accused_person, follow.accused_unit, follow.confidential = (original.accused_person,
-                                                                       original.accused_unit, original.confidential)
+    follow.accused_person, follow.accused_unit, follow.confidential = (
+        original.accused_person,
+        original.accused_unit,
+        original.confidential,
+    )
     follow.repeat_of = original.key
 
 
@@ -377,10 +478,15 @@ def build_plan(now: dt.datetime) -> list[CaseSpec]:
         have = sum(1 for c in cases if c.channel == channel)
         for c in registered[: max(0, 2 - have)]:
             c.channel = channel
-        registered = registered[max(0, 2 - have):]
+        registered = registered[max(0, 2 - have) :]
     # 领导包案: the 扶沟 leader takes on a few hard open cases, group visits first.
-    hard = [c for c in cases if c.county == SEED_COUNTY and c.office == "FG-XFJ" and c.scenario in (
-        "accepted_note", "accepted_mediation", "extension_pending", "reviewing", "rechecking")]
+    hard = [
+        c
+        for c in cases
+        if c.county == SEED_COUNTY
+        and c.office == "FG-XFJ"
+        and c.scenario in ("accepted_note", "accepted_mediation", "extension_pending", "reviewing", "rechecking")
+    ]
     hard.sort(key=lambda c: (-c.headcount, c.key))
     for c in hard[:3]:
         c.take_on = True

@@ -94,8 +94,7 @@ def test_load_demo(tmp_path):
     assert seed.current_unit.name == "扶沟县市政所" and seed.registered_by.username == "dengji"
     assert seed.reply_outcome == "support" and seed.dispatch_mode == "transfer"
     events = list(seed.events.order_by("at", "id").values_list("action", "actor__username", "note"))
-    assert [e[0] for e in events] == ["register", "dispatch", "accept", "note", "submit_reply", "approve_reply",
-                                      "rate"]
+    assert [e[0] for e in events] == ["register", "dispatch", "accept", "note", "submit_reply", "approve_reply", "rate"]
     assert [e[1] for e in events][:6] == ["dengji", "fenban", "chengban", "chengban", "chengban", "fuzeren"]
     assert events[3][2] == "当日更换井盖"
     assert seed.events.get(action="rate").data["via"] == "portal"

@@ -24,8 +24,7 @@ def make_area(code: str = "411621") -> Area:
     for size in (2, 4, 6):
         if len(code) < size:
             break
-        parent = area_upsert(code=code[:size], name=f"{code[:size]}{names[size]}", level=levels[size],
-                             parent=parent)
+        parent = area_upsert(code=code[:size], name=f"{code[:size]}{names[size]}", level=levels[size], parent=parent)
     assert parent is not None
     return parent
 

@@ -44,8 +44,9 @@ def test_adding_override_in_admin_recomputes(admin_client, open_case) -> None:
     assert Event.objects.filter(petition=open_case, action="deadline_recomputed").count() == 1
 
     override = CalendarOverride.objects.get()
-    response = admin_client.post(reverse("admin:deadlines_calendaroverride_delete", args=[override.pk]),
-                                 {"post": "yes"})
+    response = admin_client.post(
+        reverse("admin:deadlines_calendaroverride_delete", args=[override.pk]), {"post": "yes"}
+    )
     assert response.status_code == 302
     assert Deadline.objects.get(petition=open_case).due_date == D("2026-10-13")
     assert Event.objects.filter(petition=open_case, action="deadline_recomputed").count() == 2
@@ -54,9 +55,18 @@ def test_adding_override_in_admin_recomputes(admin_client, open_case) -> None:
 def test_editing_rule_in_admin_recomputes(admin_client, open_case) -> None:
     rule = TimeLimitRule.objects.get(code="objection", area_code="")
     data = {
-        "code": "objection", "name": rule.name, "legal_basis": rule.legal_basis, "note": rule.note, "days": 6,
-        "unit": "working", "start_event": rule.start_event, "party": "organ", "area_code": "",
-        "effective_from": "2022-05-01", "effective_to": "", "active": "on",
+        "code": "objection",
+        "name": rule.name,
+        "legal_basis": rule.legal_basis,
+        "note": rule.note,
+        "days": 6,
+        "unit": "working",
+        "start_event": rule.start_event,
+        "party": "organ",
+        "area_code": "",
+        "effective_from": "2022-05-01",
+        "effective_to": "",
+        "active": "on",
     }
     response = admin_client.post(reverse("admin:deadlines_timelimitrule_change", args=[rule.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -64,8 +74,17 @@ def test_editing_rule_in_admin_recomputes(admin_client, open_case) -> None:
 
 
 def test_rule_area_code_must_exist(admin_client) -> None:
-    data = {"code": "handle", "name": "办理", "days": 30, "unit": "calendar", "start_event": "accepted",
-            "party": "organ", "area_code": "999999", "effective_from": "2026-01-01", "active": "on"}
+    data = {
+        "code": "handle",
+        "name": "办理",
+        "days": 30,
+        "unit": "calendar",
+        "start_event": "accepted",
+        "party": "organ",
+        "area_code": "999999",
+        "effective_from": "2026-01-01",
+        "active": "on",
+    }
     response = admin_client.post(reverse("admin:deadlines_timelimitrule_add"), data)
     assert response.status_code == 200
     assert "区划代码不存在" in response.content.decode()

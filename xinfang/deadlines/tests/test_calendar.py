@@ -78,6 +78,8 @@ def test_pure_modules_import_nothing_from_django_db() -> None:
         text = (here / name).read_text(encoding="utf-8")
         assert "django" not in text, name
     # And importing them does not pull in the ORM.
-    code = ("import sys; import xinfang.deadlines.engine, xinfang.deadlines.calendar; "
-            "assert 'django.db' not in sys.modules, 'ORM imported'")
+    code = (
+        "import sys; import xinfang.deadlines.engine, xinfang.deadlines.calendar; "
+        "assert 'django.db' not in sys.modules, 'ORM imported'"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=here.parents[1])

@@ -39,9 +39,11 @@ def test_deadline_calc_estimated_and_unescaped() -> None:
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(("--rule", "nope", "--start", "2026-09-25"), "未知的期限规则"),
-     (("--rule", "handle", "--start", "2026-02-30"), "日期格式错误"),
-     (("--rule", "handle", "--start", "2026-09-01", "--area", "000000"), "未知的区划代码")],
+    [
+        (("--rule", "nope", "--start", "2026-09-25"), "未知的期限规则"),
+        (("--rule", "handle", "--start", "2026-02-30"), "日期格式错误"),
+        (("--rule", "handle", "--start", "2026-09-01", "--area", "000000"), "未知的区划代码"),
+    ],
 )
 def test_deadline_calc_errors_exit_2(args, message) -> None:
     with pytest.raises(CommandError) as exc:
@@ -61,7 +63,9 @@ def test_deadline_calc_process_exit_status() -> None:
     root = Path(__file__).resolve().parents[3]
     proc = subprocess.run(
         [sys.executable, "manage.py", "deadline_calc", "--rule", "handle", "--start", "2026-9-31"],
-        capture_output=True, text=True, cwd=root,
+        capture_output=True,
+        text=True,
+        cwd=root,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
     )
     assert proc.returncode == 2

@@ -34,8 +34,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def petition(world, time_machine):
     time_machine.move_to(at("2026-09-01"), tick=False)
-    return make_petition(area=world.area, office=world.office, current=world.handler, review=world.reviewer,
-                         received=D("2026-09-01"))
+    return make_petition(
+        area=world.area, office=world.office, current=world.handler, review=world.reviewer, received=D("2026-09-01")
+    )
 
 
 def test_open_computes_due_stores_rule_and_refreshes_petition(petition) -> None:
@@ -62,13 +63,20 @@ def test_reopen_cancels_previous(petition) -> None:
 def test_at_most_one_open_deadline_per_code(petition) -> None:
     deadline = deadline_open(petition=petition, code="handle", start=D("2026-09-01"))
     with pytest.raises(IntegrityError), transaction.atomic():
-        Deadline.objects.create(petition=petition, code="handle", rule=deadline.rule, start_date=D("2026-09-01"),
-                                base_due_date=D("2026-10-31"), due_date=D("2026-10-31"))
+        Deadline.objects.create(
+            petition=petition,
+            code="handle",
+            rule=deadline.rule,
+            start_date=D("2026-09-01"),
+            base_due_date=D("2026-10-31"),
+            due_date=D("2026-10-31"),
+        )
 
 
 def test_due_override_replaces_date_and_basis_says_so(petition) -> None:
-    deadline = deadline_open(petition=petition, code="handle", start=D("2026-09-01"), due_override=D("2026-09-20"),
-                             note="县信访局交办")
+    deadline = deadline_open(
+        petition=petition, code="handle", start=D("2026-09-01"), due_override=D("2026-09-20"), note="县信访局交办"
+    )
     assert deadline.due_date == D("2026-09-20")
     assert deadline.base_due_date == D("2026-10-31")
     assert "交办期限由交办机关指定为2026年9月20日（县信访局交办）" in deadline.basis

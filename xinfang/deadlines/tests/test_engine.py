@@ -204,8 +204,13 @@ def test_soon_threshold_is_the_later_of_days_and_ratio() -> None:
 
 @pytest.mark.parametrize(
     ("today", "state"),
-    [("2026-03-01", "normal"), ("2026-03-18", "normal"), ("2026-03-19", SOON), ("2026-03-31", SOON),
-     ("2026-04-01", OVERDUE)],
+    [
+        ("2026-03-01", "normal"),
+        ("2026-03-18", "normal"),
+        ("2026-03-19", SOON),
+        ("2026-03-31", SOON),
+        ("2026-04-01", OVERDUE),
+    ],
 )
 def test_deadline_state(today: str, state: str) -> None:
     assert deadline_state(due=D("2026-03-31"), today=D(today), limit_days=60) == state

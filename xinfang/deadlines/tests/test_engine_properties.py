@@ -41,7 +41,9 @@ def test_calendar_days_with_roll_is_first_working_day_on_or_after(start: dt.date
     while day < result.due:
         assert not cal.is_workday(day)
         day += dt.timedelta(days=1)
-    assert [d.date for d in result.skipped] == [nominal + dt.timedelta(days=i) for i in range((result.due - nominal).days)]
+    assert [d.date for d in result.skipped] == [
+        nominal + dt.timedelta(days=i) for i in range((result.due - nominal).days)
+    ]
 
 
 @settings(max_examples=300, deadline=None)
@@ -51,15 +53,14 @@ def test_working_days_counts_exactly_n_and_lands_on_a_working_day(start: dt.date
     rule = RuleSpec("x", "x", "", days, WORKING, False, "organ")
     result = compute_due(rule, start, cal)
     assert cal.is_workday(result.due)
-    counted = sum(
-        1 for i in range(1, (result.due - start).days + 1) if cal.is_workday(start + dt.timedelta(days=i))
-    )
+    counted = sum(1 for i in range(1, (result.due - start).days + 1) if cal.is_workday(start + dt.timedelta(days=i)))
     assert counted == days
     # Estimated exactly when a day counted or skipped lies in a year nobody knows.
     touched = {(start + dt.timedelta(days=i)).year for i in range(1, (result.due - start).days + 1)}
     unknown = {y for y in touched if not cal.year_known(y)}
     days_in_unknown = [
-        start + dt.timedelta(days=i) for i in range(1, (result.due - start).days + 1)
+        start + dt.timedelta(days=i)
+        for i in range(1, (result.due - start).days + 1)
         if (start + dt.timedelta(days=i)).year in unknown and (start + dt.timedelta(days=i)) not in extra
     ]
     assert result.estimated is bool(days_in_unknown)

@@ -22,8 +22,7 @@ pytestmark = pytest.mark.django_db
 def cases(world, time_machine):
     time_machine.move_to(at("2026-09-30"), tick=False)
     open_case = make_petition(area=world.area, office=world.office, current=world.handler, received=D("2026-09-30"))
-    closed_case = make_petition(area=world.area, office=world.office, current=world.handler,
-                                received=D("2026-09-30"))
+    closed_case = make_petition(area=world.area, office=world.office, current=world.handler, received=D("2026-09-30"))
     deadline_open(petition=open_case, code="objection", start=D("2026-09-30"))
     deadline_open(petition=closed_case, code="objection", start=D("2026-09-30"))
     deadline_close(petition=closed_case, code="objection")

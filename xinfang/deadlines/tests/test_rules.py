@@ -55,7 +55,11 @@ def test_enabled_provincial_rule_beats_national_in_its_subtree(world) -> None:
 
 def test_more_local_rule_wins_and_effective_dates_apply(world) -> None:
     county = TimeLimitRule.objects.create(
-        code="handle", name="办理（县）", days=45, area_code="411621", effective_from=D("2026-01-01"),
+        code="handle",
+        name="办理（县）",
+        days=45,
+        area_code="411621",
+        effective_from=D("2026-01-01"),
         effective_to=D("2026-12-31"),
     )
     assert rule_in_force(code="handle", area=world.area, on=D("2026-06-01")) == county

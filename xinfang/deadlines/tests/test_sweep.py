@@ -74,8 +74,9 @@ def test_transfer_warning_goes_to_the_office(world, time_machine) -> None:
 
 def test_review_decision_warning_goes_to_the_reviewer(world, time_machine) -> None:
     time_machine.move_to(at("2026-09-01"), tick=False)
-    petition = make_petition(area=world.area, office=world.office, current=world.handler, review=world.reviewer,
-                             received=D("2026-09-01"))
+    petition = make_petition(
+        area=world.area, office=world.office, current=world.handler, review=world.reviewer, received=D("2026-09-01")
+    )
     deadline_open(petition=petition, code="review_decision", start=D("2026-09-01"))
     deadlines_sweep(now=at("2026-09-29"))
     assert Notification.objects.get().unit_id_target == world.reviewer.pk
@@ -91,8 +92,7 @@ def test_sweep_clears_a_stale_case_state(case) -> None:
 def test_quiet_sweep_reads_once_and_writes_nothing(world, time_machine, django_assert_max_num_queries) -> None:
     time_machine.move_to(at("2026-09-01"), tick=False)
     for _ in range(5):
-        petition = make_petition(area=world.area, office=world.office, current=world.handler,
-                                 received=D("2026-09-01"))
+        petition = make_petition(area=world.area, office=world.office, current=world.handler, received=D("2026-09-01"))
         deadline_open(petition=petition, code="handle", start=D("2026-09-01"))
     deadlines_sweep()
     with django_assert_max_num_queries(3):

@@ -50,8 +50,9 @@ def test_local_rule_with_area_code(staff_client, world) -> None:
     from xinfang.deadlines.models import TimeLimitRule
 
     TimeLimitRule.objects.filter(area_code="41").update(active=True)
-    response = staff_client.get(reverse("deadlines:calculator"),
-                                {"rule": "handle", "start": "2026-09-01", "area": "411621"})
+    response = staff_client.get(
+        reverse("deadlines:calculator"), {"rule": "handle", "start": "2026-09-01", "area": "411621"}
+    )
     assert "2026年10月1日" in response.content.decode()
 
 
@@ -59,6 +60,7 @@ def test_invalid_input_shows_errors(staff_client) -> None:
     response = staff_client.get(reverse("deadlines:calculator"), {"rule": "nope", "start": "2026-13-40"})
     assert response.status_code == 200
     assert 'class="errorlist' in response.content.decode()
-    response = staff_client.get(reverse("deadlines:calculator"),
-                                {"rule": "handle", "start": "2026-09-01", "area": "999999"})
+    response = staff_client.get(
+        reverse("deadlines:calculator"), {"rule": "handle", "start": "2026-09-01", "area": "999999"}
+    )
     assert "未知的区划代码" in response.content.decode()

@@ -29,16 +29,41 @@ from xinfang.petitions.workflow import Action, Status
 
 from . import texts
 
-CHANNELS = ((Channel.LETTER, 30), (Channel.VISIT, 25), (Channel.ONLINE, 30), (Channel.CALL, 10),
-            (Channel.MAILBOX, 1.5), (Channel.LEADER, 1.5), (Channel.SMS, 1), (Channel.FAX, 0.5),
-            (Channel.CONTACT_POINT, 0.5))
-PURPOSES = ((Purpose.DEMAND, 55), (Purpose.INQUIRY, 12), (Purpose.APPEAL, 10), (Purpose.SUGGESTION, 8),
-            (Purpose.ACCUSATION, 8), (Purpose.OTHER, 7))
+CHANNELS = (
+    (Channel.LETTER, 30),
+    (Channel.VISIT, 25),
+    (Channel.ONLINE, 30),
+    (Channel.CALL, 10),
+    (Channel.MAILBOX, 1.5),
+    (Channel.LEADER, 1.5),
+    (Channel.SMS, 1),
+    (Channel.FAX, 0.5),
+    (Channel.CONTACT_POINT, 0.5),
+)
+PURPOSES = (
+    (Purpose.DEMAND, 55),
+    (Purpose.INQUIRY, 12),
+    (Purpose.APPEAL, 10),
+    (Purpose.SUGGESTION, 8),
+    (Purpose.ACCUSATION, 8),
+    (Purpose.OTHER, 7),
+)
 # Target states with weights. Terminal ones are old cases; open ones are recent.
-STATES = ((Status.CLOSED, 50), (Status.NOT_ACCEPTED, 7), (Status.FINAL, 1), (Status.REPLIED, 4),
-          (Status.REVIEWING, 1), (Status.REVIEWED, 1), (Status.RECHECKING, 0.5), (Status.ACCEPTED, 14),
-          (Status.EXTENSION_PENDING, 1), (Status.REPLY_PENDING, 2.5), (Status.DISPATCHED, 6),
-          (Status.REGISTERED, 7), (Status.SUBMITTED, 3))
+STATES = (
+    (Status.CLOSED, 50),
+    (Status.NOT_ACCEPTED, 7),
+    (Status.FINAL, 1),
+    (Status.REPLIED, 4),
+    (Status.REVIEWING, 1),
+    (Status.REVIEWED, 1),
+    (Status.RECHECKING, 0.5),
+    (Status.ACCEPTED, 14),
+    (Status.EXTENSION_PENDING, 1),
+    (Status.REPLY_PENDING, 2.5),
+    (Status.DISPATCHED, 6),
+    (Status.REGISTERED, 7),
+    (Status.SUBMITTED, 3),
+)
 # The path of actions to each state (after register/submit); DIRECT is handle_directly instead of dispatch+accept.
 PATHS: dict[str, tuple[str, ...]] = {
     Status.SUBMITTED: (),
@@ -51,24 +76,60 @@ PATHS: dict[str, tuple[str, ...]] = {
     Status.CLOSED: ("dispatch", "accept", "submit_reply", "approve_reply", "rate"),
     Status.NOT_ACCEPTED: ("reject",),
     Status.REVIEWING: ("dispatch", "accept", "submit_reply", "approve_reply", "rate", "request_review"),
-    Status.REVIEWED: ("dispatch", "accept", "submit_reply", "approve_reply", "rate", "request_review",
-                      "decide_review"),
-    Status.RECHECKING: ("dispatch", "accept", "submit_reply", "approve_reply", "rate", "request_review",
-                        "decide_review", "request_recheck"),
-    Status.FINAL: ("dispatch", "accept", "submit_reply", "approve_reply", "rate", "request_review",
-                   "decide_review", "request_recheck", "decide_recheck"),
+    Status.REVIEWED: ("dispatch", "accept", "submit_reply", "approve_reply", "rate", "request_review", "decide_review"),
+    Status.RECHECKING: (
+        "dispatch",
+        "accept",
+        "submit_reply",
+        "approve_reply",
+        "rate",
+        "request_review",
+        "decide_review",
+        "request_recheck",
+    ),
+    Status.FINAL: (
+        "dispatch",
+        "accept",
+        "submit_reply",
+        "approve_reply",
+        "rate",
+        "request_review",
+        "decide_review",
+        "request_recheck",
+        "decide_recheck",
+    ),
 }
 # Days after the previous step: (low, high), drawn uniformly; a few steps are late on purpose.
 GAPS = {
-    "register": (0, 3), "dispatch": (1, 13), "accept": (0, 9), "request_extension": (35, 55),
-    "approve_extension": (1, 3), "submit_reply": (8, 58), "approve_reply": (0, 3), "rate": (1, 20),
-    "close": (10, 30), "reject": (1, 12), "handle_directly": (0, 5), "request_review": (3, 25),
-    "decide_review": (8, 29), "request_recheck": (3, 25), "decide_recheck": (8, 29),
+    "register": (0, 3),
+    "dispatch": (1, 13),
+    "accept": (0, 9),
+    "request_extension": (35, 55),
+    "approve_extension": (1, 3),
+    "submit_reply": (8, 58),
+    "approve_reply": (0, 3),
+    "rate": (1, 20),
+    "close": (10, 30),
+    "reject": (1, 12),
+    "handle_directly": (0, 5),
+    "request_review": (3, 25),
+    "decide_review": (8, 29),
+    "request_recheck": (3, 25),
+    "decide_recheck": (8, 29),
 }
 # How far back an open case in this state may have started (days beyond its steps): some become overdue.
-OPEN_SLACK = {Status.SUBMITTED: 20, Status.REGISTERED: 25, Status.DISPATCHED: 25, Status.ACCEPTED: 100,
-              Status.EXTENSION_PENDING: 20, Status.REPLY_PENDING: 20, Status.REPLIED: 25,
-              Status.REVIEWING: 40, Status.REVIEWED: 25, Status.RECHECKING: 40}
+OPEN_SLACK = {
+    Status.SUBMITTED: 20,
+    Status.REGISTERED: 25,
+    Status.DISPATCHED: 25,
+    Status.ACCEPTED: 100,
+    Status.EXTENSION_PENDING: 20,
+    Status.REPLY_PENDING: 20,
+    Status.REPLIED: 25,
+    Status.REVIEWING: 40,
+    Status.REVIEWED: 25,
+    Status.RECHECKING: 40,
+}
 
 
 class Weighted:
@@ -112,18 +173,26 @@ def build_province(*, log: Callable[[str], None] = lambda _m: None) -> None:
     pgov = unit_upsert(code=f"{pcode}-GOV", name="河南省委省政府", kind=Unit.Kind.GOVERNMENT, area=province)
     unit_upsert(code=f"{pcode}-XFJ", name="河南省信访局", kind=Unit.Kind.XINFANG, area=province, parent=pgov)
     for ccode, cname, counties in texts.CITIES:
-        city = area_upsert(code=ccode, name=cname, level=Area.Level.CITY, parent=province,
-                           population=sum(_population(c) for c, _ in counties))
-        cgov = unit_upsert(code=f"{ccode}-GOV", name=f"{cname[:-1]}市委市政府", kind=Unit.Kind.GOVERNMENT,
-                           area=city, parent=pgov)
+        city = area_upsert(
+            code=ccode,
+            name=cname,
+            level=Area.Level.CITY,
+            parent=province,
+            population=sum(_population(c) for c, _ in counties),
+        )
+        cgov = unit_upsert(
+            code=f"{ccode}-GOV", name=f"{cname[:-1]}市委市政府", kind=Unit.Kind.GOVERNMENT, area=city, parent=pgov
+        )
         unit_upsert(code=f"{ccode}-XFJ", name=f"{cname}信访局", kind=Unit.Kind.XINFANG, area=city, parent=cgov)
         for key, suffix, kind, _words in texts.DEPARTMENTS[:6]:
             unit_upsert(code=f"{ccode}-{key}", name=f"{cname}{suffix}", kind=kind, area=city, parent=cgov)
         for code, name in counties:
-            county = area_upsert(code=code, name=name, level=Area.Level.COUNTY, parent=city,
-                                 population=_population(code))
-            gov = unit_upsert(code=f"{code}-GOV", name=_gov_name(name), kind=Unit.Kind.GOVERNMENT, area=county,
-                              parent=cgov)
+            county = area_upsert(
+                code=code, name=name, level=Area.Level.COUNTY, parent=city, population=_population(code)
+            )
+            gov = unit_upsert(
+                code=f"{code}-GOV", name=_gov_name(name), kind=Unit.Kind.GOVERNMENT, area=county, parent=cgov
+            )
             unit_upsert(code=f"{code}-XFJ", name=f"{name}信访局", kind=Unit.Kind.XINFANG, area=county, parent=gov)
             for key, suffix, kind, _words in texts.DEPARTMENTS:
                 unit_upsert(code=f"{code}-{key}", name=f"{name}{suffix}", kind=kind, area=county, parent=gov)
@@ -131,8 +200,7 @@ def build_province(*, log: Callable[[str], None] = lambda _m: None) -> None:
             for i, town in enumerate((texts.TOWNSHIPS[0], texts.TOWNSHIPS[1 + h % (len(texts.TOWNSHIPS) - 1)])):
                 tcode = f"{code}{100 + i}"
                 tarea = area_upsert(code=tcode, name=town, level=Area.Level.TOWNSHIP, parent=county)
-                unit_upsert(code=f"{tcode}-TOWN", name=f"{name}{town}", kind=Unit.Kind.TOWNSHIP, area=tarea,
-                            parent=gov)
+                unit_upsert(code=f"{tcode}-TOWN", name=f"{name}{town}", kind=Unit.Kind.TOWNSHIP, area=tarea, parent=gov)
         log(f"  {cname}：{len(counties)} 个县区")
 
 
@@ -156,11 +224,14 @@ def load_counties() -> list[County]:
         gov = next((u for u in own if u.kind == Unit.Kind.GOVERNMENT), None) or office.parent or office
         towns = [a for a in areas.values() if a.parent_id == area.pk and a.level == Area.Level.TOWNSHIP]
         town_units = [u for a in towns for u in by_area.get(a.pk, []) if u.kind == Unit.Kind.TOWNSHIP]
-        county = County(area=area, office=office, gov=gov, towns=sorted(towns, key=lambda a: a.code),
-                        town_units=town_units)
+        county = County(
+            area=area, office=office, gov=gov, towns=sorted(towns, key=lambda a: a.code), town_units=town_units
+        )
         for key, _suffix, _kind, words in texts.DEPARTMENTS:
-            found = next((u for u in own if u.kind != Unit.Kind.XINFANG and any(w in u.name for w in words)
-                          and u.parent_id), None)
+            found = next(
+                (u for u in own if u.kind != Unit.Kind.XINFANG and any(w in u.name for w in words) and u.parent_id),
+                None,
+            )
             if found:
                 county.departments[key] = found
         county.departments["GOV"] = gov
@@ -231,8 +302,9 @@ class Generator:
             weights = [1] * len(self.counties)
         self.county_pick = Weighted([(c, w or 1) for c, w in zip(self.counties, weights, strict=True)])
         cats = {c.code: c for c in Category.objects.filter(parent__isnull=True)}
-        self.category_pick = Weighted([(cats[code], w) for code, (w, _r) in texts.CATEGORY_ROUTES.items()
-                                       if code in cats])
+        self.category_pick = Weighted(
+            [(cats[code], w) for code, (w, _r) in texts.CATEGORY_ROUTES.items() if code in cats]
+        )
         self.channel_pick = Weighted(CHANNELS)
         self.purpose_pick = Weighted(PURPOSES)
         self.state_pick = Weighted(STATES)
@@ -252,7 +324,8 @@ class Generator:
             id_number=id_number(rng, county.area.code) if rng.random() < 0.85 else "",
             phone=phone(rng) if rng.random() < 0.95 else "",
             address=f"{county.area.name}{town}{rng.choice(texts.VILLAGES)}村{rng.randrange(1, 12)}组"
-            if rng.random() < 0.5 else f"{county.area.name}{rng.choice(texts.STREETS)}{rng.randrange(1, 300)}号",
+            if rng.random() < 0.5
+            else f"{county.area.name}{rng.choice(texts.STREETS)}{rng.randrange(1, 300)}号",
         )
         if len(self.people) < 50_000:
             self.people.append(p)
@@ -271,15 +344,26 @@ class Generator:
 
     def _fill(self, template: str, county: County, area: Area) -> str:
         rng = self.rng
-        town = area.name if area.level >= Area.Level.TOWNSHIP else (rng.choice(county.towns).name if county.towns
-                                                                     else "城关镇")
+        town = (
+            area.name
+            if area.level >= Area.Level.TOWNSHIP
+            else (rng.choice(county.towns).name if county.towns else "城关镇")
+        )
         day = self.now.date() - dt.timedelta(days=rng.randrange(20, 900))
         return template.format(
-            county=county.area.name, town=town, village=rng.choice(texts.VILLAGES), street=rng.choice(texts.STREETS),
-            road=rng.choice(texts.STREETS), company=rng.choice(texts.COMPANIES), estate=rng.choice(texts.ESTATES),
+            county=county.area.name,
+            town=town,
+            village=rng.choice(texts.VILLAGES),
+            street=rng.choice(texts.STREETS),
+            road=rng.choice(texts.STREETS),
+            company=rng.choice(texts.COMPANIES),
+            estate=rng.choice(texts.ESTATES),
             amount=f"{rng.choice((3, 5, 8, 12, 18, 26, 35, 48, 60, 85, 120, 260))}{rng.choice(('00', '000', '600'))}",
-            months=rng.randrange(2, 19), n=rng.randrange(2, 40), date=f"{day.year}年{day.month}月{day.day}日",
-            year=rng.randrange(2015, self.now.year + 1), name=person_name(rng),
+            months=rng.randrange(2, 19),
+            n=rng.randrange(2, 40),
+            date=f"{day.year}年{day.month}月{day.day}日",
+            year=rng.randrange(2015, self.now.year + 1),
+            name=person_name(rng),
         )
 
     # -- one case
@@ -363,48 +447,91 @@ class Generator:
         received = self.now - dt.timedelta(seconds=back)
         steps: list[Step] = []
         for action, off in zip(path, offsets, strict=True):
-            steps.append(self._step(action, received + dt.timedelta(seconds=off), office, responsible, category,
-                                    rng))
+            steps.append(self._step(action, received + dt.timedelta(seconds=off), office, responsible, category, rng))
         origin_pid = repeat.pid if repeat else None
         plan = PetitionPlan(
-            office=office, channel=channel, received_at=received, area=area, title=title, content=content,
-            petitioner={"name": person.name, "id_number": person.id_number, "phone": person.phone,
-                        "address": person.address},
-            category=category, purpose=purpose, headcount=headcount, confidential=accusation and rng.random() < 0.5,
-            accused_unit=accused, accused_person=f"{person_name(rng)}（{accused.name}工作人员）" if accused else "",
-            is_repeat=repeat is not None, repeat_of_id=origin_pid, is_skip_level=rng.random() < 0.02,
-            representatives=reps, query_code=query_code(rng),
+            office=office,
+            channel=channel,
+            received_at=received,
+            area=area,
+            title=title,
+            content=content,
+            petitioner={
+                "name": person.name,
+                "id_number": person.id_number,
+                "phone": person.phone,
+                "address": person.address,
+            },
+            category=category,
+            purpose=purpose,
+            headcount=headcount,
+            confidential=accusation and rng.random() < 0.5,
+            accused_unit=accused,
+            accused_person=f"{person_name(rng)}（{accused.name}工作人员）" if accused else "",
+            is_repeat=repeat is not None,
+            repeat_of_id=origin_pid,
+            is_skip_level=rng.random() < 0.02,
+            representatives=reps,
+            query_code=query_code(rng),
             submitted=state == Status.SUBMITTED or (channel == Channel.ONLINE and rng.random() < 0.5 and path != []),
-            registered_at=received + dt.timedelta(seconds=reg_offset), registrar_name=self._staff_name(office),
+            registered_at=received + dt.timedelta(seconds=reg_offset),
+            registrar_name=self._staff_name(office),
             steps=steps,
         )
         if plan.submitted and state != Status.SUBMITTED:
-            plan.steps.insert(0, Step(action=Action.REGISTER, at=plan.registered_at or received,
-                                      actor_name=self._staff_name(office)))
+            plan.steps.insert(
+                0, Step(action=Action.REGISTER, at=plan.registered_at or received, actor_name=self._staff_name(office))
+            )
         origin = None if repeat else Origin(0, person, county, area, category, title, content)
         return plan, origin
 
-    def _step(self, action: str, at: dt.datetime, office: Unit, responsible: Unit, category: Category,
-              rng: random.Random) -> Step:
+    def _step(
+        self, action: str, at: dt.datetime, office: Unit, responsible: Unit, category: Category, rng: random.Random
+    ) -> Step:
         basis = texts.REPLY_BASIS.get(category.code, "《信访工作条例》及相关政策规定")
         if action == "dispatch":
             mode = DispatchMode.ASSIGN if rng.random() < 0.15 else DispatchMode.TRANSFER
             due = (at + dt.timedelta(days=rng.randrange(20, 50))).date() if mode == DispatchMode.ASSIGN else None
-            return Step(action=action, at=at, actor_name=self._staff_name(office), unit=responsible, mode=mode,
-                        assign_due_date=due, note="请依法依规办理并及时答复信访人")
+            return Step(
+                action=action,
+                at=at,
+                actor_name=self._staff_name(office),
+                unit=responsible,
+                mode=mode,
+                assign_due_date=due,
+                note="请依法依规办理并及时答复信访人",
+            )
         if action == "reject":
             route = rng.choice(("litigation", "arbitration", "reconsideration", "accepted_below", "other"))
-            return Step(action=action, at=at, actor_name=self._staff_name(office), legal_route=route,
-                        reason="该事项应当通过法定途径解决", final=route == "accepted_below" and rng.random() < 0.3)
+            return Step(
+                action=action,
+                at=at,
+                actor_name=self._staff_name(office),
+                legal_route=route,
+                reason="该事项应当通过法定途径解决",
+                final=route == "accepted_below" and rng.random() < 0.3,
+            )
         if action == "request_extension":
-            return Step(action=action, at=at, actor_name=self._staff_name(responsible), days=rng.choice((15, 20, 30)),
-                        reason="案情复杂，需进一步调查核实")
+            return Step(
+                action=action,
+                at=at,
+                actor_name=self._staff_name(responsible),
+                days=rng.choice((15, 20, 30)),
+                reason="案情复杂，需进一步调查核实",
+            )
         if action == "submit_reply":
             outcome = Weighted(((Outcome.SUPPORT, 45), (Outcome.EXPLAIN, 40), (Outcome.NOT_SUPPORTED, 15))).pick(rng)
-            return Step(action=action, at=at, actor_name=self._staff_name(responsible), outcome=str(outcome),
-                        facts="经调查核实，信访人反映的情况基本属实。", reasons="依据有关规定并结合实际情况作出处理。",
-                        basis=basis, text="已责成相关单位限期整改，并将处理结果书面告知信访人。",
-                        reason="已按交办要求办结，附调查材料。")
+            return Step(
+                action=action,
+                at=at,
+                actor_name=self._staff_name(responsible),
+                outcome=str(outcome),
+                facts="经调查核实，信访人反映的情况基本属实。",
+                reasons="依据有关规定并结合实际情况作出处理。",
+                basis=basis,
+                text="已责成相关单位限期整改，并将处理结果书面告知信访人。",
+                reason="已按交办要求办结，附调查材料。",
+            )
         if action == "rate":
             rating = Weighted(((Rating.SATISFIED, 70), (Rating.BASIC, 20), (Rating.UNSATISFIED, 10))).pick(rng)
             return Step(action=action, at=at, rating=str(rating))
@@ -412,13 +539,23 @@ class Generator:
             return Step(action=action, at=at, reason="对处理意见不服，认为事实认定不清")
         if action in ("decide_review", "decide_recheck"):
             outcome = Weighted(((ReviewOutcome.UPHOLD, 80), (ReviewOutcome.CHANGE, 15), (ReviewOutcome.REVOKE, 5)))
-            return Step(action=action, at=at, actor_name=self._staff_name(responsible),
-                        outcome=str(outcome.pick(rng)), text="经复查，原处理意见认定事实清楚，适用依据正确。")
+            return Step(
+                action=action,
+                at=at,
+                actor_name=self._staff_name(responsible),
+                outcome=str(outcome.pick(rng)),
+                text="经复查，原处理意见认定事实清楚，适用依据正确。",
+            )
         unit = office if action in ("handle_directly", "close") else responsible
         return Step(action=action, at=at, actor_name=self._staff_name(unit))
 
-    def run(self, count: int, *, batch_size: int = 2000, progress: Callable[[int], None] | None = None,
-            ) -> list[tuple[str, str]]:
+    def run(
+        self,
+        count: int,
+        *,
+        batch_size: int = 2000,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[tuple[str, str]]:
         """Write `count` petitions in batches; returns (number, query code) of the first 100."""
         codes: list[tuple[str, str]] = []
         left = count

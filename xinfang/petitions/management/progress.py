@@ -34,8 +34,7 @@ class Progress:
         frac = min(self.done / max(self.total, 1), 1.0)
         eta = (self.total - self.done) / rate if rate > 0 else 0.0
         bar = "█" * int(frac * 30) + "░" * (30 - int(frac * 30))
-        line = (f"{self.label} {bar} {frac:6.1%} {self.done:,}/{self.total:,} "
-                f"{rate:,.0f}/秒 剩余约{eta:,.0f}秒")
+        line = f"{self.label} {bar} {frac:6.1%} {self.done:,}/{self.total:,} {rate:,.0f}/秒 剩余约{eta:,.0f}秒"
         # On a terminal redraw in place; in a log, one line per redraw (at most 5 a second).
         self.stream.write(("\r" + line) if self.tty else line + "\n")
         self.stream.flush()

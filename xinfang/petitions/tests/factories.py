@@ -29,14 +29,21 @@ def advance(petition: Petition, to: str, *, personas: Any) -> Petition:
     steps = ["dispatched", "accepted", "reply_pending", "replied", "closed"]
     for step in steps:
         if step == "dispatched":
-            services.petition_dispatch(actor=personas.dispatcher, petition_id=petition.pk, unit=org.municipal,
-                                       mode="transfer")
+            services.petition_dispatch(
+                actor=personas.dispatcher, petition_id=petition.pk, unit=org.municipal, mode="transfer"
+            )
         elif step == "accepted":
             services.petition_accept(actor=personas.handler, petition_id=petition.pk)
         elif step == "reply_pending":
-            services.petition_submit_reply(actor=personas.handler, petition_id=petition.pk, outcome="support",
-                                           facts="经查属实", reasons="井盖破损影响通行安全",
-                                           basis="《城市道路管理条例》", opinion="已于当日更换井盖。")
+            services.petition_submit_reply(
+                actor=personas.handler,
+                petition_id=petition.pk,
+                outcome="support",
+                facts="经查属实",
+                reasons="井盖破损影响通行安全",
+                basis="《城市道路管理条例》",
+                opinion="已于当日更换井盖。",
+            )
         elif step == "replied":
             services.petition_decide_reply(actor=personas.head, petition_id=petition.pk, approve=True)
         elif step == "closed":

@@ -21,17 +21,27 @@ PERSON = {"name": "王大爷", "id_number": VALID_ID, "phone": "13812345678", "a
 def plan_like_factory(personas, *, steps=(), **extra):
     org = personas.org
     now = timezone.now()
-    data = dict(office=org.county_office, channel=Channel.CALL, received_at=now, area=org.fugou,
-                title="建设街窨井盖破损", content="建设街与棉麻一场交叉口的窨井盖破损，老人小孩夜间经过很危险，请尽快修复。",
-                petitioner=dict(PERSON), category=Category.objects.get(code="602015"), registered_at=now,
-                registrar_name="登记员小李")
+    data = dict(
+        office=org.county_office,
+        channel=Channel.CALL,
+        received_at=now,
+        area=org.fugou,
+        title="建设街窨井盖破损",
+        content="建设街与棉麻一场交叉口的窨井盖破损，老人小孩夜间经过很危险，请尽快修复。",
+        petitioner=dict(PERSON),
+        category=Category.objects.get(code="602015"),
+        registered_at=now,
+        registrar_name="登记员小李",
+    )
     data.update(extra)
     return bulk.PetitionPlan(steps=[bulk.Step(at=now, **s) for s in steps], **data)
 
 
 def deadline_rows(p: Petition):
-    return sorted((d.code, d.status, d.party, d.start_date, d.base_due_date, d.due_date, d.basis, d.state)
-                  for d in Deadline.objects.filter(petition=p))
+    return sorted(
+        (d.code, d.status, d.party, d.start_date, d.base_due_date, d.due_date, d.basis, d.state)
+        for d in Deadline.objects.filter(petition=p)
+    )
 
 
 def event_rows(p: Petition):
@@ -40,15 +50,39 @@ def event_rows(p: Petition):
 
 def test_bulk_case_matches_service_case(personas):
     by_service = advance(register(personas.clerk).petition, "accepted", personas=personas)
-    result = bulk.bulk_write([plan_like_factory(personas, steps=[
-        {"action": "dispatch", "unit": personas.org.municipal, "mode": "transfer", "actor_name": "分办员老张"},
-        {"action": "accept", "actor_name": "市政所小王"},
-    ])])
+    result = bulk.bulk_write(
+        [
+            plan_like_factory(
+                personas,
+                steps=[
+                    {
+                        "action": "dispatch",
+                        "unit": personas.org.municipal,
+                        "mode": "transfer",
+                        "actor_name": "分办员老张",
+                    },
+                    {"action": "accept", "actor_name": "市政所小王"},
+                ],
+            )
+        ]
+    )
     by_bulk = Petition.objects.get(pk=result.ids[0])
     assert deadline_rows(by_bulk) == deadline_rows(by_service)
     assert event_rows(by_bulk) == event_rows(by_service)
-    for field in ("status", "area_path", "office_path", "current_path", "current_unit_id", "dispatch_mode",
-                  "due_date", "deadline_state", "id_number_hash", "phone_hash", "id_number_masked", "phone_masked"):
+    for field in (
+        "status",
+        "area_path",
+        "office_path",
+        "current_path",
+        "current_unit_id",
+        "dispatch_mode",
+        "due_date",
+        "deadline_state",
+        "id_number_hash",
+        "phone_hash",
+        "id_number_masked",
+        "phone_masked",
+    ):
         assert getattr(by_bulk, field) == getattr(by_service, field), field
     assert services.petition_unmask(actor=personas.handler, petition=by_bulk, reason="核实")["id_number"] == VALID_ID
 
@@ -78,14 +112,27 @@ def test_query_code_works_on_the_portal_lookup(personas):
 
 
 def test_closed_case_has_no_open_organ_deadline_and_refresh_agrees(personas):
-    result = bulk.bulk_write([plan_like_factory(personas, steps=[
-        {"action": "dispatch", "unit": personas.org.municipal},
-        {"action": "accept"},
-        {"action": "submit_reply", "outcome": "support", "facts": "属实", "reasons": "理由", "basis": "依据",
-         "text": "已修复"},
-        {"action": "approve_reply"},
-        {"action": "rate", "rating": "satisfied"},
-    ])])
+    result = bulk.bulk_write(
+        [
+            plan_like_factory(
+                personas,
+                steps=[
+                    {"action": "dispatch", "unit": personas.org.municipal},
+                    {"action": "accept"},
+                    {
+                        "action": "submit_reply",
+                        "outcome": "support",
+                        "facts": "属实",
+                        "reasons": "理由",
+                        "basis": "依据",
+                        "text": "已修复",
+                    },
+                    {"action": "approve_reply"},
+                    {"action": "rate", "rating": "satisfied"},
+                ],
+            )
+        ]
+    )
     p = Petition.objects.get(pk=result.ids[0])
     assert p.status == "closed" and p.due_date is None and p.deadline_state == ""
     assert not Deadline.objects.filter(petition=p, status="open", party="organ").exists()

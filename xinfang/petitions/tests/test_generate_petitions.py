@@ -18,8 +18,18 @@ pytestmark = pytest.mark.django_db
 
 def test_generates_n_petitions_with_consistent_deadlines(personas):
     out, err = io.StringIO(), io.StringIO()
-    call_command("generate_petitions", "--count", "240", "--seed", "7", "--batch-size", "100", "--no-progress",
-                 stdout=out, stderr=err)
+    call_command(
+        "generate_petitions",
+        "--count",
+        "240",
+        "--seed",
+        "7",
+        "--batch-size",
+        "100",
+        "--no-progress",
+        stdout=out,
+        stderr=err,
+    )
     assert "已生成 240 件" in out.getvalue()
     assert Petition.objects.count() == 240
     assert AuditEvent.objects.filter(action="petition.bulk_import").count() == 3  # 100 + 100 + 40
@@ -49,9 +59,23 @@ def test_same_seed_same_data(personas):
     b = Generator(seed=11)
     for _ in range(30):
         pa, pb = a.plan()[0], b.plan()[0]
-        assert (pa.title, pa.content, pa.petitioner, pa.channel, pa.received_at, [s.action for s in pa.steps],
-                pa.query_code) == (pb.title, pb.content, pb.petitioner, pb.channel, pb.received_at,
-                                   [s.action for s in pb.steps], pb.query_code)
+        assert (
+            pa.title,
+            pa.content,
+            pa.petitioner,
+            pa.channel,
+            pa.received_at,
+            [s.action for s in pa.steps],
+            pa.query_code,
+        ) == (
+            pb.title,
+            pb.content,
+            pb.petitioner,
+            pb.channel,
+            pb.received_at,
+            [s.action for s in pb.steps],
+            pb.query_code,
+        )
 
 
 def test_builds_an_organisation_when_there_is_none(db, monkeypatch):
@@ -61,11 +85,24 @@ def test_builds_an_organisation_when_there_is_none(db, monkeypatch):
 
     ensure_seed_data()
     monkeypatch.setattr(texts, "CITIES", (("4116", "周口市", (("411621", "扶沟县"), ("411627", "太康县"))),))
-    call_command("generate_petitions", "--count", "60", "--seed", "3", "--no-progress",
-                 stdout=io.StringIO(), stderr=io.StringIO())
+    call_command(
+        "generate_petitions",
+        "--count",
+        "60",
+        "--seed",
+        "3",
+        "--no-progress",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
     assert Area.objects.filter(level=Area.Level.COUNTY).count() == 2
     offices = Unit.objects.filter(kind=Unit.Kind.XINFANG)
-    assert set(offices.values_list("name", flat=True)) == {"河南省信访局", "周口市信访局", "扶沟县信访局", "太康县信访局"}
+    assert set(offices.values_list("name", flat=True)) == {
+        "河南省信访局",
+        "周口市信访局",
+        "扶沟县信访局",
+        "太康县信访局",
+    }
     assert Unit.objects.get(code="411621-ZJJ").parent.name == "扶沟县委县政府"
     assert Petition.objects.count() == 60
     # Areas weighted by population: both counties get cases.
@@ -75,5 +112,10 @@ def test_builds_an_organisation_when_there_is_none(db, monkeypatch):
     # Repeat petitioners share the keyed hash of their ID number.
     from django.db.models import Count
 
-    assert Petition.objects.exclude(id_number_hash="").values("id_number_hash").annotate(n=Count("id")).filter(
-        n__gt=1).exists()
+    assert (
+        Petition.objects.exclude(id_number_hash="")
+        .values("id_number_hash")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .exists()
+    )

@@ -15,17 +15,22 @@ ESCAPED = "&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;&lt;img src=x oner
 
 def test_every_text_field_is_escaped(client, personas):
     reg = register(
-        personas.clerk, title=XSS, content=XSS, accused_person=XSS,
+        personas.clerk,
+        title=XSS,
+        content=XSS,
+        accused_person=XSS,
         petitioner={"name": XSS[:100], "address": XSS, "phone": "13812345678"},
         representatives=[{"name": XSS[:100]}],
     )
     p = reg.petition
-    services.petition_dispatch(actor=personas.dispatcher, petition_id=p.pk, unit=personas.org.municipal,
-                               mode="transfer", note=XSS)
+    services.petition_dispatch(
+        actor=personas.dispatcher, petition_id=p.pk, unit=personas.org.municipal, mode="transfer", note=XSS
+    )
     services.petition_accept(actor=personas.handler, petition_id=p.pk, note=XSS)
     services.petition_add_note(actor=personas.handler, petition_id=p.pk, note=XSS, public=True)
-    services.petition_submit_reply(actor=personas.handler, petition_id=p.pk, outcome="explain", facts=XSS,
-                                   reasons=XSS, basis=XSS, opinion=XSS)
+    services.petition_submit_reply(
+        actor=personas.handler, petition_id=p.pk, outcome="explain", facts=XSS, reasons=XSS, basis=XSS, opinion=XSS
+    )
     services.petition_decide_reply(actor=personas.head, petition_id=p.pk, approve=True, note=XSS)
     client.force_login(personas.dispatcher)
     pages = [

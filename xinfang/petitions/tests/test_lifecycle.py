@@ -147,14 +147,16 @@ def test_assign_requires_completion_report(personas):
     services.petition_dispatch(actor=personas.dispatcher, petition_id=p.pk, unit=personas.org.municipal, mode="assign")
     services.petition_accept(actor=personas.handler, petition_id=p.pk)
     with pytest.raises(ValidationFailed, match="办结报告"):
-        services.petition_submit_reply(actor=personas.handler, petition_id=p.pk, outcome="support", facts="f",
-                                       reasons="r", basis="b", opinion="o")
+        services.petition_submit_reply(
+            actor=personas.handler, petition_id=p.pk, outcome="support", facts="f", reasons="r", basis="b", opinion="o"
+        )
 
 
 def test_reject_with_legal_route(personas):
     p = register(personas.clerk).petition
-    services.petition_reject(actor=personas.dispatcher, petition_id=p.pk, reason="属于劳动争议",
-                             legal_route="arbitration")
+    services.petition_reject(
+        actor=personas.dispatcher, petition_id=p.pk, reason="属于劳动争议", legal_route="arbitration"
+    )
     p.refresh_from_db()
     assert p.status == Status.NOT_ACCEPTED
     assert "仲裁" in p.events.last().public_text
@@ -190,13 +192,14 @@ def test_transition_from_closed_case_refused(personas):
 
 
 def test_accusation_not_dispatched_to_accused_unit(personas):
-    p = register(personas.clerk, purpose="601004", accused_unit=personas.org.housing,
-                 accused_person="某局长").petition
+    p = register(personas.clerk, purpose="601004", accused_unit=personas.org.housing, accused_person="某局长").petition
     with pytest.raises(ValidationFailed, match="被检举单位"):
-        services.petition_dispatch(actor=personas.dispatcher, petition_id=p.pk, unit=personas.org.housing,
-                                   mode="transfer")
-    services.petition_dispatch(actor=personas.dispatcher, petition_id=p.pk, unit=personas.org.discipline,
-                               mode="transfer")
+        services.petition_dispatch(
+            actor=personas.dispatcher, petition_id=p.pk, unit=personas.org.housing, mode="transfer"
+        )
+    services.petition_dispatch(
+        actor=personas.dispatcher, petition_id=p.pk, unit=personas.org.discipline, mode="transfer"
+    )
 
 
 def test_unmask_needs_reason_and_is_audited(personas):
@@ -214,8 +217,11 @@ def test_unmask_needs_reason_and_is_audited(personas):
 
 def test_online_submission_waits_for_registration(personas):
     reg = services.petition_submit_online(
-        petitioner={"name": "李四", "phone": "13900001111"}, area=personas.org.chengguan,
-        content="小区路灯坏了一个月", title="路灯不亮")
+        petitioner={"name": "李四", "phone": "13900001111"},
+        area=personas.org.chengguan,
+        content="小区路灯坏了一个月",
+        title="路灯不亮",
+    )
     p = reg.petition
     assert p.status == Status.SUBMITTED and p.office_unit == personas.org.county_office
     services.petition_register_submitted(actor=personas.clerk, petition_id=p.pk)

@@ -34,10 +34,18 @@ def test_workbench_every_inbox(client, many, who, django_assert_max_num_queries)
         assert r.status_code == 200
 
 
-@pytest.mark.parametrize("query", [
-    {}, {"status": "accepted", "area": "411621"}, {"deadline_state": "overdue"}, {"channel": "visit", "page": "2"},
-    {"q": "窨井盖"}, {"category": "1"}, {"date_from": "2020-01-01", "date_to": "2030-12-31"},
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"status": "accepted", "area": "411621"},
+        {"deadline_state": "overdue"},
+        {"channel": "visit", "page": "2"},
+        {"q": "窨井盖"},
+        {"category": "1"},
+        {"date_from": "2020-01-01", "date_to": "2030-12-31"},
+    ],
+)
 def test_list_with_filters(client, many, query, django_assert_max_num_queries):
     client.force_login(many.dispatcher)
     with django_assert_max_num_queries(LIST_MAX):
@@ -60,8 +68,12 @@ def test_list_rows_do_not_add_queries(client, personas, django_assert_num_querie
 
 
 def test_detail_with_a_long_timeline(client, personas, django_assert_max_num_queries):
-    reg = register(personas.clerk, headcount=8, channel="visit", representatives=[
-        {"name": f"代表{i}", "id_number": "", "phone": f"1381234567{i}"} for i in range(5)])
+    reg = register(
+        personas.clerk,
+        headcount=8,
+        channel="visit",
+        representatives=[{"name": f"代表{i}", "id_number": "", "phone": f"1381234567{i}"} for i in range(5)],
+    )
     p = advance(reg.petition, "accepted", personas=personas)
     for i in range(30):
         services.petition_add_note(actor=personas.handler, petition_id=p.pk, note=f"第{i}次走访核实", public=i % 2 == 0)

@@ -20,9 +20,18 @@ def login(client, user):
 
 def register_payload(**overrides):
     data = {
-        "channel": "call", "received_at": "2026-11-20T09:30", "name": "王秀英", "id_number": "11010519491231002X",
-        "phone": "13812345678", "address": "扶沟县建设街", "headcount": "1", "area": "411621", "category": "",
-        "purpose": "603003", "title": "建设街窨井盖破损", "content": "建设街和棉麻一场的窨井盖破了，很危险。",
+        "channel": "call",
+        "received_at": "2026-11-20T09:30",
+        "name": "王秀英",
+        "id_number": "11010519491231002X",
+        "phone": "13812345678",
+        "address": "扶沟县建设街",
+        "headcount": "1",
+        "area": "411621",
+        "category": "",
+        "purpose": "603003",
+        "title": "建设街窨井盖破损",
+        "content": "建设街和棉麻一场的窨井盖破了，很危险。",
     }
     data["purpose"] = "601003"
     data.update(overrides)
@@ -59,8 +68,9 @@ def test_clerk_registers_through_the_form(client, personas):
 
 
 def test_visit_with_six_people_is_group_visit(client, personas):
-    r = login(client, personas.clerk).post(reverse("petitions:register"), register_payload(
-        channel="visit", headcount="6", rep1_name="甲", rep2_name="乙"))
+    r = login(client, personas.clerk).post(
+        reverse("petitions:register"), register_payload(channel="visit", headcount="6", rep1_name="甲", rep2_name="乙")
+    )
     assert r.status_code == 302
     p = Petition.objects.get()
     assert p.is_group and p.representatives.count() == 2
@@ -100,9 +110,15 @@ def test_script_in_title_is_escaped(client, personas):
 def test_detail_matrix(client, personas):
     p = advance(register(personas.clerk).petition, "dispatched", personas=personas)
     url = reverse("petitions:detail", args=[p.pk])
-    for user, expected in [(personas.dispatcher, 200), (personas.handler, 200), (personas.head, 200),
-                           (personas.supervisor, 200), (personas.leader, 200), (personas.outsider, 404),
-                           (personas.housing_handler, 404)]:
+    for user, expected in [
+        (personas.dispatcher, 200),
+        (personas.handler, 200),
+        (personas.head, 200),
+        (personas.supervisor, 200),
+        (personas.leader, 200),
+        (personas.outsider, 404),
+        (personas.housing_handler, 404),
+    ]:
         client.force_login(user)
         assert client.get(url).status_code == expected, user.username
 
@@ -110,8 +126,9 @@ def test_detail_matrix(client, personas):
 def test_dispatch_through_page(client, personas):
     p = register(personas.clerk).petition
     url = reverse("petitions:act", args=[p.pk, "dispatch"])
-    r = login(client, personas.dispatcher).post(url, {"dispatch-mode": "transfer",
-                                                      "dispatch-unit": personas.org.municipal.pk})
+    r = login(client, personas.dispatcher).post(
+        url, {"dispatch-mode": "transfer", "dispatch-unit": personas.org.municipal.pk}
+    )
     assert r.status_code == 302
     p.refresh_from_db()
     assert p.status == Status.DISPATCHED and p.current_unit == personas.org.municipal
@@ -120,8 +137,9 @@ def test_dispatch_through_page(client, personas):
 def test_wrong_role_gets_403_and_nothing_changes(client, personas):
     p = register(personas.clerk).petition
     url = reverse("petitions:act", args=[p.pk, "dispatch"])
-    r = login(client, personas.clerk).post(url, {"dispatch-mode": "transfer",
-                                                 "dispatch-unit": personas.org.municipal.pk})
+    r = login(client, personas.clerk).post(
+        url, {"dispatch-mode": "transfer", "dispatch-unit": personas.org.municipal.pk}
+    )
     assert r.status_code == 403
     p.refresh_from_db()
     assert p.status == Status.REGISTERED
@@ -137,9 +155,16 @@ def test_accept_then_reply_and_approve_through_pages(client, personas):
     p = advance(register(personas.clerk).petition, "dispatched", personas=personas)
     login(client, personas.handler)
     assert client.post(reverse("petitions:act", args=[p.pk, "accept"]), {"accept-note": "已受理"}).status_code == 302
-    r = client.post(reverse("petitions:act", args=[p.pk, "submit_reply"]), {
-        "submit_reply-outcome": "support", "submit_reply-facts": "属实", "submit_reply-reasons": "影响安全",
-        "submit_reply-basis": "《城市道路管理条例》", "submit_reply-opinion": "已更换井盖"})
+    r = client.post(
+        reverse("petitions:act", args=[p.pk, "submit_reply"]),
+        {
+            "submit_reply-outcome": "support",
+            "submit_reply-facts": "属实",
+            "submit_reply-reasons": "影响安全",
+            "submit_reply-basis": "《城市道路管理条例》",
+            "submit_reply-opinion": "已更换井盖",
+        },
+    )
     assert r.status_code == 302
     login(client, personas.head)
     r = client.post(reverse("petitions:act", args=[p.pk, "decide_reply"]), {"decide_reply-approve": "1"})
@@ -160,8 +185,12 @@ def test_double_click_second_gets_message_not_500(client, personas):
 
 def test_search_by_phone_name_and_number(client, personas):
     p = register(personas.clerk).petition
-    register(personas.clerk, petitioner={"name": "李四", "phone": "13900001111"}, title="路灯不亮",
-             content="小区路灯坏了一个月")
+    register(
+        personas.clerk,
+        petitioner={"name": "李四", "phone": "13900001111"},
+        title="路灯不亮",
+        content="小区路灯坏了一个月",
+    )
     login(client, personas.dispatcher)
     for q in ["13812345678", "王大爷", p.number, "窨井盖", "11010519491231002X"]:
         body = client.get(reverse("petitions:list"), {"q": q}).content.decode()
@@ -171,8 +200,11 @@ def test_search_by_phone_name_and_number(client, personas):
 
 def test_same_person_partial(client, personas):
     register(personas.clerk)
-    body = login(client, personas.clerk).get(reverse("petitions:same-person"),
-                                              {"id_number": "11010519491231002X"}).content.decode()
+    body = (
+        login(client, personas.clerk)
+        .get(reverse("petitions:same-person"), {"id_number": "11010519491231002X"})
+        .content.decode()
+    )
     assert "以往信访事项 1 件" in body
 
 
@@ -180,8 +212,7 @@ def test_unmask_page_shows_full_number_and_logs(client, personas):
     from xinfang.core.models import AuditEvent
 
     p = register(personas.clerk).petition
-    r = login(client, personas.dispatcher).post(reverse("petitions:unmask", args=[p.pk]),
-                                                {"unmask-reason": "电话回访"})
+    r = login(client, personas.dispatcher).post(reverse("petitions:unmask", args=[p.pk]), {"unmask-reason": "电话回访"})
     assert r.status_code == 200 and "13812345678" in r.content.decode()
     assert AuditEvent.objects.filter(action="pii.unmask").count() == 1
     detail = client.get(reverse("petitions:detail", args=[p.pk])).content.decode()
@@ -206,7 +237,9 @@ def test_state_change_audit_carries_actor_unit_and_ip(client, personas):
     p = register(personas.clerk).petition
     login(client, personas.dispatcher).post(
         reverse("petitions:act", args=[p.pk, "dispatch"]),
-        {"dispatch-mode": "transfer", "dispatch-unit": personas.org.municipal.pk}, REMOTE_ADDR="10.9.8.7")
+        {"dispatch-mode": "transfer", "dispatch-unit": personas.org.municipal.pk},
+        REMOTE_ADDR="10.9.8.7",
+    )
     event = AuditEvent.objects.get(action="petition.dispatch")
     assert event.actor == personas.dispatcher and event.ip == "10.9.8.7"
     assert event.unit_id_snapshot == personas.org.county_office.pk
@@ -214,8 +247,9 @@ def test_state_change_audit_carries_actor_unit_and_ip(client, personas):
 
 def test_same_person_hint_for_skip_level(client, personas):
     advance(register(personas.clerk).petition, "accepted", personas=personas)
-    body = login(client, personas.clerk).get(reverse("petitions:same-person"),
-                                              {"phone": "13812345678"}).content.decode()
+    body = (
+        login(client, personas.clerk).get(reverse("petitions:same-person"), {"phone": "13812345678"}).content.decode()
+    )
     assert "可标记为越级" in body
 
 
@@ -223,8 +257,9 @@ def test_list_filters_by_category_and_area(client, personas):
     from xinfang.petitions.models import Category
 
     a = register(personas.clerk, title="城建事项").petition
-    b = register(personas.clerk, title="劳动事项", category=Category.objects.get(code="602006"),
-                 area=personas.org.chengguan).petition
+    b = register(
+        personas.clerk, title="劳动事项", category=Category.objects.get(code="602006"), area=personas.org.chengguan
+    ).petition
     login(client, personas.dispatcher)
     body = client.get(reverse("petitions:list"), {"category": a.category_id}).content.decode()
     assert a.number in body and b.number not in body

@@ -30,15 +30,24 @@ def _to_state(state: Status, personas) -> Petition:
     """Build a case in the given state through the services."""
     org = personas.org
     if state == Status.SUBMITTED:
-        return services.petition_submit_online(petitioner={"name": "李四", "phone": "13900001111"},
-                                               area=org.chengguan, content="路灯不亮").petition
+        return services.petition_submit_online(
+            petitioner={"name": "李四", "phone": "13900001111"}, area=org.chengguan, content="路灯不亮"
+        ).petition
     p = register(personas.clerk).petition
-    simple = {Status.REGISTERED: "registered", Status.DISPATCHED: "dispatched", Status.ACCEPTED: "accepted",
-              Status.REPLY_PENDING: "reply_pending", Status.REPLIED: "replied", Status.CLOSED: "closed"}
+    simple = {
+        Status.REGISTERED: "registered",
+        Status.DISPATCHED: "dispatched",
+        Status.ACCEPTED: "accepted",
+        Status.REPLY_PENDING: "reply_pending",
+        Status.REPLIED: "replied",
+        Status.CLOSED: "closed",
+    }
     if state in simple:
         return advance(p, simple[state], personas=personas) if state != Status.REGISTERED else p
     if state == Status.NOT_ACCEPTED:
-        services.petition_reject(actor=personas.dispatcher, petition_id=p.pk, reason="诉讼途径", legal_route="litigation")
+        services.petition_reject(
+            actor=personas.dispatcher, petition_id=p.pk, reason="诉讼途径", legal_route="litigation"
+        )
     elif state == Status.EXTENSION_PENDING:
         advance(p, "accepted", personas=personas)
         services.petition_request_extension(actor=personas.handler, petition_id=p.pk, days=10, reason="协调")
@@ -50,8 +59,9 @@ def _to_state(state: Status, personas) -> Petition:
         if state in (Status.RECHECKING, Status.FINAL):
             services.petition_request_recheck(petition_id=p.pk, reason="仍不服")
         if state == Status.FINAL:
-            services.petition_decide_recheck(actor=personas.city_reviewer, petition_id=p.pk, outcome="uphold",
-                                             text="维持")
+            services.petition_decide_recheck(
+                actor=personas.city_reviewer, petition_id=p.pk, outcome="uphold", text="维持"
+            )
     p.refresh_from_db()
     return p
 
@@ -61,42 +71,56 @@ def _run(action: Action, p: Petition, personas):
     org = personas.org
     calls = {
         Action.REGISTER: lambda: services.petition_register_submitted(actor=personas.clerk, petition_id=p.pk),
-        Action.DISPATCH: lambda: services.petition_dispatch(actor=personas.dispatcher, petition_id=p.pk,
-                                                            unit=org.municipal, mode="transfer"),
+        Action.DISPATCH: lambda: services.petition_dispatch(
+            actor=personas.dispatcher, petition_id=p.pk, unit=org.municipal, mode="transfer"
+        ),
         Action.HANDLE_DIRECTLY: lambda: services.petition_handle_directly(actor=personas.dispatcher, petition_id=p.pk),
-        Action.REJECT: lambda: services.petition_reject(actor=personas.dispatcher if p.status != Status.DISPATCHED
-                                                        else personas.handler, petition_id=p.pk, reason="r",
-                                                        legal_route="litigation"),
+        Action.REJECT: lambda: services.petition_reject(
+            actor=personas.dispatcher if p.status != Status.DISPATCHED else personas.handler,
+            petition_id=p.pk,
+            reason="r",
+            legal_route="litigation",
+        ),
         Action.ACCEPT: lambda: services.petition_accept(actor=personas.handler, petition_id=p.pk),
         Action.OBJECT: lambda: services.petition_object(actor=personas.handler, petition_id=p.pk, reason="r"),
         Action.NOTE: lambda: services.petition_add_note(actor=_unit_staff(p, personas), petition_id=p.pk, note="n"),
-        Action.MEDIATE: lambda: services.petition_add_note(actor=personas.handler, petition_id=p.pk, note="n",
-                                                           mediation=True),
-        Action.REQUEST_EXTENSION: lambda: services.petition_request_extension(actor=personas.handler,
-                                                                              petition_id=p.pk, days=5, reason="r"),
-        Action.APPROVE_EXTENSION: lambda: services.petition_decide_extension(actor=personas.head, petition_id=p.pk,
-                                                                             approve=True),
-        Action.REFUSE_EXTENSION: lambda: services.petition_decide_extension(actor=personas.head, petition_id=p.pk,
-                                                                            approve=False),
-        Action.SUBMIT_REPLY: lambda: services.petition_submit_reply(actor=personas.handler, petition_id=p.pk,
-                                                                    outcome="explain", facts="f", reasons="r",
-                                                                    basis="b", opinion="o"),
-        Action.APPROVE_REPLY: lambda: services.petition_decide_reply(actor=personas.head, petition_id=p.pk,
-                                                                     approve=True),
-        Action.RETURN_REPLY: lambda: services.petition_decide_reply(actor=personas.head, petition_id=p.pk,
-                                                                    approve=False, note="改"),
+        Action.MEDIATE: lambda: services.petition_add_note(
+            actor=personas.handler, petition_id=p.pk, note="n", mediation=True
+        ),
+        Action.REQUEST_EXTENSION: lambda: services.petition_request_extension(
+            actor=personas.handler, petition_id=p.pk, days=5, reason="r"
+        ),
+        Action.APPROVE_EXTENSION: lambda: services.petition_decide_extension(
+            actor=personas.head, petition_id=p.pk, approve=True
+        ),
+        Action.REFUSE_EXTENSION: lambda: services.petition_decide_extension(
+            actor=personas.head, petition_id=p.pk, approve=False
+        ),
+        Action.SUBMIT_REPLY: lambda: services.petition_submit_reply(
+            actor=personas.handler, petition_id=p.pk, outcome="explain", facts="f", reasons="r", basis="b", opinion="o"
+        ),
+        Action.APPROVE_REPLY: lambda: services.petition_decide_reply(
+            actor=personas.head, petition_id=p.pk, approve=True
+        ),
+        Action.RETURN_REPLY: lambda: services.petition_decide_reply(
+            actor=personas.head, petition_id=p.pk, approve=False, note="改"
+        ),
         Action.RATE: lambda: services.petition_rate(petition_id=p.pk, rating="basic"),
         Action.CLOSE: lambda: services.petition_close(actor=personas.dispatcher, petition_id=p.pk),
         Action.REQUEST_REVIEW: lambda: services.petition_request_review(petition_id=p.pk, reason="r"),
-        Action.DECIDE_REVIEW: lambda: services.petition_decide_review(actor=personas.reviewer, petition_id=p.pk,
-                                                                     outcome="uphold", text="t"),
+        Action.DECIDE_REVIEW: lambda: services.petition_decide_review(
+            actor=personas.reviewer, petition_id=p.pk, outcome="uphold", text="t"
+        ),
         Action.REQUEST_RECHECK: lambda: services.petition_request_recheck(petition_id=p.pk, reason="r"),
-        Action.DECIDE_RECHECK: lambda: services.petition_decide_recheck(actor=personas.city_reviewer,
-                                                                        petition_id=p.pk, outcome="uphold", text="t"),
-        Action.START_HEARING: lambda: services.petition_hearing(actor=personas.city_reviewer, petition_id=p.pk,
-                                                                start=True),
-        Action.RELEASE_IDENTITY: lambda: services.petition_release_identity(actor=personas.dispatcher,
-                                                                            petition_id=p.pk, reason="r"),
+        Action.DECIDE_RECHECK: lambda: services.petition_decide_recheck(
+            actor=personas.city_reviewer, petition_id=p.pk, outcome="uphold", text="t"
+        ),
+        Action.START_HEARING: lambda: services.petition_hearing(
+            actor=personas.city_reviewer, petition_id=p.pk, start=True
+        ),
+        Action.RELEASE_IDENTITY: lambda: services.petition_release_identity(
+            actor=personas.dispatcher, petition_id=p.pk, reason="r"
+        ),
     }
     return calls[action]()
 

@@ -25,8 +25,13 @@ def staff_page(browser, live_server, username: str):
     return page
 
 
-def act(page, key: str, fill: dict[str, str] | None = None, select: dict[str, str] | None = None,
-        check: list[str] | None = None) -> None:
+def act(
+    page,
+    key: str,
+    fill: dict[str, str] | None = None,
+    select: dict[str, str] | None = None,
+    check: list[str] | None = None,
+) -> None:
     """Open an action panel on the case page, fill it in and submit it."""
     panel = page.locator(f"#action-{key}")
     panel.locator("summary").click()
@@ -61,8 +66,12 @@ def test_online_petition_through_to_rating(live_server, browser, page, personas)
     officer = staff_page(browser, live_server, "dispatcher")
     officer.goto(f"{live_server.url}/staff/petitions/{petition.pk}/")
     act(officer, "register")
-    act(officer, "dispatch", select={"#id_dispatch-unit": str(personas.org.municipal.pk)},
-        fill={"#id_dispatch-note": "请市政所核实处理"})
+    act(
+        officer,
+        "dispatch",
+        select={"#id_dispatch-unit": str(personas.org.municipal.pk)},
+        fill={"#id_dispatch-note": "请市政所核实处理"},
+    )
     assert "待受理" in officer.locator("h1").inner_text()
 
     # The unit accepts and replies.
@@ -70,12 +79,17 @@ def test_online_petition_through_to_rating(live_server, browser, page, personas)
     handler.goto(f"{live_server.url}/staff/?inbox=to_accept")
     handler.click(f"text={number}")
     act(handler, "accept", fill={"#id_accept-note": "已受理"})
-    act(handler, "submit_reply", check=["#id_submit_reply-outcome_0"], fill={
-        "#id_submit_reply-facts": "经现场核实，窨井盖破损属实。",
-        "#id_submit_reply-reasons": "破损井盖影响行人安全。",
-        "#id_submit_reply-basis": "《城市道路管理条例》第二十三条",
-        "#id_submit_reply-opinion": "市政所已于当日更换新井盖。",
-    })
+    act(
+        handler,
+        "submit_reply",
+        check=["#id_submit_reply-outcome_0"],
+        fill={
+            "#id_submit_reply-facts": "经现场核实，窨井盖破损属实。",
+            "#id_submit_reply-reasons": "破损井盖影响行人安全。",
+            "#id_submit_reply-basis": "《城市道路管理条例》第二十三条",
+            "#id_submit_reply-opinion": "市政所已于当日更换新井盖。",
+        },
+    )
 
     # The head approves; the reply goes out.
     head = staff_page(browser, live_server, "head")

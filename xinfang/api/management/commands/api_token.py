@@ -41,8 +41,10 @@ class Command(BaseCommand):
                 )
             except ValidationFailed as exc:
                 raise CommandError(exc.message) from None
-            self.stdout.write(f"已签发令牌“{issued.credential.name}”：{unit.name}，服务账号 {issued.credential.user}"
-                              "。令牌只显示这一次，请立即保存：")
+            self.stdout.write(
+                f"已签发令牌“{issued.credential.name}”：{unit.name}，服务账号 {issued.credential.user}"
+                "。令牌只显示这一次，请立即保存："
+            )
             self.stdout.write(issued.raw)
         elif action == "revoke":
             token = ApiToken.objects.filter(name=options["name"]).first()
@@ -58,4 +60,6 @@ class Command(BaseCommand):
                 roles = ",".join(sorted(token.user.memberships.filter(unit=token.unit).values_list("role", flat=True)))
                 state = f"已吊销 {token.revoked_at:%Y-%m-%d %H:%M}" if token.revoked_at else "有效"
                 used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "从未使用"
-                self.stdout.write(f"{token.name}\t{token.unit.code}\t{roles}\t{token.prefix}…\t{state}\t最近使用：{used}")
+                self.stdout.write(
+                    f"{token.name}\t{token.unit.code}\t{roles}\t{token.prefix}…\t{state}\t最近使用：{used}"
+                )

@@ -41,8 +41,10 @@ class Command(BaseCommand):
                 issued = services.open311_key_create(name=options["create"], unit=unit, actor="命令行")
             except ValidationFailed as exc:
                 raise CommandError(exc.message) from None
-            self.stdout.write(f"已签发 Open311 api_key“{issued.credential.name}”，登记单位：{unit.name}（{unit.code}）"
-                              "。密钥只显示这一次，请立即保存：")
+            self.stdout.write(
+                f"已签发 Open311 api_key“{issued.credential.name}”，登记单位：{unit.name}（{unit.code}）"
+                "。密钥只显示这一次，请立即保存："
+            )
             self.stdout.write(issued.raw)
         elif options["revoke"]:
             key = Open311Key.objects.filter(name=options["revoke"]).first()

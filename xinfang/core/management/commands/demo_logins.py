@@ -31,8 +31,9 @@ class Command(BaseCommand):
     help = "列出演示账号（用户名、密码、岗位、单位、可以试什么）和示例事项的门户查询码。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--codes-file", type=Path, default=None,
-                            help="查询码文件的位置（默认 var/demo_codes.json）")
+        parser.add_argument(
+            "--codes-file", type=Path, default=None, help="查询码文件的位置（默认 var/demo_codes.json）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from xinfang.accounts.models import Role
@@ -49,7 +50,7 @@ class Command(BaseCommand):
             rows.append([login.username, PASSWORD, roles, units, login.hint])
         self.stdout.write("演示账号（密码相同，仅供演示，切勿用于生产环境）：")
         self.stdout.write(table(["用户名", "密码", "岗位", "单位", "可以试试"], rows))
-        others = [f"{login.username}（{login.full_name}）" for login in all_logins()[len(NAMED):]]
+        others = [f"{login.username}（{login.full_name}）" for login in all_logins()[len(NAMED) :]]
         self.stdout.write("其他演示账号（密码同上，承担各县区、市直部门的全部岗位）：" + "、".join(others))
 
         path = options["codes_file"] or codes_path()
@@ -61,10 +62,18 @@ class Command(BaseCommand):
         seed = data.get("seed")
         if seed:
             self.stdout.write("示例事项（来电反映窨井盖破损，已办结、满意）：")
-            self.stdout.write(table(["编号", "查询码", "状态", "标题"],
-                                    [[seed["number"], seed["query_code"], seed["status"], seed["title"]]]))
+            self.stdout.write(
+                table(
+                    ["编号", "查询码", "状态", "标题"],
+                    [[seed["number"], seed["query_code"], seed["status"], seed["title"]]],
+                )
+            )
         replied = data.get("replied") or []
         if replied:
             self.stdout.write("已答复待评价的事项（可在门户上评价或申请复查）：")
-            self.stdout.write(table(["编号", "查询码", "状态", "标题"],
-                                    [[r["number"], r["query_code"], r["status"], r["title"]] for r in replied]))
+            self.stdout.write(
+                table(
+                    ["编号", "查询码", "状态", "标题"],
+                    [[r["number"], r["query_code"], r["status"], r["title"]] for r in replied],
+                )
+            )

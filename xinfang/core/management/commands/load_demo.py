@@ -15,8 +15,9 @@ class Command(BaseCommand):
     help = "载入演示数据：周口市的区划、单位、演示账号、分办规则和约300件各状态的信访事项（可重复执行）。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--codes-file", type=Path, default=None,
-                            help="查询码文件的位置（默认 var/demo_codes.json）")
+        parser.add_argument(
+            "--codes-file", type=Path, default=None, help="查询码文件的位置（默认 var/demo_codes.json）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from xinfang.core.demo.loader import load_demo
@@ -26,5 +27,8 @@ class Command(BaseCommand):
         labels = dict(Status.choices)
         parts = [f"{labels.get(s, s)} {n}" for s, n in sorted(result.by_status.items(), key=lambda kv: -kv[1])]
         self.stdout.write(f"信访事项共 {result.petitions} 件：" + "，".join(parts))
-        self.stdout.write(self.style.SUCCESS(f"演示数据就绪（{time.monotonic() - started:.1f} 秒）。"
-                                             "运行 manage.py demo_logins 查看演示账号。"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"演示数据就绪（{time.monotonic() - started:.1f} 秒）。运行 manage.py demo_logins 查看演示账号。"
+            )
+        )

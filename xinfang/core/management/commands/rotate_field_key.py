@@ -47,7 +47,9 @@ class Command(BaseCommand):
         if not (getattr(settings, "XINFANG_INDEX_KEY", "") or os.environ.get("XINFANG_INDEX_KEY")):
             raise CommandError(
                 "请先把 XINFANG_INDEX_KEY 设为当前检索哈希密钥（rotate_field_key --show-index-key 可打印），"
-                "否则轮换后无法再按身份证号、电话和查询码检索", returncode=2)
+                "否则轮换后无法再按身份证号、电话和查询码检索",
+                returncode=2,
+            )
         total = 0
         for model, names in sealed_fields():
             qs = model.objects.only("pk", *names).order_by("pk")

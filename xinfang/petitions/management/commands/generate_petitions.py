@@ -16,8 +16,10 @@ from xinfang.petitions.management.progress import Progress
 
 
 class Command(BaseCommand):
-    help = ("生成仿真信访事项（按人口分布的属地、真实比例的信访形式、各办理状态及其办理过程和期限）。"
-            "没有机构数据时先建立一个省级机构（17个市、约150个县区）。")
+    help = (
+        "生成仿真信访事项（按人口分布的属地、真实比例的信访形式、各办理状态及其办理过程和期限）。"
+        "没有机构数据时先建立一个省级机构（17个市、约150个县区）。"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--count", type=int, required=True, help="生成的件数")
@@ -25,8 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=730, help="收到日期分布在最近多少天内（默认730）")
         parser.add_argument("--batch-size", type=int, default=2000, help="每批写入件数（每批一条审计记录）")
         parser.add_argument("--build-org", action="store_true", help="即使已有机构也建立（补全）省级机构")
-        parser.add_argument("--codes-file", type=Path, default=None,
-                            help="把前100件的编号和查询码写入此JSON文件（供压测查询使用）")
+        parser.add_argument(
+            "--codes-file", type=Path, default=None, help="把前100件的编号和查询码写入此JSON文件（供压测查询使用）"
+        )
         parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -49,8 +52,10 @@ class Command(BaseCommand):
         path = opts["codes_file"]
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps([{"number": n, "code": c} for n, c in codes], ensure_ascii=False, indent=1),
-                            encoding="utf-8")
+            path.write_text(
+                json.dumps([{"number": n, "code": c} for n, c in codes], ensure_ascii=False, indent=1), encoding="utf-8"
+            )
         db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-        self.stdout.write(self.style.SUCCESS(
-            f"已生成 {count} 件信访事项，用时 {elapsed:.1f} 秒，{rate:,.0f} 件/秒（{db}）。"))
+        self.stdout.write(
+            self.style.SUCCESS(f"已生成 {count} 件信访事项，用时 {elapsed:.1f} 秒，{rate:,.0f} 件/秒（{db}）。")
+        )

@@ -14,15 +14,18 @@ from xinfang.petitions.management.progress import Progress
 
 
 class Command(BaseCommand):
-    help = ("从Excel（.xlsx）或CSV导入历史信访事项。默认全部正确才导入；--partial 只导入正确的行。"
-            "同一文件重复导入不会重复登记。")
+    help = (
+        "从Excel（.xlsx）或CSV导入历史信访事项。默认全部正确才导入；--partial 只导入正确的行。"
+        "同一文件重复导入不会重复登记。"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--office", default="", help="登记的信访部门编码（单位编码）")
         parser.add_argument("--partial", action="store_true", help="只导入正确的行，问题行列出")
-        parser.add_argument("--max-mb", type=int, default=None,
-                            help="文件大小上限（MB），默认同网页（XINFANG_IMPORT_MAX_BYTES，20 MB）")
+        parser.add_argument(
+            "--max-mb", type=int, default=None, help="文件大小上限（MB），默认同网页（XINFANG_IMPORT_MAX_BYTES，20 MB）"
+        )
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -36,9 +39,14 @@ class Command(BaseCommand):
             progress.advance(rows - progress.done)
 
         with path.open("rb") as fh:
-            report = importer.import_file(fh, filename=path.name, office_code=opts["office"],
-                                          partial=opts["partial"], progress=tick,
-                                          max_size=opts["max_mb"] * 1048576 if opts["max_mb"] else None)
+            report = importer.import_file(
+                fh,
+                filename=path.name,
+                office_code=opts["office"],
+                partial=opts["partial"],
+                progress=tick,
+                max_size=opts["max_mb"] * 1048576 if opts["max_mb"] else None,
+            )
         progress.close()
         for problem in report.problems[:200]:
             self.stdout.write(str(problem))
