@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from xinfang.accounts.models import Area, Unit
@@ -31,11 +32,18 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
-def area_choices() -> list[tuple[str, str]]:
+def area_choices(*, roots: list[str] | None = None, max_level: int = 4) -> list[tuple[str, str]]:
+    """Areas as an indented select. `roots` (area paths) keeps a province-sized list short: a county
+    信访局 sees its own county's townships, not the whole province's."""
     indent = {1: "", 2: "　", 3: "　　", 4: "　　　", 5: "　　　　"}
+    qs = Area.objects.filter(active=True, level__lte=max_level)
+    if roots:
+        cond = Q(pk__in=[])
+        for path in roots:
+            cond |= Q(path__startswith=path)
+        qs = qs.filter(cond)
     return [("", "（默认为本部门所在地）")] + [
-        (a.code, f"{indent.get(a.level, '')}{a.name}")
-        for a in Area.objects.filter(active=True, level__lte=4).order_by("path")
+        (a.code, f"{indent.get(a.level, '')}{a.name}") for a in qs.order_by("path").only("code", "name", "level")
     ]
 
 
@@ -79,9 +87,9 @@ class PetitionRegisterForm(forms.Form):
         label="越级信访", required=False, help_text="同一事项已被下级机关受理且仍在办理期限内（第十九条）"
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, area_roots: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = area_choices()
+        self.fields["area"].choices = area_choices(roots=area_roots)
         self.fields["category"].choices = category_choices()
         self.fields["received_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
         for i in range(1, 6):

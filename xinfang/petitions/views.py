@@ -128,7 +128,7 @@ class ListFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", "全部分类"), *f.category_choices()[1:]]
-        self.fields["area"].choices = [("", "全部属地"), *f.area_choices()[1:]]
+        self.fields["area"].choices = [("", "全部属地"), *f.area_choices(max_level=3)[1:]]
 
 
 # ---------------------------------------------------------------- registration
@@ -139,7 +139,8 @@ def register(request: HttpRequest) -> HttpResponse:
     ctx = actor_context(request.user)
     if not ctx.has_role("clerk", "dispatcher"):
         raise PermissionDenied("只有信访部门的登记员或受理分办人员可以登记")
-    form = f.PetitionRegisterForm(request.POST or None, request.FILES or None)
+    roots = [u.area.path for u in ctx.units_with("clerk", "dispatcher")]
+    form = f.PetitionRegisterForm(request.POST or None, request.FILES or None, area_roots=roots)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
