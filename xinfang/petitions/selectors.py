@@ -92,7 +92,8 @@ def inbox_counts(user: Any) -> dict[str, int]:
     boxes = inboxes_for(user)
     if not boxes:
         return {}
-    base = petitions_visible_to(user)
+    # Every inbox holds open cases only: leave closed ones out of the scan (the bulk of the table).
+    base = petitions_visible_to(user).exclude(status__in=Status.terminal())
     ctx = actor_context(user)
     aggregates = {}
     for inbox in boxes:

@@ -265,3 +265,9 @@ def test_list_filters_by_category_and_area(client, personas):
     assert a.number in body and b.number not in body
     body = client.get(reverse("petitions:list"), {"area": "411621100"}).content.decode()
     assert b.number in body and a.number not in body
+
+
+def test_list_page_links_to_export_with_its_filters(client, personas):
+    register(personas.clerk)
+    body = login(client, personas.dispatcher).get(reverse("petitions:list"), {"channel": "call"}).content.decode()
+    assert reverse("petitions:io-export") + "?channel=call" in body
