@@ -960,39 +960,75 @@ def petition_close(*, actor: Any, petition_id: int, note: str = "") -> Petition:
     return petition
 
 
-@transaction.atomic
-def petition_request_review(*, petition_id: int, reason: str, ip: str | None = None) -> Petition:
-    """复查 (Art 35): within 30 days of receiving the 意见书, to the level above the handling unit."""
+@dataclass(frozen=True)
+class _HigherReview:
+    action: Action
+    level: int  # review_level the case reaches
+    label: str
+    window: str  # the petitioner's window that must still be open
+    decision: str  # the organ's limit that starts
+    lapsed: str  # message when the window has passed
+    no_parent: str
+
+
+_REVIEW = _HigherReview(
+    Action.REQUEST_REVIEW,
+    1,
+    "复查",
+    "review_request",
+    "review_decision",
+    "已超过收到处理意见书之日起30日的复查申请期限（《信访工作条例》第三十五条）",
+    "承办单位没有上一级机关，无法申请复查，请联系信访部门",
+)
+_RECHECK = _HigherReview(
+    Action.REQUEST_RECHECK,
+    2,
+    "复核",
+    "recheck_request",
+    "recheck_decision",
+    "已超过收到复查意见之日起30日的复核申请期限（《信访工作条例》第三十六条）",
+    "复查机关没有上一级机关，无法申请复核，请联系信访部门",
+)
+
+
+def _request_higher_review(kind: _HigherReview, *, petition_id: int, reason: str, ip: str | None) -> Petition:
+    """复查 goes to the level above the handling unit, 复核 to the level above the reviewer."""
     petition = _lock(petition_id)
-    reason = _require(reason, "请写明请求复查的理由", "reason")
-    if not allowed(petition.status, Action.REQUEST_REVIEW) or petition.review_level != 0:
-        raise InvalidTransition("该信访事项当前不能申请复查")
-    if not deadlines.deadline_window_open(petition=petition, code="review_request"):
-        raise DeadlinePassed("已超过收到处理意见书之日起30日的复查申请期限（《信访工作条例》第三十五条）")
-    handler = petition.current_unit
-    above = handler.parent if handler else None
+    reason = _require(reason, f"请写明请求{kind.label}的理由", "reason")
+    if not allowed(petition.status, kind.action) or petition.review_level != kind.level - 1:
+        raise InvalidTransition(f"该信访事项当前不能申请{kind.label}" + ("（须先经复查）" if kind.level == 2 else ""))
+    if not deadlines.deadline_window_open(petition=petition, code=kind.window):
+        raise DeadlinePassed(kind.lapsed)
+    below = petition.current_unit if kind.level == 1 else petition.review_unit
+    above = below.parent if below else None
     if above is None:
-        raise ValidationFailed("承办单位没有上一级机关，无法申请复查，请联系信访部门", field="reason")
+        raise ValidationFailed(kind.no_parent, field="reason")
     _transition(
         petition,
-        Action.REQUEST_REVIEW,
+        kind.action,
         actor="信访人（网上）",
         check_actor=False,
         note=reason,
         public=True,
-        public_text=f"您已申请复查，由{above.name}办理，30日内答复。",
+        public_text=f"您已申请{kind.label}，由{above.name}办理，30日内答复。",
         data={"review_unit": above.pk},
     )
     petition.review_unit = above
-    petition.review_level = 1
+    petition.review_level = kind.level
     petition.closed_at = None
     petition.save(
         update_fields=["status", "status_changed_at", "review_unit", "review_level", "closed_at", "updated_at"]
     )
-    deadlines.deadline_close(petition=petition, code="review_request")
-    deadlines.deadline_open(petition=petition, code="review_decision", start=local_date())
-    audit_record(actor="信访人（网上）", action="petition.request_review.ip", target=petition, ip=ip)
+    deadlines.deadline_close(petition=petition, code=kind.window)
+    deadlines.deadline_open(petition=petition, code=kind.decision, start=local_date())
+    audit_record(actor="信访人（网上）", action=f"petition.{kind.action.value}.ip", target=petition, ip=ip)
     return petition
+
+
+@transaction.atomic
+def petition_request_review(*, petition_id: int, reason: str, ip: str | None = None) -> Petition:
+    """复查 (Art 35): within 30 days of receiving the 意见书, to the level above the handling unit."""
+    return _request_higher_review(_REVIEW, petition_id=petition_id, reason=reason, ip=ip)
 
 
 @transaction.atomic
@@ -1023,33 +1059,7 @@ def petition_decide_review(*, actor: Any, petition_id: int, outcome: str, text: 
 @transaction.atomic
 def petition_request_recheck(*, petition_id: int, reason: str, ip: str | None = None) -> Petition:
     """复核 (Art 36): within 30 days of the 复查 reply, to the level above the reviewer."""
-    petition = _lock(petition_id)
-    reason = _require(reason, "请写明请求复核的理由", "reason")
-    if not allowed(petition.status, Action.REQUEST_RECHECK) or petition.review_level != 1:
-        raise InvalidTransition("该信访事项当前不能申请复核（须先经复查）")
-    if not deadlines.deadline_window_open(petition=petition, code="recheck_request"):
-        raise DeadlinePassed("已超过收到复查意见之日起30日的复核申请期限（《信访工作条例》第三十六条）")
-    reviewer = petition.review_unit
-    above = reviewer.parent if reviewer else None
-    if above is None:
-        raise ValidationFailed("复查机关没有上一级机关，无法申请复核，请联系信访部门", field="reason")
-    _transition(
-        petition,
-        Action.REQUEST_RECHECK,
-        actor="信访人（网上）",
-        check_actor=False,
-        note=reason,
-        public=True,
-        public_text=f"您已申请复核，由{above.name}办理，30日内答复。",
-        data={"review_unit": above.pk},
-    )
-    petition.review_unit = above
-    petition.review_level = 2
-    petition.save(update_fields=["status", "status_changed_at", "review_unit", "review_level", "updated_at"])
-    deadlines.deadline_close(petition=petition, code="recheck_request")
-    deadlines.deadline_open(petition=petition, code="recheck_decision", start=local_date())
-    audit_record(actor="信访人（网上）", action="petition.request_recheck.ip", target=petition, ip=ip)
-    return petition
+    return _request_higher_review(_RECHECK, petition_id=petition_id, reason=reason, ip=ip)
 
 
 @transaction.atomic
