@@ -20,6 +20,7 @@ transaction: `executemany` on SQLite, `COPY … FROM STDIN` on PostgreSQL (see "
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import operator
@@ -184,7 +185,7 @@ class _Deadlines:
         if d is None:
             return
         if d.party == ORGAN:
-            d.state = dl._state_of(d, day)
+            d.state = self.ctx.state(d, day)
         d.status = LATE if day > d.due_date else MET
         d.closed_at = at
 
@@ -207,7 +208,7 @@ class _Deadlines:
             if d.status != OPEN:
                 continue
             if d.party == ORGAN:
-                d.state = dl._state_of(d, today)
+                d.state = self.ctx.state(d, today)
                 d.warned_soon = d.state in (engine.SOON, engine.OVERDUE)
                 d.warned_overdue = d.state == engine.OVERDUE
                 organ.append(d)
@@ -233,7 +234,8 @@ class _MemoCalendar(WorkCalendar):
 
 
 class _Context:
-    """Per-batch caches: the calendar, the rule chosen per (code, applicable versions), computed due dates."""
+    """Caches of a batch (or of consecutive batches of one run): the calendar, the rule chosen per (code,
+    applicable versions, interval of their validity), computed due dates and deadline states."""
 
     def __init__(self) -> None:
         self.calendar = _MemoCalendar(dl.calendar_load())
@@ -243,24 +245,35 @@ class _Context:
             self.rules[r.code].append(r)
         self._rule_cache: dict[tuple[Any, ...], tuple[TimeLimitRule, str]] = {}
         self._due_cache: dict[tuple[Any, ...], engine.DueResult] = {}
-        self._path_cache: dict[tuple[str, str], list[TimeLimitRule]] = {}
+        self._path_cache: dict[tuple[str, str], tuple[tuple[int, ...], list[dt.date]]] = {}
+        self._state_cache: dict[tuple[Any, ...], str] = {}
 
     def rule(self, code: str, area_path: str, on: dt.date) -> tuple[TimeLimitRule, str]:
-        # The choice depends only on which versions apply to the area and which are in force on the day;
-        # key the cache on exactly that and let deadlines.services choose on a miss.
-        applicable = self._path_cache.get((code, area_path))
-        if applicable is None:
-            applicable = [r for r in self.rules.get(code, []) if r.applies_to(area_path)]
-            self._path_cache[(code, area_path)] = applicable
-        key = (
-            code,
-            tuple(r.pk for r in applicable if r.in_force(on)),
-            tuple(r.pk for r in applicable if r.effective_from > on),
-        )
-        hit = self._rule_cache.get(key)
+        # The choice depends only on which versions apply to the area and which are in force on the day
+        # (and which are not yet): the same between two consecutive effective_from / effective_to + 1 day
+        # of the applicable versions. Key the cache on the interval and let deadlines.services choose on a miss.
+        hit = self._path_cache.get((code, area_path))
         if hit is None:
-            hit = dl._rule_for(code=code, area=area_path, on=on)
-            self._rule_cache[key] = hit
+            applicable = [r for r in self.rules.get(code, []) if r.applies_to(area_path)]
+            bounds = sorted(
+                [r.effective_from for r in applicable]
+                + [r.effective_to + dt.timedelta(days=1) for r in applicable if r.effective_to is not None]
+            )
+            hit = self._path_cache[(code, area_path)] = (tuple(r.pk for r in applicable), bounds)
+        pks, bounds = hit
+        key = (code, pks, bisect.bisect_right(bounds, on))
+        chosen = self._rule_cache.get(key)
+        if chosen is None:
+            chosen = dl._rule_for(code=code, area=area_path, on=on)
+            self._rule_cache[key] = chosen
+        return chosen
+
+    def state(self, d: Deadline, day: dt.date) -> str:
+        # deadlines.services._state_of depends on the effective due date, the start and the day only.
+        key = (d.due_date, d.pause_started, d.start_date, day)
+        hit = self._state_cache.get(key)
+        if hit is None:
+            hit = self._state_cache[key] = dl._state_of(d, day)
         return hit
 
     def due(
@@ -280,6 +293,9 @@ class _Context:
             )
             self._due_cache[key] = hit
         return hit
+
+
+BatchContext = _Context
 
 
 def _query_code() -> str:
@@ -713,11 +729,16 @@ def bulk_write(
     actor: Any = None,
     source: str = "",
     today: dt.date | None = None,
+    context: BatchContext | None = None,
+    ids: Sequence[int] | None = None,
 ) -> BulkResult:
     """Write `plans` as petitions, with their events, deadlines and representatives; one audit record.
 
     Raises InvalidTransition / ValidationFailed (nothing written) when a plan's steps do not follow the
-    workflow. `today` is the day deadline states are judged on (default: today in Beijing).
+    workflow. `today` is the day deadline states are judged on (default: today in Beijing). `context`
+    (a `BatchContext()`) carries the rules, calendar and computed due dates from one batch to the next
+    of the same run; without it each batch loads its own. `ids`: the petitions' primary keys, already
+    taken by `reserve` (parallel writers); plans then carry their numbers too.
     """
     if not plans:
         return BulkResult(0, "", "", [], [])
@@ -727,7 +748,7 @@ def bulk_write(
         # mid-transaction. 64 MB is a ceiling for this connection, not an allocation.
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -65536")
-    ctx = _Context()
+    ctx = context or _Context()
     numbers = _assign_numbers(plans)
     cases: list[_Case] = []
     codes: list[tuple[str, str]] = []
@@ -739,7 +760,9 @@ def bulk_write(
             cases.append(case)
             codes.append((number, code))
     petitions = [c.petition for c in cases]
-    for petition, pk in zip(petitions, _next_ids(Petition, len(petitions)), strict=True):
+    if ids is None:
+        ids = _next_ids(Petition, len(petitions))
+    for petition, pk in zip(petitions, ids, strict=True):
         petition.id = pk
     _Table(Petition, with_pk=True).write(petitions)
     events, deadlines, reps = [], [], []
@@ -766,6 +789,19 @@ def bulk_write(
     return BulkResult(len(petitions), ordered[0], ordered[-1], [p.pk for p in petitions], codes)
 
 
+def reserve(plans: Sequence[PetitionPlan]) -> list[int]:
+    """For writers in other processes: give each plan without a number its number (`plan.number`, in the
+    order `bulk_write` would give them) and take the petitions' primary keys from the sequence, committed
+    at once. Several processes can then write batches concurrently with `bulk_write(plans, ids=...)`; a batch
+    that fails leaves a gap in the numbers, like any rolled-back sequence. PostgreSQL only."""
+    if connection.vendor != "postgresql":
+        raise NotImplementedError("parallel bulk writers need PostgreSQL")
+    with transaction.atomic():
+        for plan, number in zip(plans, _assign_numbers(plans), strict=True):
+            plan.number = number
+    return _next_ids(Petition, len(plans))
+
+
 def bulk_write_batches(
     plans: Iterable[PetitionPlan],
     *,
@@ -776,15 +812,16 @@ def bulk_write_batches(
 ) -> list[BulkResult]:
     """`bulk_write` in batches of `batch_size`, each its own transaction (and its own audit record)."""
     results, batch = [], []
+    context = BatchContext()
     for plan in plans:
         batch.append(plan)
         if len(batch) >= batch_size:
-            results.append(bulk_write(batch, actor=actor, source=source))
+            results.append(bulk_write(batch, actor=actor, source=source, context=context))
             if progress:
                 progress(len(batch))
             batch = []
     if batch:
-        results.append(bulk_write(batch, actor=actor, source=source))
+        results.append(bulk_write(batch, actor=actor, source=source, context=context))
         if progress:
             progress(len(batch))
     return results

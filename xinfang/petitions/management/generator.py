@@ -11,19 +11,25 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
+import io
+import multiprocessing
+import pickle
 import random
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate
+from multiprocessing.pool import AsyncResult
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from xinfang.accounts.models import Area, Unit
 from xinfang.accounts.services import area_upsert, unit_upsert
 from xinfang.core.validators import id_check_char
 from xinfang.petitions import services
-from xinfang.petitions.bulk import PetitionPlan, Step, bulk_write
+from xinfang.petitions.bulk import BatchContext, PetitionPlan, Step, bulk_write, reserve
 from xinfang.petitions.models import Category, Channel, DispatchMode, Outcome, Purpose, Rating, ReviewOutcome
 from xinfang.petitions.workflow import Action, Status
 
@@ -555,24 +561,119 @@ class Generator:
         *,
         batch_size: int = 2000,
         progress: Callable[[int], None] | None = None,
+        workers: int = 1,
     ) -> list[tuple[str, str]]:
-        """Write `count` petitions in batches; returns (number, query code) of the first 100."""
+        """Write `count` petitions in batches; returns (number, query code) of the first 100.
+
+        `workers` > 1 (PostgreSQL): this process draws the cases and reserves their numbers and ids batch by
+        batch (so the data is the same as with one writer); `workers` processes, each with its own
+        connection, build and write the batches concurrently."""
+        # Writers in other processes only see committed rows: inside a transaction (a test) write here.
+        if workers > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+            return self._run_parallel(count, batch_size=batch_size, progress=progress, workers=workers)
         codes: list[tuple[str, str]] = []
         left = count
+        context = BatchContext()
         while left > 0:
             n = min(batch_size, left)
             pairs = [self.plan() for _ in range(n)]
-            result = bulk_write([p for p, _o in pairs], actor="数据生成", source="generate_petitions")
-            for (_plan, origin), pid in zip(pairs, result.ids, strict=True):
-                if origin is not None:
-                    origin.pid = pid
-                    if len(self.origins) < 20_000:
-                        self.origins.append(origin)
-                    else:
-                        self.origins[self.rng.randrange(len(self.origins))] = origin
+            result = bulk_write([p for p, _o in pairs], actor="数据生成", source="generate_petitions", context=context)
+            self._remember(pairs, result.ids)
             if len(codes) < 100:
                 codes.extend(result.codes[: 100 - len(codes)])
             left -= n
             if progress:
                 progress(n)
         return codes
+
+    def _remember(self, pairs: list[tuple[PetitionPlan, Origin | None]], ids: list[int]) -> None:
+        for (_plan, origin), pid in zip(pairs, ids, strict=True):
+            if origin is not None:
+                origin.pid = pid
+                if len(self.origins) < 20_000:
+                    self.origins.append(origin)
+                else:
+                    self.origins[self.rng.randrange(len(self.origins))] = origin
+
+    def _run_parallel(
+        self, count: int, *, batch_size: int, progress: Callable[[int], None] | None, workers: int
+    ) -> list[tuple[str, str]]:
+        global _SHARED  # noqa: PLW0603  (inherited by the forked writers)
+        _SHARED = _shared_objects(self)
+        codes: list[tuple[str, str]] = []
+        connections.close_all()  # the writers must not inherit this process's connection
+        pool = multiprocessing.get_context("fork").Pool(workers)
+        pending: deque[tuple[AsyncResult[int], int]] = deque()
+        try:
+            left = count
+            while left > 0 or pending:
+                # Keep every writer busy with one batch queued behind it; wait for the oldest otherwise.
+                if left > 0 and len(pending) < 2 * workers:
+                    n = min(batch_size, left)
+                    pairs = [self.plan() for _ in range(n)]
+                    plans = [p for p, _o in pairs]
+                    ids = reserve(plans)
+                    self._remember(pairs, ids)
+                    if len(codes) < 100:
+                        codes.extend((p.number, p.query_code) for p in plans[: 100 - len(codes)])
+                    pending.append((pool.apply_async(_write_batch, (_dumps(plans, ids),)), n))
+                    left -= n
+                    continue
+                result, n = pending.popleft()
+                result.get()
+                if progress:
+                    progress(n)
+            pool.close()
+        except BaseException:
+            pool.terminate()
+            raise
+        finally:
+            pool.join()
+            _SHARED = {}
+        return codes
+
+
+# ---------------------------------------------------------------- parallel writers
+#
+# Plans go to the writer processes pickled, with their units, areas and categories as references to the
+# writer's own copies (inherited at fork), not as pickled model instances with their parents.
+
+_SHARED: dict[tuple[str, int], Any] = {}
+_WRITER_CONTEXT: BatchContext | None = None
+
+
+def _shared_objects(gen: Generator) -> dict[tuple[str, int], Any]:
+    objs: list[Any] = []
+    for c in gen.counties:
+        objs += [c.area, c.office, c.gov, *c.towns, *c.town_units, *c.departments.values()]
+    objs += gen.category_pick.values
+    return {(type(o).__name__, o.pk): o for o in objs}
+
+
+class _Pickler(pickle.Pickler):
+    def persistent_id(self, obj: Any) -> Any:
+        if isinstance(obj, Area | Unit | Category):
+            key = (type(obj).__name__, obj.pk)
+            if key in _SHARED:
+                return key
+        return None
+
+
+class _Unpickler(pickle.Unpickler):
+    def persistent_load(self, pid: Any) -> Any:
+        return _SHARED[tuple(pid)]
+
+
+def _dumps(plans: list[PetitionPlan], ids: list[int]) -> bytes:
+    buf = io.BytesIO()
+    _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump((plans, ids))
+    return buf.getvalue()
+
+
+def _write_batch(payload: bytes) -> int:
+    global _WRITER_CONTEXT  # noqa: PLW0603  (one per writer process, kept between its batches)
+    plans, ids = _Unpickler(io.BytesIO(payload)).load()
+    if _WRITER_CONTEXT is None:
+        _WRITER_CONTEXT = BatchContext()
+    bulk_write(plans, actor="数据生成", source="generate_petitions", context=_WRITER_CONTEXT, ids=ids)
+    return len(plans)

@@ -123,3 +123,39 @@ def test_builds_an_organisation_when_there_is_none(db, monkeypatch):
         .filter(n__gt=1)
         .exists()
     )
+
+
+def test_plans_travel_to_writer_processes_by_reference(personas):
+    # Parallel writers (PostgreSQL) get the drawn plans pickled, units, areas and categories as references
+    # to the objects they inherited, so a plan arrives as drawn and its units keep their parents.
+    from xinfang.petitions.management import generator as g
+
+    gen = Generator(seed=4, now=dt.datetime(2026, 11, 1, 9, 30, tzinfo=dt.UTC))
+    plans = [gen.plan()[0] for _ in range(40)]
+    g._SHARED = g._shared_objects(gen)
+    try:
+        back, ids = g._Unpickler(io.BytesIO(g._dumps(plans, list(range(40))))).load()
+    finally:
+        g._SHARED = {}
+    assert ids == list(range(40))
+    for a, b in zip(plans, back, strict=True):
+        assert b.office is a.office and b.area is a.area and b.category is a.category
+        assert (b.title, b.content, b.petitioner, b.received_at, b.query_code) == (
+            a.title,
+            a.content,
+            a.petitioner,
+            a.received_at,
+            a.query_code,
+        )
+        assert [(s.action, s.at, s.unit) for s in b.steps] == [(s.action, s.at, s.unit) for s in a.steps]
+        assert all(s.unit is t.unit for s, t in zip(a.steps, b.steps, strict=True))
+
+
+def test_workers_option(personas):
+    out = io.StringIO()
+    call_command(
+        "generate_petitions", "--count", "30", "--seed", "2", "--workers", "4", "--no-progress", stdout=out, stderr=out
+    )
+    assert Petition.objects.count() == 30  # SQLite (and a single batch): one writer
+    with pytest.raises(Exception, match="workers"):
+        call_command("generate_petitions", "--count", "3", "--workers", "0", stdout=out, stderr=out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -10,9 +11,17 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from xinfang.petitions.management.generator import Generator, build_province, load_counties
 from xinfang.petitions.management.progress import Progress
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 class Command(BaseCommand):
@@ -31,6 +40,12 @@ class Command(BaseCommand):
             "--codes-file", type=Path, default=None, help="把前100件的编号和查询码写入此JSON文件（供压测查询使用）"
         )
         parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="并行写入进程数（仅 PostgreSQL；默认为CPU数，SQLite 始终为1）",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         count = opts["count"]
@@ -42,10 +57,15 @@ class Command(BaseCommand):
             build_province(log=lambda m: self.stderr.write(m))
             self.stderr.write(f"机构就绪（{time.monotonic() - started:.1f} 秒）")
         gen = Generator(seed=opts["seed"], days=opts["days"])
-        self.stderr.write(f"{len(gen.counties)} 个县区信访部门；生成 {count} 件……")
+        if opts["workers"] is not None and opts["workers"] < 1:
+            raise CommandError("--workers 必须大于0")
+        workers = opts["workers"] or _cpus()
+        if connection.vendor != "postgresql" or count <= opts["batch_size"]:
+            workers = 1  # SQLite has one writer at a time; one batch needs no pool
+        self.stderr.write(f"{len(gen.counties)} 个县区信访部门；生成 {count} 件（{workers} 个写入进程）……")
         progress = Progress(total=count, stream=sys.stderr, enabled=not opts["no_progress"], label="生成")
         t0 = time.monotonic()
-        codes = gen.run(count, batch_size=opts["batch_size"], progress=progress.advance)
+        codes = gen.run(count, batch_size=opts["batch_size"], progress=progress.advance, workers=workers)
         progress.close()
         elapsed = time.monotonic() - t0
         rate = count / elapsed if elapsed else 0.0
