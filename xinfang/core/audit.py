@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from typing import Any
 
 from django.db import transaction
@@ -36,7 +35,6 @@ def _row(event: AuditEvent) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
 def audit_record(
     *,
     actor: Any = None,
@@ -48,33 +46,39 @@ def audit_record(
     ip: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-        id=1, defaults={"last_hash": GENESIS, "last_id": 0}
-    )
-    if target is not None:
-        target_type = target_type or target._meta.label_lower
-        target_id = target_id or str(target.pk)
-    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    event = AuditEvent(
-        at=timezone.now().replace(microsecond=0),
-        actor=actor_obj,
-        actor_label=(actor_obj.get_full_name() or actor_obj.username) if actor_obj else str(actor or "系统"),
-        unit_id_snapshot=unit_id,
-        ip=ip or current_ip.get(),
-        action=action,
-        target_type=target_type,
-        target_id=str(target_id),
-        data=json.loads(json.dumps(data or {}, ensure_ascii=False, default=str)),
-        prev_hash=head.last_hash,
-        hash="pending-" + uuid.uuid4().hex,
-    )
-    # The id is part of the digest so a deleted row breaks the chain: insert, then seal.
-    event.save(force_insert=True)
-    event.hash = _digest(head.last_hash, _row(event))
-    AuditEvent.objects.filter(pk=event.pk).update(hash=event.hash)
-    head.last_hash = event.hash
-    head.last_id = event.id
-    head.save(update_fields=["last_hash", "last_id"])
+    """Append one sealed row: three statements (lock the head, insert, move the head).
+
+    The head row is locked until the caller's transaction commits, so callers write their audit record
+    last: the lock is then held only from here to the commit. Ids come from the head (last_id + 1), not
+    from the table's sequence: the head is locked, so they are gap-free and known before the insert,
+    and the row is inserted already sealed."""
+    # No savepoint of our own: a failure here fails the caller's transaction anyway.
+    with transaction.atomic(savepoint=False):
+        head = AuditChainHead.objects.select_for_update().filter(id=1).first()
+        if head is None:
+            head, _ = AuditChainHead.objects.get_or_create(id=1, defaults={"last_hash": GENESIS, "last_id": 0})
+            head = AuditChainHead.objects.select_for_update().get(id=1)
+        if target is not None:
+            target_type = target_type or target._meta.label_lower
+            target_id = target_id or str(target.pk)
+        actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+        event = AuditEvent(
+            id=head.last_id + 1,
+            at=timezone.now().replace(microsecond=0),
+            actor=actor_obj,
+            actor_label=(actor_obj.get_full_name() or actor_obj.username) if actor_obj else str(actor or "系统"),
+            unit_id_snapshot=unit_id,
+            ip=ip or current_ip.get(),
+            action=action,
+            target_type=target_type,
+            target_id=str(target_id),
+            data=json.loads(json.dumps(data or {}, ensure_ascii=False, default=str)),
+            prev_hash=head.last_hash,
+        )
+        # The id is part of the digest, so a deleted row breaks the chain.
+        event.hash = _digest(head.last_hash, _row(event))
+        event.save(force_insert=True)
+        AuditChainHead.objects.filter(id=1).update(last_hash=event.hash, last_id=event.id)
     return event
 
 

@@ -34,6 +34,32 @@ class StartEvent(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class ConfigQuerySet(models.QuerySet):
+    """Rules and calendar rows: bulk writes, which send no save/delete signals, still tell every worker
+    to reload its in-memory copy (see ConfigVersion)."""
+
+    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+        count = super().update(**kwargs)
+        _config_changed()
+        return count
+
+    def bulk_create(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        objs = super().bulk_create(*args, **kwargs)
+        _config_changed()
+        return objs
+
+    def bulk_update(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        count = super().bulk_update(*args, **kwargs)
+        _config_changed()
+        return count
+
+
+def _config_changed() -> None:
+    from .services import config_changed
+
+    config_changed()
+
+
 class TimeLimitRule(BaseModel):
     """One version of one time limit. Several rows may share a code: they differ by jurisdiction and by
     effective dates. A case keeps the version chosen when its deadline was opened (Deadline.rule)."""
@@ -73,6 +99,8 @@ class TimeLimitRule(BaseModel):
     effective_to = models.DateField(_("失效日期"), null=True, blank=True, help_text=_("含当日；留空为长期有效"))
     active = models.BooleanField(_("启用"), default=True)
     note = models.TextField(_("说明"), blank=True)
+
+    objects = ConfigQuerySet.as_manager()
 
     class Meta:
         ordering = ["code", "area_code", "-effective_from", "id"]
@@ -119,6 +147,8 @@ class CalendarOverride(BaseModel):
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     note = models.CharField(_("说明"), max_length=100, blank=True, help_text=_("如“春节”“国务院通知调休上班”"))
 
+    objects = ConfigQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date"]
         verbose_name = _("节假日调整")
@@ -134,6 +164,8 @@ class CalendarYear(BaseModel):
 
     year = models.PositiveSmallIntegerField(_("年份"), unique=True)
     source = models.CharField(_("依据"), max_length=200, help_text=_("如“国务院办公厅关于2027年部分节假日安排的通知”"))
+
+    objects = ConfigQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year"]
@@ -202,3 +234,16 @@ class Deadline(models.Model):
         if self.pause_started and today > self.pause_started:
             return self.due_date + dt.timedelta(days=(today - self.pause_started).days)
         return self.due_date
+
+
+class ConfigVersion(models.Model):
+    """One row whose token changes (a fresh random value) whenever a rule, an override or a notice year
+    is saved or deleted. Workers keep the rules and the calendar in memory and reload them when the
+    token they read differs from the one they loaded with: one tiny query per use instead of three.
+    A random token, not a counter, so a rolled-back change can never be mistaken for a later one."""
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("期限配置版本")
+        verbose_name_plural = _("期限配置版本")

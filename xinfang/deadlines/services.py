@@ -9,6 +9,7 @@ All dates are Asia/Shanghai local dates.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,7 @@ from xinfang.petitions.timeline import event_record
 
 from . import engine
 from .calendar import WorkCalendar
-from .models import CalendarOverride, CalendarYear, Deadline, Party, TimeLimitRule
+from .models import CalendarOverride, CalendarYear, ConfigVersion, Deadline, Party, TimeLimitRule
 
 OPEN = Deadline.Status.OPEN
 
@@ -63,11 +64,41 @@ def soon_ratio() -> float:
 # Reads: rules and calendar
 
 
-def calendar_load() -> WorkCalendar:
-    """The working calendar: the chinesecalendar package beaten by the admin's override table."""
+@dataclass(frozen=True)
+class _Config:
+    token: str
+    rules: dict[str, list[TimeLimitRule]]  # active rules by code
+    calendar: WorkCalendar
+
+
+_config_cache: list[_Config] = []
+
+
+def config_changed(**_kwargs: Any) -> None:
+    """Signal receiver (rules, overrides, notice years saved or deleted): a new token, so every worker
+    reloads. Runs in the saving transaction: a rollback restores the old token along with the data."""
+    ConfigVersion.objects.update_or_create(id=1, defaults={"token": uuid.uuid4().hex})
+
+
+def _config() -> _Config:
+    """The active rules and the working calendar, from memory while the stored token is unchanged."""
+    token = ConfigVersion.objects.filter(id=1).values_list("token", flat=True).first()
+    if token and _config_cache and _config_cache[0].token == token:
+        return _config_cache[0]
+    rules: dict[str, list[TimeLimitRule]] = {}
+    for rule in TimeLimitRule.objects.filter(active=True).order_by("pk"):
+        rules.setdefault(rule.code, []).append(rule)
     overrides = {row.date: (row.kind, row.note) for row in CalendarOverride.objects.all()}
     years = CalendarYear.objects.values_list("year", flat=True)
-    return WorkCalendar(overrides, years)
+    config = _Config(token=token or "", rules=rules, calendar=WorkCalendar(overrides, years))
+    if token:  # no token row (a flushed database): read every time rather than trust a stale copy
+        _config_cache[:] = [config]
+    return config
+
+
+def calendar_load() -> WorkCalendar:
+    """The working calendar: the chinesecalendar package beaten by the admin's override table."""
+    return _config().calendar
 
 
 def _area_path(area: Any) -> str:
@@ -82,29 +113,27 @@ def _petition_area_path(petition: Petition) -> str:
     return petition.area_path or _area_path(getattr(petition, "area", None))
 
 
-def rule_in_force(*, code: str, area: Any, on: dt.date) -> TimeLimitRule | None:
+def rule_in_force(*, code: str, area: Any, on: dt.date, config: _Config | None = None) -> TimeLimitRule | None:
     """The most local active rule for `code` in force on `on`: a county rule beats a city rule beats a
     province rule beats the national one; among equals the latest effective_from wins."""
     path = _area_path(area)
-    candidates = [
-        r for r in TimeLimitRule.objects.filter(code=code, active=True) if r.in_force(on) and r.applies_to(path)
-    ]
+    rules = (config or _config()).rules.get(code, [])
+    candidates = [r for r in rules if r.in_force(on) and r.applies_to(path)]
     if not candidates:
         return None
     candidates.sort(key=lambda r: (len(r.area_code), r.effective_from, r.pk), reverse=True)
     return candidates[0]
 
 
-def _rule_for(*, code: str, area: Any, on: dt.date) -> tuple[TimeLimitRule, str]:
+def _rule_for(*, code: str, area: Any, on: dt.date, config: _Config | None = None) -> tuple[TimeLimitRule, str]:
     """Like rule_in_force, but a date before every version (an old case imported today) falls back to
     the earliest version that applies, and says so."""
-    rule = rule_in_force(code=code, area=area, on=on)
+    config = config or _config()
+    rule = rule_in_force(code=code, area=area, on=on, config=config)
     if rule is not None:
         return rule, ""
     path = _area_path(area)
-    later = [
-        r for r in TimeLimitRule.objects.filter(code=code, active=True, effective_from__gt=on) if r.applies_to(path)
-    ]
+    later = [r for r in config.rules.get(code, []) if r.effective_from > on and r.applies_to(path)]
     if later:
         later.sort(key=lambda r: (r.effective_from, -len(r.area_code), r.pk))
         return later[
@@ -191,8 +220,12 @@ def _state_of(deadline: Deadline, today_: dt.date) -> str:
     )
 
 
-def _refresh(petition: Petition, today_: dt.date) -> None:
-    organ = list(Deadline.objects.filter(petition_id=petition.pk, status=OPEN, party=Party.ORGAN))
+def _refresh(petition: Petition, today_: dt.date, open_organ: list[Deadline] | None = None) -> None:
+    """`open_organ`: the case's open organ deadlines when the caller knows them (a new case)."""
+    if open_organ is None:
+        organ = list(Deadline.objects.filter(petition_id=petition.pk, status=OPEN, party=Party.ORGAN))
+    else:
+        organ = open_organ
     due: dt.date | None = None
     state = ""
     for deadline in organ:
@@ -260,38 +293,50 @@ def _get_open_locked(petition: Petition, code: str) -> Deadline | None:
     )
 
 
-@transaction.atomic
 def deadline_open(
-    *, petition: Petition, code: str, start: dt.date, due_override: dt.date | None = None, note: str = ""
+    *,
+    petition: Petition,
+    code: str,
+    start: dt.date,
+    due_override: dt.date | None = None,
+    note: str = "",
+    new_case: bool = False,
 ) -> Deadline:
     """Open the deadline `code` for a case, counted from `start` (the day of the start event).
 
     The rule is the one in force for the petition's area on the day it was received (cases keep the
     rule version they started under). An open deadline of the same code is cancelled first.
     `due_override` (a 交办 deadline set by the dispatcher) replaces the computed date; the basis says so.
+    `new_case`: the case was inserted in this transaction and has no deadline yet (registration), so
+    there is nothing to cancel and this deadline alone decides the case's due date.
     """
-    now = timezone.now()
-    Deadline.objects.filter(petition_id=petition.pk, code=code, status=OPEN).update(
-        status=Deadline.Status.CANCELLED, closed_at=now
-    )
-    received = local_date(petition.received_at)
-    rule, fallback = _rule_for(code=code, area=_petition_area_path(petition), on=received)
-    deadline = Deadline(
-        petition=petition,
-        code=code,
-        rule=rule,
-        party=rule.party,
-        start_date=start,
-        due_override=due_override,
-        note=note[:200],
-    )
-    result = _compute(deadline, calendar_load())
-    _apply(deadline, result)
-    if fallback:
-        deadline.basis = f"{deadline.basis}；{fallback}"
-    deadline.state = _state_of(deadline, today()) if rule.party == Party.ORGAN else Deadline.State.NORMAL
-    deadline.save(force_insert=True)
-    _refresh(petition, today())
+    with transaction.atomic(savepoint=False):
+        now = timezone.now()
+        if not new_case:
+            Deadline.objects.filter(petition_id=petition.pk, code=code, status=OPEN).update(
+                status=Deadline.Status.CANCELLED, closed_at=now
+            )
+        config = _config()
+        received = local_date(petition.received_at)
+        rule, fallback = _rule_for(code=code, area=_petition_area_path(petition), on=received, config=config)
+        deadline = Deadline(
+            petition=petition,
+            code=code,
+            rule=rule,
+            party=rule.party,
+            start_date=start,
+            due_override=due_override,
+            note=note[:200],
+        )
+        result = _compute(deadline, config.calendar)
+        _apply(deadline, result)
+        if fallback:
+            deadline.basis = f"{deadline.basis}；{fallback}"
+        today_ = today()
+        deadline.state = _state_of(deadline, today_) if rule.party == Party.ORGAN else Deadline.State.NORMAL
+        deadline.save(force_insert=True)
+        organ = [deadline] if rule.party == Party.ORGAN else []
+        _refresh(petition, today_, open_organ=organ if new_case else None)
     return deadline
 
 
@@ -470,6 +515,7 @@ def petition_deadlines(*, petition: Petition) -> list[DeadlineView]:
 def deadlines_recompute(*, reason: str) -> int:
     """Recompute every open deadline (except dispatcher-fixed 交办 dates) with the current rules and
     calendar. Each case whose due date (or 预计 flag) changed gets a timeline event. Returns that count."""
+    config_changed()  # also after edits made with SQL behind the application's back
     cal = calendar_load()
     today_ = today()
     changed = 0

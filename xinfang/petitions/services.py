@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from xinfang.accounts.access import actor_context, can_see_identity, ensure_can_act
@@ -101,15 +101,20 @@ def office_for_area(area: Area) -> Unit | None:
 
 
 def _next_number(*, office: Unit, year: int) -> str:
-    """Area code + year + sequence, e.g. 411621-2026-000123; the counter row is locked."""
+    """Area code + year + sequence, e.g. 411621-2026-000123. One `UPDATE … RETURNING` both increments
+    and locks the counter row until commit, so numbers are gap-free and never repeat."""
     from .models import NumberSequence
 
     scope = office.area.code[:6]
-    NumberSequence.objects.bulk_create([NumberSequence(scope=scope, year=year, last=0)], ignore_conflicts=True)
-    seq = NumberSequence.objects.select_for_update().get(scope=scope, year=year)
-    seq.last += 1
-    seq.save(update_fields=["last"])
-    return f"{scope}-{year}-{seq.last:06d}"
+    sql = 'UPDATE "petitions_numbersequence" SET last = last + 1 WHERE scope = %s AND year = %s RETURNING last'
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [scope, year])
+        row = cursor.fetchone()
+        if row is None:  # the office's first case of the year
+            NumberSequence.objects.bulk_create([NumberSequence(scope=scope, year=year, last=0)], ignore_conflicts=True)
+            cursor.execute(sql, [scope, year])
+            row = cursor.fetchone()
+    return f"{scope}-{year}-{row[0]:06d}"
 
 
 def _lock(petition_id: int) -> Petition:
@@ -424,6 +429,8 @@ def petition_register(
         public=True,
         public_text=f"{office.name}于{format_cn_date(local_date())}登记您的信访事项，编号{petition.number}。",
     )
+    deadlines.deadline_open(petition=petition, code="transfer", start=local_date(petition.received_at), new_case=True)
+    # Last: the audit chain's head stays locked from here to the commit.
     audit_record(
         actor=actor,
         action="petition.register",
@@ -431,7 +438,6 @@ def petition_register(
         unit_id=office.pk,
         data={"channel": channel, "number": petition.number},
     )
-    deadlines.deadline_open(petition=petition, code="transfer", start=local_date(petition.received_at))
     return reg
 
 
@@ -493,10 +499,10 @@ def petition_submit_online(
         public=True,
         public_text=f"您于{format_cn_date(local_date())}在网上提交信访事项，编号{petition.number}，等待{office.name}登记。",
     )
+    deadlines.deadline_open(petition=petition, code="transfer", start=local_date(petition.received_at), new_case=True)
     audit_record(
         actor="信访人（网上）", action="petition.submit", target=petition, ip=ip, data={"number": petition.number}
     )
-    deadlines.deadline_open(petition=petition, code="transfer", start=local_date(petition.received_at))
     transaction.on_commit(
         lambda: notify(
             kind="new_online", subject=f"新的网上信访：{petition.number}", unit_id=office.pk, petition_id=petition.pk

@@ -54,9 +54,16 @@ def load(request: Request, number: str) -> Petition:
 
 
 def detail_payload(
-    request: Request, petition: Petition, serializer: type[s.PetitionSerializer] | None = None, **extra: Any
+    request: Request,
+    petition: Petition,
+    serializer: type[s.PetitionSerializer] | None = None,
+    *,
+    reload: bool = True,
+    **extra: Any,
 ) -> dict[str, Any]:
-    petition.refresh_from_db()
+    """`reload=False` when `petition` is the object the service just created and kept up to date."""
+    if reload:
+        petition.refresh_from_db()
     petition.api_timeline = list(selectors.petition_detail_events(petition))  # type: ignore[attr-defined]
     petition.api_deadlines = petition_deadlines(petition=petition)  # type: ignore[attr-defined]
     petition.api_actions = [  # type: ignore[attr-defined]
@@ -138,7 +145,11 @@ class PetitionListCreateApi(generics.ListAPIView):
             accused_person=data.get("accused_person", ""),
         )
         body = detail_payload(
-            request, reg.petition, s.RegisteredSerializer, api_query_code=services.format_query_code(reg.query_code)
+            request,
+            reg.petition,
+            s.RegisteredSerializer,
+            reload=False,
+            api_query_code=services.format_query_code(reg.query_code),
         )
         response = Response(body, status=201)
         response["Location"] = f"{request.path.rstrip('/')}/{reg.petition.number}/"

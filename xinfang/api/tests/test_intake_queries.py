@@ -1,0 +1,35 @@
+"""Registering a case is a short, fixed conversation with the database, whatever the database holds."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from xinfang.core.audit import audit_verify
+from xinfang.petitions.models import Petition
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(client, body):
+    return client.post("/api/v1/petitions/", body, format="json")
+
+
+def test_registration_over_rest_is_a_fixed_number_of_queries(tokens, register_body) -> None:
+    client = tokens.client("clerk")
+    assert _post(client, register_body).status_code == 201  # warm: token touch, configuration load
+    counts = []
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as ctx:
+            response = _post(client, register_body)
+        assert response.status_code == 201
+        counts.append(len(ctx.captured_queries))
+    # Token, area, category, membership, number, case, event, rules token, deadline, due date,
+    # audit head lock + row + head, the timeline and deadlines of the answer; plus savepoints in tests.
+    assert counts[0] == counts[1] == counts[2]
+    assert counts[0] <= 18, [q["sql"][:80] for q in ctx.captured_queries]
+    body = response.json()
+    assert body["number"].endswith("-000004")
+    assert body["deadlines"][0]["due_date"] == Petition.objects.get(number=body["number"]).due_date.isoformat()
+    assert audit_verify()[0]
