@@ -162,7 +162,7 @@ class _Deadlines:
             Deadline,
             {
                 "code": code,
-                "rule_id": rule.pk,
+                "rule_id": rule.id,
                 "party": rule.party,
                 "start_date": start,
                 "due_override": due_override,
@@ -246,7 +246,7 @@ class _Context:
         self._rule_cache: dict[tuple[Any, ...], tuple[TimeLimitRule, str]] = {}
         self._due_cache: dict[tuple[Any, ...], engine.DueResult] = {}
         self._path_cache: dict[tuple[str, str], tuple[tuple[int, ...], list[dt.date]]] = {}
-        self._state_cache: dict[tuple[Any, ...], str] = {}
+        self.soon_days, self.soon_ratio = dl.soon_days(), dl.soon_ratio()
 
     def rule(self, code: str, area_path: str, on: dt.date) -> tuple[TimeLimitRule, str]:
         # The choice depends only on which versions apply to the area and which are in force on the day
@@ -269,17 +269,20 @@ class _Context:
         return chosen
 
     def state(self, d: Deadline, day: dt.date) -> str:
-        # deadlines.services._state_of depends on the effective due date, the start and the day only.
-        key = (d.due_date, d.pause_started, d.start_date, day)
-        hit = self._state_cache.get(key)
-        if hit is None:
-            hit = self._state_cache[key] = dl._state_of(d, day)
-        return hit
+        # deadlines.services._state_of, with the two settings it reads for every call read once.
+        due = d.effective_due(day)
+        return engine.deadline_state(
+            due=due,
+            today=day,
+            limit_days=(due - d.start_date).days,
+            soon_days=self.soon_days,
+            soon_ratio=self.soon_ratio,
+        )
 
     def due(
         self, rule: TimeLimitRule, start: dt.date, extension: int, paused: int, override: dt.date | None, note: str
     ) -> engine.DueResult:
-        key = (rule.pk, start, extension, paused, override, note)
+        key = (rule.id, start, extension, paused, override, note)
         hit = self._due_cache.get(key)
         if hit is None:
             hit = engine.compute_due(
@@ -375,13 +378,13 @@ class _Case:
                 "confidential": plan.confidential,
                 "headcount": plan.headcount,
                 "is_group": plan.headcount >= ctx.group_threshold,
-                "area_id": plan.area.pk,
+                "area_id": plan.area.id,
                 "area_path": plan.area.path,
-                "category_id": plan.category.pk if plan.category else None,
+                "category_id": plan.category.id if plan.category else None,
                 "purpose": str(plan.purpose),
                 "title": plan.title[:200],
                 "content": plan.content,
-                "accused_unit_id": accused.pk if accused else None,
+                "accused_unit_id": accused.id if accused else None,
                 "accused_path": accused.path if accused else "",
                 "accused_person": (plan.accused_person or "")[:100],
                 "is_repeat": plan.is_repeat or plan.repeat_of_id is not None,
@@ -389,7 +392,7 @@ class _Case:
                 "is_skip_level": plan.is_skip_level,
                 "status": status.value,
                 "status_changed_at": reg_at,
-                "office_unit_id": office.pk,
+                "office_unit_id": office.id,
                 "office_path": office.path,
             },
         )
@@ -456,7 +459,7 @@ class _Case:
                 {
                     "at": at,
                     "actor_name": actor_name or "系统",
-                    "unit_id": unit.pk if unit else None,
+                    "unit_id": unit.id if unit else None,
                     "action": str(action),
                     "from_status": str(frm),
                     "to_status": str(to),
@@ -488,7 +491,7 @@ class _Case:
             label = _label(DispatchMode, s.mode)
             public_text = f"{format_cn_date(day)}，{p.office_unit.name}将您的信访事项{label}至{s.unit.name}办理。"
             data = {
-                "unit": s.unit.pk,
+                "unit": s.unit.id,
                 "unit_name": s.unit.name,
                 "mode": s.mode,
                 "assign_due_date": s.assign_due_date.isoformat() if s.assign_due_date else None,
@@ -692,7 +695,10 @@ class _Table:
 
 def _sqlite_datetime(value: dt.datetime) -> str:
     # What connection.ops.adapt_datetimefield_value stores (naive UTC text), without its per-value overhead.
-    if value.tzinfo is not None:
+    tz = value.tzinfo
+    if tz is dt.UTC:
+        value = value.replace(tzinfo=None)
+    elif tz is not None:
         value = value.astimezone(dt.UTC).replace(tzinfo=None)
     return str(value)
 
@@ -767,7 +773,7 @@ def bulk_write(
     _Table(Petition, with_pk=True).write(petitions)
     events, deadlines, reps = [], [], []
     for c in cases:
-        pid = c.petition.pk
+        pid = c.petition.id
         for e in c.events:
             e.petition_id = pid
             events.append(e)
@@ -786,7 +792,7 @@ def bulk_write(
         action="petition.bulk_import",
         data={"count": len(petitions), "first": ordered[0], "last": ordered[-1], "source": source},
     )
-    return BulkResult(len(petitions), ordered[0], ordered[-1], [p.pk for p in petitions], codes)
+    return BulkResult(len(petitions), ordered[0], ordered[-1], [p.id for p in petitions], codes)
 
 
 def reserve(plans: Sequence[PetitionPlan]) -> list[int]:
