@@ -9,7 +9,9 @@ services would have produced.
 from __future__ import annotations
 
 import bisect
+import copyreg
 import datetime as dt
+import gc
 import hashlib
 import io
 import multiprocessing
@@ -602,7 +604,9 @@ class Generator:
         _SHARED = _shared_objects(self)
         codes: list[tuple[str, str]] = []
         connections.close_all()  # the writers must not inherit this process's connection
+        gc.freeze()  # the writers' collections then leave the inherited objects (and their pages) alone
         pool = multiprocessing.get_context("fork").Pool(workers)
+        gc.unfreeze()
         pending: deque[tuple[AsyncResult[int], int]] = deque()
         try:
             left = count
@@ -650,29 +654,37 @@ def _shared_objects(gen: Generator) -> dict[tuple[str, int], Any]:
     return {(type(o).__name__, o.pk): o for o in objs}
 
 
-class _Pickler(pickle.Pickler):
-    def persistent_id(self, obj: Any) -> Any:
-        if isinstance(obj, Area | Unit | Category):
-            key = (type(obj).__name__, obj.pk)
-            if key in _SHARED:
-                return key
-        return None
+def _shared(kind: str, pk: int) -> Any:
+    return _SHARED[(kind, pk)]
 
 
-class _Unpickler(pickle.Unpickler):
-    def persistent_load(self, pid: Any) -> Any:
-        return _SHARED[tuple(pid)]
+def _by_reference(obj: Any) -> Any:
+    key = (type(obj).__name__, obj.pk)
+    if key in _SHARED:
+        return _shared, key
+    return obj.__reduce__()  # not one of the inherited objects: pickled whole
+
+
+# Looked up by type in C for the model instances only (a persistent_id hook would be a Python call for every
+# string and date of the batch: more than drawing the cases).
+_DISPATCH = {**copyreg.dispatch_table, Area: _by_reference, Unit: _by_reference, Category: _by_reference}
 
 
 def _dumps(plans: list[PetitionPlan], ids: list[int]) -> bytes:
     buf = io.BytesIO()
-    _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump((plans, ids))
+    pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _DISPATCH
+    pickler.dump((plans, ids))
     return buf.getvalue()
+
+
+def _loads(payload: bytes) -> tuple[list[PetitionPlan], list[int]]:
+    return pickle.loads(payload)  # noqa: S301  (our own payload, from the parent process)
 
 
 def _write_batch(payload: bytes) -> int:
     global _WRITER_CONTEXT  # noqa: PLW0603  (one per writer process, kept between its batches)
-    plans, ids = _Unpickler(io.BytesIO(payload)).load()
+    plans, ids = _loads(payload)
     if _WRITER_CONTEXT is None:
         _WRITER_CONTEXT = BatchContext()
     bulk_write(plans, actor="数据生成", source="generate_petitions", context=_WRITER_CONTEXT, ids=ids)

@@ -134,7 +134,7 @@ def test_plans_travel_to_writer_processes_by_reference(personas):
     plans = [gen.plan()[0] for _ in range(40)]
     g._SHARED = g._shared_objects(gen)
     try:
-        back, ids = g._Unpickler(io.BytesIO(g._dumps(plans, list(range(40))))).load()
+        back, ids = g._loads(g._dumps(plans, list(range(40))))
     finally:
         g._SHARED = {}
     assert ids == list(range(40))
