@@ -65,13 +65,13 @@ def soon_ratio() -> float:
 
 
 @dataclass(frozen=True)
-class _Config:
+class DeadlineConfig:
     token: str
     rules: dict[str, list[TimeLimitRule]]  # active rules by code
     calendar: WorkCalendar
 
 
-_config_cache: list[_Config] = []
+_config_cache: list[DeadlineConfig] = []
 
 
 def config_changed(**_kwargs: Any) -> None:
@@ -80,8 +80,9 @@ def config_changed(**_kwargs: Any) -> None:
     ConfigVersion.objects.update_or_create(id=1, defaults={"token": uuid.uuid4().hex})
 
 
-def _config() -> _Config:
-    """The active rules and the working calendar, from memory while the stored token is unchanged."""
+def config_snapshot() -> DeadlineConfig:
+    """The active rules and the working calendar, from memory while the stored token is unchanged.
+    A caller that opens several deadlines in one transaction may take one snapshot and pass it on."""
     token = ConfigVersion.objects.filter(id=1).values_list("token", flat=True).first()
     if token and _config_cache and _config_cache[0].token == token:
         return _config_cache[0]
@@ -90,7 +91,7 @@ def _config() -> _Config:
         rules.setdefault(rule.code, []).append(rule)
     overrides = {row.date: (row.kind, row.note) for row in CalendarOverride.objects.all()}
     years = CalendarYear.objects.values_list("year", flat=True)
-    config = _Config(token=token or "", rules=rules, calendar=WorkCalendar(overrides, years))
+    config = DeadlineConfig(token=token or "", rules=rules, calendar=WorkCalendar(overrides, years))
     if token:  # no token row (a flushed database): read every time rather than trust a stale copy
         _config_cache[:] = [config]
     return config
@@ -98,7 +99,7 @@ def _config() -> _Config:
 
 def calendar_load() -> WorkCalendar:
     """The working calendar: the chinesecalendar package beaten by the admin's override table."""
-    return _config().calendar
+    return config_snapshot().calendar
 
 
 def _area_path(area: Any) -> str:
@@ -113,11 +114,11 @@ def _petition_area_path(petition: Petition) -> str:
     return petition.area_path or _area_path(getattr(petition, "area", None))
 
 
-def rule_in_force(*, code: str, area: Any, on: dt.date, config: _Config | None = None) -> TimeLimitRule | None:
+def rule_in_force(*, code: str, area: Any, on: dt.date, config: DeadlineConfig | None = None) -> TimeLimitRule | None:
     """The most local active rule for `code` in force on `on`: a county rule beats a city rule beats a
     province rule beats the national one; among equals the latest effective_from wins."""
     path = _area_path(area)
-    rules = (config or _config()).rules.get(code, [])
+    rules = (config or config_snapshot()).rules.get(code, [])
     candidates = [r for r in rules if r.in_force(on) and r.applies_to(path)]
     if not candidates:
         return None
@@ -125,10 +126,10 @@ def rule_in_force(*, code: str, area: Any, on: dt.date, config: _Config | None =
     return candidates[0]
 
 
-def _rule_for(*, code: str, area: Any, on: dt.date, config: _Config | None = None) -> tuple[TimeLimitRule, str]:
+def _rule_for(*, code: str, area: Any, on: dt.date, config: DeadlineConfig | None = None) -> tuple[TimeLimitRule, str]:
     """Like rule_in_force, but a date before every version (an old case imported today) falls back to
     the earliest version that applies, and says so."""
-    config = config or _config()
+    config = config or config_snapshot()
     rule = rule_in_force(code=code, area=area, on=on, config=config)
     if rule is not None:
         return rule, ""
@@ -301,6 +302,7 @@ def deadline_open(
     due_override: dt.date | None = None,
     note: str = "",
     new_case: bool = False,
+    config: DeadlineConfig | None = None,
 ) -> Deadline:
     """Open the deadline `code` for a case, counted from `start` (the day of the start event).
 
@@ -316,7 +318,7 @@ def deadline_open(
             Deadline.objects.filter(petition_id=petition.pk, code=code, status=OPEN).update(
                 status=Deadline.Status.CANCELLED, closed_at=now
             )
-        config = _config()
+        config = config or config_snapshot()
         received = local_date(petition.received_at)
         rule, fallback = _rule_for(code=code, area=_petition_area_path(petition), on=received, config=config)
         deadline = Deadline(
@@ -338,6 +340,23 @@ def deadline_open(
         organ = [deadline] if rule.party == Party.ORGAN else []
         _refresh(petition, today_, open_organ=organ if new_case else None)
     return deadline
+
+
+def deadline_preview(
+    *, petition: Petition, code: str, start: dt.date, config: DeadlineConfig | None = None
+) -> tuple[dt.date | None, str]:
+    """The case's (due_date, deadline_state) once `deadline_open(code, start)` has run on a case with no
+    other open deadline; (None, "") when the limit binds the petitioner, not the organ."""
+    config = config or config_snapshot()
+    rule, _fallback = _rule_for(
+        code=code, area=_petition_area_path(petition), on=local_date(petition.received_at), config=config
+    )
+    if rule.party != Party.ORGAN:
+        return None, ""
+    deadline = Deadline(code=code, rule=rule, party=rule.party, start_date=start)
+    _apply(deadline, _compute(deadline, config.calendar))
+    today_ = today()
+    return deadline.effective_due(today_), _state_of(deadline, today_)
 
 
 @transaction.atomic

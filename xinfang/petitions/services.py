@@ -61,6 +61,7 @@ LEGAL_ROUTES = {
 class Registration:
     petition: Petition
     query_code: str  # shown once to the clerk or the citizen, never stored in clear
+    deadline_config: deadlines.DeadlineConfig | None = None  # the rules the intake counted with
 
 
 # ---------------------------------------------------------------- helpers
@@ -313,6 +314,7 @@ def _intake(
 
     now = timezone.now()
     code = new_query_code()
+    config = deadlines.config_snapshot()
     petition = Petition(
         number=_next_number(office=office, year=local_date(received_at).year),
         query_code_hash=query_code_hash(code),
@@ -343,13 +345,18 @@ def _intake(
         office_path=office.path,
     )
     _seal_person(petition, person)
+    # Both intake paths open the 15-day transfer limit next: insert the case with its due date already
+    # set, so opening the deadline does not have to update the row again.
+    petition.due_date, petition.deadline_state = deadlines.deadline_preview(
+        petition=petition, code="transfer", start=local_date(received_at), config=config
+    )
     petition.save(force_insert=True)
     for clean in clean_reps:
         rep = Representative(petition=petition, name=clean["name"])
         _seal_person(rep, clean)
         rep.save()
     _save_files(petition, attachments, kind=attachment_kind, actor=actor)
-    return Registration(petition=petition, query_code=code)
+    return Registration(petition=petition, query_code=code, deadline_config=config)
 
 
 @transaction.atomic
@@ -429,7 +436,13 @@ def petition_register(
         public=True,
         public_text=f"{office.name}于{format_cn_date(local_date())}登记您的信访事项，编号{petition.number}。",
     )
-    deadlines.deadline_open(petition=petition, code="transfer", start=local_date(petition.received_at), new_case=True)
+    deadlines.deadline_open(
+        petition=petition,
+        code="transfer",
+        start=local_date(petition.received_at),
+        new_case=True,
+        config=reg.deadline_config,
+    )
     # Last: the audit chain's head stays locked from here to the commit.
     audit_record(
         actor=actor,
@@ -499,7 +512,13 @@ def petition_submit_online(
         public=True,
         public_text=f"您于{format_cn_date(local_date())}在网上提交信访事项，编号{petition.number}，等待{office.name}登记。",
     )
-    deadlines.deadline_open(petition=petition, code="transfer", start=local_date(petition.received_at), new_case=True)
+    deadlines.deadline_open(
+        petition=petition,
+        code="transfer",
+        start=local_date(petition.received_at),
+        new_case=True,
+        config=reg.deadline_config,
+    )
     audit_record(
         actor="信访人（网上）", action="petition.submit", target=petition, ip=ip, data={"number": petition.number}
     )
