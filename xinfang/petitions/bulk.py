@@ -70,6 +70,13 @@ def _label(choices: type[models.TextChoices], value: str) -> str:
     return str(choices(value).label)
 
 
+@lru_cache(maxsize=1024)
+def _transition(status: str, action: str) -> tuple[Action, Status, Status | None]:
+    """workflow's verdict on (state, action), looked up once: the action, the state, the target or None."""
+    act, cur = Action(action), Status(status)
+    return act, cur, (target_of(cur, act) if allowed(cur, act) else None)
+
+
 BATCH_SIZE = 2000
 
 
@@ -473,11 +480,9 @@ class _Case:
 
     def apply(self, s: Step) -> None:
         p, dls = self.petition, self.deadlines
-        action = Action(s.action)
-        current = Status(p.status)
-        if not allowed(current, action):
+        action, current, target = _transition(p.status, s.action)
+        if target is None:
             raise InvalidTransition(f"{p.number}：当前为“{current.label}”，不能执行“{action.label}”")
-        target = target_of(current, action)
         day = local_date(s.at)
         office_side = (Action.REGISTER, Action.DISPATCH, Action.HANDLE_DIRECTLY, Action.CLOSE)
         unit: Unit | None = p.office_unit if action in office_side else (p.current_unit or p.office_unit)

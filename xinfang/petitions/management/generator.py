@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import bisect
 import copyreg
+import dataclasses
 import datetime as dt
 import gc
 import hashlib
 import io
 import multiprocessing
+import operator
 import pickle
 import random
 from collections import deque
@@ -667,7 +669,21 @@ def _by_reference(obj: Any) -> Any:
 
 # Looked up by type in C for the model instances only (a persistent_id hook would be a Python call for every
 # string and date of the batch: more than drawing the cases).
-_DISPATCH = {**copyreg.dispatch_table, Area: _by_reference, Unit: _by_reference, Category: _by_reference}
+def _as_fields(cls: type, get: Callable[[Any], tuple[Any, ...]]) -> Callable[[Any], Any]:
+    # A dataclass as its class and field values in order (one C call), not as a dict of name: value.
+    return lambda obj: (cls, get(obj))
+
+
+_DISPATCH = {
+    **copyreg.dispatch_table,
+    Area: _by_reference,
+    Unit: _by_reference,
+    Category: _by_reference,
+    **{
+        cls: _as_fields(cls, operator.attrgetter(*(f.name for f in dataclasses.fields(cls))))
+        for cls in (PetitionPlan, Step)
+    },
+}
 
 
 def _dumps(plans: list[PetitionPlan], ids: list[int]) -> bytes:
