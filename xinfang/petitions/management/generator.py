@@ -33,7 +33,7 @@ from xinfang.accounts.models import Area, Unit
 from xinfang.accounts.services import area_upsert, unit_upsert
 from xinfang.core.validators import id_check_char
 from xinfang.petitions import services
-from xinfang.petitions.bulk import BatchContext, PetitionPlan, Step, bulk_write, reserve
+from xinfang.petitions.bulk import BatchContext, PetitionPlan, Step, bulk_write, no_gc, reserve
 from xinfang.petitions.models import Category, Channel, DispatchMode, Outcome, Purpose, Rating, ReviewOutcome
 from xinfang.petitions.workflow import Action, Status
 
@@ -573,8 +573,12 @@ class Generator:
         batch (so the data is the same as with one writer); `workers` processes, each with its own
         connection, build and write the batches concurrently."""
         # Writers in other processes only see committed rows: inside a transaction (a test) write here.
-        if workers > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
-            return self._run_parallel(count, batch_size=batch_size, progress=progress, workers=workers)
+        with no_gc():  # see bulk.no_gc: drawing a case allocates much and frees it all by reference counting
+            if workers > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+                return self._run_parallel(count, batch_size=batch_size, progress=progress, workers=workers)
+            return self._run(count, batch_size=batch_size, progress=progress)
+
+    def _run(self, count: int, *, batch_size: int, progress: Callable[[int], None] | None) -> list[tuple[str, str]]:
         codes: list[tuple[str, str]] = []
         left = count
         context = BatchContext()
@@ -586,6 +590,7 @@ class Generator:
             if len(codes) < 100:
                 codes.extend(result.codes[: 100 - len(codes)])
             left -= n
+            gc.collect(1)  # the young objects only: cycles, if any, do not pile up while the collector is off
             if progress:
                 progress(n)
         return codes
@@ -624,6 +629,7 @@ class Generator:
                         codes.extend((p.number, p.query_code) for p in plans[: 100 - len(codes)])
                     pending.append((pool.apply_async(_write_batch, (_dumps(plans, ids),)), n))
                     left -= n
+                    gc.collect(1)
                     continue
                 result, n = pending.popleft()
                 result.get()
