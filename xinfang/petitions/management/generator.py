@@ -34,7 +34,7 @@ from xinfang.accounts.services import area_upsert, unit_upsert
 from xinfang.core.validators import id_check_char
 from xinfang.petitions import services
 from xinfang.petitions.bulk import BatchContext, PetitionPlan, Step, bulk_write, no_gc, reserve
-from xinfang.petitions.models import Category, Channel, DispatchMode, Outcome, Purpose, Rating, ReviewOutcome
+from xinfang.petitions.models import Category, Channel, DispatchMode, Outcome, Petition, Purpose, Rating, ReviewOutcome
 from xinfang.petitions.workflow import Action, Status
 
 from . import texts
@@ -614,7 +614,7 @@ class Generator:
         gc.freeze()  # the writers' collections then leave the inherited objects (and their pages) alone
         pool = multiprocessing.get_context("fork").Pool(workers)
         gc.unfreeze()
-        pending: deque[tuple[AsyncResult[int], int]] = deque()
+        pending: deque[tuple[AsyncResult[int], int, list[tuple[int, int]]]] = deque()
         try:
             left = count
             while left > 0 or pending:
@@ -627,12 +627,19 @@ class Generator:
                     self._remember(pairs, ids)
                     if len(codes) < 100:
                         codes.extend((p.number, p.query_code) for p in plans[: 100 - len(codes)])
-                    pending.append((pool.apply_async(_write_batch, (_dumps(plans, ids),)), n))
+                    # A repeat refers to a case of an earlier batch, which another writer may not have
+                    # committed yet (or not even begun): the reference is set once both are in (below).
+                    repeats = [(pid, p.repeat_of_id) for p, pid in zip(plans, ids, strict=True) if p.repeat_of_id]
+                    for p in plans:
+                        p.repeat_of_id = None  # is_repeat stays set
+                    pending.append((pool.apply_async(_write_batch, (_dumps(plans, ids),)), n, repeats))
                     left -= n
                     gc.collect(1)
                     continue
-                result, n = pending.popleft()
+                result, n, repeats = pending.popleft()
                 result.get()
+                # Batches finish here in the order they were drawn: this one and every earlier one are in.
+                _link_repeats(repeats)
                 if progress:
                     progress(n)
             pool.close()
@@ -702,6 +709,17 @@ def _dumps(plans: list[PetitionPlan], ids: list[int]) -> bytes:
 
 def _loads(payload: bytes) -> tuple[list[PetitionPlan], list[int]]:
     return pickle.loads(payload)  # noqa: S301  (our own payload, from the parent process)
+
+
+def _link_repeats(repeats: list[tuple[int, int]]) -> None:
+    if not repeats:
+        return
+    table = connection.ops.quote_name(Petition._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET repeat_of_id = %s WHERE id = %s",  # noqa: S608
+            [(origin, pid) for pid, origin in repeats],
+        )
 
 
 def _write_batch(payload: bytes) -> int:
