@@ -12,6 +12,7 @@ columns are capped; python-calamine reads the sheet (openpyxl writes templates a
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -234,8 +235,12 @@ def _cell(value: Any) -> str:
     return text[: MAX_CELL + 1]
 
 
-def read_rows(data: IO[bytes], filename: str) -> Iterator[list[str]]:
-    """Rows of cells as text, the header first. Raises FileRejected for unreadable files."""
+def read_rows(data: IO[bytes], filename: str, total: Callable[[int], None] | None = None) -> Iterator[list[str]]:
+    """Rows of cells as text, the header first. Raises FileRejected for unreadable files.
+
+    `total`, if given, is told the number of rows below the header (blank ones included) as soon as
+    it is known, for a progress bar: free for .xlsx (the sheet is loaded whole), one extra C-speed pass
+    over a .csv (~0.4 s per 100,000 rows)."""
     name = filename.lower()
     if name.endswith(".xlsx"):
         check_zip(data)
@@ -248,6 +253,8 @@ def read_rows(data: IO[bytes], filename: str) -> Iterator[list[str]]:
             rows = sheet.iter_rows()
         except Exception:  # calamine raises its own error kinds for broken files
             raise FileRejected("Excel文件已损坏或格式不受支持，请另存为.xlsx后再导入") from None
+        if total:
+            total(max(sheet.height - 1, 0))
         for row in rows:
             yield [_cell(v) for v in row[:MAX_COLUMNS]]
     elif name.endswith(".csv"):
@@ -262,6 +269,9 @@ def read_rows(data: IO[bytes], filename: str) -> Iterator[list[str]]:
             raise FileRejected("CSV文件编码无法识别（应为UTF-8或GBK），或不是文本文件")
         if "\x00" in text[:65536]:
             raise FileRejected("文件不是CSV文本（含有二进制内容）")
+        if total:
+            with contextlib.suppress(csv.Error):  # the reading pass below reports it
+                total(max(sum(1 for _ in csv.reader(io.StringIO(text, newline=""))) - 1, 0))
         try:
             for row in csv.reader(io.StringIO(text, newline="")):
                 yield [c.strip()[: MAX_CELL + 1] for c in row[:MAX_COLUMNS]]
@@ -517,17 +527,21 @@ def import_file(
     office_code: str = "",
     partial: bool = False,
     progress: Callable[[int], None] | None = None,
+    total: Callable[[int], None] | None = None,
     batch_size: int = 2000,
     max_size: int | None = None,
 ) -> ImportReport:
-    """Validate and import a file. Never raises for bad content: the report says what was wrong."""
+    """Validate and import a file. Never raises for bad content: the report says what was wrong.
+
+    `progress` is called with the number of rows read every 500 rows; `total` once with the number of
+    rows below the header, before the first row is imported (see read_rows)."""
     report = ImportReport(filename=filename, partial=partial)
     try:
         office = import_office(actor, office_code)
         data.seek(0, io.SEEK_END)
         check_size(data.tell(), max_size)
         data.seek(0)
-        rows = read_rows(data, filename)
+        rows = read_rows(data, filename, total)
         header = next(rows, None)
         keys = _header_keys(header)
     except (FileRejected, ValidationFailed, NotPermitted) as exc:
@@ -554,6 +568,8 @@ def import_file(
                     if not any(cells):
                         continue
                     report.rows += 1
+                    if progress and report.rows % 500 == 0:  # counted here so that bad rows move it too
+                        progress(report.rows)
                     if report.rows > max_rows():
                         report.problems.append(Problem(0, "", f"数据超过{max_rows()}行的上限，请拆分后分批导入"))
                         break
@@ -575,8 +591,6 @@ def import_file(
                         if partial or not report.problems:  # all-or-nothing: stop writing at the first problem
                             _flush(batch, report, actor, filename)
                         batch = []
-                    if progress and report.rows % 500 == 0:
-                        progress(report.rows)
                 if batch and (partial or not report.problems):
                     _flush(batch, report, actor, filename)
             except FileRejected as exc:

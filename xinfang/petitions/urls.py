@@ -16,6 +16,8 @@ urlpatterns = [
     path("petitions/<int:pk>/notice/<int:event_id>/", views.notice, name="notice"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("petitions/io/", views_io.io_page, name="io"),
+    path("petitions/io/import/<int:pk>/", views_io.io_job, name="io-job"),
+    path("petitions/io/import/<int:pk>/status/", views_io.io_job_status, name="io-job-status"),
     path("petitions/io/template/", views_io.io_template, name="io-template"),
     path("petitions/export.xlsx", views_io.export, name="io-export"),
 ]

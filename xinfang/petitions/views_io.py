@@ -7,17 +7,15 @@ from typing import Any
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from xinfang.accounts.access import actor_context
 from xinfang.accounts.models import Role, Unit
-from xinfang.core.errors import ValidationFailed
+from xinfang.core.errors import DomainError, ValidationFailed
 
-from . import exporter, importer
+from . import exporter, import_jobs, importer
 from .views import ListFilterForm, client_ip, staff_required
-
-MAX_SHOWN_PROBLEMS = 500
 
 
 class ImportForm(forms.Form):
@@ -39,31 +37,38 @@ def _import_offices(user: Any) -> list[Unit]:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def io_page(request: HttpRequest) -> HttpResponse:
-    """Import (clerks and dispatchers of a 信访部门) and the export help (every staff member)."""
+    """Import (clerks and dispatchers of a 信访部门) and the export help (every staff member).
+
+    A valid upload becomes a background job (import_jobs) and the browser goes to its page (303)."""
     can_import = bool(_import_offices(request.user))
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
     status = 200
     if request.method == "POST":
         if not can_import:
             raise PermissionDenied("只有信访部门的登记员或受理分办人员可以导入信访事项")
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            report = importer.import_file(
-                upload, filename=upload.name or "upload", actor=request.user, partial=form.cleaned_data["partial"]
-            )
-            status = 200 if not report.problems else 400
-        else:
-            status = 400
+            try:
+                job = import_jobs.import_job_create(
+                    actor=request.user,
+                    upload=upload,
+                    filename=upload.name or "upload",
+                    partial=form.cleaned_data["partial"],
+                )
+            except DomainError as exc:
+                form.add_error("file", exc.message)
+            else:
+                response = redirect("petitions:io-job", pk=job.pk)
+                response.status_code = 303
+                return response
+        status = 400
     return render(
         request,
         "petitions/io_page.html",
         {
             "form": form,
-            "report": report,
             "can_import": can_import,
-            "problems": report.problems[:MAX_SHOWN_PROBLEMS] if report else [],
-            "more_problems": max(0, len(report.problems) - MAX_SHOWN_PROBLEMS) if report else 0,
+            "jobs": import_jobs.import_job_list(actor=request.user) if can_import else [],
             "max_mb": importer.max_bytes() // 1048576,
             "max_rows": importer.max_rows(),
             "columns": importer.COLUMNS,
@@ -72,6 +77,22 @@ def io_page(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+
+
+@staff_required
+@require_GET
+def io_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """One import job: state, progress bar (polled with htmx while it runs) and, at the end, the report."""
+    job = import_jobs.import_job_get(actor=request.user, job_id=pk)
+    return render(request, "petitions/io_job.html", {"view": import_jobs.import_job_view(job)})
+
+
+@staff_required
+@require_GET
+def io_job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job page's status block alone, for htmx polling."""
+    job = import_jobs.import_job_get(actor=request.user, job_id=pk)
+    return render(request, "petitions/_io_job_status.html", {"view": import_jobs.import_job_view(job)})
 
 
 @staff_required
