@@ -277,7 +277,7 @@ def inprocess_measurements(s: Setup, repeat: int) -> dict[str, Any]:
 
 
 class Server:
-    def __init__(self, env: dict[str, str], workers: int = 2) -> None:
+    def __init__(self, env: dict[str, str], workers: int = 2, threads: int = 1) -> None:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
@@ -287,6 +287,8 @@ class Server:
                 "config.wsgi:application",
                 "-w",
                 str(workers),
+                "--threads",
+                str(threads),
                 "-b",
                 f"127.0.0.1:{self.port}",
                 "--timeout",
