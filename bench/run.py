@@ -212,14 +212,17 @@ class Setup:
         self.county = self.office.area
         self.city = Area.objects.get(pk=self.county.parent_id) if self.county.parent_id else self.county
         city_office = Unit.objects.filter(kind=Unit.Kind.XINFANG, area=self.city).order_by("id").first()
-        self.dispatcher = user_create(
+        from xinfang.accounts.models import User
+
+        existing = {u.username: u for u in User.objects.filter(username__in=["bench_dispatcher", "bench_supervisor"])}
+        self.dispatcher = existing.get("bench_dispatcher") or user_create(
             username="bench_dispatcher",
             password="bench-pass-123",
             full_name="压测分办员",
             unit=self.office,
             roles=[Role.CLERK, Role.DISPATCHER],
         )
-        self.supervisor = user_create(
+        self.supervisor = existing.get("bench_supervisor") or user_create(
             username="bench_supervisor",
             password="bench-pass-123",
             full_name="压测督查员",
@@ -379,7 +382,7 @@ class Intake:
             from xinfang.accounts.models import Role
             from xinfang.api.services import api_token_create
 
-            self.token = api_token_create(name="bench", unit=s.office, roles=[Role.CLERK]).raw
+            self.token = api_token_create(name=f"bench-{int(time.time())}", unit=s.office, roles=[Role.CLERK]).raw
             self.via = "REST API POST /api/v1/petitions/ (token)"
         else:
             self.cookie = session_cookie(s.dispatcher)
@@ -558,6 +561,11 @@ def main() -> int:
     ap.add_argument("--concurrent-max", type=int, default=3000)
     ap.add_argument("--keep", action="store_true", help="keep the database (and the PostgreSQL cluster dir)")
     ap.add_argument("--skip-http", action="store_true")
+    ap.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the database DATABASE_URL points at (kept by an earlier --keep run): no generation, no import",
+    )
     args = ap.parse_args()
     count = args.count or (1_000_000 if args.large else 30_000)
     import_rows = args.import_rows if args.import_rows is not None else (50_000 if args.large else 10_000)
@@ -578,28 +586,33 @@ def main() -> int:
         log(f"database: {connection.vendor} ({db.url.split('@')[-1]})")
         run_command("migrate", "--noinput", "-v", "0")
         codes_file = db.var / "codes.json"
-        log(f"generating {count:,} petitions …")
-        t0 = time.perf_counter()
-        out = run_command(
-            "generate_petitions",
-            "--count",
-            str(count),
-            "--seed",
-            "1",
-            "--batch-size",
-            "2000",
-            "--codes-file",
-            str(codes_file),
-        )
-        wall = time.perf_counter() - t0
-        m = re.search(r"([\d,]+) 件/秒", out)
-        metrics["import_per_s"] = float(m.group(1).replace(",", "")) if m else round(count / wall, 1)
-        metrics["generate_total_s"] = round(wall, 1)  # includes building the organisation on a fresh database
-        log(out.strip())
-        with connection.cursor() as cur:  # fresh statistics (and, on PostgreSQL, the visibility map)
-            cur.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        if args.reuse:
+            if not os.environ.get("DATABASE_URL"):
+                raise SystemExit("--reuse needs DATABASE_URL")
+            log("reusing the database: no generation")
+        else:
+            log(f"generating {count:,} petitions …")
+            t0 = time.perf_counter()
+            out = run_command(
+                "generate_petitions",
+                "--count",
+                str(count),
+                "--seed",
+                "1",
+                "--batch-size",
+                "2000",
+                "--codes-file",
+                str(codes_file),
+            )
+            wall = time.perf_counter() - t0
+            m = re.search(r"([\d,]+) 件/秒", out)
+            metrics["import_per_s"] = float(m.group(1).replace(",", "")) if m else round(count / wall, 1)
+            metrics["generate_total_s"] = round(wall, 1)  # includes building the organisation on a fresh database
+            log(out.strip())
+            with connection.cursor() as cur:  # fresh statistics (and, on PostgreSQL, the visibility map)
+                cur.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         s = Setup()
-        if import_rows:
+        if import_rows and not args.reuse:
             csv_path = db.var / "import.csv"
             from xinfang.accounts.models import Area
 

@@ -220,15 +220,21 @@ class Petition(models.Model):
             # From EXPLAIN at 250k (docs/performance.md): a state in a subtree (a county's list filtered by
             # state; the overdue count of a city). varchar_pattern_ops lets PostgreSQL use the prefix LIKE
             # under any collation; other databases ignore opclasses.
+            # accused_path is carried in the index (PostgreSQL INCLUDE; other databases leave it out) so
+            # that the count of a state or a deadline state in a subtree, with the accusation rule, is
+            # an index-only scan: at 1M cases a city's 42,000 overdue cases are counted without
+            # visiting the table.
             models.Index(
                 fields=["status", "area_path"],
                 name="pet_status_area",
                 opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+                include=["accused_path"],
             ),
             models.Index(
                 fields=["deadline_state", "area_path"],
                 name="pet_deadline_area",
                 opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+                include=["accused_path"],
             ),
         ]
         constraints = [

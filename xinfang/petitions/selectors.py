@@ -157,7 +157,18 @@ def petition_list(
     date_from: Any = None,
     date_to: Any = None,
 ) -> QuerySet[Petition]:
-    qs = inbox_queryset(user, INBOX_BY_KEY[inbox]) if inbox in INBOX_BY_KEY else petitions_visible_to(user)
+    area_path = ""
+    if area:
+        from xinfang.accounts.models import Area
+
+        a = Area.objects.filter(code=area).first()
+        if a is None:
+            return Petition.objects.none()
+        area_path = a.path
+    if inbox in INBOX_BY_KEY:
+        qs = inbox_queryset(user, INBOX_BY_KEY[inbox])
+    else:
+        qs = petitions_visible_to(user, within_area=area_path)
     if q:
         qs = qs.filter(petition_search_q(q))
     if status:
@@ -166,11 +177,8 @@ def petition_list(
         qs = qs.filter(channel=channel)
     if category and category.isdigit():
         qs = qs.filter(Q(category_id=int(category)) | Q(category__parent_id=int(category)))
-    if area:
-        from xinfang.accounts.models import Area
-
-        a = Area.objects.filter(code=area).first()
-        qs = qs.filter(area_path__startswith=a.path) if a else qs.none()
+    if area_path:
+        qs = qs.filter(area_path__startswith=area_path)
     if unit and unit.isdigit():
         qs = qs.filter(current_unit_id=int(unit))
     if deadline_state:
