@@ -488,10 +488,13 @@ class DeadlineView:
         return self.status == OPEN
 
 
-def petition_deadlines(*, petition: Petition) -> list[DeadlineView]:
-    """Every deadline of the case for display, open ones first (earliest due first)."""
+def petition_deadlines(*, petition: Petition, rows: list[Deadline] | None = None) -> list[DeadlineView]:
+    """Every deadline of the case for display, open ones first (earliest due first). `rows`: all of
+    the case's deadlines when the caller has them (a case registered a moment ago)."""
     today_ = today()
-    rows = list(Deadline.objects.select_related("rule").filter(petition_id=petition.pk))
+    if rows is None:
+        rows = Deadline.objects.select_related("rule").filter(petition_id=petition.pk)
+    rows = list(rows)
     rows.sort(key=lambda d: (d.status != OPEN, d.due_date if d.status == OPEN else dt.date.min, -d.pk))
     views = []
     for d in rows:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -25,12 +25,14 @@ from xinfang.core.notify import notify
 from xinfang.core.timeutil import format_cn_date, local_date
 from xinfang.core.validators import normalize_id_number, normalize_phone
 from xinfang.deadlines import services as deadlines
+from xinfang.deadlines.models import Deadline
 
 from .models import (
     Attachment,
     Category,
     Channel,
     DispatchMode,
+    Event,
     Outcome,
     Petition,
     Purpose,
@@ -62,6 +64,9 @@ class Registration:
     petition: Petition
     query_code: str  # shown once to the clerk or the citizen, never stored in clear
     deadline_config: deadlines.DeadlineConfig | None = None  # the rules the intake counted with
+    # What the registration wrote, for an answer that needs no second look at the database.
+    events: list[Event] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- helpers
@@ -426,7 +431,7 @@ def petition_register(
         )
         if flag
     ]
-    event_record(
+    event = event_record(
         petition=petition,
         action=Action.REGISTER.value,
         actor=actor,
@@ -436,7 +441,7 @@ def petition_register(
         public=True,
         public_text=f"{office.name}于{format_cn_date(local_date())}登记您的信访事项，编号{petition.number}。",
     )
-    deadlines.deadline_open(
+    deadline = deadlines.deadline_open(
         petition=petition,
         code="transfer",
         start=local_date(petition.received_at),
@@ -451,6 +456,7 @@ def petition_register(
         unit_id=office.pk,
         data={"channel": channel, "number": petition.number},
     )
+    reg.events, reg.deadlines = [event], [deadline]
     return reg
 
 
@@ -503,7 +509,7 @@ def petition_submit_online(
         accused_person=accused_person,
     )
     petition = reg.petition
-    event_record(
+    event = event_record(
         petition=petition,
         action=Action.SUBMIT.value,
         actor="信访人（网上）",
@@ -512,7 +518,7 @@ def petition_submit_online(
         public=True,
         public_text=f"您于{format_cn_date(local_date())}在网上提交信访事项，编号{petition.number}，等待{office.name}登记。",
     )
-    deadlines.deadline_open(
+    deadline = deadlines.deadline_open(
         petition=petition,
         code="transfer",
         start=local_date(petition.received_at),
@@ -527,6 +533,7 @@ def petition_submit_online(
             kind="new_online", subject=f"新的网上信访：{petition.number}", unit_id=office.pk, petition_id=petition.pk
         )
     )
+    reg.events, reg.deadlines = [event], [deadline]
     return reg
 
 

@@ -58,14 +58,18 @@ def detail_payload(
     petition: Petition,
     serializer: type[s.PetitionSerializer] | None = None,
     *,
-    reload: bool = True,
+    registration: services.Registration | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
-    """`reload=False` when `petition` is the object the service just created and kept up to date."""
-    if reload:
+    """`registration`: the service's result for a case registered in this request; the answer is
+    built from the objects it wrote instead of reading the case again."""
+    if registration is None:
         petition.refresh_from_db()
-    petition.api_timeline = list(selectors.petition_detail_events(petition))  # type: ignore[attr-defined]
-    petition.api_deadlines = petition_deadlines(petition=petition)  # type: ignore[attr-defined]
+        petition.api_timeline = list(selectors.petition_detail_events(petition))  # type: ignore[attr-defined]
+        petition.api_deadlines = petition_deadlines(petition=petition)  # type: ignore[attr-defined]
+    else:
+        petition.api_timeline = registration.events  # type: ignore[attr-defined]
+        petition.api_deadlines = petition_deadlines(petition=petition, rows=registration.deadlines)  # type: ignore[attr-defined]
     petition.api_actions = [  # type: ignore[attr-defined]
         a.value for a in ACTIONS if allowed(petition.status, a) and can_act(request.user, petition, a)
     ]
@@ -148,7 +152,7 @@ class PetitionListCreateApi(generics.ListAPIView):
             request,
             reg.petition,
             s.RegisteredSerializer,
-            reload=False,
+            registration=reg,
             api_query_code=services.format_query_code(reg.query_code),
         )
         response = Response(body, status=201)
