@@ -38,6 +38,9 @@ class Command(BaseCommand):
         def tick(rows: int) -> None:
             progress.advance(rows - progress.done)
 
+        def known_total(rows: int) -> None:  # told before the first row: the bar then shows a percentage
+            progress.total = rows
+
         with path.open("rb") as fh:
             report = importer.import_file(
                 fh,
@@ -45,6 +48,7 @@ class Command(BaseCommand):
                 office_code=opts["office"],
                 partial=opts["partial"],
                 progress=tick,
+                total=known_total,
                 max_size=opts["max_mb"] * 1048576 if opts["max_mb"] else None,
             )
         progress.close()
