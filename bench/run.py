@@ -127,6 +127,24 @@ def run_command(*args: str) -> str:
     return out.getvalue()
 
 
+# The generator's title and content templates, filled with one neutral set of places and names.
+PLACEHOLDERS: dict[str, Any] = {
+    "county": "本县",
+    "town": "城关镇",
+    "village": "王庄",
+    "street": "人民路",
+    "road": "建设路",
+    "company": "宏达公司",
+    "estate": "阳光花园",
+    "amount": "8000",
+    "months": 3,
+    "n": 5,
+    "date": "2023年3月1日",
+    "year": 2022,
+    "name": "王某",
+}
+
+
 def make_import_csv(path: Path, rows: int, office_area: str, areas: list[str]) -> None:
     import csv
     import random
@@ -158,36 +176,8 @@ def make_import_csv(path: Path, rows: int, office_area: str, areas: list[str]) -
                     rng.choice(areas),
                     code,
                     "求决",
-                    title.format(
-                        county="本县",
-                        town="城关镇",
-                        village="王庄",
-                        street="人民路",
-                        road="建设路",
-                        company="宏达公司",
-                        estate="阳光花园",
-                        amount="8000",
-                        months=3,
-                        n=5,
-                        date="2023年3月1日",
-                        year=2022,
-                        name="王某",
-                    ),
-                    content.format(
-                        county="本县",
-                        town="城关镇",
-                        village="王庄",
-                        street="人民路",
-                        road="建设路",
-                        company="宏达公司",
-                        estate="阳光花园",
-                        amount="8000",
-                        months=3,
-                        n=5,
-                        date="2023年3月1日",
-                        year=2022,
-                        name="王某",
-                    ),
+                    title.format(**PLACEHOLDERS),
+                    content.format(**PLACEHOLDERS),
                     status,
                     "",
                     "2023-12-20" if status in ("已办结", "不予受理") else "",

@@ -8,7 +8,7 @@ import pytest
 from xinfang.accounts.models import Area, Unit
 from xinfang.core.timeutil import SHANGHAI
 
-from .factories import make_area, make_unit
+from .factories import make_area, make_petition, make_unit
 
 
 @dataclass
@@ -30,3 +30,16 @@ def world(db) -> World:
 
 def at(day: str, hour: int = 10) -> dt.datetime:
     return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour), tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def petition(world, time_machine):
+    """A case received on 2026-09-01, with the clock stopped at 10:00 that day."""
+    time_machine.move_to(at("2026-09-01"), tick=False)
+    return make_petition(
+        area=world.area,
+        office=world.office,
+        current=world.handler,
+        review=world.reviewer,
+        received=dt.date.fromisoformat("2026-09-01"),
+    )

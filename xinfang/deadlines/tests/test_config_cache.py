@@ -11,20 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from xinfang.deadlines.models import CalendarOverride, CalendarYear, TimeLimitRule
 from xinfang.deadlines.services import deadline_calculate, deadline_open
 
-from .conftest import at
-from .factories import make_petition
-
 D = dt.date.fromisoformat
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def petition(world, time_machine):
-    time_machine.move_to(at("2026-09-01"), tick=False)
-    return make_petition(
-        area=world.area, office=world.office, current=world.handler, review=world.reviewer, received=D("2026-09-01")
-    )
 
 
 def test_rule_edited_in_admin_applies_to_next_deadline(petition) -> None:

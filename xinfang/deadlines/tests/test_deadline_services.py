@@ -31,14 +31,6 @@ D = dt.date.fromisoformat
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def petition(world, time_machine):
-    time_machine.move_to(at("2026-09-01"), tick=False)
-    return make_petition(
-        area=world.area, office=world.office, current=world.handler, review=world.reviewer, received=D("2026-09-01")
-    )
-
-
 def test_open_computes_due_stores_rule_and_refreshes_petition(petition) -> None:
     deadline = deadline_open(petition=petition, code="handle", start=D("2026-09-01"))
     assert deadline.due_date == D("2026-10-31")
