@@ -7,4 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "机构与用户"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the login audit receivers
+        from xinfang.core import versioned
+
+        from . import models, signals  # noqa: F401 - signals connects the login audit receivers
+
+        versioned.track(models.Area, models.Area.versioned_name)

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.core.models import BaseModel
+from xinfang.core.versioned import VersionedQuerySet
 
 
 class Area(BaseModel):
@@ -27,6 +28,10 @@ class Area(BaseModel):
     path = models.CharField(max_length=255, db_index=True, editable=False)
     population = models.PositiveIntegerField(_("人口"), default=0)
     active = models.BooleanField(_("启用"), default=True)
+
+    # Workers keep the areas in memory (core.versioned): every write renews this token.
+    versioned_name = "reference"
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]

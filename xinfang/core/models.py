@@ -76,3 +76,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class DataVersion(models.Model):
+    """A token per kind of reference data (areas and categories: "reference") that changes, to a fresh
+    random value, whenever a row of that kind is saved, deleted or bulk-written. Workers keep such data in
+    memory and reload it when the token they read differs from the one they loaded with (core.versioned):
+    one tiny query instead of a query per lookup. Random, so a rolled-back change is never mistaken for a
+    later one."""
+
+    name = models.CharField(max_length=40, unique=True)
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = "数据版本"
+        verbose_name_plural = "数据版本"
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.token}"

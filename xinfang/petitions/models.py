@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.accounts.models import Area, Unit
+from xinfang.core.versioned import VersionedQuerySet
 
 from .workflow import Status
 
@@ -19,6 +20,10 @@ class Category(models.Model):
     )
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
     active = models.BooleanField(_("启用"), default=True)
+
+    # Workers keep the categories in memory (core.versioned): every write renews this token.
+    versioned_name = "reference"
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["sort_order", "code"]

@@ -159,9 +159,9 @@ def petition_list(
 ) -> QuerySet[Petition]:
     area_path = ""
     if area:
-        from xinfang.accounts.models import Area
+        from xinfang.accounts.reference import area_by_code
 
-        a = Area.objects.filter(code=area).first()
+        a = area_by_code(area)
         if a is None:
             return Petition.objects.none()
         area_path = a.path

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from xinfang.accounts.access import can_see_identity
 from xinfang.accounts.models import Area, Unit
+from xinfang.accounts.reference import active_area
 from xinfang.core.errors import ValidationFailed
 from xinfang.core.validators import normalize_id_number, normalize_phone
 from xinfang.deadlines.models import TimeLimitRule
@@ -22,6 +23,7 @@ from xinfang.petitions.models import (
     Rating,
     ReviewOutcome,
 )
+from xinfang.petitions.reference import active_category
 from xinfang.petitions.services import LEGAL_ROUTES
 from xinfang.petitions.workflow import Action, Status
 from xinfang.routing.models import RoutingRule
@@ -436,7 +438,7 @@ class RegisterInSerializer(serializers.Serializer):
     def validate_area_code(self, value: str) -> Area | None:
         if not value:
             return None
-        area = Area.objects.filter(code=value.strip(), active=True).first()
+        area = active_area(value)
         if area is None:
             raise serializers.ValidationError(f"未知的区划代码：{value}")
         return area
@@ -444,7 +446,7 @@ class RegisterInSerializer(serializers.Serializer):
     def validate_category_code(self, value: str) -> Category | None:
         if not value:
             return None
-        category = Category.objects.filter(code=value.strip(), active=True).first()
+        category = active_category(value)
         if category is None:
             raise serializers.ValidationError(f"未知的内容分类代码：{value}")
         return category

@@ -29,7 +29,7 @@ def many(personas):
 
 
 def _django_select_form(data):
-    """ListFilterForm as it was: Django's Select widget and the register form's choice helpers."""
+    """ListFilterForm as it was: Django's Select and input widgets and the register form's choice helpers."""
     form = views.ListFilterForm(data)
     form.fields["category"].choices = [("", "全部分类"), *f.category_choices()[1:]]
     form.fields["area"].choices = [("", "全部属地"), *f.area_choices(max_level=3)[1:]]
@@ -37,6 +37,12 @@ def _django_select_form(data):
         if isinstance(field.widget, views.FastSelect):
             widget = forms.Select(attrs=field.widget.attrs)
             widget.choices = field.widget.choices
+            widget.is_required = field.widget.is_required
+            field.widget = widget
+        elif isinstance(field.widget, views._FastInput):
+            plain = forms.DateInput if isinstance(field.widget, forms.DateInput) else forms.TextInput
+            widget = plain(attrs=field.widget.attrs)
+            widget.input_type = field.widget.input_type  # type="date" was taken from attrs
             widget.is_required = field.widget.is_required
             field.widget = widget
     return form
@@ -49,6 +55,7 @@ def _django_select_form(data):
         {"status": "accepted", "area": "411621", "channel": "visit", "deadline_state": "overdue"},
         {"status": '"><script>', "area": "nowhere", "category": "x"},
         {"category": "__second_level__"},
+        {"q": '张三"><b>&', "date_from": "2026-01-02", "date_to": "not a date"},
     ],
 )
 def test_filter_form_html_is_djangos(personas, data):
@@ -106,3 +113,39 @@ def test_inbox_counts_equal_one_count_per_inbox(many, who):
     assert counts == expected
     if who in ("dispatcher", "supervisor"):
         assert any(expected.values())
+
+
+# The loop views._rows_html replaces, written with Django's own filters and get_FOO_display().
+ROWS_TEMPLATE = """{% for p in rows %}
+  <tr>
+    <td><a href="{% url 'petitions:detail' p.pk %}">{{ p.number }}</a></td>
+    <td>{{ p.title|truncatechars:30 }}{% if p.is_group %} <span class="badge group">集体访</span>{% endif %}{% if p.is_repeat %} <span class="badge">重复</span>{% endif %}</td>
+    <td>{% if p.confidential and not p.identity_released %}（保密）{% else %}{{ p.petitioner_name|default:"—" }}{% endif %}</td>
+    <td>{{ p.get_channel_display }}</td>
+    <td>{{ p.area.name }}</td>
+    <td>{{ p.current_unit.name|default:"—" }}</td>
+    <td>{{ p.get_status_display }}</td>
+    <td>{% if p.due_date %}<span class="badge {{ p.deadline_state }}">{{ p.due_date|date:"m-d" }} {{ p.get_deadline_state_display }}</span>{% else %}—{% endif %}</td>
+    <td>{{ p.received_at|date:"Y-m-d" }}</td>
+  </tr>
+  {% endfor %}"""
+
+
+def test_rows_html_is_the_template_loop(many):
+    from django.template import Context, Template
+
+    hostile = register(many.clerk, title='<script>alert("x")</script>&amp;' + "长" * 40).petition
+    Petition.objects.filter(pk=hostile.pk).update(petitioner_name="<b>张&三</b>", is_group=True, is_repeat=True)
+    rows = list(
+        Petition.objects.select_related("area", "current_unit").only(*views.LIST_COLUMNS).order_by("-received_at")
+    )
+    assert len(rows) > 90 and {p.status for p in rows} >= {"registered", "accepted", "closed"}
+    theirs = Template(ROWS_TEMPLATE).render(Context({"rows": rows}))
+    assert str(views._rows_html(rows)) == theirs
+    assert "&lt;script&gt;" in theirs and "&lt;b&gt;张&amp;三&lt;/b&gt;" in theirs
+
+
+def test_list_page_shows_empty_row(client, personas):
+    client.force_login(personas.dispatcher)
+    body = client.get(reverse("petitions:list") + "?q=没有这样的事项").content.decode()
+    assert "没有符合条件的信访事项。" in body

@@ -1,0 +1,88 @@
+"""Reference data kept in each worker's memory, reloaded when its `DataVersion` token changes.
+
+    areas = versioned.cached("reference", "areas", load_areas)   # one token query; the loader on a change
+
+Writers never call this module: `track(Model, "reference")` (in an AppConfig.ready) renews the token on
+every save and delete of the model, and `VersionedQuerySet` on its bulk writes (update, bulk_create,
+bulk_update), all inside the writing transaction, so a rollback restores the old token with the data.
+Without a token row (a flushed database) nothing is trusted: the loader runs on every call.
+
+Values handed out are shared by every request of the worker: read them, never change them.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.db import connection, models
+
+T = TypeVar("T")
+
+_cache: dict[tuple[str, str], tuple[str, Any]] = {}
+_lock = threading.Lock()
+
+
+def token(name: str) -> str:
+    from .models import DataVersion
+
+    # Plain SQL: this runs on most requests, and the ORM's compiling costs more than the query itself.
+    table = connection.ops.quote_name(DataVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {table} WHERE name = %s", [name])  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row else ""
+
+
+def bump(name: str) -> None:
+    from .models import DataVersion
+
+    DataVersion.objects.update_or_create(name=name, defaults={"token": uuid.uuid4().hex})
+
+
+def cached(name: str, key: str, loader: Callable[[], T]) -> T:
+    """`loader()`'s value, from memory while the token of `name` is the one it was loaded under."""
+    current = token(name)
+    hit = _cache.get((name, key))
+    if current and hit is not None and hit[0] == current:
+        return hit[1]
+    value = loader()
+    if current:
+        with _lock:
+            _cache[(name, key)] = (current, value)
+    return value
+
+
+def track(model: type[models.Model], name: str) -> None:
+    """Renew `name`'s token whenever a `model` row is saved or deleted (signals)."""
+    from django.db.models.signals import post_delete, post_save
+
+    def changed(**_kwargs: Any) -> None:
+        bump(name)
+
+    post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"versioned-save-{model.__name__}")
+    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"versioned-delete-{model.__name__}")
+
+
+class VersionedQuerySet(models.QuerySet):
+    """Bulk writes, which send no signals, renew the token of the model's `versioned_name` too."""
+
+    def _changed(self) -> None:
+        bump(self.model.versioned_name)  # type: ignore[attr-defined]
+
+    def update(self, **kwargs: Any) -> int:
+        count = super().update(**kwargs)
+        self._changed()
+        return count
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[Any]:
+        objs = super().bulk_create(*args, **kwargs)
+        self._changed()
+        return objs
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        count = super().bulk_update(*args, **kwargs)
+        self._changed()
+        return count
