@@ -115,13 +115,19 @@ def petition_scope_q(user: Any, *, within_area: str = "") -> Q | None:
         if ctx.units:
             scope |= Q(review_unit_id__in=ctx.subtree_unit_ids())
         scope |= Q(leader_id=ctx.user_id)  # cases a leader took on (包案)
-    # Art 30(3): accusation material never reaches the accused unit or any unit under it.
+    return scope & accusation_rule_q(user)
+
+
+def accusation_rule_q(user: Any) -> Q:
+    """Art 30(3): accusation material never reaches the accused unit or any unit under it. Part of
+    every scope; alone where the caller's own condition already implies the rest of the scope."""
+    ctx = actor_context(user)
     accused = set()
     for unit in ctx.units.values():
         accused.update(_ancestor_paths(unit.path))
     if accused and not ctx.is_superuser:
-        scope &= ~Q(accused_path__in=sorted(accused))
-    return scope
+        return ~Q(accused_path__in=sorted(accused))
+    return Q()
 
 
 def petitions_visible_to(

@@ -241,6 +241,21 @@ class Petition(models.Model):
                 opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
                 include=["accused_path"],
             ),
+            # The 即将到期 / 已超期 inboxes: a state with the scope's office and current-unit subtrees, so the
+            # database fetches those cases only, not every case of the user's units (migration 0009).
+            # Partial: only the few cases in those two states are in them.
+            models.Index(
+                fields=["deadline_state", "office_path"],
+                name="pet_due_office",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+                condition=models.Q(deadline_state__in=[DeadlineState.SOON, DeadlineState.OVERDUE]),
+            ),
+            models.Index(
+                fields=["deadline_state", "current_path"],
+                name="pet_due_current",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+                condition=models.Q(deadline_state__in=[DeadlineState.SOON, DeadlineState.OVERDUE]),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(headcount__gte=1), name="pet_headcount_positive"),

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from xinfang.accounts.access import petitions_visible_to
 from xinfang.core.errors import DomainError
 from xinfang.petitions import forms as f
 from xinfang.petitions import selectors, views
@@ -111,6 +112,14 @@ def test_inbox_counts_equal_one_count_per_inbox(many, who):
         for inbox in selectors.inboxes_for(user)
     }
     assert counts == expected
+    # An inbox without the scope's OR holds exactly the cases of the inbox the user may see.
+    visible = petitions_visible_to(user)
+    for inbox in selectors.inboxes_for(user):
+        ours = set(selectors.inbox_queryset(user, inbox).values_list("pk", flat=True))
+        scoped = set(
+            visible.filter(pk__in=selectors.inbox_queryset(user, inbox).values("pk")).values_list("pk", flat=True)
+        )
+        assert ours == scoped, inbox.key
     if who in ("dispatcher", "supervisor"):
         assert any(expected.values())
 
