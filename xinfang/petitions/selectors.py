@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from xinfang.accounts.access import accusation_rule_q, actor_context, petition_scope_q, petitions_visible_to
@@ -102,8 +103,29 @@ def inbox_queryset(user: Any, inbox: Inbox) -> QuerySet[Petition]:
     return Petition.objects.filter(_inbox_q(user, inbox))
 
 
+def inbox_counts_capped(user: Any, cap: int) -> dict[str, int]:
+    """Each inbox's count up to `cap` + 1 (more than `cap` reads "cap+" on a badge), in one query of one
+    scalar subquery per inbox, each stopping at its cap + 1st case: a busy county's inboxes hold tens of
+    thousands of open cases (37,000 at 1,000,000), and an exact count reads every one of them."""
+    boxes = inboxes_for(user)
+    if not boxes:
+        return {}
+    parts, params = [], []
+    for inbox in boxes:
+        sub_qs = (
+            Petition.objects.filter(_inbox_q(user, inbox)).exclude(status__in=Status.terminal()).values("pk").order_by()
+        )
+        sql, sub_params = sub_qs[: cap + 1].query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS box_{len(parts)})")  # noqa: S608 - compiled by the ORM
+        params.extend(sub_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return {inbox.key: int(n) for inbox, n in zip(boxes, row, strict=True)}
+
+
 def inbox_counts(user: Any) -> dict[str, int]:
-    """One aggregate query for all inboxes of the user.
+    """One aggregate query for all inboxes of the user (exact counts; the workbench shows capped ones).
 
     The scan is limited to rows that are in at least one of the inboxes — the OR of the inboxes' own
     conditions, each led by an indexed column (`status` with the unit, `deadline_state`,

@@ -97,10 +97,25 @@ def _labels() -> dict[str, dict[str, str]]:
     }
 
 
-def _list_page(qs: Any, number: Any) -> Any:
-    """One page of a case list; `page.rows_html` is its table body (see _rows_html)."""
+# The workbench counts each inbox up to this many cases and shows "999+" beyond: exact counts of a busy
+# county's inboxes read every open case (tens of thousands at a province's scale). The list page (and
+# its 导出) gives the exact number of any inbox.
+WORKBENCH_CAP = 999
+
+
+def _list_page(qs: Any, number: Any, *, cap: int | None = None) -> Any:
+    """One page of a case list; `page.rows_html` is its table body (see _rows_html). With `cap`, the
+    paginator counts at most cap + 1 cases and `page.capped` says whether there are more than cap."""
     qs = qs.select_related(None).select_related("area", "current_unit").only(*LIST_COLUMNS)
-    page = Paginator(qs, PAGE_SIZE).get_page(number)
+    paginator = Paginator(qs, PAGE_SIZE)
+    capped = False
+    if cap is not None:
+        n = qs.order_by()[: cap + 1].count()
+        capped = n > cap
+        paginator.count = min(n, cap)  # cached_property: set before anything reads it
+    page = paginator.get_page(number)
+    page.capped = capped
+    page.total_label = f"{cap}+" if capped else str(paginator.count)
     rows = list(page.object_list)
     page.object_list = rows
     page.rows_html = _rows_html(rows)
@@ -154,17 +169,21 @@ def _rows_html(rows: list[Petition]) -> str:
 @require_GET
 def workbench(request: HttpRequest) -> HttpResponse:
     boxes = selectors.inboxes_for(request.user)
-    counts = selectors.inbox_counts(request.user)
+    counts = selectors.inbox_counts_capped(request.user, WORKBENCH_CAP)
     current = request.GET.get("inbox") or next(
         (b.key for b in boxes if counts.get(b.key)), boxes[0].key if boxes else ""
     )
     qs = selectors.petition_list(user=request.user, inbox=current) if current else Petition.objects.none()
-    page = _list_page(qs, request.GET.get("page"))
+    page = _list_page(qs, request.GET.get("page"), cap=WORKBENCH_CAP)
+
+    def badge(n: int) -> str:
+        return f"{WORKBENCH_CAP}+" if n > WORKBENCH_CAP else str(n)
+
     return render(
         request,
         "petitions/workbench.html",
         {
-            "boxes": [(b, counts.get(b.key, 0)) for b in boxes],
+            "boxes": [(b, badge(counts.get(b.key, 0))) for b in boxes],
             "current": current,
             "page": page,
         },

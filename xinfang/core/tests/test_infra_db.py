@@ -60,3 +60,20 @@ def test_transactional_tests_start_from_the_post_migration_state(run):
     assert TimeLimitRule.objects.filter(code="handle").exists()
     assert not ContentType.objects.filter(app_label="infra_probe").exists()
     ContentType.objects.create(app_label="infra_probe", model=f"probe{run}")  # for the flush to remove
+
+
+@pytest.mark.postgres_only
+def test_big_tables_are_vacuumed_and_analyzed_early():
+    # Migrations core 0003, deadlines 0004, petitions 0010: a 2% change (not the default 20%) triggers
+    # autovacuum on the case and deadline tables, so statistics and the visibility map stay current.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname IN "
+            "('petitions_petition', 'petitions_event', 'deadlines_deadline', 'core_auditevent')"
+        )
+        options = {name: set(opts or []) for name, opts in cursor.fetchall()}
+    assert "autovacuum_analyze_scale_factor=0.01" in options["petitions_petition"]
+    assert "autovacuum_vacuum_insert_scale_factor=0.02" in options["petitions_petition"]
+    assert "autovacuum_vacuum_scale_factor=0.02" in options["deadlines_deadline"]
+    assert "autovacuum_vacuum_insert_scale_factor=0.05" in options["petitions_event"]
+    assert "autovacuum_vacuum_insert_scale_factor=0.05" in options["core_auditevent"]

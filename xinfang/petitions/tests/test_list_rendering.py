@@ -112,6 +112,8 @@ def test_inbox_counts_equal_one_count_per_inbox(many, who):
         for inbox in selectors.inboxes_for(user)
     }
     assert counts == expected
+    assert selectors.inbox_counts_capped(user, 999) == expected
+    assert selectors.inbox_counts_capped(user, 2) == {k: min(v, 3) for k, v in expected.items()}
     # An inbox without the scope's OR holds exactly the cases of the inbox the user may see.
     visible = petitions_visible_to(user)
     for inbox in selectors.inboxes_for(user):
@@ -158,3 +160,19 @@ def test_list_page_shows_empty_row(client, personas):
     client.force_login(personas.dispatcher)
     body = client.get(reverse("petitions:list") + "?q=没有这样的事项").content.decode()
     assert "没有符合条件的信访事项。" in body
+
+
+def test_workbench_caps_badges_and_links_to_the_exact_list(client, many, monkeypatch):
+    monkeypatch.setattr(views, "WORKBENCH_CAP", 3)
+    exact = selectors.inbox_counts(many.dispatcher)
+    big = [k for k, n in exact.items() if n > 3]
+    assert big, exact
+    client.force_login(many.dispatcher)
+    body = client.get(reverse("petitions:workbench"), {"inbox": big[0]}).content.decode()
+    assert f'data-inbox="{big[0]}">' in body and '<span class="count">3+</span>' in body
+    assert "共 3+ 件" in body and f'href="{reverse("petitions:list")}?inbox={big[0]}">查看全部' in body
+    small = [k for k, n in exact.items() if n <= 3]
+    for key in small:
+        assert f'data-inbox="{key}">' in body
+    listed = client.get(reverse("petitions:list"), {"inbox": big[0]}).content.decode()
+    assert f"共 {exact[big[0]]} 件" in listed  # the list page counts exactly
