@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from .insert import insert
 from .middleware import current_ip
 from .models import AuditChainHead, AuditEvent
 
@@ -53,17 +56,23 @@ def audit_record(
     from the table's sequence: the head is locked, so they are gap-free and known before the insert,
     and the row is inserted already sealed."""
     # No savepoint of our own: a failure here fails the caller's transaction anyway.
-    with transaction.atomic(savepoint=False):
-        head = AuditChainHead.objects.select_for_update().filter(id=1).first()
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        # Statements built once (every state change of the system ends here; the ORM's compiling of
+        # them cost more than running them); the row goes in through core.insert.
+        sql = _statements()
+        cursor.execute(sql.lock_head)
+        head = cursor.fetchone()
         if head is None:
-            head, _ = AuditChainHead.objects.get_or_create(id=1, defaults={"last_hash": GENESIS, "last_id": 0})
-            head = AuditChainHead.objects.select_for_update().get(id=1)
+            AuditChainHead.objects.get_or_create(id=1, defaults={"last_hash": GENESIS, "last_id": 0})
+            cursor.execute(sql.lock_head)
+            head = cursor.fetchone()
+        last_hash, last_id = head
         if target is not None:
             target_type = target_type or target._meta.label_lower
             target_id = target_id or str(target.pk)
         actor_obj = actor if getattr(actor, "is_authenticated", False) else None
         event = AuditEvent(
-            id=head.last_id + 1,
+            id=last_id + 1,
             at=timezone.now().replace(microsecond=0),
             actor=actor_obj,
             actor_label=(actor_obj.get_full_name() or actor_obj.username) if actor_obj else str(actor or "系统"),
@@ -73,13 +82,30 @@ def audit_record(
             target_type=target_type,
             target_id=str(target_id),
             data=json.loads(json.dumps(data or {}, ensure_ascii=False, default=str)),
-            prev_hash=head.last_hash,
+            prev_hash=last_hash,
         )
         # The id is part of the digest, so a deleted row breaks the chain.
-        event.hash = _digest(head.last_hash, _row(event))
-        event.save(force_insert=True)
-        AuditChainHead.objects.filter(id=1).update(last_hash=event.hash, last_id=event.id)
+        event.hash = _digest(last_hash, _row(event))
+        insert(event)
+        cursor.execute(sql.move_head, [event.hash, event.id])
     return event
+
+
+@dataclass(frozen=True)
+class _Statements:
+    lock_head: str
+    move_head: str
+
+
+@lru_cache(maxsize=1)
+def _statements() -> _Statements:
+    qn = connection.ops.quote_name
+    head = qn(AuditChainHead._meta.db_table)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""  # SQLite: the write lock
+    return _Statements(
+        lock_head=f"SELECT last_hash, last_id FROM {head} WHERE id = 1{lock}",  # noqa: S608
+        move_head=f"UPDATE {head} SET last_hash = %s, last_id = %s WHERE id = 1",  # noqa: S608
+    )
 
 
 def audit_verify() -> tuple[bool, int, AuditEvent | None, str]:

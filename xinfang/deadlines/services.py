@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from xinfang.core.audit import audit_record
 from xinfang.core.errors import ValidationFailed
+from xinfang.core.insert import insert
 from xinfang.core.notify import notify
 from xinfang.core.timeutil import local_date, today
 from xinfang.petitions.models import Petition
@@ -83,7 +84,10 @@ def config_changed(**_kwargs: Any) -> None:
 def config_snapshot() -> DeadlineConfig:
     """The active rules and the working calendar, from memory while the stored token is unchanged.
     A caller that opens several deadlines in one transaction may take one snapshot and pass it on."""
-    token = ConfigVersion.objects.filter(id=1).values_list("token", flat=True).first()
+    with connection.cursor() as cursor:  # plain SQL: read on every registration and state change
+        cursor.execute(f"SELECT token FROM {connection.ops.quote_name(ConfigVersion._meta.db_table)} WHERE id = 1")  # noqa: S608
+        row = cursor.fetchone()
+    token = row[0] if row else None
     if token and _config_cache and _config_cache[0].token == token:
         return _config_cache[0]
     rules: dict[str, list[TimeLimitRule]] = {}
@@ -336,7 +340,7 @@ def deadline_open(
             deadline.basis = f"{deadline.basis}；{fallback}"
         today_ = today()
         deadline.state = _state_of(deadline, today_) if rule.party == Party.ORGAN else Deadline.State.NORMAL
-        deadline.save(force_insert=True)
+        insert(deadline)
         organ = [deadline] if rule.party == Party.ORGAN else []
         _refresh(petition, today_, open_organ=organ if new_case else None)
     return deadline

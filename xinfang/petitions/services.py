@@ -21,6 +21,7 @@ from xinfang.accounts.models import Area, Role, Unit
 from xinfang.core import crypto
 from xinfang.core.audit import audit_record
 from xinfang.core.errors import DeadlinePassed, InvalidTransition, NotPermitted, ValidationFailed
+from xinfang.core.insert import insert
 from xinfang.core.notify import notify
 from xinfang.core.timeutil import format_cn_date, local_date
 from xinfang.core.validators import normalize_id_number, normalize_phone
@@ -355,11 +356,11 @@ def _intake(
     petition.due_date, petition.deadline_state = deadlines.deadline_preview(
         petition=petition, code="transfer", start=local_date(received_at), config=config
     )
-    petition.save(force_insert=True)
+    insert(petition)
     for clean in clean_reps:
         rep = Representative(petition=petition, name=clean["name"])
         _seal_person(rep, clean)
-        rep.save()
+        insert(rep)
     _save_files(petition, attachments, kind=attachment_kind, actor=actor)
     return Registration(petition=petition, query_code=code, deadline_config=config)
 

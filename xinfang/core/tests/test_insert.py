@@ -1,0 +1,99 @@
+"""core.insert writes the very row Model.save(force_insert=True) writes, for every model the services
+insert through it (dates, datetimes, JSON, IPs, booleans, foreign keys, nullable columns)."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import pytest
+from django.db import models
+from django.db.models.signals import post_save, pre_save
+from django.utils import timezone
+
+from xinfang.core.audit import audit_record
+from xinfang.core.insert import insert
+from xinfang.core.models import AuditEvent
+from xinfang.deadlines.models import Deadline
+from xinfang.petitions.models import Event, Petition, Representative
+from xinfang.petitions.tests.factories import register
+
+pytestmark = pytest.mark.django_db
+
+VOLATILE = {"id", "created_at", "updated_at", "number", "query_code_hash", "hash"}
+
+
+def _stored(model: type[models.Model], pk: int) -> dict:
+    row = model.objects.filter(pk=pk).values().get()
+    return {k: v for k, v in row.items() if k not in VOLATILE}
+
+
+def _twins(obj: models.Model, **unique) -> tuple[int, int]:
+    a, b = copy.copy(obj), copy.copy(obj)
+    for twin in (a, b):
+        twin.pk = None
+        twin._state = models.base.ModelState()
+        for field, value in unique.items():
+            setattr(twin, field, value + ("-a" if twin is a else "-b"))
+    insert(a)
+    b.save(force_insert=True)
+    assert a.pk and b.pk and a.pk != b.pk
+    assert not a._state.adding and a._state.db == "default"
+    return a.pk, b.pk
+
+
+def test_rows_equal_those_save_writes(personas):
+    reg = register(personas.clerk, headcount=6, representatives=[{"name": "代表甲", "phone": "13900000000"}])
+    p = Petition.objects.get(pk=reg.petition.pk)
+    p.accepted_at = timezone.now()
+    p.assign_due_date = dt.date(2026, 12, 31)
+    a, b = _twins(p, number="TWIN")
+    assert _stored(Petition, a) == _stored(Petition, b)
+
+    event = Event.objects.filter(petition=p).first()
+    event.data = {"unit": 3, "名称": "住建局", "list": [1, "二", None], "due": "2026-12-01"}
+    a, b = _twins(event)
+    assert _stored(Event, a) == _stored(Event, b)
+    assert Event.objects.get(pk=a).data == event.data
+
+    deadline = Deadline.objects.filter(petition=p).first()
+    deadline.due_override = dt.date(2027, 1, 8)
+    deadline.closed_at = timezone.now()
+    a, b = _twins(deadline, code="transfer")  # one open deadline per code and case
+    assert {**_stored(Deadline, a), "code": ""} == {**_stored(Deadline, b), "code": ""}
+
+    rep = Representative.objects.filter(petition=p).first()
+    a, b = _twins(rep)
+    assert _stored(Representative, a) == _stored(Representative, b)
+
+
+def test_audit_rows_keep_ip_and_json_and_the_chain(personas):
+    from xinfang.core.audit import audit_verify
+
+    e = audit_record(actor=personas.clerk, action="test.insert", ip="2001:db8::1", data={"a": [1, "二"], "b": None})
+    stored = AuditEvent.objects.get(pk=e.pk)
+    assert stored.ip == "2001:db8::1" and stored.data == {"a": [1, "二"], "b": None}
+    assert stored.hash == e.hash and stored.actor_id == personas.clerk.pk
+    assert audit_verify()[0]
+
+
+def test_signals_are_sent_and_unsaved_relations_refused(personas):
+    seen = []
+
+    def before(sender, instance, **kw):
+        seen.append(("pre", instance.pk))
+
+    def after(sender, instance, created, **kw):
+        seen.append(("post", created, instance.pk))
+
+    pre_save.connect(before, sender=Event)
+    post_save.connect(after, sender=Event)
+    try:
+        p = register(personas.clerk).petition
+        e = insert(Event(petition=p, at=timezone.now(), action="note", actor_name="甲"))
+    finally:
+        pre_save.disconnect(before, sender=Event)
+        post_save.disconnect(after, sender=Event)
+    assert ("pre", None) in seen and ("post", True, e.pk) in seen
+    with pytest.raises(ValueError, match="unsaved related object"):
+        insert(Event(petition=Petition(), at=timezone.now(), action="note"))
