@@ -143,22 +143,66 @@ def petitions_visible_to(
     return qs.filter(scope)
 
 
+def can_see(user: Any, petition: Petition) -> bool:
+    """petition_scope_q for one loaded case, in Python (the tests compare the two on every case for
+    every persona). Loading a case by its key and then asking this is cheaper than asking the database
+    with the scope in the query: PostgreSQL spends milliseconds planning the scope's OR over the case
+    table's indexes for a row it then finds by primary key in microseconds."""
+    ctx = actor_context(user)
+    if ctx.user_id is None:
+        return False
+    if not ctx.is_superuser:  # accusation_rule_q
+        accused = {path for unit in ctx.units.values() for path in _ancestor_paths(unit.path)}
+        if petition.accused_path in accused:
+            return False
+    if ctx.is_superuser or Role.ADMIN in ctx.all_roles:
+        return True
+    for unit in ctx.units.values():
+        if petition.current_path.startswith(unit.path) or petition.office_path.startswith(unit.path):
+            return True
+    if any(petition.area_path.startswith(path) for path in _area_scope_paths(ctx)):
+        return True
+    if petition.leader_id is not None and petition.leader_id == ctx.user_id:
+        return True
+    return bool(ctx.units) and petition.review_unit_id in set(ctx.subtree_unit_ids())
+
+
 def access_petition(user: Any, petition_id: int | str, *, for_write: bool = False) -> Petition:
     """Load one case for a user. Absent and forbidden give the same 404."""
     from xinfang.petitions.models import Petition
 
-    qs = petitions_visible_to(
-        user,
-        Petition.objects.select_related(
-            "area", "category", "office_unit", "current_unit", "review_unit", "accused_unit"
-        ),
-    )
+    qs = Petition.objects.all()
     try:
-        if str(petition_id).isdigit():
-            return qs.get(pk=int(petition_id))
-        return qs.get(number=str(petition_id))
+        petition = qs.get(pk=int(petition_id)) if str(petition_id).isdigit() else qs.get(number=str(petition_id))
     except Petition.DoesNotExist:
         raise Http404("信访事项不存在或无权查看") from None
+    if not can_see(user, petition):
+        raise Http404("信访事项不存在或无权查看")
+    attach_related(petition)
+    return petition
+
+
+UNIT_RELATIONS = ("office_unit", "current_unit", "review_unit", "accused_unit")
+
+
+def attach_related(petition: Petition) -> None:
+    """The case's units (one query by id), area and category (copies from the workers' reference
+    cache): what select_related of the six gives, without a seven-table join that PostgreSQL takes
+    longer to plan (3–4 ms with the case table's indexes) than to run."""
+    from xinfang.petitions.models import Petition
+    from xinfang.petitions.reference import category_copy
+
+    from .reference import area_copy
+
+    fields = [Petition._meta.get_field(name) for name in UNIT_RELATIONS]
+    ids = {getattr(petition, f.attname) for f in fields} - {None}
+    units = Unit.objects.in_bulk(ids) if ids else {}
+    for rel in fields:
+        unit_id = getattr(petition, rel.attname)
+        rel.set_cached_value(petition, units.get(unit_id) if unit_id is not None else None)
+    Petition._meta.get_field("area").set_cached_value(petition, area_copy(petition.area_id))
+    if petition.category_id is not None:
+        Petition._meta.get_field("category").set_cached_value(petition, category_copy(petition.category_id))
 
 
 def unit_relation_ok(ctx: ActorContext, petition: Petition, relation: str, roles: frozenset[str]) -> bool:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 from xinfang.core import versioned
@@ -16,6 +17,7 @@ INDENT = {1: "", 2: "　", 3: "　　", 4: "　　　", 5: "　　　　"}
 @dataclass(frozen=True)
 class _Areas:
     by_code: dict[str, Area]  # areas down to townships, active or not
+    by_id: dict[int, Area]
     top_choices: list[tuple[str, str]]  # (code, indented name) of active areas down to counties, in tree order
 
 
@@ -23,6 +25,7 @@ def _load() -> _Areas:
     rows = list(Area.objects.filter(level__lte=KEPT_LEVELS).order_by("path"))
     return _Areas(
         by_code={a.code: a for a in rows},
+        by_id={a.pk: a for a in rows},
         top_choices=[
             (a.code, f"{INDENT.get(a.level, '')}{a.name}") for a in rows if a.active and a.level <= Area.Level.COUNTY
         ],
@@ -40,6 +43,14 @@ def area_by_code(code: str) -> Area | None:
     if area is None and code:
         area = Area.objects.filter(code=code, level__gt=KEPT_LEVELS).first()
     return area
+
+
+def area_copy(pk: int) -> Area | None:
+    """A copy of the area with this id (a case's area, attached without a join; yours to change)."""
+    area = _areas().by_id.get(pk)
+    if area is None:
+        return Area.objects.filter(pk=pk).first()
+    return copy.copy(area)
 
 
 def active_area(code: str) -> Area | None:

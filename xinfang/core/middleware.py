@@ -1,4 +1,4 @@
-"""Remember the client address of the current request, so every audit record carries it."""
+"""Per request: the client address (every audit record carries it) and the memo of reference-data tokens."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from collections.abc import Callable
 from contextvars import ContextVar
 
 from django.http import HttpRequest, HttpResponse
+
+from . import versioned
 
 current_ip: ContextVar[str | None] = ContextVar("xinfang_current_ip", default=None)
 
@@ -18,6 +20,7 @@ class RequestContextMiddleware:
         # Behind a trusted proxy, configure it to set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips).
         token = current_ip.set(request.META.get("REMOTE_ADDR"))
         try:
-            return self.get_response(request)
+            with versioned.request_scope():  # reference-data tokens read once per request
+                return self.get_response(request)
         finally:
             current_ip.reset(token)

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.db import connection, models
@@ -25,7 +27,34 @@ _cache: dict[tuple[str, str], tuple[str, Any]] = {}
 _lock = threading.Lock()
 
 
+# Within one request each token is read once (RequestContextMiddleware opens the memo): a page that
+# looks up areas, categories and a case's area reads "reference" once, as of its first lookup. Outside
+# requests (commands, background threads) there is no memo. After a bump in the request the name is
+# read from the database every time (so a rolled-back change is never taken for the current data).
+_request_tokens: ContextVar[dict[str, str | None] | None] = ContextVar("xinfang_versioned_tokens", default=None)
+_UNCACHED = None
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    reset = _request_tokens.set({})
+    try:
+        yield
+    finally:
+        _request_tokens.reset(reset)
+
+
 def token(name: str) -> str:
+    memo = _request_tokens.get()
+    if memo is not None and memo.get(name) is not None:
+        return memo[name]  # type: ignore[return-value]
+    value = _read_token(name)
+    if memo is not None and name not in memo:
+        memo[name] = value
+    return value
+
+
+def _read_token(name: str) -> str:
     from .models import DataVersion
 
     # Plain SQL: this runs on most requests, and the ORM's compiling costs more than the query itself.
@@ -40,6 +69,9 @@ def bump(name: str) -> None:
     from .models import DataVersion
 
     DataVersion.objects.update_or_create(name=name, defaults={"token": uuid.uuid4().hex})
+    memo = _request_tokens.get()
+    if memo is not None:
+        memo[name] = _UNCACHED  # read from the database from now on in this request
 
 
 def cached(name: str, key: str, loader: Callable[[], T]) -> T:

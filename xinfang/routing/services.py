@@ -40,10 +40,16 @@ def routing_suggest(*, category_id: int | None, area: Area, exclude_path: str = 
             continue
         seen.add(rule.unit_id)
         out.append(Suggestion(rule.unit, f"分办规则：{rule}"))
+    # The governments of the area and of every area above it, in one query; nearest area first.
+    by_area: dict[str, list[Unit]] = {}
+    for unit in (
+        Unit.objects.filter(area__code__in=ancestors, kind__in=[Unit.Kind.TOWNSHIP, Unit.Kind.GOVERNMENT], active=True)
+        .select_related("area")
+        .order_by("kind", "id")
+    ):
+        by_area.setdefault(unit.area.code, []).append(unit)
     for code in reversed(ancestors):
-        for unit in Unit.objects.filter(
-            area__code=code, kind__in=[Unit.Kind.TOWNSHIP, Unit.Kind.GOVERNMENT], active=True
-        ).order_by("kind", "id"):
+        for unit in by_area.get(code, []):
             if unit.pk in seen or (exclude_path and unit.path.startswith(exclude_path)):
                 continue
             seen.add(unit.pk)
