@@ -7,28 +7,15 @@ that county's list 85 → 41 ms median once analyzed and vacuumed."""
 
 from django.db import migrations
 
+from xinfang.core.table_options import table_options
+
 SETTINGS = {
     "deadlines_deadline": "autovacuum_vacuum_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.01, "
     "autovacuum_vacuum_insert_scale_factor = 0.02",
 }
 
 
-def apply(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for table, options in SETTINGS.items():
-        schema_editor.execute(f"ALTER TABLE {schema_editor.quote_name(table)} SET ({options})")
-
-
-def revert(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for table, options in SETTINGS.items():
-        names = ", ".join(part.split("=")[0].strip() for part in options.split(","))
-        schema_editor.execute(f"ALTER TABLE {schema_editor.quote_name(table)} RESET ({names})")
-
-
 class Migration(migrations.Migration):
     dependencies = [("deadlines", "0003_configversion")]
 
-    operations = [migrations.RunPython(apply, revert)]
+    operations = [table_options(SETTINGS)]
