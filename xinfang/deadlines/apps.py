@@ -7,13 +7,10 @@ class DeadlinesConfig(AppConfig):
     verbose_name = "办理期限"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from xinfang.core import versioned
 
-        from . import models, services
+        from . import models
 
         # Any change to the rules or the calendar invalidates every worker's in-memory copy.
         for model in (models.TimeLimitRule, models.CalendarOverride, models.CalendarYear):
-            post_save.connect(services.config_changed, sender=model, dispatch_uid=f"deadlines-config-{model.__name__}")
-            post_delete.connect(
-                services.config_changed, sender=model, dispatch_uid=f"deadlines-config-del-{model.__name__}"
-            )
+            versioned.track(model, model.versioned_name)

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.core.models import BaseModel
+from xinfang.core.versioned import VersionedQuerySet
 
 from . import engine
 
@@ -32,32 +33,6 @@ class StartEvent(models.TextChoices):
     REVIEW_REPLY_RECEIVED = "review_reply_received", _("信访人收到复查意见书")
     RECHECK_REQUESTED = "recheck_requested", _("收到复核请求")
     OTHER = "other", _("其他")
-
-
-class ConfigQuerySet(models.QuerySet):
-    """Rules and calendar rows: bulk writes, which send no save/delete signals, still tell every worker
-    to reload its in-memory copy (see ConfigVersion)."""
-
-    def update(self, **kwargs):  # type: ignore[no-untyped-def]
-        count = super().update(**kwargs)
-        _config_changed()
-        return count
-
-    def bulk_create(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        objs = super().bulk_create(*args, **kwargs)
-        _config_changed()
-        return objs
-
-    def bulk_update(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        count = super().bulk_update(*args, **kwargs)
-        _config_changed()
-        return count
-
-
-def _config_changed() -> None:
-    from .services import config_changed
-
-    config_changed()
 
 
 class TimeLimitRule(BaseModel):
@@ -100,7 +75,9 @@ class TimeLimitRule(BaseModel):
     active = models.BooleanField(_("启用"), default=True)
     note = models.TextField(_("说明"), blank=True)
 
-    objects = ConfigQuerySet.as_manager()
+    # Workers keep the rules and the calendar in memory (core.versioned): every write renews this token.
+    versioned_name = "deadlines"
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["code", "area_code", "-effective_from", "id"]
@@ -147,7 +124,9 @@ class CalendarOverride(BaseModel):
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     note = models.CharField(_("说明"), max_length=100, blank=True, help_text=_("如“春节”“国务院通知调休上班”"))
 
-    objects = ConfigQuerySet.as_manager()
+    # Workers keep the rules and the calendar in memory (core.versioned): every write renews this token.
+    versioned_name = "deadlines"
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date"]
@@ -165,7 +144,9 @@ class CalendarYear(BaseModel):
     year = models.PositiveSmallIntegerField(_("年份"), unique=True)
     source = models.CharField(_("依据"), max_length=200, help_text=_("如“国务院办公厅关于2027年部分节假日安排的通知”"))
 
-    objects = ConfigQuerySet.as_manager()
+    # Workers keep the rules and the calendar in memory (core.versioned): every write renews this token.
+    versioned_name = "deadlines"
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year"]
@@ -234,16 +215,3 @@ class Deadline(models.Model):
         if self.pause_started and today > self.pause_started:
             return self.due_date + dt.timedelta(days=(today - self.pause_started).days)
         return self.due_date
-
-
-class ConfigVersion(models.Model):
-    """One row whose token changes (a fresh random value) whenever a rule, an override or a notice year
-    is saved or deleted. Workers keep the rules and the calendar in memory and reload them when the
-    token they read differs from the one they loaded with: one tiny query per use instead of three.
-    A random token, not a counter, so a rolled-back change can never be mistaken for a later one."""
-
-    token = models.CharField(max_length=32)
-
-    class Meta:
-        verbose_name = _("期限配置版本")
-        verbose_name_plural = _("期限配置版本")

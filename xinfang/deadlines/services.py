@@ -9,15 +9,15 @@ All dates are Asia/Shanghai local dates.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from xinfang.core import versioned
 from xinfang.core.audit import audit_record
 from xinfang.core.errors import ValidationFailed
 from xinfang.core.insert import insert
@@ -28,7 +28,7 @@ from xinfang.petitions.timeline import event_record
 
 from . import engine
 from .calendar import WorkCalendar
-from .models import CalendarOverride, CalendarYear, ConfigVersion, Deadline, Party, TimeLimitRule
+from .models import CalendarOverride, CalendarYear, Deadline, Party, TimeLimitRule
 
 OPEN = Deadline.Status.OPEN
 
@@ -67,38 +67,34 @@ def soon_ratio() -> float:
 
 @dataclass(frozen=True)
 class DeadlineConfig:
-    token: str
     rules: dict[str, list[TimeLimitRule]]  # active rules by code
     calendar: WorkCalendar
 
 
-_config_cache: list[DeadlineConfig] = []
+# The rules, holiday overrides and notice years: every save, delete and bulk write renews this token
+# (core.versioned; models.CONFIG_VERSION), and every worker then reloads them.
+CONFIG_VERSION = "deadlines"
 
 
 def config_changed(**_kwargs: Any) -> None:
-    """Signal receiver (rules, overrides, notice years saved or deleted): a new token, so every worker
-    reloads. Runs in the saving transaction: a rollback restores the old token along with the data."""
-    ConfigVersion.objects.update_or_create(id=1, defaults={"token": uuid.uuid4().hex})
+    """A new token, so every worker reloads the rules and the calendar. Runs in the caller's
+    transaction: a rollback restores the old token along with the data."""
+    versioned.bump(CONFIG_VERSION)
 
 
-def config_snapshot() -> DeadlineConfig:
-    """The active rules and the working calendar, from memory while the stored token is unchanged.
-    A caller that opens several deadlines in one transaction may take one snapshot and pass it on."""
-    with connection.cursor() as cursor:  # plain SQL: read on every registration and state change
-        cursor.execute(f"SELECT token FROM {connection.ops.quote_name(ConfigVersion._meta.db_table)} WHERE id = 1")  # noqa: S608
-        row = cursor.fetchone()
-    token = row[0] if row else None
-    if token and _config_cache and _config_cache[0].token == token:
-        return _config_cache[0]
+def _load_config() -> DeadlineConfig:
     rules: dict[str, list[TimeLimitRule]] = {}
     for rule in TimeLimitRule.objects.filter(active=True).order_by("pk"):
         rules.setdefault(rule.code, []).append(rule)
     overrides = {row.date: (row.kind, row.note) for row in CalendarOverride.objects.all()}
     years = CalendarYear.objects.values_list("year", flat=True)
-    config = DeadlineConfig(token=token or "", rules=rules, calendar=WorkCalendar(overrides, years))
-    if token:  # no token row (a flushed database): read every time rather than trust a stale copy
-        _config_cache[:] = [config]
-    return config
+    return DeadlineConfig(rules=rules, calendar=WorkCalendar(overrides, years))
+
+
+def config_snapshot() -> DeadlineConfig:
+    """The active rules and the working calendar, from memory while the stored token is unchanged.
+    A caller that opens several deadlines in one transaction may take one snapshot and pass it on."""
+    return versioned.cached(CONFIG_VERSION, "config", _load_config)
 
 
 def calendar_load() -> WorkCalendar:
