@@ -103,10 +103,10 @@ class Petition(models.Model):
     # 信访人 (primary petitioner). ID and phone are sealed; *_hash are keyed hashes for exact lookup.
     petitioner_name = models.CharField(_("信访人姓名"), max_length=100, blank=True)
     id_number_enc = models.TextField(blank=True, editable=False)
-    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
     id_number_masked = models.CharField(_("身份证号"), max_length=24, blank=True, editable=False)
     phone_enc = models.TextField(blank=True, editable=False)
-    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, editable=False)
     phone_masked = models.CharField(_("联系电话"), max_length=24, blank=True, editable=False)
     petitioner_address = models.CharField(_("住址"), max_length=200, blank=True)
     confidential = models.BooleanField(_("要求对身份保密"), default=False)
@@ -116,7 +116,7 @@ class Petition(models.Model):
     is_group = models.BooleanField(_("集体访"), default=False)
 
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("问题属地"))
-    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+    area_path = models.CharField(max_length=255, editable=False)
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("内容分类")
     )
@@ -142,7 +142,7 @@ class Petition(models.Model):
     office_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="office_petitions", verbose_name=_("登记信访部门")
     )
-    office_path = models.CharField(max_length=400, db_index=True, editable=False)
+    office_path = models.CharField(max_length=400, editable=False)
     current_unit = models.ForeignKey(
         Unit,
         null=True,
@@ -151,7 +151,7 @@ class Petition(models.Model):
         related_name="handled_petitions",
         verbose_name=_("承办单位"),
     )
-    current_path = models.CharField(max_length=400, blank=True, db_index=True, editable=False)
+    current_path = models.CharField(max_length=400, blank=True, editable=False)
     review_unit = models.ForeignKey(
         Unit,
         null=True,
@@ -216,6 +216,17 @@ class Petition(models.Model):
         verbose_name = _("信访事项")
         verbose_name_plural = _("信访事项")
         indexes = [
+            # Each index costs every insert and every update that changes its columns (migration 0011
+            # dropped the eight no query used). The keyed hashes are only ever compared whole (the
+            # same-person lookup), so a plain index each, not db_index's second varchar_pattern_ops
+            # copy; the paths only ever prefix-matched (a subtree: LIKE 'x/%'), so the pattern_ops one
+            # only -- the default-opclass copy serves LIKE under the C collation alone, and no query
+            # compares a path whole.
+            models.Index(fields=["id_number_hash"], name="pet_id_hash"),
+            models.Index(fields=["phone_hash"], name="pet_phone_hash"),
+            models.Index(fields=["area_path"], name="pet_area_path", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["office_path"], name="pet_office_path", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["current_path"], name="pet_current_path", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["status", "office_path"], name="pet_status_office"),
             models.Index(fields=["status", "current_path"], name="pet_status_current"),
             models.Index(fields=["deadline_state", "due_date"], name="pet_deadline"),
@@ -279,13 +290,18 @@ class Representative(models.Model):
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="representatives")
     name = models.CharField(_("姓名"), max_length=100)
     id_number_enc = models.TextField(blank=True, editable=False)
-    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
     phone_enc = models.TextField(blank=True, editable=False)
-    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, editable=False)
     id_number_masked = models.CharField(max_length=24, blank=True, editable=False)
     phone_masked = models.CharField(max_length=24, blank=True, editable=False)
 
     class Meta:
+        # Compared whole only: no varchar_pattern_ops copy (see Petition.Meta.indexes).
+        indexes = [
+            models.Index(fields=["id_number_hash"], name="rep_id_hash"),
+            models.Index(fields=["phone_hash"], name="rep_phone_hash"),
+        ]
         verbose_name = _("代表")
         verbose_name_plural = _("代表")
 
@@ -296,7 +312,8 @@ class Representative(models.Model):
 class Event(models.Model):
     """The case timeline: one row per action, written in the same transaction as the change."""
 
-    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events")
+    # No index of its own: event_petition_at (petition, at) serves every lookup by case, and the cascade.
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events", db_index=False)
     at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -77,3 +77,56 @@ def test_big_tables_are_vacuumed_and_analyzed_early():
     assert "autovacuum_vacuum_scale_factor=0.02" in options["deadlines_deadline"]
     assert "autovacuum_vacuum_insert_scale_factor=0.05" in options["petitions_event"]
     assert "autovacuum_vacuum_insert_scale_factor=0.05" in options["core_auditevent"]
+
+
+def _plan(sql: str, params: list) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a test database is small: ask which index serves
+            cursor.execute(f"EXPLAIN {sql}", params)
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+
+def test_subtree_and_same_person_lookups_have_their_index():
+    # Migration petitions 0011: one index per lookup, the one the query can use.
+    from xinfang.petitions.models import Petition
+
+    table = Petition._meta.db_table
+    like = "LIKE" if connection.vendor == "postgresql" else "GLOB"  # SQLite: its LIKE ignores case, GLOB not
+    pattern = "410000/%" if like == "LIKE" else "410000/*"
+    assert "pet_area_path" in _plan(f"SELECT id FROM {table} WHERE area_path {like} %s", [pattern])  # noqa: S608
+    assert "pet_id_hash" in _plan(f"SELECT id FROM {table} WHERE id_number_hash = %s", ["ab" * 32])  # noqa: S608
+    assert "pet_phone_hash" in _plan(f"SELECT id FROM {table} WHERE phone_hash = %s", ["cd" * 32])  # noqa: S608
+
+
+@pytest.mark.postgres_only
+def test_no_index_no_query_uses():
+    # Each index costs every insert (and every update of its columns): no second copy of an index under
+    # another operator class, and the timeline's case index is event_petition_at alone.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexdef FROM pg_indexes WHERE tablename IN "
+            "('petitions_petition', 'petitions_representative', 'petitions_event', 'core_auditevent')"
+        )
+        defs = cursor.fetchall()
+
+    def indexes_on(table: str, column: str) -> list[str]:
+        return [d for t, d in defs if t == table and f"({column}" in d.replace('"', "")]
+
+    for column in ("area_path", "office_path", "current_path"):
+        (only,) = indexes_on("petitions_petition", column)
+        assert "varchar_pattern_ops" in only
+    for table, column in (
+        ("petitions_petition", "id_number_hash"),
+        ("petitions_petition", "phone_hash"),
+        ("petitions_representative", "id_number_hash"),
+        ("core_auditevent", "action"),
+        ("core_auditevent", "target_id"),
+    ):
+        (only,) = indexes_on(table, column)
+        assert "pattern_ops" not in only
+    assert [d.split(" ON ")[0] for d in indexes_on("petitions_event", "petition_id")] == [
+        "CREATE INDEX event_petition_at"
+    ]

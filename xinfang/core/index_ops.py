@@ -1,0 +1,95 @@
+"""Migration operations that trim a field's indexes without rebuilding the one that is kept.
+
+`db_index=True` on a CharField gives PostgreSQL two indexes: a plain one (equality, and prefix LIKE under
+the C collation only) and a `varchar_pattern_ops` copy named `…_like` (prefix LIKE under any collation).
+A field compared whole needs only the first; a path only ever prefix-matched needs only the second. Each
+superfluous index costs every insert and every update of its column.
+
+`slim_field_index` moves such a field from `db_index=True` to one named index in Meta. On PostgreSQL it
+renames the index that is kept and drops the other -- no rebuild, so it is quick on a table of millions
+of rows. Other databases (one index per field there) drop the old index and build the new one.
+`drop_field_index` removes a field's own index where a composite index already leads with the field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import migrations, models
+
+
+def _single_column_indexes(schema_editor: Any, model: Any, column: str) -> list[str]:
+    conn = schema_editor.connection
+    with conn.cursor() as cursor:
+        constraints = conn.introspection.get_constraints(cursor, model._meta.db_table)
+    return sorted(
+        name
+        for name, info in constraints.items()
+        if info["index"] and not info["unique"] and not info["primary_key"] and info["columns"] == [column]
+    )
+
+
+def _restore_field_indexes(schema_editor: Any, model: Any, field: Any) -> None:
+    """What db_index=True created: the plain index and, for text on PostgreSQL, the pattern_ops copy."""
+    schema_editor.execute(schema_editor._create_index_sql(model, fields=[field]))
+    if schema_editor.connection.vendor == "postgresql" and isinstance(field, models.CharField):
+        schema_editor.execute(
+            schema_editor._create_index_sql(model, fields=[field], suffix="_like", opclasses=["varchar_pattern_ops"])
+        )
+
+
+def slim_field_index(
+    app_label: str, model_name: str, field_name: str, field: models.Field, index: models.Index, *, keep_like: bool
+) -> migrations.SeparateDatabaseAndState:
+    """`field` (without db_index) replaces the field; `index` (in Meta) replaces its indexes. On PostgreSQL the
+    `_like` index (keep_like) or the plain one becomes `index` by rename."""
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        model = apps.get_model(app_label, model_name)
+        column = model._meta.get_field(field_name).column
+        old = _single_column_indexes(schema_editor, model, column)
+        kept = [n for n in old if n.endswith("_like") == keep_like][:1]
+        qn = schema_editor.quote_name
+        if schema_editor.connection.vendor == "postgresql" and kept:
+            for name in old:
+                if name != kept[0]:
+                    schema_editor.execute(f"DROP INDEX IF EXISTS {qn(name)}")
+            schema_editor.execute(f"ALTER INDEX {qn(kept[0])} RENAME TO {qn(index.name)}")
+            return
+        for name in old:
+            schema_editor.execute(f"DROP INDEX IF EXISTS {qn(name)}")
+        schema_editor.add_index(model, index)
+
+    def backwards(apps: Any, schema_editor: Any) -> None:
+        model = apps.get_model(app_label, model_name)
+        schema_editor.remove_index(model, index)
+        _restore_field_indexes(schema_editor, model, model._meta.get_field(field_name))
+
+    return migrations.SeparateDatabaseAndState(
+        state_operations=[
+            migrations.AlterField(model_name=model_name, name=field_name, field=field),
+            migrations.AddIndex(model_name=model_name, index=index),
+        ],
+        database_operations=[migrations.RunPython(forwards, backwards, elidable=False)],
+    )
+
+
+def drop_field_index(
+    app_label: str, model_name: str, field_name: str, field: models.Field
+) -> migrations.SeparateDatabaseAndState:
+    """`field` (db_index=False) replaces the field; its own index is dropped. A ForeignKey keeps its
+    constraint (AlterField would drop and re-validate it: a scan of the whole table)."""
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        model = apps.get_model(app_label, model_name)
+        for name in _single_column_indexes(schema_editor, model, model._meta.get_field(field_name).column):
+            schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
+
+    def backwards(apps: Any, schema_editor: Any) -> None:
+        model = apps.get_model(app_label, model_name)
+        schema_editor.execute(schema_editor._create_index_sql(model, fields=[model._meta.get_field(field_name)]))
+
+    return migrations.SeparateDatabaseAndState(
+        state_operations=[migrations.AlterField(model_name=model_name, name=field_name, field=field)],
+        database_operations=[migrations.RunPython(forwards, backwards, elidable=False)],
+    )
