@@ -44,25 +44,38 @@ def request_scope() -> Iterator[None]:
         _request_tokens.reset(reset)
 
 
+_ALL_READ = "\0all"  # memo key: every token has been read into the memo
+
+
 def token(name: str) -> str:
     memo = _request_tokens.get()
-    if memo is not None and memo.get(name) is not None:
-        return memo[name]  # type: ignore[return-value]
-    value = _read_token(name)
-    if memo is not None and name not in memo:
-        memo[name] = value
+    if memo is None:
+        return _read_tokens(name)[name]
+    if name not in memo and _ALL_READ not in memo:
+        # The first token a request needs: read them all (a handful of rows) in that one query.
+        memo.update(_read_tokens())
+        memo[_ALL_READ] = ""
+    value = memo.get(name, "")
+    if value is None:  # bumped in this request
+        return _read_tokens(name)[name]
     return value
 
 
-def _read_token(name: str) -> str:
+def _read_tokens(name: str | None = None) -> dict[str, str]:
+    """{name: token} of every token, or of `name` alone ("" when it has no row)."""
     from .models import DataVersion
 
     # Plain SQL: this runs on most requests, and the ORM's compiling costs more than the query itself.
     table = connection.ops.quote_name(DataVersion._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT token FROM {table} WHERE name = %s", [name])  # noqa: S608
-        row = cursor.fetchone()
-    return row[0] if row else ""
+        if name is None:
+            cursor.execute(f"SELECT name, token FROM {table}")  # noqa: S608
+        else:
+            cursor.execute(f"SELECT name, token FROM {table} WHERE name = %s", [name])  # noqa: S608
+        found = dict(cursor.fetchall())
+    if name is not None:
+        found.setdefault(name, "")
+    return found
 
 
 def bump(name: str) -> None:

@@ -26,6 +26,19 @@ def test_second_read_is_one_token_query(personas):
     assert len(q) == 4  # the token, once per call; no area or category query
 
 
+def test_a_request_reads_every_token_in_one_query(personas):
+    Area.objects.filter(code="411621").update(active=True)  # both tokens have rows
+    Category.objects.filter(code="602015").update(active=True)
+    with versioned.request_scope(), CaptureQueriesContext(connection) as q:
+        versioned.token("reference"), versioned.token("deadlines"), versioned.token("reference")
+        assert versioned.token("no-such-token") == ""
+    assert len(q) == 1
+    with versioned.request_scope():
+        before = versioned.token("reference")
+        Area.objects.filter(code="411621").update(name="新名县")  # bumped in this request: read anew
+        assert versioned.token("reference") != before
+
+
 def test_a_saved_area_is_seen_at_once(personas):
     county = Area.objects.get(code="411621")
     assert active_area("411621").name == county.name
