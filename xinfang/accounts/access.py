@@ -6,15 +6,17 @@ Every page, API endpoint, export and count loads cases through `petitions_visibl
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from xinfang.core import versioned
 from xinfang.core.errors import NotPermitted
 
-from .models import Membership, Role, Unit
+from .models import ACCESS, Area, Membership, Role, Unit
 
 if TYPE_CHECKING:
     from xinfang.petitions.models import Petition
@@ -61,17 +63,38 @@ class ActorContext:
         return self._subtree_ids
 
 
+def _posts(user_id: int) -> tuple[tuple[int, str], ...]:
+    """(unit id, role) of each of the user's posts in an active unit."""
+    rows = Membership.objects.filter(user_id=user_id, unit__active=True).values_list("unit_id", "role")
+    return tuple(rows.order_by("pk"))  # the order posts were given: the first office is the default one
+
+
+def _units(ids: tuple[int, ...]) -> dict[int, Unit]:
+    return Unit.objects.select_related("area").in_bulk(list(ids))
+
+
 def actor_context(user: Any) -> ActorContext:
-    """Roles of a user, loaded once per request (cached on the user object)."""
+    """Roles of a user, loaded once per request (cached on the user object).
+
+    The posts and their units come from the worker's memory while the "access" token (users, posts, units,
+    credentials) and the "reference" one (areas: a unit's area path is its subtree) are unchanged: any
+    change to them is seen by the next request of every worker. Each request gets its own copies."""
     if user is None or not getattr(user, "is_authenticated", False):
         return ActorContext(user_id=None)
     cached = getattr(user, "_xinfang_ctx", None)
     if cached is not None:
         return cached
+    tokens = (ACCESS, Area.versioned_name)
+    posts = versioned.cached(tokens, f"posts:{user.pk}", lambda: _posts(user.pk))
+    unit_ids = tuple(sorted({uid for uid, _role in posts}))
+    units = versioned.cached(tokens, f"units:{','.join(map(str, unit_ids))}", lambda: _units(unit_ids))
     ctx = ActorContext(user_id=user.pk, is_superuser=user.is_superuser)
-    for m in Membership.objects.filter(user_id=user.pk, unit__active=True).select_related("unit", "unit__area"):
-        ctx.roles_by_unit.setdefault(m.unit_id, set()).add(m.role)
-        ctx.units[m.unit_id] = m.unit
+    for uid, role in posts:
+        ctx.roles_by_unit.setdefault(uid, set()).add(role)
+        if uid not in ctx.units:
+            unit = copy.copy(units[uid])
+            unit._state.fields_cache["area"] = copy.copy(units[uid].area)
+            ctx.units[uid] = unit
     user._xinfang_ctx = ctx
     return ctx
 

@@ -12,3 +12,5 @@ class AccountsConfig(AppConfig):
         from . import models, signals  # noqa: F401 - signals connects the login audit receivers
 
         versioned.track(models.Area, models.Area.versioned_name)
+        for model in (models.Unit, models.User, models.Membership):
+            versioned.track(model, models.ACCESS)

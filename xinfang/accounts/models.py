@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.core.models import BaseModel
 from xinfang.core.versioned import VersionedQuerySet
+
+ACCESS = "access"  # the core.versioned token of users, posts, units and API credentials
 
 
 class Area(BaseModel):
@@ -71,6 +74,11 @@ class Unit(BaseModel):
     address = models.CharField(_("地址"), max_length=200, blank=True)
     active = models.BooleanField(_("启用"), default=True)
 
+    # Who may do what (a user's posts, their units, API credentials) is kept in each worker's memory
+    # behind the "access" token (core.versioned): every write to these tables renews it.
+    versioned_name = ACCESS
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         ordering = ["path"]
         verbose_name = _("单位")
@@ -84,11 +92,18 @@ class Unit(BaseModel):
         return self.kind == self.Kind.XINFANG
 
 
+class UserManager(DjangoUserManager.from_queryset(VersionedQuerySet)):  # type: ignore[misc]
+    """Django's, with bulk writes (`update`: deactivating a credential's user) renewing the "access" token."""
+
+
 class User(AbstractUser):
     """Staff account. Citizens use the portal with a case number and 查询码 and need no account."""
 
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("办公电话"), max_length=40, blank=True)
+
+    versioned_name = ACCESS
+    objects = UserManager()
 
     class Meta:
         verbose_name = _("用户")
@@ -115,6 +130,9 @@ class Membership(BaseModel):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("用户"))
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("单位"))
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+
+    versioned_name = ACCESS
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("岗位")

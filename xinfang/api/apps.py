@@ -6,3 +6,14 @@ class ApiConfig(AppConfig):
     label = "api"
     verbose_name = "接口"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from xinfang.accounts.models import ACCESS
+        from xinfang.core import versioned
+
+        from .models import ApiToken, Open311Key
+
+        # Issued, revoked, deleted: the credential caches of every worker renew (api.services.credential_lookup).
+        # Recording the last use is a queryset update, which sends no signal: it renews nothing.
+        for model in (ApiToken, Open311Key):
+            versioned.track(model, ACCESS)

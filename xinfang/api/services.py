@@ -6,6 +6,8 @@ access rules apply to whatever the credential does, and the audit log names it (
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import hashlib
 import re
 import secrets
@@ -15,8 +17,9 @@ from typing import Any, TypeVar
 from django.db import transaction
 from django.utils import timezone
 
-from xinfang.accounts.models import Role, Unit, User
+from xinfang.accounts.models import ACCESS, Role, Unit, User
 from xinfang.accounts.services import user_create
+from xinfang.core import versioned
 from xinfang.core.audit import audit_record
 from xinfang.core.errors import ValidationFailed
 
@@ -146,20 +149,39 @@ def credential_revoke(*, credential: Credential, actor: Any = None) -> Credentia
 
 
 def credential_lookup(model: type[C], raw: str) -> C | None:
-    """The active credential with this clear value, or None (unknown and revoked look the same)."""
+    """The active credential with this clear value, or None (unknown and revoked look the same).
+
+    Found credentials are kept in the worker's memory behind the "access" token, which issuing, revoking
+    or deleting a credential and any change to users renew in the same transaction: a revocation is seen
+    by the next request of every worker. Each call gets its own copies (credential, user, unit); what was
+    not found is not kept (made-up tokens must not fill the memory)."""
     raw = (raw or "").strip()
     if not raw or len(raw) > 200:
         return None
-    found = model.objects.select_related("user", "unit").filter(digest=digest(raw), revoked_at__isnull=True).first()
+    key = digest(raw)
+
+    def load() -> C | None:
+        return model.objects.select_related("user", "unit").filter(digest=key, revoked_at__isnull=True).first()
+
+    found = versioned.cached(ACCESS, f"{model._meta.label}:{key}", load, keep=lambda c: c is not None)
     if found is None or not found.user.is_active:
         return None
-    return found
+    mine = copy.copy(found)
+    mine._state.fields_cache["user"] = copy.copy(found.user)
+    mine._state.fields_cache["unit"] = copy.copy(found.unit)
+    return mine
+
+
+_last_touch: dict[tuple[str, int, str], dt.datetime] = {}
 
 
 def credential_touch(credential: Credential) -> None:
-    """Record the last use, at most once a minute per credential (no write on every request)."""
+    """Record the last use, at most once a minute per credential and worker (no write on every request).
+    A queryset update: it sends no signal, so it leaves the "access" token (and every cache) alone."""
     now = timezone.now()
-    if credential.last_used_at and (now - credential.last_used_at).total_seconds() < 60:
+    slot = (credential._meta.label, credential.pk, credential.digest)
+    last = max(filter(None, (credential.last_used_at, _last_touch.get(slot))), default=None)
+    if last and (now - last).total_seconds() < 60:
         return
     type(credential).objects.filter(pk=credential.pk).update(last_used_at=now)
-    credential.last_used_at = now
+    credential.last_used_at = _last_touch[slot] = now

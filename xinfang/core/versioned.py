@@ -87,16 +87,23 @@ def bump(name: str) -> None:
         memo[name] = _UNCACHED  # read from the database from now on in this request
 
 
-def cached(name: str, key: str, loader: Callable[[], T]) -> T:
-    """`loader()`'s value, from memory while the token of `name` is the one it was loaded under."""
-    current = token(name)
-    hit = _cache.get((name, key))
+def cached(
+    name: str | tuple[str, ...], key: str, loader: Callable[[], T], *, keep: Callable[[T], bool] | None = None
+) -> T:
+    """`loader()`'s value, from memory while the token of `name` (of each name of a tuple) is the one it was
+    loaded under. `keep`: only values it accepts are kept (a lookup by a key from outside, say, keeps what
+    it found and not every miss: the misses of made-up keys would fill the memory)."""
+    names = (name,) if isinstance(name, str) else name
+    tokens = [token(n) for n in names]
+    current = "|".join(tokens) if all(tokens) else ""
+    slot = ("|".join(names), key)
+    hit = _cache.get(slot)
     if current and hit is not None and hit[0] == current:
         return hit[1]
     value = loader()
-    if current:
+    if current and (keep is None or keep(value)):
         with _lock:
-            _cache[(name, key)] = (current, value)
+            _cache[slot] = (current, value)
     return value
 
 
@@ -115,7 +122,12 @@ class VersionedQuerySet(models.QuerySet):
     """Bulk writes, which send no signals, renew the token of the model's `versioned_name` too."""
 
     def _changed(self) -> None:
-        bump(self.model.versioned_name)  # type: ignore[attr-defined]
+        name = getattr(self.model, "versioned_name", None)
+        if name is None:  # a migration's historical model (no class attributes): the model it stands for
+            from django.apps import apps
+
+            name = apps.get_model(self.model._meta.label).versioned_name
+        bump(name)
 
     def update(self, **kwargs: Any) -> int:
         count = super().update(**kwargs)
