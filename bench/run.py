@@ -69,6 +69,17 @@ def percentile(values: list[float], p: float) -> float:
 # ---------------------------------------------------------------- database
 
 
+def production_settings() -> str:
+    """postgresql.conf lines for the benchmark's own cluster: docs/postgresql.md's "Memory and planner"
+    block, as documented for production, with durable commits (the test clusters run with fsync off)."""
+    doc = (ROOT / "docs" / "postgresql.md").read_text(encoding="utf-8")
+    section = doc.split("## Memory and planner", 1)[1]
+    block = section.split("```", 2)[1]
+    lines = [line.split("#", 1)[0].strip() for line in block.splitlines()]
+    durable = ["fsync = on", "synchronous_commit = on", "full_page_writes = on"]
+    return "\n".join([*(line for line in lines if "=" in line), *durable])
+
+
 class Database:
     def __init__(self, args: argparse.Namespace) -> None:
         self.pg_dir: str | None = None
@@ -76,12 +87,14 @@ class Database:
         url = os.environ.get("DATABASE_URL", "")
         if not url and args.large:
             self.pg_dir = tempfile.mkdtemp(prefix="xinfang-bench-pg.")
-            log(f"starting a throwaway PostgreSQL cluster in {self.pg_dir}")
+            conf = production_settings()
+            log(f"starting a throwaway PostgreSQL cluster in {self.pg_dir} with: {'; '.join(conf.splitlines())}")
             url = subprocess.run(
                 [str(ROOT / "scripts" / "pg-throwaway.sh"), "start", self.pg_dir],
                 check=True,
                 capture_output=True,
                 text=True,
+                env=dict(os.environ, PG_CONF=conf),
             ).stdout.strip()
         if not url:
             if self.var.exists():
@@ -264,6 +277,86 @@ def inprocess_measurements(s: Setup, repeat: int) -> dict[str, Any]:
     out["overdue_city_count_ms_median"] = round(statistics.median(timings), 2)
     out["overdue_city_count"] = count
     return out
+
+
+# ---------------------------------------------------------------- where the CPU goes
+#
+# On a machine of few cores a rate is bounded by the CPU each unit of work takes, whoever spends it: the
+# app processes, the database server, the load generator. Read from /proc (Linux; elsewhere the figures
+# are left out). The database's share is that of every `postgres` process of the machine: measure on an
+# otherwise idle machine. SQLite works inside the app process, so there it is part of the app's share.
+
+
+def _proc_cpu(pid: int | str, *, children: bool = False) -> float:
+    """CPU seconds of a process (user + system; with `children`, also of its children it has reaped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()  # after "pid (comm)": state is fields[0], utime fields[11]
+    ticks = int(fields[11]) + int(fields[12])
+    if children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu() -> float | None:
+    """CPU seconds of the machine's PostgreSQL processes, ended backends included (reaped by the
+    postmaster); None without /proc or without a local server."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    total, found = 0.0, False
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            comm = (entry / "comm").read_text().strip()
+        except OSError:
+            continue
+        if comm == "postgres":
+            found = True
+            total += _proc_cpu(entry.name, children=True)
+    return total if found else None
+
+
+def own_cpu() -> float:
+    """CPU seconds of this process and of the child processes it has waited for (the generator's writers)."""
+    import resource
+
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+class CpuMeter:
+    """CPU spent between `start()` and `stop(n)`, in ms per unit of work: by the app (the gunicorn workers,
+    or this process for in-process work), the database server and (HTTP) this process as the client."""
+
+    def __init__(self, server: Server | None = None) -> None:
+        self.server = server
+
+    def _read(self) -> dict[str, float | None]:
+        db = postgres_cpu()
+        mine = own_cpu()
+        if self.server is None:
+            return {"app": mine, "db": db}
+        return {"app": sum(_proc_cpu(pid) for pid in self.server.worker_pids()), "db": db, "client": mine}
+
+    def start(self) -> None:
+        self.begin = self._read()
+
+    def stop(self, units: int, prefix: str) -> dict[str, float]:
+        end, out = self._read(), {}
+        for part, before in self.begin.items():
+            after = end[part]
+            if before is not None and after is not None and units:
+                out[f"{prefix}_{part}"] = round((after - before) * 1000 / units, 2)
+        if out:
+            total = sum(out.values())
+            out[f"{prefix}_total"] = round(total, 2)
+            # The most units per second all the machine's cores could do at that CPU cost.
+            out[f"{prefix.replace('_cpu_ms', '')}_cpu_bound_per_s"] = round((os.cpu_count() or 1) * 1000 / total, 1)
+        return out
 
 
 # ---------------------------------------------------------------- HTTP against gunicorn
@@ -484,10 +577,13 @@ def http_measurements(server: Server, s: Setup, args: argparse.Namespace, codes_
     samples = timed(intake.one, args.intake_n)
     out["intake_single_ms_median"] = round(statistics.median(samples), 2)
     out["intake_single_ms_p95"] = round(percentile(samples, 95), 2)
+    meter = CpuMeter(server)
+    meter.start()
     rate, ok, errors = concurrent(intake.one, 8, args.concurrent_seconds, args.concurrent_max)
     out["intake_concurrent_per_s"] = round(rate, 1)
     out["intake_concurrent_requests"] = ok
     out["intake_concurrent_errors"] = errors
+    out.update(meter.stop(ok + errors, "intake_cpu_ms"))
 
     cookie = session_cookie(s.dispatcher)
     list_path = f"/staff/petitions/?status={s.list_status}&area={s.county.code}"
@@ -583,6 +679,12 @@ def main() -> int:
         else:
             log(f"generating {count:,} petitions …")
             t0 = time.perf_counter()
+            from xinfang.petitions.management.generator import build_province, load_counties
+
+            if not load_counties():  # first the organisation (what the command would do), outside the CPU figure
+                build_province(log=log)
+            meter = CpuMeter()
+            meter.start()
             out = run_command(
                 "generate_petitions",
                 "--count",
@@ -598,6 +700,7 @@ def main() -> int:
             m = re.search(r"([\d,]+) 件/秒", out)
             metrics["import_per_s"] = float(m.group(1).replace(",", "")) if m else round(count / wall, 1)
             metrics["generate_total_s"] = round(wall, 1)  # includes building the organisation on a fresh database
+            metrics.update(meter.stop(count, "generate_cpu_ms"))
             log(out.strip())
             with connection.cursor() as cur:  # fresh statistics (and, on PostgreSQL, the visibility map)
                 cur.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
@@ -628,8 +731,18 @@ def main() -> int:
         metrics["total_s"] = round(time.monotonic() - started, 1)
         from django import get_version
 
+        settings_seen: dict[str, str] = {}
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:  # what the figures were measured under
+                cur.execute(
+                    "SELECT name, current_setting(name) FROM pg_settings WHERE name IN ('fsync', "
+                    "'synchronous_commit', 'full_page_writes', 'shared_buffers', 'work_mem', 'random_page_cost', "
+                    "'effective_cache_size', 'jit')"
+                )
+                settings_seen = dict(cur.fetchall())
         env_info = {
             "database": connection.vendor,
+            "database_settings": settings_seen,
             "database_version": ".".join(map(str, connection.Database.sqlite_version_info))
             if connection.vendor == "sqlite"
             else str(connection.pg_version),
@@ -688,6 +801,8 @@ def print_table(metrics: dict[str, Any], env: dict[str, Any]) -> None:
         f"xinfang bench — {env['database']} {env['database_version']}, {metrics.get('petitions', 0):,} petitions, "
         f"{env['cpus']} CPUs, load {env['load_avg']}"
     )
+    if env.get("database_settings"):
+        print("PostgreSQL settings: " + ", ".join(f"{k}={v}" for k, v in sorted(env["database_settings"].items())))
     how = {k: "http" for k in env["measured"]["http (gunicorn, 2 sync workers, 127.0.0.1)"]}
     how.update({k: "in-process" for k in env["measured"]["in-process"]})
     print(f"{'metric':34} {'value':>12}  {'target (1M, PG)':>16}  how")

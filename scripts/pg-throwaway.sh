@@ -16,7 +16,9 @@
 # PG_OS_USER (when run as root, the unprivileged user that owns and runs the cluster; default
 # xfpg, created as a system user if missing), PG_DB (database to create; default xinfang),
 # PG_WATCH_PID (stop the cluster automatically once that process has exited, however it ended;
-# .ci/run and `make test-pg` pass their own PID).
+# .ci/run and `make test-pg` pass their own PID), PG_CONF (more postgresql.conf lines, after the
+# defaults above, which they override: bench/run.py --large runs the production settings of
+# docs/postgresql.md, durable commits included).
 # Needs the PostgreSQL server package: apt-get install -y postgresql
 set -euo pipefail
 
@@ -119,6 +121,9 @@ max_wal_size = 1GB
 checkpoint_timeout = 30min
 logging_collector = off
 EOF
+        if [[ -n ${PG_CONF:-} ]]; then
+            printf '\n# --- PG_CONF ---\n%s\n' "$PG_CONF" >>"$dir/data/postgresql.conf"
+        fi
         if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -s start >&2; then
             break
         fi
