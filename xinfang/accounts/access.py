@@ -90,10 +90,13 @@ def actor_context(user: Any) -> ActorContext:
     units = versioned.cached(tokens, f"units:{','.join(map(str, unit_ids))}", lambda: _units(unit_ids))
     ctx = ActorContext(user_id=user.pk, is_superuser=user.is_superuser)
     for uid, role in posts:
+        cached_unit = units.get(uid)
+        if cached_unit is None:  # deleted between the two lookups: the post is gone with it
+            continue
         ctx.roles_by_unit.setdefault(uid, set()).add(role)
         if uid not in ctx.units:
-            unit = copy.copy(units[uid])
-            unit._state.fields_cache["area"] = copy.copy(units[uid].area)
+            unit = copy.copy(cached_unit)
+            unit._state.fields_cache["area"] = copy.copy(cached_unit.area)
             ctx.units[uid] = unit
     user._xinfang_ctx = ctx
     return ctx

@@ -12,5 +12,7 @@ class AccountsConfig(AppConfig):
         from . import models, signals  # noqa: F401 - signals connects the login audit receivers
 
         versioned.track(models.Area, models.Area.versioned_name)
-        for model in (models.Unit, models.User, models.Membership):
+        for model in (models.Unit, models.Membership):
             versioned.track(model, models.ACCESS)
+        # A login saves last_login alone: no cache reads it, so logins renew nothing.
+        versioned.track(models.User, models.ACCESS, ignore=frozenset({"last_login"}))

@@ -14,6 +14,5 @@ class ApiConfig(AppConfig):
         from .models import ApiToken, Open311Key
 
         # Issued, revoked, deleted: the credential caches of every worker renew (api.services.credential_lookup).
-        # Recording the last use is a queryset update, which sends no signal: it renews nothing.
         for model in (ApiToken, Open311Key):
-            versioned.track(model, ACCESS)
+            versioned.track(model, ACCESS, ignore=frozenset({"last_used_at"}))

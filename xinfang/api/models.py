@@ -12,7 +12,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from xinfang.accounts.models import Unit
+from xinfang.accounts.models import ACCESS, Unit
+from xinfang.core.versioned import VersionedQuerySet
 
 CODE_VALIDATOR = RegexValidator(r"^[A-Za-z0-9_.-]+$", _("只能使用字母、数字、下划线、点和连字符"))
 
@@ -28,6 +29,11 @@ class Credential(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+
+    # Workers keep found credentials in memory (api.services.credential_lookup): every write renews the
+    # "access" token, bulk ones too. Recording the last use goes through _base_manager and renews nothing.
+    versioned_name = ACCESS
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         abstract = True

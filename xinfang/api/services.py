@@ -177,11 +177,11 @@ _last_touch: dict[tuple[str, int, str], dt.datetime] = {}
 
 def credential_touch(credential: Credential) -> None:
     """Record the last use, at most once a minute per credential and worker (no write on every request).
-    A queryset update: it sends no signal, so it leaves the "access" token (and every cache) alone."""
+    Through the plain base manager: no cache reads last_used_at, so it leaves the "access" token alone."""
     now = timezone.now()
     slot = (credential._meta.label, credential.pk, credential.digest)
     last = max(filter(None, (credential.last_used_at, _last_touch.get(slot))), default=None)
     if last and (now - last).total_seconds() < 60:
         return
-    type(credential).objects.filter(pk=credential.pk).update(last_used_at=now)
+    type(credential)._base_manager.filter(pk=credential.pk).update(last_used_at=now)
     credential.last_used_at = _last_touch[slot] = now

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 T = TypeVar("T")
 
@@ -52,8 +52,10 @@ def token(name: str) -> str:
     if memo is None:
         return _read_tokens(name)[name]
     if name not in memo and _ALL_READ not in memo:
-        # The first token a request needs: read them all (a handful of rows) in that one query.
-        memo.update(_read_tokens())
+        # The first token a request needs: read them all (a handful of rows) in that one query. A token
+        # this request renewed already stays marked for reading again (its new value is uncommitted).
+        for key, value in _read_tokens().items():
+            memo.setdefault(key, value)
         memo[_ALL_READ] = ""
     value = memo.get(name, "")
     if value is None:  # bumped in this request
@@ -107,11 +109,14 @@ def cached(
     return value
 
 
-def track(model: type[models.Model], name: str) -> None:
-    """Renew `name`'s token whenever a `model` row is saved or deleted (signals)."""
+def track(model: type[models.Model], name: str, *, ignore: frozenset[str] = frozenset()) -> None:
+    """Renew `name`'s token whenever a `model` row is saved or deleted (signals). `ignore`: fields no cache
+    reads; a save of those alone (`update_fields`) renews nothing (a login's `last_login`)."""
     from django.db.models.signals import post_delete, post_save
 
-    def changed(**_kwargs: Any) -> None:
+    def changed(update_fields: Any = None, **_kwargs: Any) -> None:
+        if update_fields and ignore and set(update_fields) <= ignore:
+            return
         bump(name)
 
     post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"versioned-save-{model.__name__}")
@@ -129,17 +134,22 @@ class VersionedQuerySet(models.QuerySet):
             name = apps.get_model(self.model._meta.label).versioned_name
         bump(name)
 
+    # The write and the renewal commit together (outside a transaction too: a shell, a command).
+
     def update(self, **kwargs: Any) -> int:
-        count = super().update(**kwargs)
-        self._changed()
+        with transaction.atomic(using=self.db):
+            count = super().update(**kwargs)
+            self._changed()
         return count
 
     def bulk_create(self, *args: Any, **kwargs: Any) -> list[Any]:
-        objs = super().bulk_create(*args, **kwargs)
-        self._changed()
+        with transaction.atomic(using=self.db):
+            objs = super().bulk_create(*args, **kwargs)
+            self._changed()
         return objs
 
     def bulk_update(self, *args: Any, **kwargs: Any) -> int:
-        count = super().bulk_update(*args, **kwargs)
-        self._changed()
+        with transaction.atomic(using=self.db):
+            count = super().bulk_update(*args, **kwargs)
+            self._changed()
         return count

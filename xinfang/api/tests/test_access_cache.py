@@ -72,3 +72,28 @@ def test_each_request_gets_its_own_copies(tokens):
     second = credential_lookup(ApiToken, raw)
     assert second.user.full_name != "改过的名字" and second.unit.name != "改过的单位"
     assert credential_lookup(ApiToken, raw + "x") is None
+
+
+def test_a_token_revoked_by_a_bulk_update_is_refused_at_once(tokens):
+    from django.utils import timezone
+
+    client = tokens.client("clerk")
+    assert client.get(URL).status_code == 200
+    ApiToken.objects.filter(pk=tokens.tokens["clerk"].pk).update(revoked_at=timezone.now())
+    assert client.get(URL).status_code == 401
+
+
+def test_a_login_and_a_token_use_leave_the_caches_alone(tokens, personas):
+    from django.contrib.auth.models import update_last_login
+
+    from xinfang.core import versioned
+
+    client = tokens.client("clerk")
+    assert client.get(URL).status_code == 200  # records the token's last use
+    before = versioned.token("access")
+    update_last_login(None, personas.clerk)  # what every login saves
+    assert client.get(URL).status_code == 200
+    assert versioned.token("access") == before
+    personas.clerk.is_active = False
+    personas.clerk.save(update_fields=["is_active"])
+    assert versioned.token("access") != before

@@ -39,6 +39,18 @@ def test_a_request_reads_every_token_in_one_query(personas):
         assert versioned.token("reference") != before
 
 
+def test_a_token_renewed_then_rolled_back_in_a_request_is_not_trusted(personas):
+    with versioned.request_scope():
+        committed = versioned.token("reference")
+    with versioned.request_scope():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            Area.objects.filter(code="411621").update(name="未提交县")  # renews "reference", uncommitted
+            versioned.token("deadlines")  # the request's first read of the tokens
+            raise RuntimeError
+        assert versioned.token("reference") == committed
+        assert active_area("411621").name != "未提交县"
+
+
 def test_a_saved_area_is_seen_at_once(personas):
     county = Area.objects.get(code="411621")
     assert active_area("411621").name == county.name
