@@ -96,7 +96,14 @@ def test_subtree_and_same_person_lookups_have_their_index():
     table = Petition._meta.db_table
     like = "LIKE" if connection.vendor == "postgresql" else "GLOB"  # SQLite: its LIKE ignores case, GLOB not
     pattern = "410000/%" if like == "LIKE" else "410000/*"
-    assert "pet_area_path" in _plan(f"SELECT id FROM {table} WHERE area_path {like} %s", [pattern])  # noqa: S608
+    subtree = _plan(f"SELECT id FROM {table} WHERE area_path {like} %s", [pattern])  # noqa: S608
+    if connection.vendor == "postgresql":
+        # On a near-empty table the planner may as well take a composite index that holds the path
+        # (pet_deadline_area, pet_status_area): the prefix is an index condition either way, not a filter
+        # over every row. That pet_area_path exists, alone, is test_no_index_no_query_uses's business.
+        assert "Index Cond" in subtree and "area_path" in subtree.split("Index Cond", 1)[1]
+    else:
+        assert "pet_area_path" in subtree
     assert "pet_id_hash" in _plan(f"SELECT id FROM {table} WHERE id_number_hash = %s", ["ab" * 32])  # noqa: S608
     assert "pet_phone_hash" in _plan(f"SELECT id FROM {table} WHERE phone_hash = %s", ["cd" * 32])  # noqa: S608
 
