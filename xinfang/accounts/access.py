@@ -6,7 +6,6 @@ Every page, API endpoint, export and count loads cases through `petitions_visibl
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -95,9 +94,7 @@ def actor_context(user: Any) -> ActorContext:
             continue
         ctx.roles_by_unit.setdefault(uid, set()).add(role)
         if uid not in ctx.units:
-            unit = copy.copy(cached_unit)
-            unit._state.fields_cache["area"] = copy.copy(cached_unit.area)
-            ctx.units[uid] = unit
+            ctx.units[uid] = versioned.own_copy(cached_unit, "area")
     user._xinfang_ctx = ctx
     return ctx
 

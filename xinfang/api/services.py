@@ -6,7 +6,6 @@ access rules apply to whatever the credential does, and the audit log names it (
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import hashlib
 import re
@@ -166,10 +165,7 @@ def credential_lookup(model: type[C], raw: str) -> C | None:
     found = versioned.cached(ACCESS, f"{model._meta.label}:{key}", load, keep=lambda c: c is not None)
     if found is None or not found.user.is_active:
         return None
-    mine = copy.copy(found)
-    mine._state.fields_cache["user"] = copy.copy(found.user)
-    mine._state.fields_cache["unit"] = copy.copy(found.unit)
-    return mine
+    return versioned.own_copy(found, "user", "unit")
 
 
 _last_touch: dict[tuple[str, int, str], dt.datetime] = {}
