@@ -100,3 +100,21 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.token}"
+
+
+class DeferredIndex(models.Model):
+    """A secondary index dropped for a bulk load (core.deferred_indexes) and not built again yet. The row
+    is written in the transaction that drops the index and deleted in the one that builds it, so a load
+    that dies leaves exactly the indexes still missing here, with the SQL that builds each."""
+
+    name = models.CharField(max_length=63, primary_key=True)
+    table = models.CharField(max_length=63)
+    definition = models.TextField()
+    dropped_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "暂缓重建的索引"
+        verbose_name_plural = "暂缓重建的索引"
+
+    def __str__(self) -> str:
+        return f"{self.table}.{self.name}"

@@ -13,8 +13,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
+from xinfang.core import deferred_indexes
+from xinfang.deadlines.models import Deadline
 from xinfang.petitions.management.generator import Generator, build_province, load_counties
 from xinfang.petitions.management.progress import Progress
+from xinfang.petitions.models import Event, Petition, Representative
+
+# Below this many cases, building every index again costs more than keeping them (docs/performance.md).
+DEFER_INDEXES_FROM = 50_000
 
 
 def _cpus() -> int:
@@ -46,6 +52,16 @@ class Command(BaseCommand):
             default=None,
             help="并行写入进程数（仅 PostgreSQL；默认为CPU数，SQLite 始终为1）",
         )
+        parser.add_argument(
+            "--indexes",
+            choices=["auto", "keep", "rebuild"],
+            default="auto",
+            help=(
+                "rebuild：载入前删除信访事项、办理过程、期限、代表各表的次要索引，载入后重建（仅 PostgreSQL，"
+                "载入期间这些表的查询会变慢）；keep：保留索引逐行维护；auto（默认）：在 PostgreSQL 上生成不少于"
+                f"{DEFER_INDEXES_FROM:,}件且不少于已有件数时 rebuild"
+            ),
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         count = opts["count"]
@@ -65,8 +81,12 @@ class Command(BaseCommand):
         self.stderr.write(f"{len(gen.counties)} 个县区信访部门；生成 {count} 件（{workers} 个写入进程）……")
         progress = Progress(total=count, stream=sys.stderr, enabled=not opts["no_progress"], label="生成")
         t0 = time.monotonic()
-        codes = gen.run(count, batch_size=opts["batch_size"], progress=progress.advance, workers=workers)
-        progress.close()
+        with deferred_indexes.deferred(
+            [Petition, Event, Deadline, Representative] if self._rebuild(opts["indexes"], count) else [],
+            log=lambda m: self.stderr.write(m),
+        ):
+            codes = gen.run(count, batch_size=opts["batch_size"], progress=progress.advance, workers=workers)
+            progress.close()
         elapsed = time.monotonic() - t0
         rate = count / elapsed if elapsed else 0.0
         path = opts["codes_file"]
@@ -79,3 +99,11 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"已生成 {count} 件信访事项，用时 {elapsed:.1f} 秒，{rate:,.0f} 件/秒（{db}）。")
         )
+
+    @staticmethod
+    def _rebuild(choice: str, count: int) -> bool:
+        if connection.vendor != "postgresql" or choice == "keep":
+            return False
+        if choice == "rebuild":
+            return True
+        return count >= DEFER_INDEXES_FROM and count >= Petition.objects.count()

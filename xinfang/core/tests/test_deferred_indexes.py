@@ -1,0 +1,119 @@
+"""Secondary indexes dropped for a bulk load are built again after it, even when the load fails or dies."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core import checks
+from django.core.management import call_command
+from django.db import connection
+
+from xinfang.core import deferred_indexes
+from xinfang.core.models import DeferredIndex
+from xinfang.deadlines.models import Deadline
+from xinfang.petitions.models import Event, Petition
+
+pytestmark = pytest.mark.django_db
+
+
+def _indexes(table: str) -> dict[str, tuple[str, bool]]:
+    """Every index of the table, primary and unique ones included: name -> (definition up to a partial
+    index's predicate, whether it has one). PostgreSQL prints a rebuilt predicate's casts differently."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table])
+        return {name: (sql.split(" WHERE ")[0], " WHERE " in sql) for name, sql in cursor.fetchall()}
+
+
+def _w001() -> list[checks.CheckMessage]:
+    return [m for m in checks.run_checks(databases=["default"]) if m.id == "xinfang.core.W001"]
+
+
+@pytest.mark.postgres_only
+def test_indexes_dropped_during_the_block_and_rebuilt_after():
+    before = {t: _indexes(t) for t in ("petitions_event", "deadlines_deadline")}
+    secondary = deferred_indexes.secondary_indexes(["petitions_event", "deadlines_deadline"])
+    assert len(secondary) >= 4
+    with deferred_indexes.deferred([Event, Deadline]) as dropped:
+        assert sorted(dropped) == sorted(name for name, _t, _s in secondary)
+        assert deferred_indexes.secondary_indexes(["petitions_event", "deadlines_deadline"]) == []
+        # the primary keys (and any unique index) stay
+        assert "petitions_event_pkey" in _indexes("petitions_event")
+        assert {d.name for d in deferred_indexes.pending()} == set(dropped)
+        [warning] = _w001()
+        assert f"有 {len(dropped)} 个索引" in warning.msg
+    assert {t: _indexes(t) for t in before} == before
+    assert deferred_indexes.pending() == []
+    assert _w001() == []
+
+
+@pytest.mark.postgres_only
+def test_a_failing_load_still_gets_its_indexes_back():
+    before = _indexes("petitions_event")
+    with pytest.raises(RuntimeError, match="载入失败"), deferred_indexes.deferred([Event]):
+        assert _indexes("petitions_event") != before
+        raise RuntimeError("载入失败")
+    assert _indexes("petitions_event") == before
+    assert DeferredIndex.objects.count() == 0
+
+
+@pytest.mark.postgres_only
+def test_indexes_a_dead_load_left_missing_are_reported_and_restored_by_the_command():
+    before = _indexes("petitions_petition")
+    unique = [n for n, (d, _partial) in before.items() if "UNIQUE" in d]
+    dropped = deferred_indexes._drop(["petitions_petition"])  # the load then dies: nothing rebuilds them
+    assert dropped and not set(unique) & set(dropped)
+    assert set(_indexes("petitions_petition")) == set(before) - set(dropped)
+    assert _w001()[0].hint.startswith("运行 python manage.py restore_indexes")
+    out, err = io.StringIO(), io.StringIO()
+    call_command("restore_indexes", stdout=out, stderr=err)
+    assert f"已重建 {len(dropped)} 个索引" in out.getvalue()
+    assert f"重建索引 {len(dropped)}/{len(dropped)}" in err.getvalue()
+    assert _indexes("petitions_petition") == before
+    assert _w001() == []
+
+
+@pytest.mark.postgres_only
+def test_the_next_deferred_load_first_restores_what_a_dead_one_left():
+    before = _indexes("petitions_event")
+    deferred_indexes._drop(["petitions_event"])
+    with deferred_indexes.deferred([Deadline]):
+        assert _indexes("petitions_event") == before  # rebuilt before anything new was dropped
+        assert {d.table for d in deferred_indexes.pending()} == {"deadlines_deadline"}
+    assert DeferredIndex.objects.count() == 0
+
+
+@pytest.mark.postgres_only
+def test_generator_rebuild_option_writes_the_cases_and_leaves_every_index(personas):
+    tables = ("petitions_petition", "petitions_event", "deadlines_deadline", "petitions_representative")
+    before = {t: _indexes(t) for t in tables}
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "generate_petitions", "--count", "40", "--seed", "3", "--indexes", "rebuild", "--no-progress",
+        stdout=out, stderr=err,
+    )  # fmt: skip
+    assert Petition.objects.count() == 40
+    assert Event.objects.filter(petition__in=Petition.objects.all()).count() >= 40
+    assert "载入期间暂时删除" in err.getvalue()
+    assert {t: _indexes(t) for t in tables} == before
+    assert DeferredIndex.objects.count() == 0
+
+
+def test_small_loads_keep_their_indexes(personas):
+    err = io.StringIO()
+    call_command(
+        "generate_petitions", "--count", "20", "--seed", "4", "--no-progress", stdout=io.StringIO(), stderr=err
+    )
+    assert Petition.objects.count() == 20
+    assert "暂时删除" not in err.getvalue()  # auto: far below the threshold
+
+
+def test_nothing_is_deferred_on_sqlite():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with deferred_indexes.deferred([Event]) as dropped:
+        assert dropped == []
+    out = io.StringIO()
+    call_command("restore_indexes", stdout=out)
+    assert "没有待重建的索引" in out.getvalue()
+    assert _w001() == []
