@@ -97,3 +97,23 @@ def test_signals_are_sent_and_unsaved_relations_refused(personas):
     assert ("pre", None) in seen and ("post", True, e.pk) in seen
     with pytest.raises(ValueError, match="unsaved related object"):
         insert(Event(petition=Petition(), at=timezone.now(), action="note"))
+
+
+@pytest.mark.postgres_only
+def test_the_case_insert_is_not_parsed_again_by_the_driver(personas, monkeypatch):
+    """psycopg caches a statement's placeholder parsing up to a number of parameters; the case's INSERT
+    (68 columns) is within the raised limit (core.apps), so registering a case does not parse it again."""
+    from psycopg import _queries
+
+    parsed = []
+    for name in ("_query2pg_nocache", "_query2pg_client_nocache"):  # server- and client-side binding
+        original = getattr(_queries, name)
+
+        def counting(query, encoding, _original=original):
+            parsed.append(query)
+            return _original(query, encoding)
+
+        monkeypatch.setattr(_queries, name, counting)
+    register(personas.clerk)
+    register(personas.clerk)
+    assert not [q for q in parsed if q.startswith(b'INSERT INTO "petitions_petition"')]
