@@ -37,17 +37,19 @@ INSTALLED_APPS = [
     "xinfang.api",
 ]
 
+# Sessions, login, second factor and messages through xinfang.core.middleware: Django's own,
+# except that API calls with a token pass them by (they use none of them).
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "xinfang.core.middleware.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "xinfang.core.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "xinfang.core.middleware.AuthenticationMiddleware",
+    "xinfang.core.middleware.OTPMiddleware",
+    "xinfang.core.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
