@@ -27,13 +27,15 @@ demo: migrate
 	@echo "系统地址: http://127.0.0.1:$(PORT)/  （Ctrl-C 停止）"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
-# Lint, then the suite -- the suite runs even when lint fails, so the output always ends with
+# Lint (ruff, mypy --strict), then the suite -- the suite runs even when lint fails, so the output always ends with
 # pytest's summary line; the exit status is non-zero if either failed.
 # Tests always use config.settings.test (the DJANGO_SETTINGS_MODULE exported above is for dev).
 # DATABASE_URL=postgres://... runs the same suite on PostgreSQL (see test-pg).
 test: install
 	@lint=0; echo "$(VENV)/bin/ruff check ."; $(VENV)/bin/ruff check . || lint=$$?; \
-	if [ $$lint -ne 0 ]; then echo "*** ruff check failed (exit $$lint); running the tests anyway"; fi; \
+	echo "$(VENV)/bin/mypy xinfang config"; \
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/mypy xinfang config || lint=$$?; \
+	if [ $$lint -ne 0 ]; then echo "*** ruff check or mypy failed (exit $$lint); running the tests anyway"; fi; \
 	echo "$(VENV)/bin/pytest -n 2 --dist loadfile $(PYTEST_ARGS)"; \
 	DJANGO_SETTINGS_MODULE=config.settings.test PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
 	  $(VENV)/bin/pytest -n 2 --dist loadfile $(PYTEST_ARGS) || exit $$?; \
@@ -42,6 +44,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/mypy xinfang config
 
 bench: install
 	$(PY) bench/run.py

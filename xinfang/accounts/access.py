@@ -7,9 +7,9 @@ Every page, API endpoint, export and count loads cases through `petitions_visibl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from django.db.models import Q, QuerySet
+from django.db.models import ForeignKey, Q, QuerySet
 from django.http import Http404
 
 from xinfang.core import versioned
@@ -80,7 +80,7 @@ def actor_context(user: Any) -> ActorContext:
     change to them is seen by the next request of every worker. Each request gets its own copies."""
     if user is None or not getattr(user, "is_authenticated", False):
         return ActorContext(user_id=None)
-    cached = getattr(user, "_xinfang_ctx", None)
+    cached: ActorContext | None = getattr(user, "_xinfang_ctx", None)
     if cached is not None:
         return cached
     tokens = (ACCESS, Area.versioned_name)
@@ -217,7 +217,7 @@ def attach_related(petition: Petition) -> None:
 
     from .reference import area_copy
 
-    fields = [Petition._meta.get_field(name) for name in UNIT_RELATIONS]
+    fields = [cast("ForeignKey[Any, Any]", Petition._meta.get_field(name)) for name in UNIT_RELATIONS]
     ids = {getattr(petition, f.attname) for f in fields} - {None}
     units = Unit.objects.in_bulk(ids) if ids else {}
     for rel in fields:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django import forms
 from django.contrib import admin, messages
@@ -17,22 +17,31 @@ from xinfang.core.errors import ValidationFailed
 from . import services
 from .models import Area, Membership, Unit, User
 
+if TYPE_CHECKING:  # the stubs' classes are generic; Django's own are not subscriptable at run time
+    _ModelAdmin: TypeAlias = admin.ModelAdmin[Any]
+    _TabularInline: TypeAlias = admin.TabularInline[Any, Any]
+    _UserAdmin: TypeAlias = BaseUserAdmin[User]
+    _CsvImportBase: TypeAlias = admin.ModelAdmin[Any]  # what the mixin is mixed into
+else:
+    _ModelAdmin, _TabularInline, _UserAdmin = admin.ModelAdmin, admin.TabularInline, BaseUserAdmin
+    _CsvImportBase = object
+
 
 class CsvUploadForm(forms.Form):
     file = forms.FileField(label="CSV 文件（UTF-8 或 GB18030 编码）")
 
 
-class CsvImportMixin:
+class CsvImportMixin(_CsvImportBase):
     import_columns = ""
     import_service: Any = None
 
     def get_urls(self) -> list[Any]:
-        urls = super().get_urls()  # type: ignore[misc]
+        urls = super().get_urls()
         return [
             path(
                 "import-csv/", self.admin_site.admin_view(self.import_csv), name=f"{self.model._meta.model_name}_import"
             )
-        ] + urls  # type: ignore[attr-defined]
+        ] + urls
 
     def import_csv(self, request: HttpRequest) -> HttpResponse:
         form = CsvUploadForm(request.POST or None, request.FILES or None)
@@ -50,7 +59,7 @@ class CsvImportMixin:
                     form.add_error("file", "无法识别文件编码，请另存为 UTF-8 或 GB18030 编码的 CSV")
                 else:
                     messages.success(request, f"已导入 {count} 行")
-                    return redirect(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_changelist")  # type: ignore[attr-defined]
+                    return redirect(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_changelist")
         return render(
             request,
             "admin/csv_import.html",
@@ -59,14 +68,14 @@ class CsvImportMixin:
                 "errors": errors,
                 "columns": self.import_columns,
                 "title": "从 CSV 导入",
-                "opts": self.model._meta,  # type: ignore[attr-defined]
+                "opts": self.model._meta,
             },
             status=400 if errors or form.errors else 200,
         )
 
 
 @admin.register(Area)
-class AreaAdmin(CsvImportMixin, admin.ModelAdmin):
+class AreaAdmin(CsvImportMixin, _ModelAdmin):
     list_display = ["code", "name", "level", "parent", "population", "active"]
     list_filter = ["level", "active"]
     search_fields = ["code", "name"]
@@ -86,14 +95,14 @@ class AreaAdmin(CsvImportMixin, admin.ModelAdmin):
         audit_record(actor=request.user, action="area.save", target=saved)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(_TabularInline):
     model = Membership
     extra = 1
     raw_id_fields = ["unit"]
 
 
 @admin.register(Unit)
-class UnitAdmin(CsvImportMixin, admin.ModelAdmin):
+class UnitAdmin(CsvImportMixin, _ModelAdmin):
     list_display = ["name", "code", "kind", "area", "parent", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["code", "name"]
@@ -103,7 +112,12 @@ class UnitAdmin(CsvImportMixin, admin.ModelAdmin):
     change_list_template = "admin/import_changelist.html"
 
     def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
-        if obj.parent_id and change and obj.parent.path.startswith(Unit.objects.get(pk=obj.pk).path):
+        if (
+            obj.parent_id
+            and change
+            and obj.parent is not None
+            and obj.parent.path.startswith(Unit.objects.get(pk=obj.pk).path)
+        ):
             messages.error(request, "不能把单位移到它自己的下级单位之下")
             return
         obj.path = obj.path or "pending"
@@ -113,7 +127,7 @@ class UnitAdmin(CsvImportMixin, admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(_UserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "full_name", "is_active", "last_login"]
     search_fields = ["username", "full_name"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+from typing import TYPE_CHECKING, TypeAlias
 
 import qrcode
 import qrcode.image.svg
@@ -19,8 +20,13 @@ from xinfang.core.audit import audit_record
 
 from .forms import OtpConfirmForm, StaffLoginForm
 
+if TYPE_CHECKING:  # the stubs' LoginView is generic in its form; Django's own is not subscriptable at run time
+    _LoginView: TypeAlias = auth_views.LoginView[StaffLoginForm]
+else:
+    _LoginView = auth_views.LoginView
 
-class StaffLoginView(auth_views.LoginView):
+
+class StaffLoginView(_LoginView):
     template_name = "accounts/login.html"
     form_class = StaffLoginForm
     redirect_authenticated_user = True

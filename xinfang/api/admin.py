@@ -3,7 +3,7 @@ stored digest is read-only); Open311 service definitions."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -16,10 +16,19 @@ from xinfang.core.errors import ValidationFailed
 from . import services
 from .models import ApiToken, IdempotencyRecord, Open311Attribute, Open311Key, Open311Service, Open311Submission
 
+if TYPE_CHECKING:  # the stubs' classes are generic; Django's own are not subscriptable at run time
+    from django.contrib.admin.options import _FieldGroups
+
+    _ModelAdmin: TypeAlias = admin.ModelAdmin[Any]
+    _ModelForm: TypeAlias = forms.ModelForm[Any]
+    _TabularInline: TypeAlias = admin.TabularInline[Any, Any]
+else:
+    _ModelAdmin, _ModelForm, _TabularInline = admin.ModelAdmin, forms.ModelForm, admin.TabularInline
+
 ROLE_CHOICES = [(value, label) for value, label in Role.choices if value != Role.ADMIN]
 
 
-class ApiTokenForm(forms.ModelForm):
+class ApiTokenForm(_ModelForm):
     roles = forms.MultipleChoiceField(
         label="岗位",
         choices=ROLE_CHOICES,
@@ -32,7 +41,7 @@ class ApiTokenForm(forms.ModelForm):
         fields = ["name", "unit"]
 
 
-class Open311KeyForm(forms.ModelForm):
+class Open311KeyForm(_ModelForm):
     class Meta:
         model = Open311Key
         fields = ["name", "unit"]
@@ -40,18 +49,19 @@ class Open311KeyForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "unit" in self.fields:
-            self.fields["unit"].queryset = Unit.objects.filter(kind=Unit.Kind.XINFANG, active=True)
-            self.fields["unit"].help_text = "登记单位：通过该密钥提交的事项登记在此信访部门"
+            unit = cast("forms.ModelChoiceField[Unit]", self.fields["unit"])  # the form field of a foreign key
+            unit.queryset = Unit.objects.filter(kind=Unit.Kind.XINFANG, active=True)
+            unit.help_text = "登记单位：通过该密钥提交的事项登记在此信访部门"
 
 
-class CredentialAdmin(admin.ModelAdmin):
+class CredentialAdmin(_ModelAdmin):
     list_display = ["name", "unit", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]
     search_fields = ["name", "unit__name", "prefix"]
     readonly_fields = ["unit", "user", "prefix", "digest", "created_at", "last_used_at", "revoked_at"]
     actions = ["revoke"]
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> _FieldGroups:
         if obj is None:
             return list(self.form.base_fields)
         return ["name", *self.readonly_fields]
@@ -62,10 +72,10 @@ class CredentialAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # revoke instead: the service user and its history stay for the audit trail
 
-    def issue(self, request: HttpRequest, obj: Any, form: forms.ModelForm) -> services.Issued:
+    def issue(self, request: HttpRequest, obj: Any, form: forms.ModelForm[Any]) -> services.Issued:
         raise NotImplementedError
 
-    def save_model(self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Any, form: forms.ModelForm[Any], change: bool) -> None:
         if change:
             return
         try:
@@ -89,7 +99,7 @@ class CredentialAdmin(admin.ModelAdmin):
 class ApiTokenAdmin(CredentialAdmin):
     form = ApiTokenForm
 
-    def issue(self, request: HttpRequest, obj: Any, form: forms.ModelForm) -> services.Issued:
+    def issue(self, request: HttpRequest, obj: Any, form: forms.ModelForm[Any]) -> services.Issued:
         return services.api_token_create(
             name=form.cleaned_data["name"],
             unit=form.cleaned_data["unit"],
@@ -103,19 +113,19 @@ class ApiTokenAdmin(CredentialAdmin):
 class Open311KeyAdmin(CredentialAdmin):
     form = Open311KeyForm
 
-    def issue(self, request: HttpRequest, obj: Any, form: forms.ModelForm) -> services.Issued:
+    def issue(self, request: HttpRequest, obj: Any, form: forms.ModelForm[Any]) -> services.Issued:
         return services.open311_key_create(
             name=form.cleaned_data["name"], unit=form.cleaned_data["unit"], actor=request.user, instance=obj
         )
 
 
-class Open311AttributeInline(admin.TabularInline):
+class Open311AttributeInline(_TabularInline):
     model = Open311Attribute
     extra = 0
 
 
 @admin.register(Open311Service)
-class Open311ServiceAdmin(admin.ModelAdmin):
+class Open311ServiceAdmin(_ModelAdmin):
     list_display = ["category", "type", "keywords", "group", "updated_at"]
     list_filter = ["type"]
     raw_id_fields = ["category"]
@@ -123,7 +133,7 @@ class Open311ServiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Open311Submission)
-class Open311SubmissionAdmin(admin.ModelAdmin):
+class Open311SubmissionAdmin(_ModelAdmin):
     list_display = ["token", "key", "petition", "service_type", "created_at"]
     readonly_fields = [f.name for f in Open311Submission._meta.fields]
 
@@ -132,7 +142,7 @@ class Open311SubmissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(IdempotencyRecord)
-class IdempotencyRecordAdmin(admin.ModelAdmin):
+class IdempotencyRecordAdmin(_ModelAdmin):
     list_display = ["scope", "key", "method", "path", "status_code", "created_at", "completed_at"]
     readonly_fields = [f.name for f in IdempotencyRecord._meta.fields]
 

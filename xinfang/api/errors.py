@@ -105,8 +105,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             message = DRF_MESSAGES.get(code) or detail  # DRF's default text, replaced by ours
         else:
             message = detail  # a specific Chinese text set where the exception was raised
-        if isinstance(exc, exceptions.Throttled) and exc.wait:
-            message = f"{DRF_MESSAGES['throttled']}（约{int(exc.wait) + 1}秒后）"
+        # Throttled.wait is set by its __init__ but missing from the stubs
+        wait: float | None = exc.wait if isinstance(exc, exceptions.Throttled) else None  # type: ignore[attr-defined]
+        if wait:
+            message = f"{DRF_MESSAGES['throttled']}（约{int(wait) + 1}秒后）"
         response.data = error_body(code, message)
         return response
     return None

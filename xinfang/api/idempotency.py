@@ -27,6 +27,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
+from rest_framework.views import APIView
 
 from .auth import idempotency_scope
 from .errors import error_body
@@ -135,7 +136,7 @@ def idempotent(method: Callable[..., Response]) -> Callable[..., Response]:
     """Decorate an APIView's `post`. Runs after authentication, so the key is scoped to the caller."""
 
     @wraps(method)
-    def wrapper(self: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def wrapper(self: APIView, request: Request, *args: Any, **kwargs: Any) -> Response:
         key = (request.headers.get(HEADER) or "").strip()
         if not key:
             return method(self, request, *args, **kwargs)

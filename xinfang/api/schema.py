@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import Direction, OpenApiResponse
 
 ERROR_STATUSES_READ = {
     "400": "参数无效",
@@ -26,14 +26,17 @@ ERROR_STATUSES_WRITE = {
 
 
 class ApiAutoSchema(AutoSchema):
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:  # type: ignore[override]
+    def _get_response_bodies(self, direction: Direction = "response") -> dict[str, Any]:
         from .v1.serializers import ErrorSerializer
 
-        responses = super()._get_response_bodies(direction)  # type: ignore[arg-type]
+        responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
         statuses = ERROR_STATUSES_WRITE if self.method in ("POST", "PUT", "PATCH", "DELETE") else ERROR_STATUSES_READ
         for code, text in statuses.items():
             if code not in responses:
-                responses[code] = self._get_response_for_code(OpenApiResponse(ErrorSerializer, description=text), code)
+                # drf-spectacular leaves _get_response_for_code unannotated
+                responses[code] = self._get_response_for_code(  # type: ignore[no-untyped-call]
+                    OpenApiResponse(ErrorSerializer, description=text), code
+                )
         return responses

@@ -39,7 +39,13 @@ def _restore_field_indexes(schema_editor: Any, model: Any, field: Any) -> None:
 
 
 def slim_field_index(
-    app_label: str, model_name: str, field_name: str, field: models.Field, index: models.Index, *, keep_like: bool
+    app_label: str,
+    model_name: str,
+    field_name: str,
+    field: models.Field[Any, Any],
+    index: models.Index,
+    *,
+    keep_like: bool,
 ) -> migrations.SeparateDatabaseAndState:
     """`field` (without db_index) replaces the field; `index` (in Meta) replaces its indexes. On PostgreSQL the
     `_like` index (keep_like) or the plain one becomes `index` by rename."""
@@ -75,7 +81,7 @@ def slim_field_index(
 
 
 def drop_field_index(
-    app_label: str, model_name: str, field_name: str, field: models.Field
+    app_label: str, model_name: str, field_name: str, field: models.Field[Any, Any]
 ) -> migrations.SeparateDatabaseAndState:
     """`field` (db_index=False) replaces the field; its own index is dropped. A ForeignKey keeps its
     constraint (AlterField would drop and re-validate it: a scan of the whole table)."""

@@ -13,7 +13,7 @@ sends `pre_save` / `post_save`. Models with parents (multi-table inheritance) ta
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import connections, models, router
 from django.db.models.signals import post_save, pre_save
@@ -57,7 +57,7 @@ def insert(obj: M) -> M:
         return obj
     using = router.db_for_write(model, instance=obj)
     connection = connections[using]
-    obj._prepare_related_fields_for_save(operation_name="save")
+    obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]  # private, not in the stubs
     pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
     with_pk = obj.pk is not None
     stmt = _statement(model, connection, with_pk)
@@ -68,7 +68,8 @@ def insert(obj: M) -> M:
             if stmt.returning:
                 pk = cursor.fetchone()[0]
             else:
-                pk = connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
+                pk_column = cast(str, meta.pk.column)  # a primary key always has a column
+                pk = connection.ops.last_insert_id(cursor, meta.db_table, pk_column)
             setattr(obj, meta.pk.attname, meta.pk.to_python(pk))
     obj._state.adding = False
     obj._state.db = using

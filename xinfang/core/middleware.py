@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import middleware as auth_middleware
 from django.contrib.messages import middleware as message_middleware
@@ -44,15 +44,15 @@ class RequestContextMiddleware:
 def token_api_call(request: HttpRequest) -> bool:
     if not request.path_info.startswith("/api/"):
         return False
-    scheme = request.META.get("HTTP_AUTHORIZATION", "").split(" ", 1)[0]
+    scheme: str = request.META.get("HTTP_AUTHORIZATION", "").split(" ", 1)[0]
     return scheme.lower() == "token"
 
 
 def _skipped_for_token_api(base: type) -> type:
     def __call__(self: Any, request: HttpRequest) -> HttpResponse:  # noqa: N807
         if token_api_call(request):
-            return self.get_response(request)
-        return base.__call__(self, request)
+            return cast(HttpResponse, self.get_response(request))
+        return cast(HttpResponse, base.__call__(self, request))
 
     return type(base.__name__, (base,), {"__call__": __call__, "__module__": __name__, "__doc__": base.__doc__})
 

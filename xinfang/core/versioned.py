@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import connection, models, transaction
 
@@ -56,8 +56,8 @@ def token(name: str) -> str:
     if name not in memo and _ALL_READ not in memo:
         # The first token a request needs: read them all (a handful of rows) in that one query. A token
         # this request renewed already stays marked for reading again (its new value is uncommitted).
-        for key, value in _read_tokens().items():
-            memo.setdefault(key, value)
+        for key, read in _read_tokens().items():
+            memo.setdefault(key, read)
         memo[_ALL_READ] = ""
     value = memo.get(name, "")
     if value is None:  # bumped in this request
@@ -103,7 +103,7 @@ def cached(
     slot = ("|".join(names), key)
     hit = _cache.get(slot)
     if current and hit is not None and hit[0] == current:
-        return hit[1]
+        return cast(T, hit[1])
     value = loader()
     if current and (keep is None or keep(value)):
         with _lock:
@@ -134,7 +134,7 @@ def track(model: type[models.Model], name: str, *, ignore: frozenset[str] = froz
     post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"versioned-delete-{model.__name__}")
 
 
-class VersionedQuerySet(models.QuerySet):
+class VersionedQuerySet(models.QuerySet[Any]):
     """Bulk writes, which send no signals, renew the token of the model's `versioned_name` too."""
 
     def _changed(self) -> None:

@@ -3,7 +3,7 @@ open deadlines (from save_model/delete_model, not signals, so imports and migrat
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django import forms
 from django.contrib import admin, messages
@@ -15,8 +15,14 @@ from xinfang.accounts.models import Area
 from .models import CalendarOverride, CalendarYear, Deadline, TimeLimitRule
 from .services import calendar_missing_years, deadlines_recompute
 
+if TYPE_CHECKING:  # the stubs' classes are generic; Django's own are not subscriptable at run time
+    _ModelAdmin: TypeAlias = admin.ModelAdmin[Any]
+    _ModelForm: TypeAlias = forms.ModelForm[Any]
+else:
+    _ModelAdmin, _ModelForm = admin.ModelAdmin, forms.ModelForm
 
-def _recompute(admin_obj: admin.ModelAdmin, request: HttpRequest, reason: str) -> None:
+
+def _recompute(admin_obj: admin.ModelAdmin[Any], request: HttpRequest, reason: str) -> None:
     changed = deadlines_recompute(reason=reason)
     if changed:
         admin_obj.message_user(request, f"已重新计算进行中的期限：{changed}项期限的到期日发生变化，已记入办理记录。")
@@ -57,7 +63,7 @@ class RecomputeMixin:
         return super().changelist_view(request, extra_context)  # type: ignore[misc, no-any-return]
 
 
-class TimeLimitRuleForm(forms.ModelForm):
+class TimeLimitRuleForm(_ModelForm):
     class Meta:
         model = TimeLimitRule
         fields = [
@@ -84,7 +90,7 @@ class TimeLimitRuleForm(forms.ModelForm):
 
 
 @admin.register(TimeLimitRule)
-class TimeLimitRuleAdmin(RecomputeMixin, admin.ModelAdmin):
+class TimeLimitRuleAdmin(RecomputeMixin, _ModelAdmin):
     form = TimeLimitRuleForm
     recompute_label = "期限规则"
     list_display = [
@@ -110,7 +116,7 @@ class TimeLimitRuleAdmin(RecomputeMixin, admin.ModelAdmin):
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(RecomputeMixin, admin.ModelAdmin):
+class CalendarOverrideAdmin(RecomputeMixin, _ModelAdmin):
     recompute_label = "节假日调整"
     list_display = ["date", "kind", "note"]
     list_filter = ["kind"]
@@ -119,13 +125,13 @@ class CalendarOverrideAdmin(RecomputeMixin, admin.ModelAdmin):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(RecomputeMixin, admin.ModelAdmin):
+class CalendarYearAdmin(RecomputeMixin, _ModelAdmin):
     recompute_label = "节假日安排年份"
     list_display = ["year", "source", "created_at"]
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(admin.ModelAdmin):
+class DeadlineAdmin(_ModelAdmin):
     """Read-only: deadlines change only through the workflow services and recompute."""
 
     list_display = ["petition", "code", "party", "start_date", "due_date", "estimated", "status", "state"]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -23,4 +23,6 @@ class CalculatorForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rule"].choices = [(code, f"{name}（{code}）") for code, name in rule_codes()]
+        cast(forms.ChoiceField, self.fields["rule"]).choices = [
+            (code, f"{name}（{code}）") for code, name in rule_codes()
+        ]

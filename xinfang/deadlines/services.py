@@ -492,9 +492,7 @@ def petition_deadlines(*, petition: Petition, rows: list[Deadline] | None = None
     """Every deadline of the case for display, open ones first (earliest due first). `rows`: all of
     the case's deadlines when the caller has them (a case registered a moment ago)."""
     today_ = today()
-    if rows is None:
-        rows = Deadline.objects.select_related("rule").filter(petition_id=petition.pk)
-    rows = list(rows)
+    rows = list(Deadline.objects.select_related("rule").filter(petition_id=petition.pk) if rows is None else rows)
     rows.sort(key=lambda d: (d.status != OPEN, d.due_date if d.status == OPEN else dt.date.min, -d.pk))
     views = []
     for d in rows:

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection, models, transaction
@@ -654,7 +654,7 @@ class _Table:
         self.fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
         qn = connection.ops.quote_name
         self.table = qn(model._meta.db_table)
-        self.columns = ", ".join(qn(f.column) for f in self.fields)
+        self.columns = ", ".join(qn(cast(str, f.column)) for f in self.fields)  # concrete: never None
         self.copy = connection.vendor == "postgresql" and bool(getattr(settings, "XINFANG_BULK_COPY", True))
         self.get = operator.itemgetter(*(f.attname for f in self.fields))  # raw values in one C call
         self.now_at: list[int] = []

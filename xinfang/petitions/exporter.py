@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 
 from xinfang.accounts.access import can_see_identity
+from xinfang.accounts.models import Unit
 from xinfang.core import crypto
 from xinfang.core.audit import audit_record
 from xinfang.core.errors import ValidationFailed
@@ -71,7 +72,7 @@ def row_for(user: Any, p: Petition) -> list[Any]:
         p.title,
         p.get_status_display(),
         p.office_unit.name if p.office_unit_id else "",
-        p.current_unit.name if p.current_unit_id else "",
+        cast(Unit, p.current_unit).name if p.current_unit_id else "",
         p.due_date.isoformat() if p.due_date else "",
         p.get_deadline_state_display(),
         _when(p.closed_at),

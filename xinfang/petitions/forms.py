@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q
@@ -89,8 +89,8 @@ class PetitionRegisterForm(forms.Form):
 
     def __init__(self, *args: Any, area_roots: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = area_choices(roots=area_roots)
-        self.fields["category"].choices = category_choices()
+        cast(forms.ChoiceField, self.fields["area"]).choices = area_choices(roots=area_roots)
+        cast(forms.ChoiceField, self.fields["category"]).choices = category_choices()
         self.fields["received_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
         for i in range(1, 6):
             self.fields[f"rep{i}_name"] = forms.CharField(label=f"代表{i}姓名", max_length=100, required=False)
@@ -137,7 +137,7 @@ class RegisterSubmittedForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = category_choices()
+        cast(forms.ChoiceField, self.fields["category"]).choices = category_choices()
 
     def clean_category(self) -> Category | None:
         pk = self.cleaned_data.get("category")
@@ -228,7 +228,8 @@ class ReviewDecisionForm(forms.Form):
 
 class AttachForm(forms.Form):
     kind = forms.ChoiceField(label="类型", choices=Attachment.Kind.choices)
-    files = MultipleFileField(label="文件")
+    # The metaclass moves declared fields into base_fields, so this does not shadow BaseForm.files (the uploads).
+    files = MultipleFileField(label="文件")  # type: ignore[assignment]
 
 
 class UnmaskForm(forms.Form):

@@ -84,7 +84,7 @@ def _live(job_id: int) -> tuple[int, int | None] | None:
 # ---------------------------------------------------------------- create
 
 
-def _precheck(upload: UploadedFile, filename: str) -> None:
+def _precheck(upload: UploadedFile[Any], filename: str) -> None:
     """The checks that cost little, so that a wrong file is refused on the page itself. Parsing an
     .xlsx (seconds for a large one) is left to the job, whose report then names the problem."""
     importer.check_size(upload.size or 0)
@@ -99,7 +99,7 @@ def _precheck(upload: UploadedFile, filename: str) -> None:
     upload.seek(0)
 
 
-def import_job_create(*, actor: Any, upload: UploadedFile, filename: str, partial: bool) -> ImportJob:
+def import_job_create(*, actor: Any, upload: UploadedFile[Any], filename: str, partial: bool) -> ImportJob:
     """Queue an import of `upload` for the 信访部门 where `actor` is clerk or dispatcher.
 
     Raises NotPermitted (no such post) or FileRejected / ValidationFailed (a Chinese message for the

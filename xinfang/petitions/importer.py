@@ -273,8 +273,8 @@ def read_rows(data: IO[bytes], filename: str, total: Callable[[int], None] | Non
             with contextlib.suppress(csv.Error):  # the reading pass below reports it
                 total(max(sum(1 for _ in csv.reader(io.StringIO(text, newline=""))) - 1, 0))
         try:
-            for row in csv.reader(io.StringIO(text, newline="")):
-                yield [c.strip()[: MAX_CELL + 1] for c in row[:MAX_COLUMNS]]
+            for cells in csv.reader(io.StringIO(text, newline="")):
+                yield [c.strip()[: MAX_CELL + 1] for c in cells[:MAX_COLUMNS]]
         except csv.Error as exc:
             raise FileRejected(f"CSV格式错误：{exc}") from None
     else:
@@ -501,7 +501,7 @@ def import_office(actor: Any, office_code: str = "") -> Unit:
     """The 信访部门 the import registers under: one where the actor is clerk or dispatcher (or, from the
     command line without an actor, the office named by its code)."""
     if office_code:
-        office = Unit.objects.select_related("area").filter(code=office_code, active=True).first()
+        office: Unit | None = Unit.objects.select_related("area").filter(code=office_code, active=True).first()
         if office is None or office.kind != Unit.Kind.XINFANG:
             raise ValidationFailed(f"找不到编码为“{office_code}”的信访部门", field="office")
     else:

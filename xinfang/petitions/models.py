@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +10,9 @@ from xinfang.accounts.models import Area, Unit
 from xinfang.core.versioned import VersionedQuerySet
 
 from .workflow import Status
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Category(models.Model):
@@ -337,7 +342,7 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.petition_id} {self.action}"
 
-    def get_action_label(self) -> str:
+    def get_action_label(self) -> StrOrPromise:
         from .workflow import Action
 
         extra = {"deadline_recomputed": "期限重新计算", "reissue_code": "重新生成查询码"}

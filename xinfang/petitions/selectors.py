@@ -14,7 +14,7 @@ from xinfang.accounts.models import Role
 from xinfang.core.errors import ValidationFailed
 from xinfang.core.validators import normalize_id_number, normalize_phone
 
-from .models import DeadlineState, Petition
+from .models import DeadlineState, Event, Petition
 from .services import id_hash, phone_hash
 from .workflow import Status
 
@@ -110,7 +110,8 @@ def inbox_counts_capped(user: Any, cap: int) -> dict[str, int]:
     boxes = inboxes_for(user)
     if not boxes:
         return {}
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     for inbox in boxes:
         sub_qs = (
             Petition.objects.filter(_inbox_q(user, inbox)).exclude(status__in=Status.terminal()).values("pk").order_by()
@@ -210,7 +211,9 @@ def petition_list(
     return qs.select_related(*LIST_RELATED).order_by("-received_at", "-id")
 
 
-def petitions_same_person(*, user: Any, id_number: str = "", phone: str = "", exclude_id: int | None = None):
+def petitions_same_person(
+    *, user: Any, id_number: str = "", phone: str = "", exclude_id: int | None = None
+) -> QuerySet[Petition]:
     """Earlier petitions of the same person (by keyed hash), for marking 重复 / 越级 at registration."""
     return petitions_same_person_by_hash(
         user=user,
@@ -229,7 +232,9 @@ def _hash_or_empty(normalize: Any, digest: Any, value: str) -> str:
     return digest(clean) if clean else ""
 
 
-def petitions_same_person_by_hash(*, user: Any, id_hash: str, phone_hash: str, exclude_id: int | None = None):
+def petitions_same_person_by_hash(
+    *, user: Any, id_hash: str, phone_hash: str, exclude_id: int | None = None
+) -> QuerySet[Petition]:
     cond = Q(pk__in=[])
     if id_hash:
         cond |= Q(id_number_hash=id_hash)
@@ -238,12 +243,12 @@ def petitions_same_person_by_hash(*, user: Any, id_hash: str, phone_hash: str, e
     return _same_person(user, cond, exclude_id)
 
 
-def _same_person(user: Any, cond: Q, exclude_id: int | None):
+def _same_person(user: Any, cond: Q, exclude_id: int | None) -> QuerySet[Petition]:
     qs = petitions_visible_to(user).filter(cond)
     if exclude_id:
         qs = qs.exclude(pk=exclude_id)
     return qs.select_related(*LIST_RELATED).order_by("-received_at")[:20]
 
 
-def petition_detail_events(petition: Petition):
+def petition_detail_events(petition: Petition) -> QuerySet[Event]:
     return petition.events.select_related("actor", "unit").order_by("at", "id")

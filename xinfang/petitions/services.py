@@ -101,7 +101,9 @@ def office_for_area(area: Area) -> Unit | None:
     """The nearest 信访部门 whose area contains `area` (the office that registers online petitions)."""
     codes = [c for c in area.path.strip("/").split("/") if c]
     for code in reversed(codes):
-        unit = Unit.objects.filter(kind=Unit.Kind.XINFANG, area__code=code, active=True).order_by("id").first()
+        unit: Unit | None = (
+            Unit.objects.filter(kind=Unit.Kind.XINFANG, area__code=code, active=True).order_by("id").first()
+        )
         if unit:
             return unit
     return None
@@ -137,14 +139,14 @@ def _lock(petition_id: int) -> Petition:
 
 def _actor_unit(actor: Any, petition: Petition, relation: str) -> Unit | None:
     ctx = actor_context(actor)
-    candidates = {
+    relations: dict[str, list[int | None]] = {
         "office": [petition.office_unit_id],
         "current": [petition.current_unit_id],
         "review": [petition.review_unit_id],
         "office_or_current": [petition.current_unit_id, petition.office_unit_id],
         "involved": [petition.review_unit_id, petition.current_unit_id, petition.office_unit_id],
-    }.get(relation, [])
-    for uid in candidates:
+    }
+    for uid in relations.get(relation, []):
         if uid in ctx.units:
             return ctx.units[uid]
     return ctx.primary_unit
@@ -200,7 +202,7 @@ def _require(value: str, message: str, field: str) -> str:
     return value
 
 
-def _check_files(files: list[UploadedFile]) -> None:
+def _check_files(files: list[UploadedFile[Any]]) -> None:
     limit = settings.XINFANG_MAX_ATTACHMENT_BYTES
     for f in files:
         if f.size is not None and f.size > limit:
@@ -212,7 +214,7 @@ def _check_files(files: list[UploadedFile]) -> None:
             raise ValidationFailed(f"附件“{f.name}”是空文件", field="attachments")
 
 
-def _save_files(petition: Petition, files: list[UploadedFile], *, kind: str, actor: Any) -> list[Attachment]:
+def _save_files(petition: Petition, files: list[UploadedFile[Any]], *, kind: str, actor: Any) -> list[Attachment]:
     saved = []
     for f in files:
         name = (f.name or "附件")[-200:]
@@ -273,7 +275,7 @@ def _intake(
     content: str,
     headcount: int,
     representatives: list[dict[str, Any]],
-    attachments: list[UploadedFile],
+    attachments: list[UploadedFile[Any]],
     attachment_kind: str,
     is_repeat: bool,
     repeat_of: Petition | None,
@@ -380,7 +382,7 @@ def petition_register(
     title: str = "",
     headcount: int = 1,
     representatives: list[dict[str, Any]] | None = None,
-    attachments: list[UploadedFile] | None = None,
+    attachments: list[UploadedFile[Any]] | None = None,
     is_repeat: bool = False,
     repeat_of: Petition | None = None,
     is_skip_level: bool = False,
@@ -471,7 +473,7 @@ def petition_submit_online(
     category: Category | None = None,
     purpose: str = "",
     headcount: int = 1,
-    attachments: list[UploadedFile] | None = None,
+    attachments: list[UploadedFile[Any]] | None = None,
     confidential: bool = False,
     accused_person: str = "",
     accused_unit: Unit | None = None,
@@ -1125,7 +1127,7 @@ def petition_decide_recheck(*, actor: Any, petition_id: int, outcome: str, text:
         petition,
         Action.DECIDE_RECHECK,
         actor=actor,
-        note=ReviewOutcome(outcome).label,
+        note=str(ReviewOutcome(outcome).label),
         public=True,
         public_text=f"复核意见书：{ReviewOutcome(outcome).label}。{text}\n本事项已复核终结，同一事实和理由不再受理。",
         data={"outcome": outcome},
@@ -1143,7 +1145,7 @@ def petition_decide_recheck(*, actor: Any, petition_id: int, outcome: str, text:
 
 
 @transaction.atomic
-def petition_attach(*, actor: Any, petition_id: int, files: list[UploadedFile], kind: str) -> list[Attachment]:
+def petition_attach(*, actor: Any, petition_id: int, files: list[UploadedFile[Any]], kind: str) -> list[Attachment]:
     petition = _lock(petition_id)
     if not files:
         raise ValidationFailed("请选择要上传的文件", field="files")
@@ -1172,6 +1174,7 @@ def petition_take_on(*, actor: Any, petition_id: int, note: str = "") -> Petitio
     """领导包案 (Art 18(2)): a leader takes personal charge of a hard case."""
     petition = _lock(petition_id)
     if petition.leader_id:
+        assert petition.leader is not None  # a set leader_id is a loaded leader
         raise InvalidTransition(f"该信访事项已由{petition.leader.get_full_name()}包案")
     _transition(petition, Action.TAKE_ON, actor=actor, note=note or "领导包案")
     petition.leader = actor

@@ -6,7 +6,7 @@ import html
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -14,16 +14,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.choices import normalize_choices
 from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
 from xinfang.accounts.access import access_petition, actor_context, can_act, can_see_identity
+from xinfang.accounts.models import Unit
 from xinfang.accounts.reference import area_filter_choices
 from xinfang.core import versioned
 from xinfang.core.errors import DomainError, NotPermitted, ValidationFailed
@@ -41,11 +43,11 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def staff_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Logged-in staff with at least one post (岗位); others get 403."""
 
     @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         ctx = actor_context(request.user)
         if not ctx.roles_by_unit and not ctx.is_superuser:
             raise PermissionDenied("您的账号尚未分配岗位")
@@ -113,7 +115,7 @@ def _list_page(qs: Any, number: Any, *, cap: int | None = None) -> Any:
         n = qs.order_by()[: cap + 1].count()
         capped = n > cap
         paginator.count = min(n, cap)  # cached_property: set before anything reads it
-    page = paginator.get_page(number)
+    page: Any = paginator.get_page(number)  # carries the extra attributes set below
     page.capped = capped
     page.total_label = f"{cap}+" if capped else str(paginator.count)
     rows = list(page.object_list)
@@ -242,7 +244,7 @@ class FastSelect(forms.Select):
     Python: the template renderer includes two templates per <option>, and the list page's area and
     category selects have a province's worth of options (≈ 200; half of the page's time)."""
 
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         choices = list(self.choices)
         if self.allow_multiple_selected or any(isinstance(label, (list, tuple)) for _v, label in choices):
             return super().render(name, value, attrs, renderer)  # option groups: Django's own templates
@@ -266,7 +268,7 @@ class FastSelect(forms.Select):
 class _FastInput:
     """Django's input.html (and attrs.html) written in Python, for the list filter's inputs."""
 
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         w = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
         shown = "" if w["value"] is None else f' value="{conditional_escape(str(w["value"]))}"'
         return mark_safe(  # noqa: S308 - every part is escaped
@@ -599,7 +601,9 @@ def _spec_available(user: Any, petition: Petition, spec: ActionSpec) -> bool:
     return True
 
 
-def _detail_context(request: HttpRequest, petition: Petition, bound: dict[str, forms.Form] | None = None) -> dict:
+def _detail_context(
+    request: HttpRequest, petition: Petition, bound: dict[str, forms.Form] | None = None
+) -> dict[str, Any]:
     bound = bound or {}
     available = []
     for spec in ACTION_SPECS:
@@ -616,9 +620,9 @@ def _detail_context(request: HttpRequest, petition: Petition, bound: dict[str, f
         if suggestions and not dispatch_form.is_bound:
             dispatch_form.initial["unit"] = suggestions[0].unit.pk
         if petition.accused_path:
-            dispatch_form.fields["unit"].queryset = dispatch_form.fields["unit"].queryset.exclude(
-                path__startswith=petition.accused_path
-            )
+            unit_field = cast("forms.ModelChoiceField[Unit]", dispatch_form.fields["unit"])
+            assert unit_field.queryset is not None  # DispatchForm.unit is declared with one
+            unit_field.queryset = unit_field.queryset.exclude(path__startswith=petition.accused_path)
     identity_visible = can_see_identity(request.user, petition)
     attachments = petition.attachments.all()
     if not identity_visible:

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -115,7 +116,7 @@ def io_template(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_GET
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: HttpRequest) -> HttpResponseBase:
     """The list page's filters (same query string) as an .xlsx, personal data masked; audited."""
     filters: dict[str, Any] = {k: request.GET.get(k, "").strip()[:100] for k in exporter.FILTER_KEYS}
     form = ListFilterForm(request.GET or None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -83,8 +83,8 @@ class SubmitForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = selectors.portal_area_choices()
-        self.fields["category"].choices = selectors.portal_category_choices()
+        cast(forms.ChoiceField, self.fields["area"]).choices = selectors.portal_area_choices()
+        cast(forms.ChoiceField, self.fields["category"]).choices = selectors.portal_category_choices()
 
     def clean_area(self) -> Area:
         area = selectors.portal_area_get(code=self.cleaned_data.get("area") or "")

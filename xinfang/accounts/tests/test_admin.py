@@ -58,6 +58,7 @@ def test_bad_csv_reports_rows_and_imports_nothing(admin_client, personas):
 
 def test_audit_records_cannot_be_changed_in_admin(admin_client, personas):
     event = AuditEvent.objects.first()
+    assert event is not None
     url = reverse("admin:core_auditevent_change", args=[event.pk])
     r = admin_client.post(url, {"action": "tampered"})
     assert r.status_code in (403, 200)

@@ -22,6 +22,7 @@ def test_login_is_audited_with_ip(client, personas):
     r = client.post(LOGIN, {"username": "clerk", "password": "pass-word-123"}, REMOTE_ADDR="10.1.2.3")
     assert r.status_code == 302
     event = AuditEvent.objects.filter(action="auth.login").last()
+    assert event is not None
     assert event.actor == personas.clerk and event.ip == "10.1.2.3"
 
 

@@ -41,6 +41,7 @@ def test_collapse_only_where_the_user_sees_the_whole_area(personas) -> None:
 def test_accused_unit_still_excluded_inside_its_own_area(personas) -> None:
     Generator(seed=8).run(60)
     accusing = Petition.objects.first()
+    assert accusing is not None
     office = personas.org.county_office
     Petition.objects.filter(pk=accusing.pk).update(accused_unit=office, accused_path=office.path)
     ids = set(selectors.petition_list(user=personas.dispatcher, area=office.area.code).values_list("id", flat=True))

@@ -109,7 +109,7 @@ def public_description(petition: Petition, reps: list[Representative]) -> str:
 
 
 def status_notes(petition: Petition) -> str:
-    label = Status(petition.status).label
+    label = str(Status(petition.status).label)
     if petition.status == Status.DISPATCHED and petition.current_unit:
         return f"{label}：已转至{petition.current_unit.name}"
     if petition.status in (Status.REPLIED, Status.CLOSED) and petition.reply_outcome:
@@ -127,7 +127,7 @@ def status_notes(petition: Petition) -> str:
 
 def _note(event: Event) -> dict[str, Any]:
     action = Action(event.action)
-    description = action.label
+    description = str(action.label)
     data = event.data or {}
     if action == Action.DISPATCH and data.get("unit_name"):
         description += f"：{data['unit_name']}"

@@ -92,7 +92,7 @@ def _jurisdiction(request: HttpRequest) -> Area | None:
     code = _param(request, "jurisdiction_id")
     if not code:
         return None
-    area = Area.objects.filter(code=code, active=True).first()
+    area: Area | None = Area.objects.filter(code=code, active=True).first()
     if area is None:
         raise Open311Error(404, f"未知的 jurisdiction_id：{code}（应为本平台的行政区划代码）")
     return area
@@ -189,7 +189,7 @@ def service_list(request: HttpRequest, *, fmt: str) -> HttpResponse:
 
 
 def _category(code: str) -> Category:
-    category = Category.objects.filter(code=code, active=True).select_related("parent").first()
+    category: Category | None = Category.objects.filter(code=code, active=True).select_related("parent").first()
     if category is None:
         raise Open311Error(404, f"未知的 service_code：{code}")
     return category

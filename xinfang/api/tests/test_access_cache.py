@@ -67,9 +67,11 @@ def test_each_request_gets_its_own_copies(tokens):
 
     raw = tokens.issue("clerk")
     first = credential_lookup(ApiToken, raw)
+    assert first is not None
     first.user.full_name = "改过的名字"
     first.unit.name = "改过的单位"
     second = credential_lookup(ApiToken, raw)
+    assert second is not None
     assert second.user.full_name != "改过的名字" and second.unit.name != "改过的单位"
     assert credential_lookup(ApiToken, raw + "x") is None
 
@@ -91,7 +93,7 @@ def test_a_login_and_a_token_use_leave_the_caches_alone(tokens, personas):
     client = tokens.client("clerk")
     assert client.get(URL).status_code == 200  # records the token's last use
     before = versioned.token("access")
-    update_last_login(None, personas.clerk)  # what every login saves
+    update_last_login(type(personas.clerk), personas.clerk)  # what every login saves
     assert client.get(URL).status_code == 200
     assert versioned.token("access") == before
     personas.clerk.is_active = False

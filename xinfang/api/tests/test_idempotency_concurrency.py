@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import threading
 import uuid
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -43,7 +44,7 @@ def test_ten_concurrent_retries_register_exactly_one_petition(personas, register
     key = str(uuid.uuid4())
     n = 10
     barrier = threading.Barrier(n)
-    results: list[tuple[int, dict]] = []
+    results: list[tuple[int, dict[str, Any]]] = []
     errors: list[BaseException] = []
 
     def attempt() -> None:

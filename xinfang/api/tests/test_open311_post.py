@@ -48,6 +48,7 @@ def test_realtime_post_registers_at_the_keys_office(client, o311_key, o311_servi
     assert doc["account_id"] is None
     p = Petition.objects.get(number=doc["service_request_id"])
     assert p.office_unit == personas.org.county_office and p.status == "registered"
+    assert p.category is not None
     assert p.channel == Channel.ONLINE and p.category.code == "602015"
     assert p.petitioner_name == "王大爷" and p.phone_masked == "138****5678"
     assert "问题地点：扶沟县建设街与棉麻一场交叉口" in p.content

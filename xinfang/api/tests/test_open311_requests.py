@@ -40,6 +40,7 @@ def test_requests_in_both_formats_match_the_schema(client, personas):
     assert row["address"] == "扶沟县" and row["address_id"] == "411621"
     for key in ("requested_datetime", "updated_datetime", "expected_datetime"):
         assert W3C_TZ.match(row[key]), (key, row[key])
+    assert p.due_date is not None
     assert row["expected_datetime"] == f"{p.due_date.isoformat()}T23:59:59+08:00"
     assert set(row) >= {"zipcode", "lat", "long", "media_url", "service_notice"}  # §10.2: every key, null if empty
     ext = row["extended_attributes"]
@@ -206,6 +207,7 @@ def test_expected_datetime_follows_an_extension(client, personas):
     services.petition_decide_extension(actor=personas.head, petition_id=p.pk, approve=True)
     after = get(client, {"extensions": "true"}, path=f"requests/{p.number}")[0]
     p.refresh_from_db()
+    assert p.due_date is not None
     assert after["expected_datetime"] == f"{p.due_date.isoformat()}T23:59:59+08:00" != before
     assert after["extended_attributes"]["extended_until"] == after["expected_datetime"]
     assert "批准延期" in [n["summary"] for n in after["notes"]]

@@ -4,6 +4,7 @@ a wrong state 409 — all with Chinese messages; each action leaves its Transiti
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 import time_machine
@@ -23,7 +24,7 @@ REPLY = {
 }
 
 
-def act(tokens, who: str, number: str, path: str, body: dict | None = None):
+def act(tokens, who: str, number: str, path: str, body: dict[str, Any] | None = None):
     return tokens.client(who).post(f"{URL}{number}/{path}/", body or {}, format="json")
 
 
@@ -111,6 +112,7 @@ def test_input_errors_are_400_with_fields(tokens, personas):
 def test_extension_decision_and_reply_return(tokens, personas):
     p = stage(personas, "accepted")
     due = p.due_date
+    assert due is not None
     assert act(tokens, "handler", p.number, "extension", {"days": 20, "reason": "需协调"}).status_code == 200
     assert act(tokens, "handler", p.number, "extension/decision", {"approve": True}).status_code == 403
     r = act(tokens, "head", p.number, "extension/decision", {"approve": True, "note": "同意"})
@@ -126,7 +128,7 @@ def test_extension_decision_and_reply_return(tokens, personas):
 def test_whole_lifecycle_through_the_api_with_review_and_recheck(tokens, register_body):
     r = tokens.client("dispatcher").post(URL, register_body, format="json")
     number, code = r.json()["number"], r.json()["query_code"]
-    steps = [
+    steps: list[tuple[str, str, dict[str, Any], str]] = [
         ("dispatcher", "dispatch", {"unit_code": "FG-SZS", "mode": "transfer"}, "dispatched"),
         ("handler", "accept", {}, "accepted"),
         ("handler", "reply", REPLY, "reply_pending"),

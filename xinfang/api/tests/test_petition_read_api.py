@@ -41,6 +41,7 @@ def test_detail_has_timeline_deadlines_and_available_actions(tokens, personas):
     assert body["timeline"][1]["action_label"] == "转送/交办"
     open_codes = [d["code"] for d in body["deadlines"] if d["status"] == "open"]
     assert open_codes == ["handle"]
+    assert p.due_date is not None
     assert body["due_date"] == p.due_date.isoformat()
     assert "submit_reply" in body["available_actions"] and "request_extension" in body["available_actions"]
     assert "approve_reply" not in body["available_actions"]  # the head's, not the handler's

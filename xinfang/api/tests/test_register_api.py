@@ -19,6 +19,7 @@ def test_register_returns_201_with_query_code(tokens, register_body):
     body = r.json()
     p = Petition.objects.get(number=body["number"])
     assert body["status"] == "registered" and body["status_label"] == "待分办"
+    assert p.due_date is not None
     assert body["due_date"] == p.due_date.isoformat()
     assert body["deadlines"][0]["code"] == "transfer"
     assert r["Location"].endswith(f"/api/v1/petitions/{p.number}/")

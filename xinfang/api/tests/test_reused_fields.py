@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import threading
+from typing import Any, cast
 
 import pytest
 
-from xinfang.api.v1.serializers import RegisterInSerializer
+from xinfang.api.v1.serializers import PersonInSerializer, RegisterInSerializer
 
 pytestmark = pytest.mark.django_db
 
 GOOD = {"channel": "call", "content": "路灯不亮", "petitioner": {"name": "张三", "phone": "13800138000"}}
 
 
-def _parse(data: dict) -> RegisterInSerializer:
+def _parse(data: dict[str, Any]) -> RegisterInSerializer:
     s = RegisterInSerializer(data=data)
     s.is_valid()
     return s
@@ -39,7 +40,7 @@ def test_fields_are_bound_to_the_instance_using_them():
     assert first.fields["content"] is not None
     assert first.fields["content"].root is first and first.fields["content"].context == {"n": 1}
     assert second.fields["content"].root is second and second.fields["content"].context == {"n": 2}
-    assert second.fields["petitioner"].fields["phone"].root is second
+    assert cast(PersonInSerializer, second.fields["petitioner"]).fields["phone"].root is second
 
 
 def test_threads_do_not_share_fields():

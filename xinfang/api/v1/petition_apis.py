@@ -76,16 +76,16 @@ def detail_payload(
     for key, value in extra.items():
         setattr(petition, key, value)
     cls = serializer or s.PetitionDetailSerializer
-    return cls(petition, context={"request": request}).data  # type: ignore[return-value]
+    return cls(petition, context={"request": request}).data
 
 
-def _parse(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+def _parse(serializer_class: type[serializers.Serializer[Any]], request: Request) -> dict[str, Any]:
     data = serializer_class(data=request.data)
     data.is_valid(raise_exception=True)
     return dict(data.validated_data)
 
 
-class PetitionListCreateApi(generics.ListAPIView):
+class PetitionListCreateApi(generics.ListAPIView[Petition]):
     """GET: the caller's cases (same scope as the pages), newest first. POST: register a case (登记)."""
 
     serializer_class = s.PetitionSerializer
@@ -175,7 +175,7 @@ class PetitionDetailApi(APIView):
 class PetitionActionApi(APIView):
     """POST /petitions/{number}/<action>/: load for the caller, run the one service, answer the case."""
 
-    input_serializer: ClassVar[type[serializers.Serializer]] = s.NoteOnlySerializer
+    input_serializer: ClassVar[type[serializers.Serializer[Any]]] = s.NoteOnlySerializer
 
     def run(self, request: Request, petition: Petition, data: dict[str, Any]) -> None:  # pragma: no cover
         raise NotImplementedError
@@ -188,7 +188,7 @@ class PetitionActionApi(APIView):
         return Response(detail_payload(request, petition))
 
 
-def action_api(name: str, summary: str, input_serializer: type[serializers.Serializer], run: Any) -> type[APIView]:
+def action_api(name: str, summary: str, input_serializer: type[serializers.Serializer[Any]], run: Any) -> type[APIView]:
     """Build one documented endpoint class for one business action."""
 
     @extend_schema(

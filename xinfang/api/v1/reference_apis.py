@@ -28,7 +28,7 @@ def _pagination(field: str) -> type[CursorPagination]:
     return Pagination
 
 
-def _list(model_name: str, queryset: Any, serializer: Any, field: str, summary: str) -> type[generics.ListAPIView]:
+def _list(model_name: str, queryset: Any, serializer: Any, field: str, summary: str) -> type[generics.ListAPIView[Any]]:
     cls = type(
         f"{model_name}ListApi",
         (generics.ListAPIView,),

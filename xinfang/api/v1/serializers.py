@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeAlias, cast
 
 from django.db import models
 from django.utils.translation import get_language
@@ -21,6 +22,7 @@ from xinfang.petitions.models import (
     Channel,
     DeadlineState,
     DispatchMode,
+    Event,
     Outcome,
     Petition,
     Purpose,
@@ -36,8 +38,12 @@ IDENTITY_HIDDEN = "（信访人要求身份保密）"
 
 _FIELDS = threading.local()
 
+AnyField: TypeAlias = "serializers.Field[Any, Any, Any, Any]"
+# per thread: serializer class → (name, field, declared source) for each of its fields
+_FieldCache: TypeAlias = "dict[type[ReusedFields], list[tuple[str, AnyField, str | None]]]"
 
-class ReusedFields(serializers.Serializer):
+
+class ReusedFields(serializers.Serializer[Any]):
     """A top-level input serializer whose fields are built once per thread and class.
 
     DRF deep-copies every declared field (and nested serializer) for each new instance: 0.6 ms of
@@ -48,8 +54,8 @@ class ReusedFields(serializers.Serializer):
     hold per-instance state (querysets filtered for the caller).
     """
 
-    def get_fields(self) -> dict[str, serializers.Field]:
-        cache = _FIELDS.__dict__
+    def get_fields(self) -> dict[str, AnyField]:
+        cache = cast(_FieldCache, _FIELDS.__dict__)
         fields = cache.get(type(self))
         if fields is None:
             # with each field's declared source: bind() derives it from the name when None, and refuses
@@ -63,10 +69,11 @@ class ReusedFields(serializers.Serializer):
 # ---------------------------------------------------------------- errors
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(serializers.Serializer[Any]):
     code = serializers.CharField(help_text="机器可读的错误代码，如 invalid、not_found、invalid_transition")
     message = serializers.CharField(help_text="中文说明，可直接展示给用户")
-    errors = serializers.DictField(
+    # SerializerMetaclass moves declared fields off the class: the `errors` property is not shadowed
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.JSONField(), help_text="字段 → 中文错误列表；嵌套对象的字段嵌套表示"
     )
 
@@ -74,12 +81,12 @@ class ErrorSerializer(serializers.Serializer):
 # ---------------------------------------------------------------- reference data
 
 
-class RefSerializer(serializers.Serializer):
+class RefSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class AreaSerializer(serializers.ModelSerializer):
+class AreaSerializer(serializers.ModelSerializer[Area]):
     parent_code = serializers.CharField(source="parent.code", allow_null=True, default=None)
     level_label = serializers.CharField(source="get_level_display")
 
@@ -88,7 +95,7 @@ class AreaSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "level", "level_label", "parent_code", "active"]
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(serializers.ModelSerializer[Unit]):
     kind_label = serializers.CharField(source="get_kind_display")
     area_code = serializers.CharField(source="area.code")
     parent_code = serializers.CharField(source="parent.code", allow_null=True, default=None)
@@ -98,7 +105,7 @@ class UnitSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "short_name", "kind", "kind_label", "area_code", "parent_code", "active"]
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(serializers.ModelSerializer[Category]):
     parent_code = serializers.CharField(source="parent.code", allow_null=True, default=None)
 
     class Meta:
@@ -106,7 +113,7 @@ class CategorySerializer(serializers.ModelSerializer):
         fields = ["code", "name", "parent_code", "sort_order", "active"]
 
 
-class RoutingRuleSerializer(serializers.ModelSerializer):
+class RoutingRuleSerializer(serializers.ModelSerializer[RoutingRule]):
     category = RefSerializer(allow_null=True)
     area = RefSerializer(allow_null=True)
     unit = RefSerializer()
@@ -116,7 +123,7 @@ class RoutingRuleSerializer(serializers.ModelSerializer):
         fields = ["id", "category", "area", "unit", "priority", "active", "note"]
 
 
-class TimeLimitRuleSerializer(serializers.ModelSerializer):
+class TimeLimitRuleSerializer(serializers.ModelSerializer[TimeLimitRule]):
     class Meta:
         model = TimeLimitRule
         fields = [
@@ -176,7 +183,7 @@ def _display(choices: type[models.TextChoices], value: str) -> str:
     return _label(choices, value, get_language())
 
 
-def _petitioner(petition: Petition, context: dict[str, Any]) -> dict[str, Any]:
+def _petitioner(petition: Petition, context: Mapping[str, Any]) -> dict[str, Any]:
     request = context.get("request")
     if not can_see_identity(getattr(request, "user", None), petition):
         return {
@@ -197,7 +204,7 @@ def _petitioner(petition: Petition, context: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def petition_summary(p: Petition, context: dict[str, Any]) -> dict[str, Any]:
+def petition_summary(p: Petition, context: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "number": p.number,
         "status": _str(p.status),
@@ -259,7 +266,7 @@ def _deadline(d: Any) -> dict[str, Any]:
     }
 
 
-def petition_detail(p: Any, context: dict[str, Any]) -> dict[str, Any]:
+def petition_detail(p: Any, context: Mapping[str, Any]) -> dict[str, Any]:
     out = petition_summary(p, context)
     out.update(
         {
@@ -292,7 +299,7 @@ def petition_detail(p: Any, context: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-class PetitionerOutSerializer(serializers.Serializer):
+class PetitionerOutSerializer(serializers.Serializer[Petition]):
     """Masked numbers only; a confidential petitioner is hidden from a caller who may not see them."""
 
     name = serializers.CharField()
@@ -306,7 +313,7 @@ class PetitionerOutSerializer(serializers.Serializer):
         return _petitioner(petition, self.context)
 
 
-class PetitionSerializer(serializers.Serializer):
+class PetitionSerializer(serializers.Serializer[Petition]):
     number = serializers.CharField()
     status = serializers.ChoiceField(choices=Status.choices)
     status_label = serializers.CharField(source="get_status_display")
@@ -336,7 +343,7 @@ class PetitionSerializer(serializers.Serializer):
         return petition_summary(instance, self.context)
 
 
-class EventSerializer(serializers.Serializer):
+class EventSerializer(serializers.Serializer[Event]):
     at = serializers.DateTimeField()
     action = serializers.CharField()
     action_label = serializers.CharField(source="get_action_label")
@@ -348,7 +355,7 @@ class EventSerializer(serializers.Serializer):
     public = serializers.BooleanField()
 
 
-class DeadlineSerializer(serializers.Serializer):
+class DeadlineSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField()
     party = serializers.CharField()
@@ -365,7 +372,7 @@ class DeadlineSerializer(serializers.Serializer):
     legal_basis = serializers.CharField()
 
 
-class ReplySerializer(serializers.Serializer):
+class ReplySerializer(serializers.Serializer[Petition]):
     outcome = serializers.CharField(source="reply_outcome")
     facts = serializers.CharField(source="reply_facts")
     reasons = serializers.CharField(source="reply_reasons")
@@ -410,7 +417,7 @@ class RegisteredSerializer(PetitionDetailSerializer):
         return {**petition_detail(instance, self.context), "query_code": instance.api_query_code}  # type: ignore[attr-defined]
 
 
-class CitizenStatusSerializer(serializers.Serializer):
+class CitizenStatusSerializer(serializers.Serializer[Petition]):
     number = serializers.CharField()
     status = serializers.ChoiceField(choices=Status.choices)
     status_label = serializers.CharField(source="get_status_display")
@@ -421,14 +428,14 @@ class CitizenStatusSerializer(serializers.Serializer):
 # ---------------------------------------------------------------- petitions: input
 
 
-def _domain_check(func: Any, value: str, field: str) -> str:
+def _domain_check(func: Callable[..., str], value: str, field: str) -> str:
     try:
         return func(value, field=field)
     except ValidationFailed as exc:
         raise serializers.ValidationError(exc.message) from None
 
 
-class PersonInSerializer(serializers.Serializer):
+class PersonInSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     id_number = serializers.CharField(
         max_length=32,
@@ -457,7 +464,8 @@ class RegisterInSerializer(ReusedFields):
     channel = serializers.ChoiceField(choices=Channel.choices)
     received_at = serializers.DateTimeField(required=False, help_text="收到时间，默认为当前时间；可早于今天")
     petitioner = PersonInSerializer(required=False)
-    representatives = RepresentativeInSerializer(many=True, required=False, max_length=20)
+    # max_length goes to the ListSerializer that many=True builds; the stubs' __init__ does not list it
+    representatives = RepresentativeInSerializer(many=True, required=False, max_length=20)  # type: ignore[call-arg]
     headcount = serializers.IntegerField(min_value=1, max_value=100000, default=1)
     area_code = serializers.CharField(
         max_length=12, required=False, allow_blank=True, help_text="问题属地区划代码；默认为登记单位所在区划"
@@ -497,7 +505,7 @@ class RegisterInSerializer(ReusedFields):
     def _unit(self, value: str) -> Unit | None:
         if not value:
             return None
-        unit = Unit.objects.filter(code=value.strip()).select_related("area").first()
+        unit: Unit | None = Unit.objects.filter(code=value.strip()).select_related("area").first()
         if unit is None:
             raise serializers.ValidationError(f"未知的单位编码：{value}")
         return unit
@@ -509,7 +517,7 @@ class RegisterInSerializer(ReusedFields):
         return self._unit(value)
 
 
-class PetitionFilterSerializer(serializers.Serializer):
+class PetitionFilterSerializer(serializers.Serializer[Any]):
     state = serializers.ChoiceField(choices=Status.choices, required=False, help_text="状态")
     unit = serializers.CharField(max_length=40, required=False, help_text="承办单位编码")
     area = serializers.CharField(max_length=12, required=False, help_text="问题属地区划代码（含下级）")
@@ -545,11 +553,11 @@ class PetitionFilterSerializer(serializers.Serializer):
         return attrs
 
 
-class NoteOnlySerializer(serializers.Serializer):
+class NoteOnlySerializer(serializers.Serializer[Any]):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class DispatchInSerializer(serializers.Serializer):
+class DispatchInSerializer(serializers.Serializer[Any]):
     unit_code = serializers.CharField(max_length=40, help_text="承办单位编码")
     mode = serializers.ChoiceField(choices=[(DispatchMode.TRANSFER, "转送"), (DispatchMode.ASSIGN, "交办")])
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
@@ -558,39 +566,39 @@ class DispatchInSerializer(serializers.Serializer):
     )
 
     def validate_unit_code(self, value: str) -> Unit:
-        unit = Unit.objects.filter(code=value.strip()).first()
+        unit: Unit | None = Unit.objects.filter(code=value.strip()).first()
         if unit is None:
             raise serializers.ValidationError(f"未知的单位编码：{value}")
         return unit
 
 
-class ReasonInSerializer(serializers.Serializer):
+class ReasonInSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=2000)
 
 
-class RejectInSerializer(serializers.Serializer):
+class RejectInSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=2000)
     legal_route = serializers.ChoiceField(choices=list(LEGAL_ROUTES.items()), help_text="告知信访人的途径")
     final = serializers.BooleanField(default=False, help_text="true：不再受理；false：不予受理")
 
 
-class NoteInSerializer(serializers.Serializer):
+class NoteInSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(max_length=5000)
     mediation = serializers.BooleanField(default=False, help_text="true：调解记录")
     public = serializers.BooleanField(default=False, help_text="true：向信访人公开")
 
 
-class ExtensionInSerializer(serializers.Serializer):
+class ExtensionInSerializer(serializers.Serializer[Any]):
     days = serializers.IntegerField(min_value=1, max_value=365, help_text="延长天数（法定不超过30日）")
     reason = serializers.CharField(max_length=2000)
 
 
-class DecisionInSerializer(serializers.Serializer):
+class DecisionInSerializer(serializers.Serializer[Any]):
     approve = serializers.BooleanField(help_text="true 批准 / false 不批准（退回）")
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class ReplyInSerializer(serializers.Serializer):
+class ReplyInSerializer(serializers.Serializer[Any]):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     facts = serializers.CharField(max_length=20000)
     reasons = serializers.CharField(max_length=20000)
@@ -601,16 +609,16 @@ class ReplyInSerializer(serializers.Serializer):
     )
 
 
-class RateInSerializer(serializers.Serializer):
+class RateInSerializer(serializers.Serializer[Any]):
     rating = serializers.ChoiceField(choices=Rating.choices)
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class CitizenRequestInSerializer(serializers.Serializer):
+class CitizenRequestInSerializer(serializers.Serializer[Any]):
     query_code = serializers.CharField(max_length=40, help_text="信访人的查询码")
     reason = serializers.CharField(max_length=5000)
 
 
-class ReviewDecisionInSerializer(serializers.Serializer):
+class ReviewDecisionInSerializer(serializers.Serializer[Any]):
     outcome = serializers.ChoiceField(choices=ReviewOutcome.choices)
     text = serializers.CharField(max_length=20000)

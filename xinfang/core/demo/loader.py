@@ -15,7 +15,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import BasePasswordHasher, make_password
@@ -35,6 +35,9 @@ from . import texts
 from .logins import PASSWORD, all_logins
 from .org import CITY_CODE, COUNTIES, DemoOrg, build_org
 from .plan import SEED, SEED_TITLE, CaseSpec, build_plan
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 SEED_OFFICE = "FG-XFJ"
 SHOWCASE_REPLIED = 3
@@ -76,7 +79,7 @@ class _SharedHashHasher(BasePasswordHasher):
     def verify(self, password: str, encoded: str) -> bool:  # pragma: no cover - never the stored algorithm
         return False
 
-    def safe_summary(self, encoded: str) -> dict[str, str]:  # pragma: no cover
+    def safe_summary(self, encoded: str) -> dict[_StrOrPromise, Any]:  # pragma: no cover
         return {}
 
 
@@ -93,7 +96,7 @@ def load_users(org: DemoOrg) -> Staff:
     staff = Staff()
     _SharedHashHasher.encoded = make_password(PASSWORD)
     hashers = [f"{__name__}._SharedHashHasher", *settings.PASSWORD_HASHERS]
-    by_role = {
+    by_role: dict[str, dict[str, User]] = {
         Role.CLERK: staff.clerk,
         Role.DISPATCHER: staff.dispatcher,
         Role.HANDLER: staff.handler,

@@ -24,9 +24,15 @@ import contextlib
 import os
 import tempfile
 import uuid
+from collections.abc import Generator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from dj_database_url import DBConfig
+    from pytest_django.plugin import DjangoDbBlocker
 
 _created_prefix: str | None = None
 _snapshots: dict[str, str] = {}  # alias -> serialized post-migration contents
@@ -34,7 +40,7 @@ _configured_names: dict[str, str] = {}  # alias -> NAME before the test database
 _TRANSACTIONAL_FIXTURES = {"transactional_db", "django_db_reset_sequences", "live_server"}
 
 
-def _default_db() -> dict | None:
+def _default_db() -> DBConfig | None:
     try:
         from django.conf import settings
 
@@ -46,7 +52,7 @@ def _default_db() -> dict | None:
 def is_postgres() -> bool:
     """True when the default database of this test run is PostgreSQL."""
     db = _default_db()
-    return bool(db) and "postgresql" in db.get("ENGINE", "")
+    return db is not None and "postgresql" in db.get("ENGINE", "")
 
 
 @pytest.hookimpl(trylast=True)
@@ -95,14 +101,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-def _db_blocker(config: pytest.Config):
+def _db_blocker(config: pytest.Config) -> DjangoDbBlocker:
     from pytest_django.plugin import blocking_manager_key
 
     return config.stash[blocking_manager_key]
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_fixture_setup(fixturedef: pytest.FixtureDef, request: pytest.FixtureRequest):
+def pytest_fixture_setup(
+    fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest
+) -> Generator[None, object, object]:
     result = yield
     if fixturedef.argname == "django_db_setup":
         from django.db import connections
@@ -165,7 +173,7 @@ def restore_post_migration_state() -> None:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, object, object]:
     result = yield  # the test's fixtures are finalized now: pytest-django has flushed the tables
     # nextitem None: the session (and its test database) is being torn down; nothing to restore.
     if nextitem is not None and _snapshots and _is_transactional(item):

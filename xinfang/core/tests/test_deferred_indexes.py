@@ -64,7 +64,8 @@ def test_indexes_a_dead_load_left_missing_are_reported_and_restored_by_the_comma
     dropped = deferred_indexes._drop(["petitions_petition"])  # the load then dies: nothing rebuilds them
     assert dropped and not set(unique) & set(dropped)
     assert set(_indexes("petitions_petition")) == set(before) - set(dropped)
-    assert _w001()[0].hint.startswith("运行 python manage.py restore_indexes")
+    hint = _w001()[0].hint
+    assert hint is not None and hint.startswith("运行 python manage.py restore_indexes")
     out, err = io.StringIO(), io.StringIO()
     call_command("restore_indexes", stdout=out, stderr=err)
     assert f"已重建 {len(dropped)} 个索引" in out.getvalue()

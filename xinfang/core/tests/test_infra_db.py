@@ -1,10 +1,12 @@
 """The suite runs on the database it claims to: PostgreSQL when DATABASE_URL says so, else SQLite in WAL mode."""
 
 import os
+from typing import Any, cast
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabaseWrapper
 
 from xinfang.core.testing.database import post_migration_snapshot
 
@@ -27,7 +29,7 @@ def test_connection_vendor_matches_database_url():
 def test_sqlite_test_database_is_a_file_in_wal_mode():
     if connection.vendor != "sqlite":
         pytest.skip("SQLite only")
-    assert not connection.is_in_memory_db()
+    assert not cast(SQLiteDatabaseWrapper, connection).is_in_memory_db()
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0].lower() == "wal"
@@ -79,7 +81,7 @@ def test_big_tables_are_vacuumed_and_analyzed_early():
     assert "autovacuum_vacuum_insert_scale_factor=0.05" in options["core_auditevent"]
 
 
-def _plan(sql: str, params: list) -> str:
+def _plan(sql: str, params: list[Any]) -> str:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL enable_seqscan = off")  # a test database is small: ask which index serves

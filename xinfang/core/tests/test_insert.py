@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import models
@@ -23,8 +24,8 @@ pytestmark = pytest.mark.django_db
 VOLATILE = {"id", "created_at", "updated_at", "number", "query_code_hash", "hash"}
 
 
-def _stored(model: type[models.Model], pk: int) -> dict:
-    row = model.objects.filter(pk=pk).values().get()
+def _stored(model: type[models.Model], pk: int) -> dict[str, Any]:
+    row = model._default_manager.filter(pk=pk).values().get()
     return {k: v for k, v in row.items() if k not in VOLATILE}
 
 
@@ -51,18 +52,21 @@ def test_rows_equal_those_save_writes(personas):
     assert _stored(Petition, a) == _stored(Petition, b)
 
     event = Event.objects.filter(petition=p).first()
+    assert event is not None
     event.data = {"unit": 3, "名称": "住建局", "list": [1, "二", None], "due": "2026-12-01"}
     a, b = _twins(event)
     assert _stored(Event, a) == _stored(Event, b)
     assert Event.objects.get(pk=a).data == event.data
 
     deadline = Deadline.objects.filter(petition=p).first()
+    assert deadline is not None
     deadline.due_override = dt.date(2027, 1, 8)
     deadline.closed_at = timezone.now()
     a, b = _twins(deadline, code="transfer")  # one open deadline per code and case
     assert {**_stored(Deadline, a), "code": ""} == {**_stored(Deadline, b), "code": ""}
 
     rep = Representative.objects.filter(petition=p).first()
+    assert rep is not None
     a, b = _twins(rep)
     assert _stored(Representative, a) == _stored(Representative, b)
 
@@ -78,7 +82,7 @@ def test_audit_rows_keep_ip_and_json_and_the_chain(personas):
 
 
 def test_signals_are_sent_and_unsaved_relations_refused(personas):
-    seen = []
+    seen: list[tuple[Any, ...]] = []
 
     def before(sender, instance, **kw):
         seen.append(("pre", instance.pk))

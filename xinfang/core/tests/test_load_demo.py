@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from io import StringIO
@@ -83,7 +84,7 @@ def test_load_demo(tmp_path):
     statuses = set(Petition.objects.values_list("status", flat=True))
     assert statuses == set(Status.values), set(Status.values) - statuses
     assert set(Petition.objects.values_list("channel", flat=True)) == set(Channel.values)
-    assert Petition.objects.filter(received_at__lt=timezone.now() - timezone.timedelta(days=300)).exists()
+    assert Petition.objects.filter(received_at__lt=timezone.now() - dt.timedelta(days=300)).exists()
     assert Petition.objects.filter(status=Status.REGISTERED, deadline_state="overdue").exists()
 
     # The seed story, step by step.
@@ -91,6 +92,7 @@ def test_load_demo(tmp_path):
     assert seed.title == SEED_TITLE
     assert (seed.status, seed.rating, seed.channel) == (Status.CLOSED, "satisfied", Channel.CALL)
     assert seed.petitioner_name == "王秀英"
+    assert seed.current_unit is not None and seed.registered_by is not None
     assert seed.current_unit.name == "扶沟县市政所" and seed.registered_by.username == "dengji"
     assert seed.reply_outcome == "support" and seed.dispatch_mode == "transfer"
     events = list(seed.events.order_by("at", "id").values_list("action", "actor__username", "note"))
@@ -114,7 +116,9 @@ def test_load_demo(tmp_path):
     assert Representative.objects.filter(petition__in=group).count() >= 10
     repeats = Petition.objects.filter(is_repeat=True, repeat_of__isnull=False).select_related("repeat_of")
     assert repeats.count() >= 5
-    assert all(p.id_number_hash and p.id_number_hash == p.repeat_of.id_number_hash for p in repeats)
+    assert all(
+        p.id_number_hash and p.repeat_of is not None and p.id_number_hash == p.repeat_of.id_number_hash for p in repeats
+    )
     assert Petition.objects.filter(confidential=True).count() >= 3
     assert Petition.objects.filter(purpose=Purpose.ACCUSATION).exclude(accused_person="").count() >= 2
     assert Petition.objects.filter(leader__username="lingdao").count() >= 2  # 领导包案

@@ -17,11 +17,23 @@ from xinfang.petitions.reference import active_category, category_filter_choices
 pytestmark = pytest.mark.django_db
 
 
+def _area(code: str) -> Area:
+    area = active_area(code)
+    assert area is not None, code
+    return area
+
+
+def _category(code: str) -> Category:
+    category = active_category(code)
+    assert category is not None, code
+    return category
+
+
 def test_second_read_is_one_token_query(personas):
     active_area("411621"), active_category("602015")
     with CaptureQueriesContext(connection) as q:
-        assert active_area("411621").name
-        assert active_category("602015").name
+        assert _area("411621").name
+        assert _category("602015").name
         assert area_filter_choices() and category_filter_choices()
     assert len(q) == 4  # the token, once per call; no area or category query
 
@@ -48,15 +60,15 @@ def test_a_token_renewed_then_rolled_back_in_a_request_is_not_trusted(personas):
             versioned.token("deadlines")  # the request's first read of the tokens
             raise RuntimeError
         assert versioned.token("reference") == committed
-        assert active_area("411621").name != "未提交县"
+        assert _area("411621").name != "未提交县"
 
 
 def test_a_saved_area_is_seen_at_once(personas):
     county = Area.objects.get(code="411621")
-    assert active_area("411621").name == county.name
+    assert _area("411621").name == county.name
     county.name = "新名县"
     county.save()
-    assert active_area("411621").name == "新名县"
+    assert _area("411621").name == "新名县"
     assert ("411621", "　　新名县") in area_filter_choices()
     town = Area.objects.create(code="411621199", name="新设镇", level=4, parent=county, path=county.path + "411621199/")
     assert active_area("411621199") == town
@@ -70,7 +82,7 @@ def test_bulk_writes_and_deletes_are_seen(personas):
     cat = Category.objects.create(code="T-1", name="试点分类")
     assert active_category("T-1") == cat
     Category.objects.bulk_update([Category(pk=cat.pk, code="T-1", name="改名分类")], ["name"])
-    assert active_category("T-1").name == "改名分类"
+    assert _category("T-1").name == "改名分类"
     cat.delete()
     assert active_category("T-1") is None
 
@@ -92,11 +104,11 @@ def test_without_a_token_nothing_is_trusted(personas):
     DataVersion.objects.all().delete()
     assert active_area("411621") is not None
     Area.objects.filter(code="411621").update(name="甲县")  # renews (creates) the token
-    assert active_area("411621").name == "甲县"
+    assert _area("411621").name == "甲县"
     DataVersion.objects.all().delete()
     with connection.cursor() as cursor:  # a change behind the application's back, with no token row
         cursor.execute("UPDATE accounts_area SET name = %s WHERE code = %s", ["乙县", "411621"])
-    assert active_area("411621").name == "乙县"
+    assert _area("411621").name == "乙县"
 
 
 def test_list_filter_and_api_use_the_current_areas(client, personas):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,12 +12,13 @@ from xinfang.deadlines.models import CalendarYear
 pytestmark = pytest.mark.django_db
 
 
-def run(*args: str) -> dict:
+def run(*args: str) -> dict[str, Any]:
     out = StringIO()
     call_command("deadline_calc", *args, stdout=out)
     lines = out.getvalue().strip().splitlines()
     assert len(lines) == 1
-    return json.loads(lines[0])
+    data: dict[str, Any] = json.loads(lines[0])
+    return data
 
 
 def test_deadline_calc_prints_one_json_object() -> None:

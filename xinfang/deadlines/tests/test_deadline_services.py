@@ -105,10 +105,12 @@ def test_petitioner_window_never_makes_a_case_overdue(petition, time_machine) ->
 def test_close_met_or_late(petition, time_machine) -> None:
     deadline_open(petition=petition, code="notify_acceptance", start=D("2026-09-01"))
     met = deadline_close(petition=petition, code="notify_acceptance", at=at("2026-09-16", 20))
+    assert met is not None
     assert met.status == "met"
     deadline_open(petition=petition, code="notify_acceptance", start=D("2026-09-01"))
     time_machine.move_to(at("2026-09-17"), tick=False)
     late = deadline_close(petition=petition, code="notify_acceptance")
+    assert late is not None
     assert late.status == "late"
     assert deadline_close(petition=petition, code="notify_acceptance") is None
     assert (petition.due_date, petition.deadline_state) == (None, "")

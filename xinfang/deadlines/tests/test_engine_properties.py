@@ -21,7 +21,9 @@ overrides = st.dictionaries(
 
 @settings(max_examples=300, deadline=None)
 @given(start=starts, days=st.integers(min_value=1, max_value=90), extra=overrides)
-def test_calendar_days_without_roll_is_start_plus_n(start: dt.date, days: int, extra: dict) -> None:
+def test_calendar_days_without_roll_is_start_plus_n(
+    start: dt.date, days: int, extra: dict[dt.date, tuple[str, str]]
+) -> None:
     rule = RuleSpec("x", "x", "", days, CALENDAR, False, "organ")
     result = compute_due(rule, start, WorkCalendar(extra))
     assert result.due == start + dt.timedelta(days=days)
@@ -30,7 +32,9 @@ def test_calendar_days_without_roll_is_start_plus_n(start: dt.date, days: int, e
 
 @settings(max_examples=300, deadline=None)
 @given(start=starts, days=st.integers(min_value=1, max_value=90), extra=overrides)
-def test_calendar_days_with_roll_is_first_working_day_on_or_after(start: dt.date, days: int, extra: dict) -> None:
+def test_calendar_days_with_roll_is_first_working_day_on_or_after(
+    start: dt.date, days: int, extra: dict[dt.date, tuple[str, str]]
+) -> None:
     cal = WorkCalendar(extra)
     rule = RuleSpec("x", "x", "", days, CALENDAR, True, "petitioner")
     result = compute_due(rule, start, cal)
@@ -48,7 +52,9 @@ def test_calendar_days_with_roll_is_first_working_day_on_or_after(start: dt.date
 
 @settings(max_examples=300, deadline=None)
 @given(start=starts, days=st.integers(min_value=1, max_value=30), extra=overrides)
-def test_working_days_counts_exactly_n_and_lands_on_a_working_day(start: dt.date, days: int, extra: dict) -> None:
+def test_working_days_counts_exactly_n_and_lands_on_a_working_day(
+    start: dt.date, days: int, extra: dict[dt.date, tuple[str, str]]
+) -> None:
     cal = WorkCalendar(extra)
     rule = RuleSpec("x", "x", "", days, WORKING, False, "organ")
     result = compute_due(rule, start, cal)

@@ -14,6 +14,13 @@ D = dt.date.fromisoformat
 
 pytestmark = pytest.mark.django_db
 
+
+def _days(*, code: str, area: object, on: dt.date) -> int:
+    rule = rule_in_force(code=code, area=area, on=on)
+    assert rule is not None, code
+    return rule.days
+
+
 EXPECTED = {
     # code: (days, unit, roll_forward, party)
     "transfer": (15, "calendar", False, "organ"),
@@ -40,17 +47,19 @@ def test_national_defaults_shipped() -> None:
 def test_henan_variant_shipped_disabled(world) -> None:
     henan = TimeLimitRule.objects.filter(area_code="41")
     assert {(r.code, r.days, r.active) for r in henan} == {("handle", 30, False), ("extension", 60, False)}
-    assert henan.first().effective_from == D("2012-11-29")
+    first = henan.first()
+    assert first is not None
+    assert first.effective_from == D("2012-11-29")
     # Disabled: a case in 扶沟县 (under 41) still gets the national 60 days.
-    assert rule_in_force(code="handle", area=world.area, on=D("2026-06-01")).days == 60
+    assert _days(code="handle", area=world.area, on=D("2026-06-01")) == 60
 
 
 def test_enabled_provincial_rule_beats_national_in_its_subtree(world) -> None:
     TimeLimitRule.objects.filter(area_code="41").update(active=True)
-    assert rule_in_force(code="handle", area=world.area, on=D("2026-06-01")).days == 30
+    assert _days(code="handle", area=world.area, on=D("2026-06-01")) == 30
     assert rule_max_days(code="extension", area=world.area, on=D("2026-06-01")) == 60
-    assert rule_in_force(code="handle", area="/11/1101/", on=D("2026-06-01")).days == 60  # 北京: national
-    assert rule_in_force(code="handle", area=None, on=D("2026-06-01")).days == 60
+    assert _days(code="handle", area="/11/1101/", on=D("2026-06-01")) == 60  # 北京: national
+    assert _days(code="handle", area=None, on=D("2026-06-01")) == 60
 
 
 def test_more_local_rule_wins_and_effective_dates_apply(world) -> None:
@@ -63,15 +72,15 @@ def test_more_local_rule_wins_and_effective_dates_apply(world) -> None:
         effective_to=D("2026-12-31"),
     )
     assert rule_in_force(code="handle", area=world.area, on=D("2026-06-01")) == county
-    assert rule_in_force(code="handle", area=world.area, on=D("2025-06-01")).days == 60
-    assert rule_in_force(code="handle", area=world.area, on=D("2027-01-01")).days == 60
+    assert _days(code="handle", area=world.area, on=D("2025-06-01")) == 60
+    assert _days(code="handle", area=world.area, on=D("2027-01-01")) == 60
 
 
 def test_newer_national_version_applies_from_its_date() -> None:
     TimeLimitRule.objects.filter(code="handle", area_code="").update(effective_to=D("2026-12-31"))
     TimeLimitRule.objects.create(code="handle", name="办理", days=45, effective_from=D("2027-01-01"))
-    assert rule_in_force(code="handle", area=None, on=D("2026-12-31")).days == 60
-    assert rule_in_force(code="handle", area=None, on=D("2027-01-01")).days == 45
+    assert _days(code="handle", area=None, on=D("2026-12-31")) == 60
+    assert _days(code="handle", area=None, on=D("2027-01-01")) == 45
 
 
 def test_unknown_rule_is_a_validation_error() -> None:

@@ -20,11 +20,11 @@ import operator
 import pickle
 import random
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 from multiprocessing.pool import AsyncResult
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db import connection, connections, transaction
 from django.utils import timezone
@@ -142,12 +142,15 @@ OPEN_SLACK = {
 }
 
 
-class Weighted:
-    def __init__(self, items: list[tuple[object, float]] | tuple[tuple[object, float], ...]) -> None:
+_T = TypeVar("_T")
+
+
+class Weighted(Generic[_T]):
+    def __init__(self, items: Sequence[tuple[_T, float]]) -> None:
         self.values = [v for v, _ in items]
         self.cum = list(accumulate(w for _, w in items))
 
-    def pick(self, rng: random.Random) -> object:
+    def pick(self, rng: random.Random) -> _T:
         return self.values[bisect.bisect_right(self.cum, rng.random() * self.cum[-1])]
 
 
@@ -394,9 +397,9 @@ class Generator:
             title = f"再次反映：{repeat.title}"[:200]
             content = f"{repeat.content}\n此前已反映过，至今问题仍未解决，再次请求处理。"
         else:
-            county = self.county_pick.pick(rng)  # type: ignore[assignment]
+            county = self.county_pick.pick(rng)
             area = rng.choice(county.towns) if county.towns and rng.random() < 0.4 else county.area
-            category = self.category_pick.pick(rng)  # type: ignore[assignment]
+            category = self.category_pick.pick(rng)
             person = self._person(county)
             title_t, content_t = rng.choice(texts.TEMPLATES.get(category.code, texts.TEMPLATES["602018"]))
             title, content = self._fill(title_t, county, area), self._fill(content_t, county, area)
@@ -548,12 +551,12 @@ class Generator:
         if action in ("request_review", "request_recheck"):
             return Step(action=action, at=at, reason="对处理意见不服，认为事实认定不清")
         if action in ("decide_review", "decide_recheck"):
-            outcome = Weighted(((ReviewOutcome.UPHOLD, 80), (ReviewOutcome.CHANGE, 15), (ReviewOutcome.REVOKE, 5)))
+            review = Weighted(((ReviewOutcome.UPHOLD, 80), (ReviewOutcome.CHANGE, 15), (ReviewOutcome.REVOKE, 5)))
             return Step(
                 action=action,
                 at=at,
                 actor_name=self._staff_name(responsible),
-                outcome=str(outcome.pick(rng)),
+                outcome=str(review.pick(rng)),
                 text="经复查，原处理意见认定事实清楚，适用依据正确。",
             )
         unit = office if action in ("handle_directly", "close") else responsible
@@ -687,7 +690,7 @@ def _as_fields(cls: type, get: Callable[[Any], tuple[Any, ...]]) -> Callable[[An
     return lambda obj: (cls, get(obj))
 
 
-_DISPATCH = {
+_DISPATCH: dict[type, Callable[[Any], Any]] = {
     **copyreg.dispatch_table,
     Area: _by_reference,
     Unit: _by_reference,
@@ -708,7 +711,9 @@ def _dumps(plans: list[PetitionPlan], ids: list[int]) -> bytes:
 
 
 def _loads(payload: bytes) -> tuple[list[PetitionPlan], list[int]]:
-    return pickle.loads(payload)  # noqa: S301  (our own payload, from the parent process)
+    # Our own payload, from the parent process.
+    loaded: tuple[list[PetitionPlan], list[int]] = pickle.loads(payload)  # noqa: S301
+    return loaded
 
 
 def _link_repeats(repeats: list[tuple[int, int]]) -> None:

@@ -9,7 +9,7 @@ from django.db import migrations, models
 from xinfang.core.index_ops import drop_field_index, slim_field_index
 
 
-def _hash_field() -> models.CharField:
+def _hash_field() -> "models.CharField[str, str]":
     return models.CharField(blank=True, editable=False, max_length=64)
 
 

@@ -102,13 +102,17 @@ def test_one_audit_record_per_batch(personas):
     result = bulk.bulk_write([plan_like_factory(personas) for _ in range(4)], source="test")
     audits = AuditEvent.objects.filter(action="petition.bulk_import")
     assert audits.count() == before + 1
-    assert audits.last().data == {"count": 4, "first": result.first, "last": result.last, "source": "test"}
+    audit = audits.last()
+    assert audit is not None
+    assert audit.data == {"count": 4, "first": result.first, "last": result.last, "source": "test"}
 
 
 def test_query_code_works_on_the_portal_lookup(personas):
     result = bulk.bulk_write([plan_like_factory(personas, query_code="ABCDEFGHJKLMNPQR")])
     number, code = result.codes[0]
-    assert services.petition_find_by_query_code(number=number, code=code).pk == result.ids[0]
+    found = services.petition_find_by_query_code(number=number, code=code)
+    assert found is not None
+    assert found.pk == result.ids[0]
 
 
 def test_closed_case_has_no_open_organ_deadline_and_refresh_agrees(personas):

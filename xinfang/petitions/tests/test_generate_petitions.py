@@ -107,7 +107,9 @@ def test_builds_an_organisation_when_there_is_none(db, monkeypatch):
         "扶沟县信访局",
         "太康县信访局",
     }
-    assert Unit.objects.get(code="411621-ZJJ").parent.name == "扶沟县委县政府"
+    parent = Unit.objects.get(code="411621-ZJJ").parent
+    assert parent is not None
+    assert parent.name == "扶沟县委县政府"
     assert Petition.objects.count() == 60
     # Areas weighted by population: both counties get cases.
     assert {p[:6] for p in Petition.objects.values_list("area_path", flat=True)} == {"/41/41"}

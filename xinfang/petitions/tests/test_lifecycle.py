@@ -97,7 +97,9 @@ def test_objection_returns_to_dispatcher(personas):
     services.petition_object(actor=personas.handler, petition_id=p.pk, reason="井盖属于住建局管理")
     p.refresh_from_db()
     assert p.status == Status.REGISTERED and p.current_unit is None
-    assert p.events.last().action == "object"
+    last = p.events.last()
+    assert last is not None
+    assert last.action == "object"
 
 
 def test_objection_after_five_working_days_refused(personas, time_machine):
@@ -121,6 +123,7 @@ def test_extension_requested_and_approved_moves_due_date(personas):
     services.petition_decide_extension(actor=personas.head, petition_id=p.pk, approve=True)
     p.refresh_from_db()
     assert p.status == Status.ACCEPTED
+    assert p.due_date is not None and due is not None
     assert (p.due_date - due).days == 30
     assert p.events.filter(action="approve_extension", public=True).exists()
     with pytest.raises(ValidationFailed, match="一次"):
@@ -159,7 +162,9 @@ def test_reject_with_legal_route(personas):
     )
     p.refresh_from_db()
     assert p.status == Status.NOT_ACCEPTED
-    assert "仲裁" in p.events.last().public_text
+    last = p.events.last()
+    assert last is not None
+    assert "仲裁" in last.public_text
     assert p.deadline_state == ""
 
 

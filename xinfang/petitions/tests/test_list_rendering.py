@@ -4,9 +4,12 @@ output as Django's own widgets and get_FOO_display(), and the same inbox counts 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
+from typing import cast
 
 import pytest
 from django import forms
+from django.forms.widgets import Input
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -32,8 +35,10 @@ def many(personas):
 def _django_select_form(data):
     """ListFilterForm as it was: Django's Select and input widgets and the register form's choice helpers."""
     form = views.ListFilterForm(data)
-    form.fields["category"].choices = [("", "全部分类"), *f.category_choices()[1:]]
-    form.fields["area"].choices = [("", "全部属地"), *f.area_choices(max_level=3)[1:]]
+    category, area = form.fields["category"], form.fields["area"]
+    assert isinstance(category, forms.ChoiceField) and isinstance(area, forms.ChoiceField)
+    category.choices = [("", "全部分类"), *f.category_choices()[1:]]
+    area.choices = [("", "全部属地"), *f.area_choices(max_level=3)[1:]]
     for field in form.fields.values():
         if isinstance(field.widget, views.FastSelect):
             widget = forms.Select(attrs=field.widget.attrs)
@@ -41,11 +46,13 @@ def _django_select_form(data):
             widget.is_required = field.widget.is_required
             field.widget = widget
         elif isinstance(field.widget, views._FastInput):
-            plain = forms.DateInput if isinstance(field.widget, forms.DateInput) else forms.TextInput
-            widget = plain(attrs=field.widget.attrs)
-            widget.input_type = field.widget.input_type  # type="date" was taken from attrs
-            widget.is_required = field.widget.is_required
-            field.widget = widget
+            fast = cast(Input, field.widget)  # the mixin is only ever used over Django's inputs
+            plain = forms.DateInput if isinstance(fast, forms.DateInput) else forms.TextInput
+            inp = plain(attrs=fast.attrs)
+            assert fast.input_type is not None
+            inp.input_type = fast.input_type  # type="date" was taken from attrs
+            inp.is_required = fast.is_required
+            field.widget = inp
     return form
 
 
@@ -70,7 +77,10 @@ def test_filter_form_html_is_djangos(personas, data):
     if data:
         ours.is_valid(), theirs.is_valid()
     assert [str(bf) for bf in ours] == [str(bf) for bf in theirs]
-    assert any(" / " in label for _v, label in ours.fields["category"].choices)  # second-level labels
+    category = ours.fields["category"]
+    assert isinstance(category, forms.ChoiceField)
+    choices = cast(Iterable[tuple[str, str]], category.choices)  # the stubs also allow the unnormalized inputs
+    assert any(" / " in label for _v, label in choices)  # second-level labels
 
 
 def test_fast_select_falls_back_for_option_groups():

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from xinfang.accounts.models import Role
 from xinfang.accounts.tests.factories import make_user
-from xinfang.petitions import import_jobs
+from xinfang.petitions import import_jobs, importer
 from xinfang.petitions.models import ImportJob, Petition
 from xinfang.petitions.tests.test_import_petitions import GOOD, csv_bytes, xlsx_bytes
 
@@ -61,6 +61,7 @@ def test_same_file_again_registers_nothing_twice(client, personas):
     upload(client, xlsx_bytes(GOOD), "old.xlsx")
     upload(client, xlsx_bytes(GOOD), "old.xlsx")
     second = ImportJob.objects.order_by("id").last()
+    assert second is not None
     assert second.report["created"] == 0 and second.report["duplicates"] == 3
     assert Petition.objects.count() == 3
 
@@ -139,9 +140,12 @@ def test_progress_moves_every_500_rows_and_ends_at_the_row_count(client, persona
         rows.append(row)
     seen: list[tuple[int, int | None]] = []
     real = import_jobs._publish
-    monkeypatch.setattr(
-        import_jobs, "_publish", lambda job_id, done, total: (seen.append((done, total)), real(job_id, done, total))
-    )
+
+    def publish(job_id, done, total):
+        seen.append((done, total))
+        return real(job_id, done, total)
+
+    monkeypatch.setattr(import_jobs, "_publish", publish)
     client.force_login(personas.clerk)
     upload(client, csv_bytes(rows), "many.csv")
     job = ImportJob.objects.get()
@@ -182,6 +186,7 @@ def test_stale_running_job_shows_interrupted_and_its_upload_is_deleted(client, p
     )
     job.file.save("x.csv", ContentFile(csv_bytes(GOOD)))
     name = job.file.name
+    assert name is not None
     client.force_login(personas.dispatcher)
     page = client.get(job_url(job.pk)).content.decode()
     assert "中断" in page and "请重新上传同一文件" in page and "hx-trigger" not in page
@@ -207,7 +212,7 @@ def test_system_error_fails_the_job_with_a_chinese_message(client, personas, mon
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(import_jobs.importer, "import_file", broken)
+    monkeypatch.setattr(importer, "import_file", broken)
     client.force_login(personas.clerk)
     before = set(stored_uploads())
     page = client.get(upload(client, csv_bytes(GOOD))["Location"]).content.decode()
@@ -221,13 +226,13 @@ def test_system_error_fails_the_job_with_a_chinese_message(client, personas, mon
 def test_on_postgresql_progress_is_visible_to_other_connections_while_the_import_runs(personas, settings, monkeypatch):
     """The import is one transaction; its progress goes through a second connection (see import_jobs)."""
     settings.XINFANG_IMPORT_INLINE = False
-    real_parse = import_jobs.importer.parse_row
+    real_parse = importer.parse_row
 
     def slow_parse(*args, **kwargs):
         time.sleep(0.002)  # ~2,000 rows in 4 s: several progress writes
         return real_parse(*args, **kwargs)
 
-    monkeypatch.setattr(import_jobs.importer, "parse_row", slow_parse)
+    monkeypatch.setattr(importer, "parse_row", slow_parse)
     rows = []
     for i in range(2000):
         row = list(GOOD[2])

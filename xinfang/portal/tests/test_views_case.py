@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.test import Client
 from django.urls import reverse
 
 from xinfang.petitions import services
@@ -8,7 +9,7 @@ from xinfang.petitions.tests.factories import VALID_ID, advance
 from .conftest import unlock
 
 
-def case_html(client, petition) -> str:
+def case_html(client: Client, petition) -> str:
     response = client.get(reverse("portal:case", args=[petition.number]))
     assert response.status_code == 200
     return response.content.decode()

@@ -15,6 +15,12 @@ from xinfang.petitions.workflow import Status
 CODE_RE = re.compile(r'id="query-code">([0-9A-Z-]+)<')
 
 
+def first_group(pattern: re.Pattern[str] | str, text: str) -> str:
+    match = re.search(pattern, text)
+    assert match is not None, pattern
+    return match.group(1)
+
+
 def form_data(**overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "name": "张三",
@@ -56,7 +62,7 @@ def test_submit_shows_number_and_code_once(client, personas):
     petition = Petition.objects.get()
     assert page.status_code == 200
     assert f'id="petition-number">{petition.number}<' in html
-    code = CODE_RE.search(html).group(1)
+    code = first_group(CODE_RE, html)
     assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", code)
     assert "只显示这一次" in html
 
@@ -73,7 +79,7 @@ def test_submit_shows_number_and_code_once(client, personas):
 
 def test_the_code_from_the_success_page_works_on_lookup(client, personas):
     submit(client)
-    code = CODE_RE.search(client.get(reverse("portal:submitted")).content.decode()).group(1)
+    code = first_group(CODE_RE, client.get(reverse("portal:submitted")).content.decode())
     petition = Petition.objects.get()
 
     other_browser = Client()
@@ -191,7 +197,7 @@ def test_csrf_is_still_enforced(personas):
 def test_csrf_token_from_the_form_is_accepted(personas):
     strict = Client(enforce_csrf_checks=True)
     page = strict.get(reverse("portal:submit")).content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    token = first_group(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     response = strict.post(reverse("portal:submit"), {**form_data(), "csrfmiddlewaretoken": token})
     assert response.status_code == 302
     assert Petition.objects.count() == 1
