@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 
+from xinfang.core.admin_types import ModelAdmin, TabularInline
 from xinfang.core.audit import audit_record
 from xinfang.core.errors import ValidationFailed
 
@@ -18,12 +19,10 @@ from . import services
 from .models import Area, Membership, Unit, User
 
 if TYPE_CHECKING:  # the stubs' classes are generic; Django's own are not subscriptable at run time
-    _ModelAdmin: TypeAlias = admin.ModelAdmin[Any]
-    _TabularInline: TypeAlias = admin.TabularInline[Any, Any]
     _UserAdmin: TypeAlias = BaseUserAdmin[User]
-    _CsvImportBase: TypeAlias = admin.ModelAdmin[Any]  # what the mixin is mixed into
+    _CsvImportBase: TypeAlias = ModelAdmin  # what the mixin is mixed into
 else:
-    _ModelAdmin, _TabularInline, _UserAdmin = admin.ModelAdmin, admin.TabularInline, BaseUserAdmin
+    _UserAdmin = BaseUserAdmin
     _CsvImportBase = object
 
 
@@ -75,7 +74,7 @@ class CsvImportMixin(_CsvImportBase):
 
 
 @admin.register(Area)
-class AreaAdmin(CsvImportMixin, _ModelAdmin):
+class AreaAdmin(CsvImportMixin, ModelAdmin):
     list_display = ["code", "name", "level", "parent", "population", "active"]
     list_filter = ["level", "active"]
     search_fields = ["code", "name"]
@@ -95,14 +94,14 @@ class AreaAdmin(CsvImportMixin, _ModelAdmin):
         audit_record(actor=request.user, action="area.save", target=saved)
 
 
-class MembershipInline(_TabularInline):
+class MembershipInline(TabularInline):
     model = Membership
     extra = 1
     raw_id_fields = ["unit"]
 
 
 @admin.register(Unit)
-class UnitAdmin(CsvImportMixin, _ModelAdmin):
+class UnitAdmin(CsvImportMixin, ModelAdmin):
     list_display = ["name", "code", "kind", "area", "parent", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["code", "name"]

@@ -3,7 +3,7 @@ stored digest is read-only); Open311 service definitions."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -11,24 +11,19 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from xinfang.accounts.models import Role, Unit
+from xinfang.core.admin_types import ModelAdmin, ModelForm, TabularInline
 from xinfang.core.errors import ValidationFailed
 
 from . import services
 from .models import ApiToken, IdempotencyRecord, Open311Attribute, Open311Key, Open311Service, Open311Submission
 
-if TYPE_CHECKING:  # the stubs' classes are generic; Django's own are not subscriptable at run time
+if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldGroups
-
-    _ModelAdmin: TypeAlias = admin.ModelAdmin[Any]
-    _ModelForm: TypeAlias = forms.ModelForm[Any]
-    _TabularInline: TypeAlias = admin.TabularInline[Any, Any]
-else:
-    _ModelAdmin, _ModelForm, _TabularInline = admin.ModelAdmin, forms.ModelForm, admin.TabularInline
 
 ROLE_CHOICES = [(value, label) for value, label in Role.choices if value != Role.ADMIN]
 
 
-class ApiTokenForm(_ModelForm):
+class ApiTokenForm(ModelForm):
     roles = forms.MultipleChoiceField(
         label="岗位",
         choices=ROLE_CHOICES,
@@ -41,7 +36,7 @@ class ApiTokenForm(_ModelForm):
         fields = ["name", "unit"]
 
 
-class Open311KeyForm(_ModelForm):
+class Open311KeyForm(ModelForm):
     class Meta:
         model = Open311Key
         fields = ["name", "unit"]
@@ -54,7 +49,7 @@ class Open311KeyForm(_ModelForm):
             unit.help_text = "登记单位：通过该密钥提交的事项登记在此信访部门"
 
 
-class CredentialAdmin(_ModelAdmin):
+class CredentialAdmin(ModelAdmin):
     list_display = ["name", "unit", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]
     search_fields = ["name", "unit__name", "prefix"]
@@ -119,13 +114,13 @@ class Open311KeyAdmin(CredentialAdmin):
         )
 
 
-class Open311AttributeInline(_TabularInline):
+class Open311AttributeInline(TabularInline):
     model = Open311Attribute
     extra = 0
 
 
 @admin.register(Open311Service)
-class Open311ServiceAdmin(_ModelAdmin):
+class Open311ServiceAdmin(ModelAdmin):
     list_display = ["category", "type", "keywords", "group", "updated_at"]
     list_filter = ["type"]
     raw_id_fields = ["category"]
@@ -133,7 +128,7 @@ class Open311ServiceAdmin(_ModelAdmin):
 
 
 @admin.register(Open311Submission)
-class Open311SubmissionAdmin(_ModelAdmin):
+class Open311SubmissionAdmin(ModelAdmin):
     list_display = ["token", "key", "petition", "service_type", "created_at"]
     readonly_fields = [f.name for f in Open311Submission._meta.fields]
 
@@ -142,7 +137,7 @@ class Open311SubmissionAdmin(_ModelAdmin):
 
 
 @admin.register(IdempotencyRecord)
-class IdempotencyRecordAdmin(_ModelAdmin):
+class IdempotencyRecordAdmin(ModelAdmin):
     list_display = ["scope", "key", "method", "path", "status_code", "created_at", "completed_at"]
     readonly_fields = [f.name for f in IdempotencyRecord._meta.fields]
 

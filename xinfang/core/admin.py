@@ -1,20 +1,16 @@
 """The audit log is read-only for everyone, administrators included."""
 
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
 
+from .admin_types import ModelAdmin
 from .models import AuditEvent
-
-if TYPE_CHECKING:  # the stubs' ModelAdmin is generic; Django's own is not subscriptable at run time
-    _ModelAdmin: TypeAlias = admin.ModelAdmin[Any]
-else:
-    _ModelAdmin = admin.ModelAdmin
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(_ModelAdmin):
+class AuditEventAdmin(ModelAdmin):
     list_display = ["at", "actor_label", "action", "target_type", "target_id", "ip"]
     list_filter = ["action"]
     search_fields = ["actor_label", "action", "target_id"]

@@ -3,7 +3,7 @@ open deadlines (from save_model/delete_model, not signals, so imports and migrat
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -11,15 +11,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from xinfang.accounts.models import Area
+from xinfang.core.admin_types import ModelAdmin, ModelForm
 
 from .models import CalendarOverride, CalendarYear, Deadline, TimeLimitRule
 from .services import calendar_missing_years, deadlines_recompute
-
-if TYPE_CHECKING:  # the stubs' classes are generic; Django's own are not subscriptable at run time
-    _ModelAdmin: TypeAlias = admin.ModelAdmin[Any]
-    _ModelForm: TypeAlias = forms.ModelForm[Any]
-else:
-    _ModelAdmin, _ModelForm = admin.ModelAdmin, forms.ModelForm
 
 
 def _recompute(admin_obj: admin.ModelAdmin[Any], request: HttpRequest, reason: str) -> None:
@@ -63,7 +58,7 @@ class RecomputeMixin:
         return super().changelist_view(request, extra_context)  # type: ignore[misc, no-any-return]
 
 
-class TimeLimitRuleForm(_ModelForm):
+class TimeLimitRuleForm(ModelForm):
     class Meta:
         model = TimeLimitRule
         fields = [
@@ -90,7 +85,7 @@ class TimeLimitRuleForm(_ModelForm):
 
 
 @admin.register(TimeLimitRule)
-class TimeLimitRuleAdmin(RecomputeMixin, _ModelAdmin):
+class TimeLimitRuleAdmin(RecomputeMixin, ModelAdmin):
     form = TimeLimitRuleForm
     recompute_label = "期限规则"
     list_display = [
@@ -116,7 +111,7 @@ class TimeLimitRuleAdmin(RecomputeMixin, _ModelAdmin):
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(RecomputeMixin, _ModelAdmin):
+class CalendarOverrideAdmin(RecomputeMixin, ModelAdmin):
     recompute_label = "节假日调整"
     list_display = ["date", "kind", "note"]
     list_filter = ["kind"]
@@ -125,13 +120,13 @@ class CalendarOverrideAdmin(RecomputeMixin, _ModelAdmin):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(RecomputeMixin, _ModelAdmin):
+class CalendarYearAdmin(RecomputeMixin, ModelAdmin):
     recompute_label = "节假日安排年份"
     list_display = ["year", "source", "created_at"]
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(_ModelAdmin):
+class DeadlineAdmin(ModelAdmin):
     """Read-only: deadlines change only through the workflow services and recompute."""
 
     list_display = ["petition", "code", "party", "start_date", "due_date", "estimated", "status", "state"]
