@@ -10,8 +10,8 @@ from django.db import DatabaseError, connections
 
 @checks.register(checks.Tags.database)
 def deferred_indexes_check(app_configs: Any = None, databases: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    """Indexes a bulk load dropped and did not build again (core.deferred_indexes): queries on those
-    tables run without them until `manage.py restore_indexes`."""
+    """Indexes and foreign keys a bulk load dropped and did not build again (core.deferred_indexes): queries
+    on those tables run without them, and references go unchecked, until `manage.py restore_indexes`."""
     from xinfang.core.models import DeferredIndex
 
     messages: list[checks.CheckMessage] = []
@@ -26,8 +26,8 @@ def deferred_indexes_check(app_configs: Any = None, databases: Any = None, **kwa
             shown = "、".join(names[:5]) + ("等" if len(names) > 5 else "")
             messages.append(
                 checks.Warning(
-                    f"有 {len(names)} 个索引在批量载入时被暂时删除，尚未重建：{shown}",
-                    hint="运行 python manage.py restore_indexes 重建（查询在重建前会变慢）",
+                    f"有 {len(names)} 个索引或外键约束在批量载入时被暂时删除，尚未重建：{shown}",
+                    hint="运行 python manage.py restore_indexes 重建（重建前查询会变慢，引用也不受检查）",
                     id="xinfang.core.W001",
                 )
             )

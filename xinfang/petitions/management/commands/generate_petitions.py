@@ -81,12 +81,18 @@ class Command(BaseCommand):
         self.stderr.write(f"{len(gen.counties)} 个县区信访部门；生成 {count} 件（{workers} 个写入进程）……")
         progress = Progress(total=count, stream=sys.stderr, enabled=not opts["no_progress"], label="生成")
         t0 = time.monotonic()
-        with deferred_indexes.deferred(
-            [Petition, Event, Deadline, Representative] if self._rebuild(opts["indexes"], count) else [],
-            log=lambda m: self.stderr.write(m),
-        ):
-            codes = gen.run(count, batch_size=opts["batch_size"], progress=progress.advance, workers=workers)
-            progress.close()
+        try:
+            with deferred_indexes.deferred(
+                [Petition, Event, Deadline, Representative] if self._rebuild(opts["indexes"], count) else [],
+                log=lambda m: self.stderr.write(m),
+            ):
+                codes = gen.run(count, batch_size=opts["batch_size"], progress=progress.advance, workers=workers)
+                progress.close()
+        except deferred_indexes.RestoreError as exc:
+            raise CommandError(
+                f"信访事项已写入，但有 {len(exc.failures)} 项索引或外键约束未能重建：{exc}。"
+                "改正后运行 python manage.py restore_indexes。"
+            ) from exc
         elapsed = time.monotonic() - t0
         rate = count / elapsed if elapsed else 0.0
         path = opts["codes_file"]
