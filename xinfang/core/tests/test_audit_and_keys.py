@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import threading
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xinfang.core import crypto
-from xinfang.core.audit import audit_record
+from xinfang.core.audit import _canonical_around_id, _digest, audit_record, audit_verify
 from xinfang.core.models import AuditEvent
 from xinfang.petitions.models import Petition
 from xinfang.petitions.services import petition_find_by_query_code
@@ -75,3 +80,59 @@ def test_rotation_refuses_without_fixed_index_key(monkeypatch, settings):
     with pytest.raises(CommandError) as exc:
         call_command("rotate_field_key")
     assert exc.value.returncode == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    data=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(),
+        lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.sampled_from(["id", "ip", "a", "数据"]), kids),
+        max_leaves=8,
+    ),
+    label=st.text(),
+    ident=st.integers(min_value=1, max_value=10**15),
+    ip=st.none() | st.just("2001:db8::1"),
+)
+def test_the_text_around_the_id_is_the_canonical_text(data, label, ident, ip):
+    """PostgreSQL seals a row with sha256(previous hash + prefix + id + suffix); audit_verify with the
+    canonical text of the whole row. They are the same text, whatever the row holds."""
+    row = {"at": "2026-11-28T10:00:00+00:00", "actor": None, "actor_label": label, "unit": 3, "ip": ip,
+           "action": "x.y", "target_type": "", "target_id": label, "data": data}  # fmt: skip
+    prefix, suffix = _canonical_around_id(row)
+    assert (
+        _digest("ab" * 32, {**row, "id": ident})
+        == hashlib.sha256(("ab" * 32 + prefix + str(ident) + suffix).encode()).hexdigest()
+    )
+
+
+def test_concurrent_appends_keep_one_chain_in_order(transactional_db):
+    """Writers appending at once wait for the head in turn: ids 1..n without gaps, each row sealed on the
+    one before it (on PostgreSQL the lock, row and move are one statement)."""
+    if connection.vendor == "sqlite":
+        pytest.skip("one writer at a time on SQLite")
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(12)
+
+    def append(i: int) -> None:
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                audit_record(actor="系统", action="test.concurrent", data={"i": i, "文本": "并发"})
+        except BaseException as exc:  # noqa: BLE001  (reported below)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=append, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    rows = list(AuditEvent.objects.filter(action="test.concurrent").order_by("id"))
+    assert len(rows) == 12 and sorted(r.data["i"] for r in rows) == list(range(12))
+    ok, checked, broken, reason = audit_verify()
+    assert ok, reason
+    assert checked == AuditEvent.objects.count() and broken is None
+    ids = list(AuditEvent.objects.order_by("id").values_list("id", flat=True))
+    assert ids == list(range(1, len(ids) + 1))
