@@ -6,13 +6,13 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
-from .insert import insert
+from .insert import insert, take_waiting
 from .middleware import current_ip
 from .models import AuditChainHead, AuditEvent
 
@@ -112,13 +112,22 @@ def _append(cursor: Any, sql: _Statements, event: AuditEvent) -> None:
     pre_save.send(sender=AuditEvent, instance=event, raw=False, using=connection.alias, update_fields=None)
     prefix, suffix = _canonical_around_id(_row(event))
     values = [f.get_db_prep_save(f.pre_save(event, True), connection) for f in sql.fields]
-    cursor.execute(sql.append, [prefix, suffix, *values])
+    # Inserts waiting in a core.insert.together() block (the case's event and deadline…) go in this
+    # statement too, ahead of the row that records them.
+    waiting = take_waiting(connection.alias)
+    ctes, params, extra = [sql.append], [prefix, suffix, *values], ""
+    if waiting is not None:
+        ctes, params = [*waiting.ctes, sql.append], [*waiting.params, *params]
+        extra = ", " + ", ".join(waiting.returning)
+    cursor.execute(f"WITH {', '.join(ctes)} {sql.append_select.format(extra=extra)}", params)
     row = cursor.fetchone()
-    if row is None:  # no head yet: the chain's first row
+    if waiting is not None:
+        waiting.done(row[3:])
+    if row[0] is None:  # no head yet (the chain's first row): nothing was appended
         AuditChainHead.objects.get_or_create(id=1, defaults={"last_hash": GENESIS, "last_id": 0})
-        cursor.execute(sql.append, [prefix, suffix, *values])
+        cursor.execute(f"WITH {sql.append} {sql.append_select.format(extra='')}", [prefix, suffix, *values])
         row = cursor.fetchone()
-    event.id, event.prev_hash, event.hash = row
+    event.id, event.prev_hash, event.hash = row[:3]
     event._state.adding = False
     event._state.db = connection.alias
     post_save.send(
@@ -130,7 +139,8 @@ def _append(cursor: Any, sql: _Statements, event: AuditEvent) -> None:
 class _Statements:
     lock_head: str
     move_head: str
-    append: str  # PostgreSQL: lock, sealed row and move in one statement ("" elsewhere)
+    append: str  # PostgreSQL: lock, sealed row and move, as common table expressions ("" elsewhere)
+    append_select: str  # the statement's end: the new row's id, prev_hash and hash, then {extra}
     fields: list[Any]  # the row's columns that `append` takes as parameters, in order
 
 
@@ -143,7 +153,7 @@ def _statements() -> _Statements:
     if connection.vendor == "postgresql":
         sealed = {"id", "prev_hash", "hash"}
         fields = [f for f in AuditEvent._meta.concrete_fields if f.attname not in sealed]
-        columns = ", ".join(qn(f.column) for f in fields)
+        columns = ", ".join(qn(cast(str, f.column)) for f in fields)  # concrete: never None
         # Each value cast to its column's type: in INSERT … SELECT an untyped parameter would be text.
         values = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields)
         digest = (
@@ -152,16 +162,19 @@ def _statements() -> _Statements:
         # Waiting for the lock, READ COMMITTED gives the CTE the head as the previous writer left it, and
         # the UPDATE below follows that same new version.
         append = (
-            f"WITH h AS (SELECT last_hash, last_id FROM {head} WHERE id = 1 FOR UPDATE), "  # noqa: S608
+            f"h AS (SELECT last_hash, last_id FROM {head} WHERE id = 1 FOR UPDATE), "  # noqa: S608
             f"r AS (INSERT INTO {qn(AuditEvent._meta.db_table)} (id, prev_hash, hash, {columns}) "
-            f"SELECT h.last_id + 1, h.last_hash, {digest}, {values} FROM h RETURNING id, prev_hash, hash) "
-            f"UPDATE {head} SET last_hash = r.hash, last_id = r.id FROM r WHERE {head}.id = 1 "
-            "RETURNING r.id, r.prev_hash, r.hash"
+            f"SELECT h.last_id + 1, h.last_hash, {digest}, {values} FROM h RETURNING id, prev_hash, hash), "
+            f"m AS (UPDATE {head} SET last_hash = r.hash, last_id = r.id FROM r WHERE {head}.id = 1 "
+            "RETURNING r.id, r.prev_hash, r.hash)"
         )
     return _Statements(
         lock_head=f"SELECT last_hash, last_id FROM {head} WHERE id = 1{lock}",  # noqa: S608
         move_head=f"UPDATE {head} SET last_hash = %s, last_id = %s WHERE id = 1",  # noqa: S608
         append=append,
+        # One row always, even without a head (then the first three are NULL), so the values of what
+        # else the statement inserted come back.
+        append_select="SELECT m.id, m.prev_hash, m.hash{extra} FROM (SELECT 1) AS one LEFT JOIN m ON true",
         fields=fields,
     )
 

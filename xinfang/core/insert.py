@@ -8,11 +8,21 @@ each call still prepares every value through its field (`pre_save`, then `get_db
 `Model.save` does: auto_now dates, JSON, dates on SQLite), checks related objects are saved, and
 sends `pre_save` / `post_save`. Models with parents (multi-table inheritance) take `save()` itself.
 `xinfang/core/tests/test_insert.py` compares the stored rows with `save()`'s on every field type used.
+
+`together()` (PostgreSQL, inside a transaction): the inserts of the block wait and reach the database
+as one statement (`WITH q0 AS (INSERT …), q1 AS (INSERT …) SELECT …`), one round trip instead of one
+each; `audit_record` takes the waiting ones into its own statement. Order is kept: any other statement
+on the connection first sends what waits. An object's key is set once its row is sent (before that
+`pk` is None unless it was set beforehand), and `post_save` is sent then.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from django.db import connections, models, router
@@ -62,6 +72,10 @@ def insert(obj: M) -> M:
     with_pk = obj.pk is not None
     stmt = _statement(model, connection, with_pk)
     values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in stmt.fields]
+    batch = _batches.get(using)
+    if batch is not None:
+        batch.rows.append(_Waiting(obj, stmt, values))
+        return obj
     with connection.cursor() as cursor:
         cursor.execute(stmt.sql, values)
         if not with_pk:
@@ -71,7 +85,132 @@ def insert(obj: M) -> M:
                 pk_column = cast(str, meta.pk.column)  # a primary key always has a column
                 pk = connection.ops.last_insert_id(cursor, meta.db_table, pk_column)
             setattr(obj, meta.pk.attname, meta.pk.to_python(pk))
+    _saved(obj, using)
+    return obj
+
+
+def _saved(obj: models.Model, using: str) -> None:
     obj._state.adding = False
     obj._state.db = using
-    post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using)
-    return obj
+    post_save.send(sender=type(obj), instance=obj, created=True, update_fields=None, raw=False, using=using)
+
+
+# ---------------------------------------------------------------- together()
+
+
+@dataclass
+class _Waiting:
+    obj: models.Model
+    stmt: _Statement
+    values: list[Any]
+
+
+@dataclass
+class _Batch:
+    rows: list[_Waiting] = field(default_factory=list)
+    sending: bool = False
+
+
+class _Batches(threading.local):
+    def __init__(self) -> None:
+        self.by_alias: dict[str, _Batch] = {}
+
+    def get(self, alias: str) -> _Batch | None:
+        return self.by_alias.get(alias)
+
+
+_batches = _Batches()
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """The inserts waiting in a `together()` block, as common table expressions for one statement."""
+
+    ctes: list[str]  # "q0 AS (INSERT … RETURNING pk)", …
+    params: list[Any]
+    returning: list[str]  # "(SELECT pk FROM q0)", …: one value each, to hand to `done`
+    done: Callable[[Sequence[Any]], None]
+
+
+def take_waiting(using: str = "default") -> Waiting | None:
+    """Hand the waiting inserts to a caller that sends them within its own statement (audit_record): it
+    puts `ctes` first in its WITH, `params` first in its parameters, `returning` in its RETURNING, and
+    calls `done` with those values once the statement ran. None when nothing waits."""
+    batch = _batches.get(using)
+    if batch is None or not batch.rows:
+        return None
+    rows, batch.rows = batch.rows, []
+    connection = connections[using]
+    qn = connection.ops.quote_name
+    ctes, params, returning = [], [], []
+    for i, w in enumerate(rows):
+        pk = qn(cast(str, w.obj._meta.pk.column))
+        sql = w.stmt.sql.split(" RETURNING ", 1)[0]
+        ctes.append(f"q{i} AS ({sql} RETURNING {pk})")
+        params += w.values
+        returning.append(f"(SELECT {pk} FROM q{i})")  # noqa: S608  (quoted names only)
+
+    def done(pks: Sequence[Any]) -> None:
+        for w, pk in zip(rows, pks, strict=True):
+            meta = w.obj._meta
+            if w.obj.pk is None:
+                setattr(w.obj, meta.pk.attname, meta.pk.to_python(pk))
+            _saved(w.obj, using)
+
+    return Waiting(ctes=ctes, params=params, returning=returning, done=done)
+
+
+def send_waiting(using: str = "default") -> None:
+    """Send what waits in the `together()` block now, as one statement."""
+    batch = _batches.get(using)
+    if batch is None or batch.sending:
+        return
+    waiting = take_waiting(using)
+    if waiting is None:
+        return
+    batch.sending = True
+    try:
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"WITH {', '.join(waiting.ctes)} SELECT {', '.join(waiting.returning)}", waiting.params)
+            waiting.done(cursor.fetchone())
+    finally:
+        batch.sending = False
+
+
+@contextmanager
+def together(using: str = "default") -> Iterator[None]:
+    """Inserts in the block wait and go to the database as one statement: at the end of the block, before
+    any other statement on the connection, or inside the audit record's statement. PostgreSQL, inside a
+    transaction (what waits is lost with the block's exception, as the transaction will be); elsewhere,
+    and in a block already inside one, each insert runs at once."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or not connection.in_atomic_block or _batches.get(using) is not None:
+        yield
+        return
+    batch = _batches.by_alias[using] = _Batch()
+
+    def first_the_waiting(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if batch.rows and not batch.sending:
+            send_waiting(using)
+        return execute(sql, params, many, context)
+
+    try:
+        with connection.execute_wrapper(first_the_waiting):
+            yield
+            send_waiting(using)
+    finally:
+        del _batches.by_alias[using]
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def inserts_together(func: F) -> F:
+    """Run `func` in a `together()` block (put it under `@transaction.atomic`)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with together():
+            return func(*args, **kwargs)
+
+    return cast(F, wrapper)

@@ -21,7 +21,7 @@ from xinfang.accounts.models import Area, Role, Unit
 from xinfang.core import crypto
 from xinfang.core.audit import audit_record
 from xinfang.core.errors import DeadlinePassed, InvalidTransition, NotPermitted, ValidationFailed
-from xinfang.core.insert import insert
+from xinfang.core.insert import insert, inserts_together
 from xinfang.core.notify import notify
 from xinfang.core.timeutil import format_cn_date, local_date
 from xinfang.core.validators import normalize_id_number, normalize_phone
@@ -109,13 +109,17 @@ def office_for_area(area: Area) -> Unit | None:
     return None
 
 
-def _next_number(*, office: Unit, year: int) -> str:
+def _next_number(*, office: Unit, year: int) -> tuple[str, int | None]:
     """Area code + year + sequence, e.g. 411621-2026-000123. One `UPDATE … RETURNING` both increments
-    and locks the counter row until commit, so numbers are gap-free and never repeat."""
+    and locks the counter row until commit, so numbers are gap-free and never repeat. On PostgreSQL the
+    same statement takes the new case's primary key from its sequence (returned second; None elsewhere),
+    so the case's INSERT needs no RETURNING and can wait to go with its event (core.insert.together)."""
     from .models import NumberSequence
 
     scope = office.area.code[:6]
     sql = 'UPDATE "petitions_numbersequence" SET last = last + 1 WHERE scope = %s AND year = %s RETURNING last'
+    if connection.vendor == "postgresql":
+        sql += ", nextval(pg_get_serial_sequence('petitions_petition', 'id'))"
     with connection.cursor() as cursor:
         cursor.execute(sql, [scope, year])
         row = cursor.fetchone()
@@ -123,7 +127,7 @@ def _next_number(*, office: Unit, year: int) -> str:
             NumberSequence.objects.bulk_create([NumberSequence(scope=scope, year=year, last=0)], ignore_conflicts=True)
             cursor.execute(sql, [scope, year])
             row = cursor.fetchone()
-    return f"{scope}-{year}-{row[0]:06d}"
+    return f"{scope}-{year}-{row[0]:06d}", (row[1] if len(row) > 1 else None)
 
 
 def _lock(petition_id: int) -> Petition:
@@ -323,8 +327,10 @@ def _intake(
     now = timezone.now()
     code = new_query_code()
     config = deadlines.config_snapshot()
+    number, pk = _next_number(office=office, year=local_date(received_at).year)
     petition = Petition(
-        number=_next_number(office=office, year=local_date(received_at).year),
+        id=pk,
+        number=number,
         query_code_hash=query_code_hash(code),
         channel=channel,
         received_at=received_at,
@@ -368,6 +374,7 @@ def _intake(
 
 
 @transaction.atomic
+@inserts_together  # the case, its event and deadline go with the audit record: one statement
 def petition_register(
     *,
     actor: Any,
@@ -464,6 +471,7 @@ def petition_register(
 
 
 @transaction.atomic
+@inserts_together  # the case, its event and deadline go with the audit record: one statement
 def petition_submit_online(
     *,
     petitioner: dict[str, Any],

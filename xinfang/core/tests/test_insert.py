@@ -8,13 +8,14 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models.signals import post_save, pre_save
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from xinfang.core.audit import audit_record
-from xinfang.core.insert import insert
-from xinfang.core.models import AuditEvent
+from xinfang.core.audit import audit_record, audit_verify
+from xinfang.core.insert import insert, together
+from xinfang.core.models import AuditChainHead, AuditEvent
 from xinfang.deadlines.models import Deadline
 from xinfang.petitions.models import Event, Petition, Representative
 from xinfang.petitions.tests.factories import register
@@ -105,8 +106,9 @@ def test_signals_are_sent_and_unsaved_relations_refused(personas):
 
 @pytest.mark.postgres_only
 def test_the_case_insert_is_not_parsed_again_by_the_driver(personas, monkeypatch):
-    """psycopg caches a statement's placeholder parsing up to a number of parameters; the case's INSERT
-    (68 columns) is within the raised limit (core.apps), so registering a case does not parse it again."""
+    """psycopg caches a statement's placeholder parsing up to a number of parameters; the statement that
+    inserts the case (68 columns) with its event, deadline and audit row (~115 parameters) is within the
+    raised limit (core.apps), so registering a case does not parse it again."""
     from psycopg import _queries
 
     parsed = []
@@ -120,4 +122,69 @@ def test_the_case_insert_is_not_parsed_again_by_the_driver(personas, monkeypatch
         monkeypatch.setattr(_queries, name, counting)
     register(personas.clerk)
     register(personas.clerk)
-    assert not [q for q in parsed if q.startswith(b'INSERT INTO "petitions_petition"')]
+    assert not [q for q in parsed if b'INSERT INTO "petitions_petition"' in q]
+
+
+def _event(petition: Petition, note: str) -> Event:
+    return Event(petition=petition, at=timezone.now(), action="note", actor_name="甲", note=note)
+
+
+def test_inserts_together_wait_for_the_next_statement_and_keep_their_order(personas):
+    p = register(personas.clerk).petition
+    before = Event.objects.filter(petition=p).count()
+    with transaction.atomic(), together():
+        first = insert(_event(p, "一"))
+        second = insert(_event(p, "二"))
+        if connection.vendor == "postgresql":
+            assert first.pk is None and second.pk is None  # waiting
+        # any other statement sends the waiting rows first, so it sees them
+        assert Event.objects.filter(petition=p).count() == before + 2
+        assert first.pk is not None and second.pk is not None
+        third = insert(_event(p, "三"))
+    assert third.pk is not None  # sent at the end of the block
+    notes = list(Event.objects.filter(petition=p, action="note").order_by("id").values_list("note", flat=True))
+    assert notes == ["一", "二", "三"]
+    assert first.pk < second.pk < third.pk
+
+
+def test_inserts_waiting_when_the_block_fails_are_not_written(personas):
+    p = register(personas.clerk).petition
+    with pytest.raises(RuntimeError, match="中途失败"), transaction.atomic(), together():
+        insert(_event(p, "不应写入"))
+        raise RuntimeError("中途失败")
+    assert not Event.objects.filter(note="不应写入").exists()
+
+
+@pytest.mark.postgres_only
+def test_a_registration_writes_case_event_deadline_and_audit_in_one_statement(personas):
+    """The number (with the case's key) in one statement, then the case, its event, its deadline and the
+    audit record that seals them in one more."""
+    register(personas.clerk)  # the office's first case of the year also creates its counter
+    with CaptureQueriesContext(connection) as ctx:
+        reg = register(personas.clerk)
+    writes = [q["sql"] for q in ctx.captured_queries if "INSERT" in q["sql"] or "UPDATE" in q["sql"]]
+    assert len(writes) == 2, writes
+    assert writes[0].startswith('UPDATE "petitions_numbersequence"')
+    assert 'INSERT INTO "petitions_petition"' in writes[1] and 'INSERT INTO "core_auditevent"' in writes[1]
+    p = Petition.objects.get(pk=reg.petition.pk)
+    assert p.number == reg.petition.number
+    [event] = Event.objects.filter(petition=p)
+    [deadline] = Deadline.objects.filter(petition=p)
+    assert event.pk == reg.events[0].pk and deadline.pk == reg.deadlines[0].pk
+    assert p.due_date == deadline.due_date
+    audit = AuditEvent.objects.get(action="petition.register", target_id=str(p.pk))
+    assert audit.data["number"] == p.number
+    assert audit_verify()[0]
+
+
+def test_the_first_audit_row_ever_is_written_with_the_rows_it_records(personas):
+    """No chain head yet (a new database): the case and its rows still go in, and the chain starts."""
+    AuditEvent.objects.all().delete()
+    AuditChainHead.objects.all().delete()
+    reg = register(personas.clerk)
+    assert Petition.objects.filter(pk=reg.petition.pk).exists()
+    assert Event.objects.filter(pk=reg.events[0].pk, petition=reg.petition).exists()
+    assert Deadline.objects.filter(pk=reg.deadlines[0].pk, petition=reg.petition).exists()
+    [audit] = AuditEvent.objects.all()
+    assert audit.id == 1 and audit.action == "petition.register"
+    assert audit_verify() == (True, 1, None, "")
