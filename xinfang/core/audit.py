@@ -115,17 +115,17 @@ def _append(cursor: Any, sql: _Statements, event: AuditEvent) -> None:
     # Inserts waiting in a core.insert.together() block (the case's event and deadline…) go in this
     # statement too, ahead of the row that records them.
     waiting = take_waiting(connection.alias)
-    ctes, params, extra = [sql.append], [prefix, suffix, *values], ""
+    ctes, params, first = [sql.append], [prefix, suffix, *values], "1"
     if waiting is not None:
         ctes, params = [*waiting.ctes, sql.append], [*waiting.params, *params]
-        extra = ", " + ", ".join(waiting.returning)
-    cursor.execute(f"WITH {', '.join(ctes)} {sql.append_select.format(extra=extra)}", params)
+        first = ", ".join(waiting.returning)
+    cursor.execute(f"WITH {', '.join(ctes)} {sql.append_select.format(first=first)}", params)
     row = cursor.fetchone()
     if waiting is not None:
         waiting.done(row[3:])
     if row[0] is None:  # no head yet (the chain's first row): nothing was appended
         AuditChainHead.objects.get_or_create(id=1, defaults={"last_hash": GENESIS, "last_id": 0})
-        cursor.execute(f"WITH {sql.append} {sql.append_select.format(extra='')}", [prefix, suffix, *values])
+        cursor.execute(f"WITH {sql.append} {sql.append_select.format(first='1')}", [prefix, suffix, *values])
         row = cursor.fetchone()
     event.id, event.prev_hash, event.hash = row[:3]
     event._state.adding = False
@@ -140,7 +140,7 @@ class _Statements:
     lock_head: str
     move_head: str
     append: str  # PostgreSQL: lock, sealed row and move, as common table expressions ("" elsewhere)
-    append_select: str  # the statement's end: the new row's id, prev_hash and hash, then {extra}
+    append_select: str  # the statement's end: the new row's id, prev_hash and hash, then the values {first}
     fields: list[Any]  # the row's columns that `append` takes as parameters, in order
 
 
@@ -173,8 +173,10 @@ def _statements() -> _Statements:
         move_head=f"UPDATE {head} SET last_hash = %s, last_id = %s WHERE id = 1",  # noqa: S608
         append=append,
         # One row always, even without a head (then the first three are NULL), so the values of what
-        # else the statement inserted come back.
-        append_select="SELECT m.id, m.prev_hash, m.hash{extra} FROM (SELECT 1) AS one LEFT JOIN m ON true",
+        # else the statement inserted come back. The left side of the join is computed first: the other
+        # inserts (whose values it selects) run before the head is locked, which then stays locked only
+        # for the audit row, the head's move and the commit.
+        append_select="SELECT m.id, m.prev_hash, m.hash, w.* FROM (SELECT {first}) AS w LEFT JOIN m ON true",
         fields=fields,
     )
 
