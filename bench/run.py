@@ -368,7 +368,8 @@ class CpuMeter:
 
 
 class Server:
-    def __init__(self, env: dict[str, str], workers: int = 2, threads: int = 1) -> None:
+    def __init__(self, env: dict[str, str], workers: int = 2, threads: int = 1, root: Path = ROOT) -> None:
+        self.root = root  # the checkout whose code it serves (bench/ab.py runs two)
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
@@ -387,7 +388,7 @@ class Server:
                 "--log-level",
                 "warning",
             ],
-            cwd=ROOT,
+            cwd=root,
             env=dict(os.environ, **env),
             start_new_session=True,
         )
