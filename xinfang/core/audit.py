@@ -9,10 +9,9 @@ from functools import lru_cache
 from typing import Any, cast
 
 from django.db import connection, transaction
-from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
-from .insert import insert, take_waiting
+from .insert import insert, prepared_values, saved, take_waiting
 from .middleware import current_ip
 from .models import AuditChainHead, AuditEvent
 
@@ -108,10 +107,8 @@ def audit_record(
 
 
 def _append(cursor: Any, sql: _Statements, event: AuditEvent) -> None:
-    event._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]  # private, not in the stubs
-    pre_save.send(sender=AuditEvent, instance=event, raw=False, using=connection.alias, update_fields=None)
+    values = prepared_values(event, sql.fields, connection)
     prefix, suffix = _canonical_around_id(_row(event))
-    values = [f.get_db_prep_save(f.pre_save(event, True), connection) for f in sql.fields]
     # Inserts waiting in a core.insert.together() block (the case's event and deadline…) go in this
     # statement too, ahead of the row that records them.
     waiting = take_waiting(connection.alias)
@@ -128,11 +125,7 @@ def _append(cursor: Any, sql: _Statements, event: AuditEvent) -> None:
         cursor.execute(f"WITH {sql.append} {sql.append_select.format(first='1')}", [prefix, suffix, *values])
         row = cursor.fetchone()
     event.id, event.prev_hash, event.hash = row[:3]
-    event._state.adding = False
-    event._state.db = connection.alias
-    post_save.send(
-        sender=AuditEvent, instance=event, created=True, update_fields=None, raw=False, using=connection.alias
-    )
+    saved(event, connection.alias)
 
 
 @dataclass(frozen=True)

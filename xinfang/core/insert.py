@@ -67,11 +67,9 @@ def insert(obj: M) -> M:
         return obj
     using = router.db_for_write(model, instance=obj)
     connection = connections[using]
-    obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]  # private, not in the stubs
-    pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
     with_pk = obj.pk is not None
     stmt = _statement(model, connection, with_pk)
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in stmt.fields]
+    values = prepared_values(obj, stmt.fields, connection)
     batch = _batches.get(using)
     if batch is not None:
         batch.rows.append(_Waiting(obj, stmt, values))
@@ -85,11 +83,20 @@ def insert(obj: M) -> M:
                 pk_column = cast(str, meta.pk.column)  # a primary key always has a column
                 pk = connection.ops.last_insert_id(cursor, meta.db_table, pk_column)
             setattr(obj, meta.pk.attname, meta.pk.to_python(pk))
-    _saved(obj, using)
+    saved(obj, using)
     return obj
 
 
-def _saved(obj: models.Model, using: str) -> None:
+def prepared_values(obj: models.Model, fields: Sequence[models.Field], connection: Any) -> list[Any]:  # type: ignore[type-arg]
+    """What `save()` does before its INSERT: refuse unsaved related objects, send `pre_save`, and prepare
+    each of `fields` for the database (`pre_save`, then `get_db_prep_save`)."""
+    obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]  # private, not in the stubs
+    pre_save.send(sender=type(obj), instance=obj, raw=False, using=connection.alias, update_fields=None)
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+
+
+def saved(obj: models.Model, using: str) -> None:
+    """What `save()` does after its INSERT: the instance is no longer new, and `post_save` is sent."""
     obj._state.adding = False
     obj._state.db = using
     post_save.send(sender=type(obj), instance=obj, created=True, update_fields=None, raw=False, using=using)
@@ -155,7 +162,7 @@ def take_waiting(using: str = "default") -> Waiting | None:
             meta = w.obj._meta
             if w.obj.pk is None:
                 setattr(w.obj, meta.pk.attname, meta.pk.to_python(pk))
-            _saved(w.obj, using)
+            saved(w.obj, using)
 
     return Waiting(ctes=ctes, params=params, returning=returning, done=done)
 
