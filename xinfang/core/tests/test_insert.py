@@ -188,3 +188,20 @@ def test_the_first_audit_row_ever_is_written_with_the_rows_it_records(personas):
     [audit] = AuditEvent.objects.all()
     assert audit.id == 1 and audit.action == "petition.register"
     assert audit_verify() == (True, 1, None, "")
+
+
+@pytest.mark.postgres_only
+def test_a_transition_writes_its_event_inside_the_audit_statement(personas):
+    from xinfang.petitions import services
+    from xinfang.petitions.tests.factories import advance
+
+    p = advance(register(personas.clerk).petition, "dispatched", personas=personas)
+    with CaptureQueriesContext(connection) as ctx:
+        services.petition_accept(actor=personas.handler, petition_id=p.pk)
+    [statement] = [q["sql"] for q in ctx.captured_queries if 'INSERT INTO "petitions_event"' in q["sql"]]
+    assert 'INSERT INTO "core_auditevent"' in statement
+    event = Event.objects.filter(petition=p).latest("id")
+    assert (event.action, event.from_status, event.to_status) == ("accept", "dispatched", "accepted")
+    audit = AuditEvent.objects.latest("id")
+    assert audit.action == "petition.accept" and audit.target_id == str(p.pk)
+    assert audit_verify()[0]
