@@ -141,8 +141,8 @@ class Waiting:
 
 def take_waiting(using: str = "default") -> Waiting | None:
     """Hand the waiting inserts to a caller that sends them within its own statement (audit_record): it
-    puts `ctes` first in its WITH, `params` first in its parameters, `returning` in its RETURNING, and
-    calls `done` with those values once the statement ran. None when nothing waits."""
+    puts `ctes` first in its WITH, `params` first in its parameters, `returning` among the values its
+    statement answers, and calls `done` with those values once it ran. None when nothing waits."""
     batch = _batches.get(using)
     if batch is None or not batch.rows:
         return None
@@ -188,8 +188,8 @@ def send_waiting(using: str = "default") -> None:
 def together(using: str = "default") -> Iterator[None]:
     """Inserts in the block wait and go to the database as one statement: at the end of the block, before
     any other statement on the connection, or inside the audit record's statement. PostgreSQL, inside a
-    transaction (what waits is lost with the block's exception, as the transaction will be); elsewhere,
-    and in a block already inside one, each insert runs at once."""
+    transaction (what waits is lost with the block's exception, as the transaction will be); elsewhere
+    each insert runs at once. A block inside another adds to the outer one's."""
     connection = connections[using]
     if connection.vendor != "postgresql" or not connection.in_atomic_block or _batches.get(using) is not None:
         yield
