@@ -205,3 +205,16 @@ def test_a_transition_writes_its_event_inside_the_audit_statement(personas):
     audit = AuditEvent.objects.latest("id")
     assert audit.action == "petition.accept" and audit.target_id == str(p.pk)
     assert audit_verify()[0]
+
+
+@pytest.mark.postgres_only
+def test_a_together_block_inside_another_adds_to_the_outer_one(personas):
+    p = register(personas.clerk).petition
+    with transaction.atomic(), together():
+        outer = insert(_event(p, "外层"))
+        with together():
+            inner = insert(_event(p, "内层"))
+        assert outer.pk is None and inner.pk is None  # the inner block's end sent nothing
+        audit_record(actor="系统", action="test.nested", target=p)  # takes both into its statement
+        assert outer.pk is not None and inner.pk is not None and inner.pk > outer.pk
+    assert list(Event.objects.filter(petition=p, action="note").values_list("note", flat=True)) == ["外层", "内层"]
