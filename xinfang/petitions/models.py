@@ -95,7 +95,7 @@ class DeadlineState(models.TextChoices):
 
 
 class Petition(models.Model):
-    number = models.CharField(_("信访件编号"), max_length=40, unique=True)
+    number = models.CharField(_("信访件编号"), max_length=40)  # unique: pet_number_unique in Meta
     query_code_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     channel = models.CharField(_("信访形式"), max_length=20, choices=Channel.choices)
@@ -131,14 +131,26 @@ class Petition(models.Model):
 
     # 检举控告: who is accused. Never dispatched to, nor visible to, the accused unit (Art 30(3)).
     accused_unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("被检举单位")
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("被检举单位"),
+        db_index=False,  # pet_accused_unit, partial, in Meta
     )
     accused_person = models.CharField(_("被检举人"), max_length=100, blank=True)
     accused_path = models.CharField(max_length=400, blank=True, editable=False)
 
     is_repeat = models.BooleanField(_("重复信访"), default=False)
     repeat_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="repeats", verbose_name=_("重复件原件")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="repeats",
+        verbose_name=_("重复件原件"),
+        db_index=False,  # pet_repeat_of, partial, in Meta
     )
     is_skip_level = models.BooleanField(_("越级信访"), default=False)
 
@@ -164,6 +176,7 @@ class Petition(models.Model):
         on_delete=models.PROTECT,
         related_name="reviewed_petitions",
         verbose_name=_("复查/复核机关"),
+        db_index=False,  # pet_review_unit, partial, in Meta
     )
     dispatch_mode = models.CharField(_("分办方式"), max_length=10, choices=DispatchMode.choices, blank=True)
     assign_due_date = models.DateField(_("交办期限"), null=True, blank=True)
@@ -205,6 +218,7 @@ class Petition(models.Model):
         on_delete=models.PROTECT,
         related_name="led_petitions",
         verbose_name=_("包案领导"),
+        db_index=False,  # pet_leader, partial, in Meta
     )
 
     # The open step's due date and state, kept by the deadlines service for fast inbox queries.
@@ -272,8 +286,18 @@ class Petition(models.Model):
                 opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
                 condition=models.Q(deadline_state__in=[DeadlineState.SOON, DeadlineState.OVERDUE]),
             ),
+            # Foreign keys empty on most cases (on a registration always): partial, so a case without one
+            # adds no entry, while a lookup by value (`= x`, `IN (…)`, the delete checks) still uses it
+            # (migration 0012; docs/performance.md, seventh round).
+            *(
+                models.Index(fields=[f], name=f"pet_{f}", condition=models.Q(**{f"{f}__isnull": False}))
+                for f in ("accused_unit", "repeat_of", "review_unit", "leader")
+            ),
         ]
         constraints = [
+            # unique=True would add a varchar_pattern_ops copy of the index on PostgreSQL, which no query uses
+            # (numbers are looked up whole; the search's substring match can use neither).
+            models.UniqueConstraint(fields=["number"], name="pet_number_unique"),
             models.CheckConstraint(condition=models.Q(headcount__gte=1), name="pet_headcount_positive"),
         ]
 

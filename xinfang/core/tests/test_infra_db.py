@@ -110,6 +110,47 @@ def test_subtree_and_same_person_lookups_have_their_index():
     assert "pet_phone_hash" in _plan(f"SELECT id FROM {table} WHERE phone_hash = %s", ["cd" * 32])  # noqa: S608
 
 
+def test_mostly_empty_foreign_keys_have_partial_indexes_that_their_lookups_use() -> None:
+    # Migration petitions 0012: a case without a leader (accused unit, original, review unit) adds no
+    # index entry, and "the cases this leader took on" still finds them by index.
+    from xinfang.petitions.models import Petition
+
+    table = Petition._meta.db_table
+    for column, index in (
+        ("leader_id", "pet_leader"),
+        ("accused_unit_id", "pet_accused_unit"),
+        ("repeat_of_id", "pet_repeat_of"),
+        ("review_unit_id", "pet_review_unit"),
+    ):
+        assert index in _plan(f"SELECT id FROM {table} WHERE {column} = %s", [7]), column  # noqa: S608
+        assert index in _plan(f"SELECT id FROM {table} WHERE {column} IN (%s, %s)", [7, 8]), column  # noqa: S608
+    with connection.cursor() as cursor:
+        partial = {
+            c["columns"][0]
+            for name, c in connection.introspection.get_constraints(cursor, table).items()
+            if name in ("pet_leader", "pet_accused_unit", "pet_repeat_of", "pet_review_unit")
+        }
+    assert partial == {"leader_id", "accused_unit_id", "repeat_of_id", "review_unit_id"}
+
+
+def test_case_numbers_stay_unique_without_their_pattern_copy(personas: Any) -> None:
+    from django.db import IntegrityError, transaction
+
+    from xinfang.petitions.models import Petition
+    from xinfang.petitions.tests.factories import register
+
+    first = register(personas.clerk).petition
+    second = register(personas.clerk).petition
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Petition.objects.filter(pk=second.pk).update(number=first.number)
+    assert Petition.objects.get(pk=second.pk).number != first.number
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'petitions_petition'")
+            on_number = [d for (d,) in cursor.fetchall() if "(number" in d]
+        assert on_number == ["CREATE UNIQUE INDEX pet_number_unique ON public.petitions_petition USING btree (number)"]
+
+
 @pytest.mark.postgres_only
 def test_no_index_no_query_uses():
     # Each index costs every insert (and every update of its columns): no second copy of an index under
