@@ -237,12 +237,14 @@ class Petition(models.Model):
         indexes = [
             # Each index costs every insert and every update that changes its columns (migration 0011
             # dropped the eight no query used). The keyed hashes are only ever compared whole (the
-            # same-person lookup), so a plain index each, not db_index's second varchar_pattern_ops
-            # copy; the paths only ever prefix-matched (a subtree: LIKE 'x/%'), so the pattern_ops one
-            # only -- the default-opclass copy serves LIKE under the C collation alone, and no query
-            # compares a path whole.
-            models.Index(fields=["id_number_hash"], name="pet_id_hash"),
-            models.Index(fields=["phone_hash"], name="pet_phone_hash"),
+            # same-person lookup): one index each, compared byte by byte (varchar_pattern_ops serves `=`
+            # too; a database with a locale collation would compare random hex through the locale and sort
+            # it without abbreviated keys: at 1M cases 3.2 s to build instead of 1.6, migration 0013). The
+            # paths only ever prefix-matched (a subtree: LIKE 'x/%'), so the pattern_ops one only -- the
+            # default-opclass copy serves LIKE under the C collation alone, and no query compares a path
+            # whole.
+            models.Index(fields=["id_number_hash"], name="pet_id_hash", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["phone_hash"], name="pet_phone_hash", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["area_path"], name="pet_area_path", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["office_path"], name="pet_office_path", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["current_path"], name="pet_current_path", opclasses=["varchar_pattern_ops"]),
@@ -326,10 +328,10 @@ class Representative(models.Model):
     phone_masked = models.CharField(max_length=24, blank=True, editable=False)
 
     class Meta:
-        # Compared whole only: no varchar_pattern_ops copy (see Petition.Meta.indexes).
+        # Compared whole only: one byte-wise index each (see Petition.Meta.indexes).
         indexes = [
-            models.Index(fields=["id_number_hash"], name="rep_id_hash"),
-            models.Index(fields=["phone_hash"], name="rep_phone_hash"),
+            models.Index(fields=["id_number_hash"], name="rep_id_hash", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["phone_hash"], name="rep_phone_hash", opclasses=["varchar_pattern_ops"]),
         ]
         verbose_name = _("代表")
         verbose_name_plural = _("代表")
