@@ -294,6 +294,38 @@ def _get_open_locked(petition: Petition, code: str) -> Deadline | None:
     )
 
 
+def deadline_draft(
+    *,
+    petition: Petition,
+    code: str,
+    start: dt.date,
+    due_override: dt.date | None = None,
+    note: str = "",
+    config: DeadlineConfig | None = None,
+) -> Deadline:
+    """The deadline `code` as `deadline_open` writes it -- rule, due date, basis, state -- computed but not
+    attached to the case nor saved. Registration computes the new case's first limit this way before the
+    case has its number and key (the office's number counter stays locked from then to the commit), and
+    opens it afterwards with `deadline_open(draft=…)`."""
+    config = config or config_snapshot()
+    rule, fallback = _rule_for(
+        code=code, area=_petition_area_path(petition), on=local_date(petition.received_at), config=config
+    )
+    deadline = Deadline(
+        code=code,
+        rule=rule,
+        party=rule.party,
+        start_date=start,
+        due_override=due_override,
+        note=note[:200],
+    )
+    _apply(deadline, _compute(deadline, config.calendar))
+    if fallback:
+        deadline.basis = f"{deadline.basis}；{fallback}"
+    deadline.state = _state_of(deadline, today()) if rule.party == Party.ORGAN else Deadline.State.NORMAL
+    return deadline
+
+
 def deadline_open(
     *,
     petition: Petition,
@@ -303,6 +335,7 @@ def deadline_open(
     note: str = "",
     new_case: bool = False,
     config: DeadlineConfig | None = None,
+    draft: Deadline | None = None,
 ) -> Deadline:
     """Open the deadline `code` for a case, counted from `start` (the day of the start event).
 
@@ -311,52 +344,31 @@ def deadline_open(
     `due_override` (a 交办 deadline set by the dispatcher) replaces the computed date; the basis says so.
     `new_case`: the case was inserted in this transaction and has no deadline yet (registration), so
     there is nothing to cancel and this deadline alone decides the case's due date.
+    `draft`: this deadline as `deadline_draft` computed it for the same code and start (not computed again).
     """
+    if draft is not None and ((draft.code, draft.start_date) != (code, start) or draft.pk is not None):
+        raise ValueError(f"deadline_open: the draft is for {draft.code} from {draft.start_date}, not {code}")
     with transaction.atomic(savepoint=False):
-        now = timezone.now()
         if not new_case:
             Deadline.objects.filter(petition_id=petition.pk, code=code, status=OPEN).update(
-                status=Deadline.Status.CANCELLED, closed_at=now
+                status=Deadline.Status.CANCELLED, closed_at=timezone.now()
             )
-        config = config or config_snapshot()
-        received = local_date(petition.received_at)
-        rule, fallback = _rule_for(code=code, area=_petition_area_path(petition), on=received, config=config)
-        deadline = Deadline(
-            petition=petition,
-            code=code,
-            rule=rule,
-            party=rule.party,
-            start_date=start,
-            due_override=due_override,
-            note=note[:200],
+        deadline = draft or deadline_draft(
+            petition=petition, code=code, start=start, due_override=due_override, note=note, config=config
         )
-        result = _compute(deadline, config.calendar)
-        _apply(deadline, result)
-        if fallback:
-            deadline.basis = f"{deadline.basis}；{fallback}"
-        today_ = today()
-        deadline.state = _state_of(deadline, today_) if rule.party == Party.ORGAN else Deadline.State.NORMAL
+        deadline.petition = petition
         insert(deadline)
-        organ = [deadline] if rule.party == Party.ORGAN else []
-        _refresh(petition, today_, open_organ=organ if new_case else None)
+        organ = [deadline] if deadline.party == Party.ORGAN else []
+        _refresh(petition, today(), open_organ=organ if new_case else None)
     return deadline
 
 
-def deadline_preview(
-    *, petition: Petition, code: str, start: dt.date, config: DeadlineConfig | None = None
-) -> tuple[dt.date | None, str]:
-    """The case's (due_date, deadline_state) once `deadline_open(code, start)` has run on a case with no
-    other open deadline; (None, "") when the limit binds the petitioner, not the organ."""
-    config = config or config_snapshot()
-    rule, _fallback = _rule_for(
-        code=code, area=_petition_area_path(petition), on=local_date(petition.received_at), config=config
-    )
-    if rule.party != Party.ORGAN:
+def deadline_preview(draft: Deadline) -> tuple[dt.date | None, str]:
+    """The case's (due_date, deadline_state) once the drafted deadline is open on a case with no other
+    open deadline; (None, "") when the limit binds the petitioner, not the organ."""
+    if draft.party != Party.ORGAN:
         return None, ""
-    deadline = Deadline(code=code, rule=rule, party=rule.party, start_date=start)
-    _apply(deadline, _compute(deadline, config.calendar))
-    today_ = today()
-    return deadline.effective_due(today_), _state_of(deadline, today_)
+    return draft.effective_due(today()), draft.state
 
 
 @transaction.atomic

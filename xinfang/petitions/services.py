@@ -65,6 +65,7 @@ class Registration:
     petition: Petition
     query_code: str  # shown once to the clerk or the citizen, never stored in clear
     deadline_config: deadlines.DeadlineConfig | None = None  # the rules the intake counted with
+    first_deadline: Deadline | None = None  # the transfer limit as the intake computed it, opened next
     # What the registration wrote, for an answer that needs no second look at the database.
     events: list[Event] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
@@ -328,10 +329,7 @@ def _intake(
     now = timezone.now()
     code = new_query_code()
     config = deadlines.config_snapshot()
-    number, pk = _next_number(office=office, year=local_date(received_at).year)
     petition = Petition(
-        id=pk,
-        number=number,
         query_code_hash=query_code_hash(code),
         channel=channel,
         received_at=received_at,
@@ -360,18 +358,20 @@ def _intake(
         office_path=office.path,
     )
     _seal_person(petition, person)
-    # Both intake paths open the 15-day transfer limit next: insert the case with its due date already
-    # set, so opening the deadline does not have to update the row again.
-    petition.due_date, petition.deadline_state = deadlines.deadline_preview(
-        petition=petition, code="transfer", start=local_date(received_at), config=config
-    )
+    # Both intake paths open the 15-day transfer limit next, computed here once: the case goes in with its
+    # due date already set, so opening the deadline does not have to update the row again.
+    first = deadlines.deadline_draft(petition=petition, code="transfer", start=local_date(received_at), config=config)
+    petition.due_date, petition.deadline_state = deadlines.deadline_preview(first)
+    # Only now the number: the office's counter stays locked from here to the commit (gap-free numbers),
+    # so what does not need the number is done before (docs/performance.md, seventh round).
+    petition.number, petition.id = _next_number(office=office, year=local_date(received_at).year)
     insert(petition)
     for clean in clean_reps:
         rep = Representative(petition=petition, name=clean["name"])
         _seal_person(rep, clean)
         insert(rep)
     _save_files(petition, attachments, kind=attachment_kind, actor=actor)
-    return Registration(petition=petition, query_code=code, deadline_config=config)
+    return Registration(petition=petition, query_code=code, deadline_config=config, first_deadline=first)
 
 
 @transaction.atomic
@@ -458,6 +458,7 @@ def petition_register(
         start=local_date(petition.received_at),
         new_case=True,
         config=reg.deadline_config,
+        draft=reg.first_deadline,
     )
     # Last: the audit chain's head stays locked from here to the commit.
     audit_record(
@@ -536,6 +537,7 @@ def petition_submit_online(
         start=local_date(petition.received_at),
         new_case=True,
         config=reg.deadline_config,
+        draft=reg.first_deadline,
     )
     audit_record(
         actor="信访人（网上）", action="petition.submit", target=petition, ip=ip, data={"number": petition.number}

@@ -12,6 +12,7 @@ from xinfang.deadlines.models import Deadline, TimeLimitRule
 from xinfang.deadlines.services import (
     deadline_cancel_all,
     deadline_close,
+    deadline_draft,
     deadline_extend,
     deadline_get_open,
     deadline_open,
@@ -42,6 +43,20 @@ def test_open_computes_due_stores_rule_and_refreshes_petition(petition) -> None:
     assert (petition.due_date, petition.deadline_state) == (D("2026-10-31"), "normal")
     stored = Petition.objects.get(pk=petition.pk)
     assert (stored.due_date, stored.deadline_state) == (D("2026-10-31"), "normal")
+
+
+def test_a_drafted_deadline_opens_as_computed_and_only_for_its_own_code(petition) -> None:
+    # Registration computes the first limit before the case has its number (deadline_draft) and opens it after.
+    draft = deadline_draft(petition=petition, code="handle", start=D("2026-09-01"))
+    assert draft.pk is None and draft.due_date == D("2026-10-31") and draft.state == "normal"
+    assert not Deadline.objects.filter(petition=petition).exists()
+    with pytest.raises(ValueError, match="handle"):
+        deadline_open(petition=petition, code="transfer", start=D("2026-09-01"), draft=draft)
+    opened = deadline_open(petition=petition, code="handle", start=D("2026-09-01"), draft=draft)
+    stored = Deadline.objects.get(petition=petition, code="handle", status="open")
+    assert stored.pk == opened.pk and stored.due_date == D("2026-10-31") and stored.basis == draft.basis
+    petition.refresh_from_db()
+    assert petition.due_date == D("2026-10-31")
 
 
 def test_reopen_cancels_previous(petition) -> None:
