@@ -29,6 +29,12 @@ def _single_column_indexes(schema_editor: Any, model: Any, column: str) -> list[
     )
 
 
+def _drop_single_column_indexes(schema_editor: Any, model: Any, column: str) -> None:
+    """Drop the column's own plain indexes (not unique ones, not composites)."""
+    for name in _single_column_indexes(schema_editor, model, column):
+        schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
+
+
 def _restore_field_indexes(schema_editor: Any, model: Any, field: Any) -> None:
     """What db_index=True created: the plain index and, for text on PostgreSQL, the pattern_ops copy."""
     schema_editor.execute(schema_editor._create_index_sql(model, fields=[field]))
@@ -88,8 +94,7 @@ def drop_field_index(
 
     def forwards(apps: Any, schema_editor: Any) -> None:
         model = apps.get_model(app_label, model_name)
-        for name in _single_column_indexes(schema_editor, model, model._meta.get_field(field_name).column):
-            schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
+        _drop_single_column_indexes(schema_editor, model, model._meta.get_field(field_name).column)
 
     def backwards(apps: Any, schema_editor: Any) -> None:
         model = apps.get_model(app_label, model_name)
@@ -111,8 +116,7 @@ def partial_field_index(
 
     def forwards(apps: Any, schema_editor: Any) -> None:
         model = apps.get_model(app_label, model_name)
-        for name in _single_column_indexes(schema_editor, model, model._meta.get_field(field_name).column):
-            schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
+        _drop_single_column_indexes(schema_editor, model, model._meta.get_field(field_name).column)
         schema_editor.add_index(model, index)
 
     def backwards(apps: Any, schema_editor: Any) -> None:
@@ -168,8 +172,7 @@ class UniqueFieldToConstraint(migrations.operations.base.Operation):
         with conn.cursor() as cursor:
             found = conn.introspection.get_constraints(cursor, model._meta.db_table)
         (unique,) = (n for n, i in found.items() if i["unique"] and not i["primary_key"] and i["columns"] == [column])
-        for name in _single_column_indexes(schema_editor, model, column):
-            schema_editor.execute(f"DROP INDEX IF EXISTS {qn(name)}")
+        _drop_single_column_indexes(schema_editor, model, column)
         schema_editor.execute(
             f"ALTER TABLE {qn(model._meta.db_table)} RENAME CONSTRAINT {qn(unique)} TO {qn(self.constraint.name)}"
         )
