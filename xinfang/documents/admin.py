@@ -121,7 +121,7 @@ class DeliveryInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
     can_delete = False
     fields = ["method", "tracking_number", "delivered_at", "recipient", "recorded_by_name", "note"]
-    readonly_fields = fields
+    readonly_fields = ["method", "tracking_number", "delivered_at", "recipient", "recorded_by_name", "note"]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

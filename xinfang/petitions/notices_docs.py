@@ -82,9 +82,11 @@ SPECS: dict[str, NoticeSpec] = {
         "转送交办函",
         "转",
         False,
-        lambda p: p.dispatch_mode in (DispatchMode.TRANSFER, DispatchMode.ASSIGN)
-        and p.current_unit_id is not None
-        and p.status not in (Status.SUBMITTED, Status.REGISTERED),
+        lambda p: (
+            p.dispatch_mode in (DispatchMode.TRANSFER, DispatchMode.ASSIGN)
+            and p.current_unit_id is not None
+            and p.status not in (Status.SUBMITTED, Status.REGISTERED)
+        ),
         "尚未转送或交办",
     ),
     "extension": NoticeSpec(
@@ -129,7 +131,9 @@ def _above(unit: Unit | None) -> Unit | None:
 
 
 def _organ_with_contact(unit: Unit) -> str:
-    extra = "，".join(x for x in (f"地址：{unit.address}" if unit.address else "", f"电话：{unit.phone}" if unit.phone else "") if x)
+    extra = "，".join(
+        x for x in (f"地址：{unit.address}" if unit.address else "", f"电话：{unit.phone}" if unit.phone else "") if x
+    )
     return f"{unit.name}（{extra}）" if extra else unit.name
 
 
@@ -144,7 +148,7 @@ def _petitioner(petition: Petition, *, for_unit: bool) -> str:
 
 
 def _raised(petition: Petition) -> str:
-    """"您于2026年3月2日以来信方式反映的“建设街窨井盖破损”问题" — the opening every notice shares."""
+    """ "您于2026年3月2日以来信方式反映的“建设街窨井盖破损”问题" — the opening every notice shares."""
     return (
         f"{format_cn_date(local_date(petition.received_at))}以{Channel(petition.channel).label}方式反映的"
         f"“{petition.title}”问题"
@@ -429,7 +433,9 @@ def notice_issue(*, actor: Any, petition_id: int, kind: str) -> Document:
     doc_number = (
         previous.doc_number
         if previous and previous.issuer_id == letter.issuer.pk
-        else docs.doc_number_next(unit=letter.issuer, word=abbreviation(letter.issuer) + spec.word, year=local_date().year)
+        else docs.doc_number_next(
+            unit=letter.issuer, word=abbreviation(letter.issuer) + spec.word, year=local_date().year
+        )
     )
     context = notice_context(petition=petition, kind=kind, doc_number=doc_number, letter=letter)
     rendered = docs.document_render(kind=kind, owners=[letter.issuer, petition.office_unit], context=context)
@@ -446,7 +452,13 @@ def notice_issue(*, actor: Any, petition_id: int, kind: str) -> Document:
         doc_number=doc_number,
         rendered=rendered,
     )
-    data = {"document": doc.pk, "kind": kind, "doc_number": doc_number, "version": doc.version, "checksum": doc.checksum}
+    data = {
+        "document": doc.pk,
+        "kind": kind,
+        "doc_number": doc_number,
+        "version": doc.version,
+        "checksum": doc.checksum,
+    }
     event_record(
         petition=petition,
         action=ISSUE_ACTION,

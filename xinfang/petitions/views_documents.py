@@ -46,7 +46,9 @@ def document_file(document: Document, fmt: str) -> HttpResponse:
         pdf = docs.pdf_convert(content)
         if pdf is None:
             raise Http404("本系统未安装PDF转换组件，请下载Word版本")
-        return file_response(pdf, filename=document.filename.removesuffix(".docx") + ".pdf", content_type="application/pdf")
+        return file_response(
+            pdf, filename=document.filename.removesuffix(".docx") + ".pdf", content_type="application/pdf"
+        )
     return file_response(content, filename=document.filename, content_type=DOCX)
 
 

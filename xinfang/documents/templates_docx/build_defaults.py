@@ -11,10 +11,10 @@ may use are listed in README.md beside this script.
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -76,9 +76,18 @@ def _border(paragraph: Paragraph, side: str, *, color: str, size: int) -> None:
     bdr.append(edge)
 
 
-def _para(doc: Document, text: str = "", *, align: int | None = None, font: str = FANGSONG,
-          size: Pt = SANHAO, color: RGBColor | None = None, indent: bool = False, bold: bool = False) -> Paragraph:
-    p = doc.add_paragraph()
+def _para(
+    doc: DocxDocument,
+    text: str = "",
+    *,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    font: str = FANGSONG,
+    size: Pt = SANHAO,
+    color: RGBColor | None = None,
+    indent: bool = False,
+    bold: bool = False,
+) -> Paragraph:
+    p: Paragraph = doc.add_paragraph()
     if align is not None:
         p.alignment = align
     fmt = p.paragraph_format
@@ -96,7 +105,7 @@ def _para(doc: Document, text: str = "", *, align: int | None = None, font: str 
     return p
 
 
-def _font_table(doc: Document) -> None:
+def _font_table(doc: DocxDocument) -> None:
     for rel in doc.part.rels.values():
         if rel.reltype.endswith("/fontTable"):
             table = rel.target_part

@@ -86,9 +86,10 @@ def test_every_default_template_renders_the_sample_without_leftovers():
 def test_default_layout_is_a4_with_the_standard_margins():
     template, _ = services.template_for(kind="reply", owners=[])
     section = Docx(io.BytesIO(template)).sections[0]
+    assert section.page_width and section.page_height
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     margins = [section.top_margin, section.bottom_margin, section.left_margin, section.right_margin]
-    assert [round(m.mm) for m in margins] == [37, 35, 28, 26]
+    assert [round(m.mm) for m in margins if m is not None] == [37, 35, 28, 26]
 
 
 @pytest.mark.django_db
@@ -163,5 +164,5 @@ def test_pdf_conversion():
 
 
 def test_missing_converter_gives_none(monkeypatch):
-    monkeypatch.setattr(services.shutil, "which", lambda name: None)
+    monkeypatch.setattr("shutil.which", lambda name: None)
     assert services.pdf_convert(b"whatever") is None

@@ -35,6 +35,8 @@ def replied(personas):
 def test_handler_issues_and_downloads_the_reply(client, personas, replied):
     p = replied.petition
     client.force_login(personas.handler)
+    detail = client.get(reverse("petitions:detail", args=[p.pk])).content.decode()
+    assert reverse("petitions:documents", args=[p.pk]) in detail
     page = client.get(reverse("petitions:documents", args=[p.pk]))
     assert page.status_code == 200 and "信访处理意见书" in page.content.decode()
     resp = client.post(reverse("petitions:documents-issue", args=[p.pk]), {"kind": "reply"})
@@ -114,6 +116,7 @@ def test_portal_shows_the_petitioners_own_notices_only(client, personas, replied
     assert client.get(listing).status_code == 302  # not unlocked: back to the lookup
     assert client.get(reverse("portal:case-document", args=[p.number, reply.pk])).status_code == 302
     unlock(client, replied)
+    assert listing in client.get(reverse("portal:case", args=[p.number])).content.decode()
     html = client.get(listing).content.decode()
     assert reply.doc_number in html and transfer.doc_number not in html
     download = client.get(reverse("portal:case-document", args=[p.number, reply.pk]))

@@ -19,7 +19,9 @@ from xinfang.petitions.notices_docs import SPECS, notice_issue
 
 
 class Command(BaseCommand):
-    help = "生成信访事项的书面告知文书（.docx，可另存PDF）。KIND：" + "、".join(f"{k}（{s.label}）" for k, s in SPECS.items())
+    help = "生成信访事项的书面告知文书（.docx，可另存PDF）。KIND：" + "、".join(
+        f"{k}（{s.label}）" for k, s in SPECS.items()
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("number", help="信访件编号")
