@@ -92,6 +92,13 @@ def test_default_layout_is_a4_with_the_standard_margins():
     assert [round(m.mm) for m in margins if m is not None] == [37, 35, 28, 26]
 
 
+def test_case_text_with_markup_and_control_characters_renders_as_text():
+    template, _ = services.template_for(kind="reply", owners=[])
+    context = {**services.SAMPLE_CONTEXT, "body": ["<w:p>&amp; 井盖\x0b破损\x00 {{ x }}"]}
+    text = _text(services.render_docx(template=template, context=context))
+    assert "<w:p>&amp; 井盖破损 {{ x }}" in text
+
+
 @pytest.mark.django_db
 def test_office_template_replaces_the_default_for_that_office_only(tmp_path):
     org = build_org()
