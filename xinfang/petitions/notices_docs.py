@@ -489,7 +489,8 @@ def notice_deliver(
     tracking_number: str = "",
     note: str = "",
 ) -> Delivery:
-    """送达 of a notice to the petitioner; the petitioner's window of a 处理/复查意见书 restarts from that day."""
+    """送达 of a notice to the petitioner; the petitioner's window of a 处理/复查意见书 restarts from the day
+    of its first delivery (Art 35, 36: "自收到…之日起30日内")."""
     petition = _lock(petition_id)
     _check_actor(actor, petition)
     doc = Document.objects.filter(subject_type=SUBJECT, subject_id=petition.pk, pk=document_id).first()
@@ -497,6 +498,7 @@ def notice_deliver(
         raise ValidationFailed("文书不存在", field="document")
     if not doc.for_petitioner:
         raise ValidationFailed("该文书不是送达信访人的文书", field="document")
+    first = not doc.deliveries.exists()  # the window runs from the first delivery, not a later copy
     delivery = docs.delivery_record(
         actor=actor,
         document=doc,
@@ -509,7 +511,7 @@ def notice_deliver(
     method_label = Delivery.Method(method).label
     data: dict[str, Any] = {"document": doc.pk, "delivery": delivery.pk, "method": method}
     window = WINDOW_FROM_DELIVERY.get(doc.kind)
-    if window and deadlines.deadline_get_open(petition=petition, code=window) is not None:
+    if first and window and deadlines.deadline_get_open(petition=petition, code=window) is not None:
         opened = deadlines.deadline_open(petition=petition, code=window, start=local_date(delivered_at))
         data["window"] = {"code": window, "due": opened.due_date.isoformat()}
     tracking = f"，邮件单号{delivery.tracking_number}" if delivery.tracking_number else ""

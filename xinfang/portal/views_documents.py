@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from xinfang.documents.models import Document
+from xinfang.documents.models import Delivery, Document
+from xinfang.petitions import notices_docs
 from xinfang.petitions.notices_docs import SUBJECT
 from xinfang.petitions.views_documents import document_file
 
@@ -41,4 +43,15 @@ def case_document(request: HttpRequest, number: str, doc_id: int) -> HttpRespons
     doc = next((d for d in _own(petition.pk) if d.pk == doc_id), None)
     if doc is None:
         raise Http404("文书不存在")
-    return document_file(doc, request.GET.get("format", "docx"))
+    response = document_file(doc, request.GET.get("format", "docx"))
+    if not doc.deliveries.exists():
+        # 网上送达: the petitioner has the notice the moment they download it; the first delivery
+        # (this or one the office recorded earlier) starts their window.
+        notices_docs.notice_deliver(
+            actor="信访人（网上）",
+            petition_id=petition.pk,
+            document_id=doc.pk,
+            method=Delivery.Method.ONLINE,
+            delivered_at=timezone.now(),
+        )
+    return response

@@ -92,6 +92,10 @@ def test_delivery_by_post_restarts_the_review_window_from_delivery(client, perso
     assert after.pk != before.pk and after.start_date == local_date(delivery.delivered_at)
     ev = Event.objects.get(petition=p, action="deliver_document")
     assert ev.public and "邮寄送达" in ev.public_text
+    # A second delivery (a copy handed over later) does not move the window again.
+    client.post(url, {"method": "in_person", "delivered_at": when.strftime("%Y-%m-%dT%H:%M")})
+    assert Delivery.objects.count() == 2
+    assert Deadline.objects.get(petition=p, code="review_request", status="open").pk == after.pk
 
 
 def test_delivery_in_the_future_refused(client, personas, replied):
@@ -121,4 +125,8 @@ def test_portal_shows_the_petitioners_own_notices_only(client, personas, replied
     assert reply.doc_number in html and transfer.doc_number not in html
     download = client.get(reverse("portal:case-document", args=[p.number, reply.pk]))
     assert download.status_code == 200 and "王大爷：" in text_of(download.content)
+    online = Delivery.objects.get(document=reply)
+    assert online.method == "online" and online.recorded_by_name == "信访人（网上）"
+    client.get(reverse("portal:case-document", args=[p.number, reply.pk]))
+    assert Delivery.objects.filter(document=reply).count() == 1  # downloading again is not a new delivery
     assert client.get(reverse("portal:case-document", args=[p.number, transfer.pk])).status_code == 404
