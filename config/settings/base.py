@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "xinfang.core",
     "xinfang.accounts",
+    "xinfang.documents",
     "xinfang.routing",
     "xinfang.petitions",
     "xinfang.deadlines",

@@ -371,7 +371,12 @@ class Event(models.Model):
     def get_action_label(self) -> StrOrPromise:
         from .workflow import Action
 
-        extra = {"deadline_recomputed": "期限重新计算", "reissue_code": "重新生成查询码"}
+        extra = {
+            "deadline_recomputed": "期限重新计算",
+            "reissue_code": "重新生成查询码",
+            "issue_document": "生成文书",
+            "deliver_document": "文书送达",
+        }
         return Action(self.action).label if self.action in Action.values else extra.get(self.action, self.action)
 
 

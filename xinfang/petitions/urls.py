@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_io
+from . import views, views_documents, views_io
 
 app_name = "petitions"
 
@@ -15,6 +15,14 @@ urlpatterns = [
     path("petitions/<int:pk>/unmask/", views.unmask, name="unmask"),
     path("petitions/<int:pk>/notice/<int:event_id>/", views.notice, name="notice"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("petitions/<int:pk>/documents/", views_documents.documents, name="documents"),
+    path("petitions/<int:pk>/documents/issue/", views_documents.document_issue, name="documents-issue"),
+    path("petitions/<int:pk>/documents/<int:doc_id>/", views_documents.document_download, name="documents-download"),
+    path(
+        "petitions/<int:pk>/documents/<int:doc_id>/deliver/",
+        views_documents.document_deliver,
+        name="documents-deliver",
+    ),
     path("petitions/io/", views_io.io_page, name="io"),
     path("petitions/io/import/<int:pk>/", views_io.io_job, name="io-job"),
     path("petitions/io/import/<int:pk>/status/", views_io.io_job_status, name="io-job-status"),

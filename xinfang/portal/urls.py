@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_documents
 
 app_name = "portal"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("case/<str:number>/rate/", views.case_rate, name="case-rate"),
     path("case/<str:number>/review/", views.case_review, name="case-review"),
     path("case/<str:number>/recheck/", views.case_recheck, name="case-recheck"),
+    path("case/<str:number>/documents/", views_documents.case_documents, name="case-documents"),
+    path("case/<str:number>/documents/<int:doc_id>/", views_documents.case_document, name="case-document"),
 ]
