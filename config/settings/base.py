@@ -196,7 +196,7 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": False,
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "信访综合业务平台 API",
+    "TITLE": f"{XINFANG_SITE_NAME} API",
     "DESCRIPTION": "REST API v1：登记、查询与办理信访事项。认证：`Authorization: Token <令牌>`（或浏览器会话）。"
     "所有 POST 可带 `Idempotency-Key` 请求头以安全重试。",
     "VERSION": "1.0.0",
