@@ -25,9 +25,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI / Redoc assets served locally (no CDN)
-    "axes",
+    "xinfang.accounts.vendor_apps.AxesConfig",  # django-axes, with a Chinese name in the admin
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "xinfang.accounts.vendor_apps.TOTPConfig",  # django_otp.plugins.otp_totp, likewise
     "xinfang.core",
     "xinfang.accounts",
     "xinfang.routing",
