@@ -152,7 +152,7 @@ admin.site.unregister(AccessAttempt)
 
 
 @admin.register(AccessAttempt)
-class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
+class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):  # type: ignore[misc]  # untyped to mypy here
     @admin.display(description=_("状态"))
     def status(self, obj: AccessAttempt) -> str:
         return str(super().status(obj))
@@ -194,11 +194,11 @@ class AuthenticatorAdmin(ModelAdmin):
 
     @admin.display(description=_("设备名称"), ordering="name")
     def device_name(self, obj: Authenticator) -> str:
-        return obj.name
+        return str(obj.name)
 
     @admin.display(description=_("已启用"), boolean=True, ordering="confirmed")
     def enabled(self, obj: Authenticator) -> bool:
-        return obj.confirmed
+        return bool(obj.confirmed)
 
     @admin.display(description=_("绑定时间"), ordering="created_at")
     def created(self, obj: Authenticator) -> Any:

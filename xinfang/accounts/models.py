@@ -152,7 +152,7 @@ class Membership(BaseModel):
         return f"{self.user} · {self.unit} · {self.get_role_display()}"
 
 
-class Authenticator(TOTPDevice):
+class Authenticator(TOTPDevice):  # type: ignore[misc]  # django-otp ships no types
     """django-otp's TOTP device under a Chinese name for the admin (its own labels are not translatable).
     A proxy: the same table, and django-otp itself never lists proxies as device classes."""
 

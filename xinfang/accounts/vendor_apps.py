@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.apps import DefaultConfig as _TOTPConfig
 
 
-class AxesConfig(_AxesConfig):
+class AxesConfig(_AxesConfig):  # type: ignore[misc]  # django-axes is untyped to mypy here
     verbose_name = _("登录安全")
 
 
-class TOTPConfig(_TOTPConfig):
+class TOTPConfig(_TOTPConfig):  # type: ignore[misc]  # django-otp ships no types
     verbose_name = _("动态验证码")
