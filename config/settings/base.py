@@ -82,7 +82,6 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
-OTP_TOTP_ISSUER = "xinfang"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -174,6 +173,7 @@ XINFANG_INDEX_KEY = env_secret("XINFANG_INDEX_KEY", "")
 XINFANG_GROUP_VISIT_THRESHOLD = env_int("XINFANG_GROUP_VISIT_THRESHOLD", 5)
 XINFANG_MAX_REPRESENTATIVES = 5  # Art 20(3) 《信访工作条例》: 不超过5人
 XINFANG_SITE_NAME = env_str("XINFANG_SITE_NAME", "信访综合业务平台")
+OTP_TOTP_ISSUER = XINFANG_SITE_NAME  # the name a person sees in the authenticator app
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "xinfang.api.schema.ApiAutoSchema",

@@ -57,3 +57,15 @@ def test_admin_login_and_index_carry_the_system_name(client, personas):
     html = client.get("/admin/", HTTP_HOST="127.0.0.1:8000").content.decode()
     assert "信访综合业务平台 · 系统管理" in _title(html)
     assert "信访综合业务平台 · 系统管理" in html.split("</h1>")[0]
+
+
+def test_authenticator_app_is_given_the_system_name(client, personas):
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(personas.handler)
+    assert client.get("/accounts/otp/").status_code == 200
+    url = urlsplit(TOTPDevice.objects.get(user=personas.handler).config_url)
+    assert parse_qs(url.query)["issuer"] == ["信访综合业务平台"]
+    assert unquote(url.path) == "/信访综合业务平台:handler"
