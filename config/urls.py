@@ -4,8 +4,8 @@ from django.urls import include, path
 
 from xinfang.core import views as core_views
 
-admin.site.site_header = "信访综合业务平台 · 系统管理"
-admin.site.site_title = "系统管理"
+admin.site.site_header = f"{settings.XINFANG_SITE_NAME} · 系统管理"
+admin.site.site_title = f"{settings.XINFANG_SITE_NAME} · 系统管理"
 admin.site.index_title = "机构、用户、分类与规则维护"
 
 urlpatterns = [

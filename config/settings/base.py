@@ -25,9 +25,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI / Redoc assets served locally (no CDN)
-    "axes",
+    "xinfang.accounts.vendor_apps.AxesConfig",  # django-axes, with a Chinese name in the admin
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "xinfang.accounts.vendor_apps.TOTPConfig",  # django_otp.plugins.otp_totp, likewise
     "xinfang.core",
     "xinfang.accounts",
     "xinfang.documents",
@@ -83,7 +83,6 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
-OTP_TOTP_ISSUER = "xinfang"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -175,6 +174,7 @@ XINFANG_INDEX_KEY = env_secret("XINFANG_INDEX_KEY", "")
 XINFANG_GROUP_VISIT_THRESHOLD = env_int("XINFANG_GROUP_VISIT_THRESHOLD", 5)
 XINFANG_MAX_REPRESENTATIVES = 5  # Art 20(3) 《信访工作条例》: 不超过5人
 XINFANG_SITE_NAME = env_str("XINFANG_SITE_NAME", "信访综合业务平台")
+OTP_TOTP_ISSUER = XINFANG_SITE_NAME  # the name a person sees in the authenticator app
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "xinfang.api.schema.ApiAutoSchema",
@@ -197,7 +197,7 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": False,
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "信访综合业务平台 API",
+    "TITLE": f"{XINFANG_SITE_NAME} API",
     "DESCRIPTION": "REST API v1：登记、查询与办理信访事项。认证：`Authorization: Token <令牌>`（或浏览器会话）。"
     "所有 POST 可带 `Idempotency-Key` 请求头以安全重试。",
     "VERSION": "1.0.0",

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "xinfang.accounts"
     label = "accounts"
-    verbose_name = "机构与用户"
+    verbose_name = _("机构与用户")
 
     def ready(self) -> None:
         from xinfang.core import versioned

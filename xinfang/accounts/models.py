@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xinfang.core.models import BaseModel
 from xinfang.core.versioned import VersionedQuerySet
@@ -30,7 +31,7 @@ class Area(BaseModel):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("上级区划")
     )
     # Materialised path "/41/4116/411621/" so a subtree is one indexed prefix query at any scale.
-    path = models.CharField(max_length=255, db_index=True, editable=False)
+    path = models.CharField(_("层级路径"), max_length=255, db_index=True, editable=False)
     population = models.PositiveIntegerField(_("人口"), default=0)
     active = models.BooleanField(_("启用"), default=True)
 
@@ -71,7 +72,7 @@ class Unit(BaseModel):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("上级单位")
     )
-    path = models.CharField(max_length=400, db_index=True, editable=False)
+    path = models.CharField(_("层级路径"), max_length=400, db_index=True, editable=False)
     phone = models.CharField(_("联系电话"), max_length=40, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     active = models.BooleanField(_("启用"), default=True)
@@ -149,3 +150,13 @@ class Membership(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.unit} · {self.get_role_display()}"
+
+
+class Authenticator(TOTPDevice):  # type: ignore[misc]  # django-otp ships no types
+    """django-otp's TOTP device under a Chinese name for the admin (its own labels are not translatable).
+    A proxy: the same table, and django-otp itself never lists proxies as device classes."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("动态验证码设备")
+        verbose_name_plural = _("动态验证码设备")

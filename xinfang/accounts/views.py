@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import base64
 import io
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -30,6 +31,13 @@ class StaffLoginView(_LoginView):
     template_name = "accounts/login.html"
     form_class = StaffLoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # Django's LoginView puts the request's host (get_current_site without django.contrib.sites)
+        # into site_name, over the context processor's; the page is to show the system's name.
+        context = super().get_context_data(**kwargs)
+        context["site_name"] = settings.XINFANG_SITE_NAME
+        return context
 
     def form_valid(self, form: StaffLoginForm) -> HttpResponse:
         response = super().form_valid(form)

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ApiConfig(AppConfig):
     name = "xinfang.api"
     label = "api"
-    verbose_name = "接口"
+    verbose_name = _("接口")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -66,20 +66,24 @@ class IdempotencyRecord(models.Model):
     """One row per (caller, Idempotency-Key). Inserted before the action runs (insert-first), so a
     concurrent retry hits the unique constraint and waits for the stored response instead of acting."""
 
-    scope = models.CharField(max_length=64)
-    key = models.CharField(max_length=255)
-    fingerprint = models.CharField(max_length=64)
-    method = models.CharField(max_length=10)
-    path = models.CharField(max_length=400)
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    body = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    locked_at = models.DateTimeField()
-    completed_at = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(_("调用方"), max_length=64)
+    key = models.CharField(
+        _("请求标识"),
+        max_length=255,
+        help_text=_("对接系统随请求发送的 Idempotency-Key；网络重试时带同一标识，系统返回第一次的结果，不会重复登记。"),
+    )
+    fingerprint = models.CharField(_("请求内容校验值"), max_length=64)
+    method = models.CharField(_("请求方法"), max_length=10)
+    path = models.CharField(_("请求路径"), max_length=400)
+    status_code = models.PositiveSmallIntegerField(_("响应状态码"), null=True, blank=True)
+    body = models.JSONField(_("响应内容"), null=True, blank=True)
+    created_at = models.DateTimeField(_("收到时间"), auto_now_add=True)
+    locked_at = models.DateTimeField(_("开始处理时间"))
+    completed_at = models.DateTimeField(_("处理完成时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("幂等记录")
-        verbose_name_plural = _("幂等记录")
+        verbose_name = _("接口重复提交记录")
+        verbose_name_plural = _("接口重复提交记录")
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="uniq_idempotency_scope_key")]
         indexes = [models.Index(fields=["created_at"], name="idem_created")]
 
@@ -103,7 +107,7 @@ class Open311Service(models.Model):
     description = models.CharField(_("说明"), max_length=400, blank=True)
     keywords = models.CharField(_("关键词"), max_length=200, blank=True, help_text=_("逗号分隔"))
     group = models.CharField(_("分组"), max_length=60, blank=True, help_text=_("留空则用上级分类名称"))
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("Open311 服务")
@@ -124,7 +128,9 @@ class Open311Attribute(models.Model):
         SINGLE = "singlevaluelist", _("单选")
         MULTI = "multivaluelist", _("多选")
 
-    service = models.ForeignKey(Open311Service, on_delete=models.CASCADE, related_name="attributes")
+    service = models.ForeignKey(
+        Open311Service, on_delete=models.CASCADE, related_name="attributes", verbose_name=_("服务")
+    )
     code = models.CharField(_("代码"), max_length=50, validators=[CODE_VALIDATOR])
     variable = models.BooleanField(_("需要填写"), default=True)
     datatype = models.CharField(_("类型"), max_length=20, choices=Datatype.choices, default=Datatype.STRING)
@@ -161,17 +167,21 @@ class Open311Submission(models.Model):
     """What an Open311 POST created, with the key that made it: the batch token, the location and the
     attribute answers (kept here, never published through the GET methods)."""
 
-    key = models.ForeignKey(Open311Key, on_delete=models.PROTECT, related_name="submissions")
-    petition = models.OneToOneField("petitions.Petition", on_delete=models.PROTECT, related_name="+")
-    token = models.CharField(max_length=40, unique=True)
-    service_type = models.CharField(max_length=10)
-    lat = models.FloatField(null=True, blank=True)
-    long = models.FloatField(null=True, blank=True)
-    address_string = models.CharField(max_length=400, blank=True)
-    address_id = models.CharField(max_length=100, blank=True)
-    media_url = models.URLField(max_length=500, blank=True)
-    attributes = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    key = models.ForeignKey(
+        Open311Key, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("Open311 密钥")
+    )
+    petition = models.OneToOneField(
+        "petitions.Petition", on_delete=models.PROTECT, related_name="+", verbose_name=_("信访事项")
+    )
+    token = models.CharField(_("回执编号"), max_length=40, unique=True)
+    service_type = models.CharField(_("服务类型"), max_length=10)
+    lat = models.FloatField(_("纬度"), null=True, blank=True)
+    long = models.FloatField(_("经度"), null=True, blank=True)
+    address_string = models.CharField(_("地址"), max_length=400, blank=True)
+    address_id = models.CharField(_("地址编号"), max_length=100, blank=True)
+    media_url = models.URLField(_("图片链接"), max_length=500, blank=True)
+    attributes = models.JSONField(_("附加问题的回答"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("Open311 提交记录")

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 # psycopg parses a statement's placeholders once and caches the result, but only for statements of up
 # to 50 parameters (to keep the ORM's bulk INSERTs of varying lengths out of its 128-entry cache). A
@@ -11,7 +12,7 @@ PSYCOPG_CACHED_PARAMS = 256
 class CoreConfig(AppConfig):
     name = "xinfang.core"
     label = "core"
-    verbose_name = "基础"
+    verbose_name = _("基础")
 
     def ready(self) -> None:
         from xinfang.core import checks  # noqa: F401  (registers the system checks)

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DeadlinesConfig(AppConfig):
     name = "xinfang.deadlines"
     label = "deadlines"
-    verbose_name = "办理期限"
+    verbose_name = _("办理期限")
 
     def ready(self) -> None:
         from xinfang.core import versioned

@@ -169,7 +169,9 @@ class Deadline(models.Model):
         SOON = engine.SOON, _("即将到期")
         OVERDUE = engine.OVERDUE, _("已超期")
 
-    petition = models.ForeignKey("petitions.Petition", on_delete=models.CASCADE, related_name="deadlines")
+    petition = models.ForeignKey(
+        "petitions.Petition", on_delete=models.CASCADE, related_name="deadlines", verbose_name=_("信访事项")
+    )
     code = models.CharField(_("期限代码"), max_length=40)
     rule = models.ForeignKey(
         TimeLimitRule, on_delete=models.PROTECT, related_name="deadlines", verbose_name=_("期限规则")
@@ -187,8 +189,8 @@ class Deadline(models.Model):
     note = models.CharField(_("备注"), max_length=200, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     state = models.CharField(_("期限状态"), max_length=10, choices=State.choices, default=State.NORMAL)
-    warned_soon = models.BooleanField(default=False, editable=False)
-    warned_overdue = models.BooleanField(default=False, editable=False)
+    warned_soon = models.BooleanField(_("已发即将到期提醒"), default=False, editable=False)
+    warned_overdue = models.BooleanField(_("已发逾期提醒"), default=False, editable=False)
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 

@@ -96,22 +96,27 @@ class DeadlineState(models.TextChoices):
 
 class Petition(models.Model):
     number = models.CharField(_("信访件编号"), max_length=40)  # unique: pet_number_unique in Meta
-    query_code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    query_code_hash = models.CharField(_("查询码（摘要）"), max_length=64, blank=True, editable=False)
 
     channel = models.CharField(_("信访形式"), max_length=20, choices=Channel.choices)
     received_at = models.DateTimeField(_("收到时间"))
     registered_at = models.DateTimeField(_("登记时间"), null=True, blank=True)
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("登记人"),
     )
 
     # 信访人 (primary petitioner). ID and phone are sealed; *_hash are keyed hashes for exact lookup.
     petitioner_name = models.CharField(_("信访人姓名"), max_length=100, blank=True)
-    id_number_enc = models.TextField(blank=True, editable=False)
-    id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
+    id_number_enc = models.TextField(_("身份证号（加密）"), blank=True, editable=False)
+    id_number_hash = models.CharField(_("身份证号（检索摘要）"), max_length=64, blank=True, editable=False)
     id_number_masked = models.CharField(_("身份证号"), max_length=24, blank=True, editable=False)
-    phone_enc = models.TextField(blank=True, editable=False)
-    phone_hash = models.CharField(max_length=64, blank=True, editable=False)
+    phone_enc = models.TextField(_("联系电话（加密）"), blank=True, editable=False)
+    phone_hash = models.CharField(_("联系电话（检索摘要）"), max_length=64, blank=True, editable=False)
     phone_masked = models.CharField(_("联系电话"), max_length=24, blank=True, editable=False)
     petitioner_address = models.CharField(_("住址"), max_length=200, blank=True)
     confidential = models.BooleanField(_("要求对身份保密"), default=False)
@@ -121,7 +126,7 @@ class Petition(models.Model):
     is_group = models.BooleanField(_("集体访"), default=False)
 
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("问题属地"))
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = models.CharField(_("问题属地层级路径"), max_length=255, editable=False)
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("内容分类")
     )
@@ -140,7 +145,7 @@ class Petition(models.Model):
         db_index=False,  # pet_accused_unit, partial, in Meta
     )
     accused_person = models.CharField(_("被检举人"), max_length=100, blank=True)
-    accused_path = models.CharField(max_length=400, blank=True, editable=False)
+    accused_path = models.CharField(_("被检举单位层级路径"), max_length=400, blank=True, editable=False)
 
     is_repeat = models.BooleanField(_("重复信访"), default=False)
     repeat_of = models.ForeignKey(
@@ -159,7 +164,7 @@ class Petition(models.Model):
     office_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="office_petitions", verbose_name=_("登记信访部门")
     )
-    office_path = models.CharField(max_length=400, editable=False)
+    office_path = models.CharField(_("登记信访部门层级路径"), max_length=400, editable=False)
     current_unit = models.ForeignKey(
         Unit,
         null=True,
@@ -168,7 +173,7 @@ class Petition(models.Model):
         related_name="handled_petitions",
         verbose_name=_("承办单位"),
     )
-    current_path = models.CharField(max_length=400, blank=True, editable=False)
+    current_path = models.CharField(_("承办单位层级路径"), max_length=400, blank=True, editable=False)
     review_unit = models.ForeignKey(
         Unit,
         null=True,
@@ -227,8 +232,8 @@ class Petition(models.Model):
         _("期限状态"), max_length=10, choices=DeadlineState.choices, blank=True, default=""
     )
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -318,14 +323,16 @@ class Petition(models.Model):
 class Representative(models.Model):
     """Co-petitioners; for 集体访 the chosen representatives (at most 5, Art 20(3))."""
 
-    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="representatives")
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="representatives", verbose_name=_("信访事项")
+    )
     name = models.CharField(_("姓名"), max_length=100)
-    id_number_enc = models.TextField(blank=True, editable=False)
-    id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
-    phone_enc = models.TextField(blank=True, editable=False)
-    phone_hash = models.CharField(max_length=64, blank=True, editable=False)
-    id_number_masked = models.CharField(max_length=24, blank=True, editable=False)
-    phone_masked = models.CharField(max_length=24, blank=True, editable=False)
+    id_number_enc = models.TextField(_("身份证号（加密）"), blank=True, editable=False)
+    id_number_hash = models.CharField(_("身份证号（检索摘要）"), max_length=64, blank=True, editable=False)
+    phone_enc = models.TextField(_("联系电话（加密）"), blank=True, editable=False)
+    phone_hash = models.CharField(_("联系电话（检索摘要）"), max_length=64, blank=True, editable=False)
+    id_number_masked = models.CharField(_("身份证号"), max_length=24, blank=True, editable=False)
+    phone_masked = models.CharField(_("联系电话"), max_length=24, blank=True, editable=False)
 
     class Meta:
         # Compared whole only: one byte-wise index each (see Petition.Meta.indexes).
@@ -344,20 +351,29 @@ class Event(models.Model):
     """The case timeline: one row per action, written in the same transaction as the change."""
 
     # No index of its own: event_petition_at (petition, at) serves every lookup by case, and the cascade.
-    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events", db_index=False)
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="events", db_index=False, verbose_name=_("信访事项")
+    )
     at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("操作人账号"),
     )
     actor_name = models.CharField(_("操作人"), max_length=100, blank=True)
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作单位")
+    )
     action = models.CharField(_("动作"), max_length=40)
-    from_status = models.CharField(max_length=24, blank=True)
-    to_status = models.CharField(max_length=24, blank=True)
+    from_status = models.CharField(_("原状态"), max_length=24, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=24, blank=True)
     note = models.TextField(_("说明"), blank=True)
     public = models.BooleanField(_("向信访人公开"), default=False)
     public_text = models.TextField(_("公开内容"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(_("附加数据"), default=dict, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -391,16 +407,23 @@ class Attachment(models.Model):
         REPLY = "reply", _("答复文书")
         OTHER = "other", _("其他")
 
-    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path)
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("信访事项")
+    )
+    file = models.FileField(_("文件"), upload_to=attachment_path)
     original_name = models.CharField(_("文件名"), max_length=200)
     size = models.PositiveIntegerField(_("大小"))
-    content_type = models.CharField(max_length=100, blank=True)
+    content_type = models.CharField(_("文件类型"), max_length=100, blank=True)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("上传人"),
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("附件")
@@ -413,11 +436,13 @@ class Attachment(models.Model):
 class NumberSequence(models.Model):
     """Per (scope, year) counter, locked while incremented so concurrent clerks get distinct numbers."""
 
-    scope = models.CharField(max_length=20)
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    scope = models.CharField(_("编号范围"), max_length=20)
+    year = models.PositiveIntegerField(_("年份"))
+    last = models.PositiveIntegerField(_("最后使用的序号"), default=0)
 
     class Meta:
+        verbose_name = _("编号序列")
+        verbose_name_plural = _("编号序列")
         constraints = [models.UniqueConstraint(fields=["scope", "year"], name="uniq_sequence")]
 
 
@@ -425,10 +450,10 @@ class ImportRecord(models.Model):
     """One imported spreadsheet row: a keyed fingerprint of its normalized content, so that importing the
     same file again (or an overlapping one) creates nothing twice."""
 
-    fingerprint = models.CharField(max_length=64, unique=True)
-    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="+")
+    fingerprint = models.CharField(_("行内容校验值"), max_length=64, unique=True)
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="+", verbose_name=_("信访事项"))
     source = models.CharField(_("来源文件"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("导入记录")

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
     name = "xinfang.portal"
     label = "portal"
-    verbose_name = "群众端"
+    verbose_name = _("群众端")

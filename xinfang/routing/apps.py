@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RoutingConfig(AppConfig):
     name = "xinfang.routing"
     label = "routing"
-    verbose_name = "分办规则"
+    verbose_name = _("分办规则")

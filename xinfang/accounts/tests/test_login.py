@@ -13,6 +13,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xinfang.core.models import AuditEvent
+from xinfang.core.testing.nothing_written import writes_nothing
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
@@ -38,6 +39,9 @@ def test_brute_force_is_locked_out(client, personas):
     r = client.post(LOGIN, {"username": "clerk", "password": "pass-word-123"})
     assert r.status_code == 429
     assert "登录失败次数过多" in r.content.decode()
+    # the right password while locked out logs nobody in and records no login
+    assert "_auth_user_id" not in client.session
+    assert not AuditEvent.objects.filter(action="auth.login").exists()
 
 
 def test_totp_required_once_enrolled(client, personas):
@@ -46,6 +50,8 @@ def test_totp_required_once_enrolled(client, personas):
     assert r.status_code == 200 and "6位动态验证码" in r.content.decode()
     r = client.post(LOGIN, {"username": "clerk", "password": "pass-word-123", "otp_token": "000000"})
     assert "动态验证码不正确" in r.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert not AuditEvent.objects.filter(action="auth.login").exists()
     device.refresh_from_db()
     device.throttle_reset()  # a wrong code throttles the next try for a second (django-otp)
     code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
@@ -78,7 +84,8 @@ def test_csrf_enforced_on_staff_forms(personas):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(personas.clerk)
-    r = client.post(reverse("petitions:register"), {"channel": "call", "content": "x"})
+    with writes_nothing():
+        r = client.post(reverse("petitions:register"), {"channel": "call", "content": "x"})
     assert r.status_code == 403
 
 

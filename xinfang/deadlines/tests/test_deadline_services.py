@@ -8,6 +8,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from xinfang.core.errors import ValidationFailed
+from xinfang.core.testing.nothing_written import writes_nothing
 from xinfang.deadlines.models import Deadline, TimeLimitRule
 from xinfang.deadlines.services import (
     deadline_cancel_all,
@@ -50,7 +51,7 @@ def test_a_drafted_deadline_opens_as_computed_and_only_for_its_own_code(petition
     draft = deadline_draft(petition=petition, code="handle", start=D("2026-09-01"))
     assert draft.pk is None and draft.due_date == D("2026-10-31") and draft.state == "normal"
     assert not Deadline.objects.filter(petition=petition).exists()
-    with pytest.raises(ValueError, match="handle"):
+    with writes_nothing(petition), pytest.raises(ValueError, match="handle"):
         deadline_open(petition=petition, code="transfer", start=D("2026-09-01"), draft=draft)
     opened = deadline_open(petition=petition, code="handle", start=D("2026-09-01"), draft=draft)
     stored = Deadline.objects.get(petition=petition, code="handle", status="open")
@@ -151,7 +152,7 @@ def test_window_open(petition) -> None:
 def test_extend_adds_to_current_due_and_is_capped(petition) -> None:
     deadline_open(petition=petition, code="handle", start=D("2026-09-01"))
     for bad in (0, 31):
-        with pytest.raises(ValidationFailed) as exc:
+        with writes_nothing(petition), pytest.raises(ValidationFailed) as exc:
             deadline_extend(petition=petition, days=bad)
         assert exc.value.field == "days"
     extended = deadline_extend(petition=petition, days=20)
@@ -159,13 +160,13 @@ def test_extend_adds_to_current_due_and_is_capped(petition) -> None:
     assert extended.extension_days == 20
     assert "经批准延长20日" in extended.basis
     assert petition.due_date == D("2026-11-20")
-    with pytest.raises(ValidationFailed, match="累计不得超过30日"):
+    with writes_nothing(petition), pytest.raises(ValidationFailed, match="累计不得超过30日"):
         deadline_extend(petition=petition, days=11)
     assert deadline_extend(petition=petition, days=10).due_date == D("2026-11-30")
 
 
 def test_extend_without_open_deadline_fails(petition) -> None:
-    with pytest.raises(ValidationFailed):
+    with writes_nothing(petition), pytest.raises(ValidationFailed):
         deadline_extend(petition=petition, days=10)
 
 
@@ -179,7 +180,7 @@ def test_extend_uses_provincial_rule_when_enabled(petition) -> None:
 def test_pause_and_resume_add_paused_days(petition, time_machine) -> None:
     deadline_open(petition=petition, code="recheck_decision", start=D("2026-09-01"))  # due 10-01
     deadline_pause(petition=petition, code="recheck_decision", on=D("2026-09-10"))
-    with pytest.raises(ValidationFailed):
+    with writes_nothing(petition), pytest.raises(ValidationFailed):
         deadline_pause(petition=petition, code="recheck_decision")
     time_machine.move_to(at("2026-09-20"), tick=False)
     view = petition_deadlines(petition=petition)[0]
@@ -189,7 +190,7 @@ def test_pause_and_resume_add_paused_days(petition, time_machine) -> None:
     assert resumed.due_date == D("2026-10-06")
     assert resumed.pause_started is None
     assert "听证等不计入期限的时间5日" in resumed.basis
-    with pytest.raises(ValidationFailed):
+    with writes_nothing(petition), pytest.raises(ValidationFailed):
         deadline_resume(petition=petition, code="recheck_decision")
 
 

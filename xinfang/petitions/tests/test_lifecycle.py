@@ -6,6 +6,7 @@ import pytest
 
 from xinfang.core.audit import audit_verify
 from xinfang.core.errors import DeadlinePassed, InvalidTransition, NotPermitted, ValidationFailed
+from xinfang.core.testing.nothing_written import writes_nothing
 from xinfang.petitions import services
 from xinfang.petitions.models import Event, Petition
 from xinfang.petitions.tests.factories import VALID_ID, advance, register
@@ -57,7 +58,7 @@ def test_group_visit_marked_at_threshold(personas):
 
 def test_more_than_five_representatives_refused(personas):
     reps = [{"name": f"代表{i}"} for i in range(6)]
-    with pytest.raises(ValidationFailed, match="不超过5人"):
+    with writes_nothing(), pytest.raises(ValidationFailed, match="不超过5人"):
         register(personas.clerk, channel="visit", headcount=30, representatives=reps)
     assert Petition.objects.count() == 0
 
@@ -71,13 +72,13 @@ def test_more_than_five_representatives_refused(personas):
 )
 def test_bad_petitioner_data_refused(personas, field, value, message):
     petitioner = {"name": "张三", field: value}
-    with pytest.raises(ValidationFailed, match=message):
+    with writes_nothing(), pytest.raises(ValidationFailed, match=message):
         register(personas.clerk, petitioner=petitioner)
     assert Petition.objects.count() == 0
 
 
 def test_empty_content_refused(personas):
-    with pytest.raises(ValidationFailed, match="主要诉求"):
+    with writes_nothing(), pytest.raises(ValidationFailed, match="主要诉求"):
         register(personas.clerk, content="   ")
 
 
@@ -88,7 +89,7 @@ def test_minimal_letter_is_registered(personas):
 
 
 def test_only_office_staff_register(personas):
-    with pytest.raises(NotPermitted):
+    with writes_nothing(), pytest.raises(NotPermitted):
         register(personas.handler)
 
 
@@ -108,7 +109,7 @@ def test_objection_after_five_working_days_refused(personas, time_machine):
     time_machine.move_to(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
     p = advance(register(personas.clerk).petition, "dispatched", personas=personas)
     time_machine.move_to(dt.datetime(2026, 3, 20, 9, 0, tzinfo=dt.UTC))
-    with pytest.raises(DeadlinePassed):
+    with writes_nothing(p), pytest.raises(DeadlinePassed):
         services.petition_object(actor=personas.handler, petition_id=p.pk, reason="不归我们管")
     p.refresh_from_db()
     assert p.status == Status.DISPATCHED
@@ -118,7 +119,7 @@ def test_extension_requested_and_approved_moves_due_date(personas):
     p = advance(register(personas.clerk).petition, "accepted", personas=personas)
     due = p.due_date
     services.petition_request_extension(actor=personas.handler, petition_id=p.pk, days=30, reason="需要协调多部门")
-    with pytest.raises(NotPermitted):
+    with writes_nothing(p), pytest.raises(NotPermitted):
         services.petition_decide_extension(actor=personas.handler, petition_id=p.pk, approve=True)
     services.petition_decide_extension(actor=personas.head, petition_id=p.pk, approve=True)
     p.refresh_from_db()
@@ -126,19 +127,19 @@ def test_extension_requested_and_approved_moves_due_date(personas):
     assert p.due_date is not None and due is not None
     assert (p.due_date - due).days == 30
     assert p.events.filter(action="approve_extension", public=True).exists()
-    with pytest.raises(ValidationFailed, match="一次"):
+    with writes_nothing(p), pytest.raises(ValidationFailed, match="一次"):
         services.petition_request_extension(actor=personas.handler, petition_id=p.pk, days=5, reason="再延")
 
 
 def test_extension_over_30_days_refused(personas):
     p = advance(register(personas.clerk).petition, "accepted", personas=personas)
-    with pytest.raises(ValidationFailed, match="1至30日"):
+    with writes_nothing(p), pytest.raises(ValidationFailed, match="1至30日"):
         services.petition_request_extension(actor=personas.handler, petition_id=p.pk, days=31, reason="太忙")
 
 
 def test_reply_returned_by_head(personas):
     p = advance(register(personas.clerk).petition, "reply_pending", personas=personas)
-    with pytest.raises(ValidationFailed):
+    with writes_nothing(p), pytest.raises(ValidationFailed):
         services.petition_decide_reply(actor=personas.head, petition_id=p.pk, approve=False, note="")
     services.petition_decide_reply(actor=personas.head, petition_id=p.pk, approve=False, note="事实部分不完整")
     p.refresh_from_db()
@@ -149,7 +150,7 @@ def test_assign_requires_completion_report(personas):
     p = register(personas.clerk).petition
     services.petition_dispatch(actor=personas.dispatcher, petition_id=p.pk, unit=personas.org.municipal, mode="assign")
     services.petition_accept(actor=personas.handler, petition_id=p.pk)
-    with pytest.raises(ValidationFailed, match="办结报告"):
+    with writes_nothing(p), pytest.raises(ValidationFailed, match="办结报告"):
         services.petition_submit_reply(
             actor=personas.handler, petition_id=p.pk, outcome="support", facts="f", reasons="r", basis="b", opinion="o"
         )
@@ -178,27 +179,27 @@ def test_review_then_recheck_then_final(personas):
     p.refresh_from_db()
     assert p.status == Status.RECHECKING and p.review_unit == personas.org.city_gov
     services.petition_hearing(actor=personas.city_reviewer, petition_id=p.pk, start=True)
-    with pytest.raises(InvalidTransition):
+    with writes_nothing(p), pytest.raises(InvalidTransition):
         services.petition_decide_recheck(actor=personas.city_reviewer, petition_id=p.pk, outcome="uphold", text="x")
     services.petition_hearing(actor=personas.city_reviewer, petition_id=p.pk, start=False)
     services.petition_decide_recheck(actor=personas.city_reviewer, petition_id=p.pk, outcome="uphold", text="维持")
     p.refresh_from_db()
     assert p.status == Status.FINAL
-    with pytest.raises(InvalidTransition):
+    with writes_nothing(p), pytest.raises(InvalidTransition):
         services.petition_request_review(petition_id=p.pk, reason="again")
 
 
 def test_transition_from_closed_case_refused(personas):
     p = advance(register(personas.clerk).petition, "closed", personas=personas)
     before = Event.objects.filter(petition=p).count()
-    with pytest.raises(InvalidTransition, match="已办结"):
+    with writes_nothing(p), pytest.raises(InvalidTransition, match="已办结"):
         services.petition_accept(actor=personas.handler, petition_id=p.pk)
     assert Event.objects.filter(petition=p).count() == before
 
 
 def test_accusation_not_dispatched_to_accused_unit(personas):
     p = register(personas.clerk, purpose="601004", accused_unit=personas.org.housing, accused_person="某局长").petition
-    with pytest.raises(ValidationFailed, match="被检举单位"):
+    with writes_nothing(p), pytest.raises(ValidationFailed, match="被检举单位"):
         services.petition_dispatch(
             actor=personas.dispatcher, petition_id=p.pk, unit=personas.org.housing, mode="transfer"
         )
@@ -211,12 +212,12 @@ def test_unmask_needs_reason_and_is_audited(personas):
     from xinfang.core.models import AuditEvent
 
     p = register(personas.clerk).petition
-    with pytest.raises(ValidationFailed):
+    with writes_nothing(p), pytest.raises(ValidationFailed):
         services.petition_unmask(actor=personas.dispatcher, petition=p, reason="")
     full = services.petition_unmask(actor=personas.dispatcher, petition=p, reason="电话回访")
     assert full == {"id_number": VALID_ID, "phone": "13812345678"}
     assert AuditEvent.objects.filter(action="pii.unmask", target_id=str(p.pk)).count() == 1
-    with pytest.raises(NotPermitted):
+    with writes_nothing(p), pytest.raises(NotPermitted):
         services.petition_unmask(actor=personas.outsider, petition=p, reason="好奇")
 
 
@@ -255,5 +256,5 @@ def test_leader_takes_on_case_and_sees_it(personas):
     services.petition_take_on(actor=personas.leader, petition_id=p.pk, note="亲自包案")
     p.refresh_from_db()
     assert p.leader == personas.leader
-    with pytest.raises(InvalidTransition, match="已由"):
+    with writes_nothing(p), pytest.raises(InvalidTransition, match="已由"):
         services.petition_take_on(actor=personas.leader, petition_id=p.pk)
