@@ -5,11 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from xinfang.accounts.access import can_see_identity
 from xinfang.accounts.models import Area, Unit
 from xinfang.accounts.reference import active_area
 from xinfang.core.errors import ValidationFailed
@@ -32,7 +29,7 @@ from xinfang.petitions.services import LEGAL_ROUTES
 from xinfang.petitions.workflow import Action, Status
 from xinfang.routing.models import RoutingRule
 
-IDENTITY_HIDDEN = "（信访人要求身份保密）"
+from .representation import petitioner_output, petition_detail, petition_summary
 
 # ---------------------------------------------------------------- errors
 
@@ -112,28 +109,23 @@ class TimeLimitRuleSerializer(serializers.ModelSerializer[TimeLimitRule]):
 
 
 # ---------------------------------------------------------------- petitions: output
+#
+# The petition serializers declare their fields (the OpenAPI schema and the documentation come from
+# them) but render with the functions of `representation.py` (why: there).
 
 
 class PetitionerOutSerializer(serializers.Serializer[Petition]):
     """Masked numbers only; a confidential petitioner is hidden from a caller who may not see them."""
 
-    name = serializers.CharField(source="petitioner_name")
+    name = serializers.CharField()
     id_number_masked = serializers.CharField()
     phone_masked = serializers.CharField()
-    address = serializers.CharField(source="petitioner_address")
+    address = serializers.CharField()
     confidential = serializers.BooleanField()
-    identity_hidden = serializers.SerializerMethodField()
+    identity_hidden = serializers.BooleanField()
 
     def to_representation(self, petition: Petition) -> dict[str, Any]:
-        request = self.context.get("request")
-        if can_see_identity(getattr(request, "user", None), petition):
-            return super().to_representation(petition)
-        hidden = dict.fromkeys(self.fields, "")
-        return {**hidden, "name": IDENTITY_HIDDEN, "confidential": True, "identity_hidden": True}
-
-    @extend_schema_field(OpenApiTypes.BOOL)
-    def get_identity_hidden(self, petition: Petition) -> bool:
-        return False  # the hidden case is answered above, without reading the fields
+        return petitioner_output(petition, self.context)
 
 
 class PetitionSerializer(serializers.Serializer[Petition]):
@@ -161,6 +153,9 @@ class PetitionSerializer(serializers.Serializer[Petition]):
     closed_at = serializers.DateTimeField(allow_null=True)
     updated_at = serializers.DateTimeField()
     petitioner = PetitionerOutSerializer(source="*")
+
+    def to_representation(self, instance: Petition) -> dict[str, Any]:
+        return petition_summary(instance, self.context)
 
 
 class EventSerializer(serializers.Serializer[Event]):
@@ -224,11 +219,17 @@ class PetitionDetailSerializer(PetitionSerializer):
         help_text="当前调用方在该事项当前状态下可执行的操作",
     )
 
+    def to_representation(self, instance: Petition) -> dict[str, Any]:
+        return petition_detail(instance, self.context)
+
 
 class RegisteredSerializer(PetitionDetailSerializer):
     query_code = serializers.CharField(
         source="api_query_code", help_text="查询码：只在本响应中出现一次，请告知信访人（系统只保存其摘要）"
     )
+
+    def to_representation(self, instance: Petition) -> dict[str, Any]:
+        return {**petition_detail(instance, self.context), "query_code": instance.api_query_code}  # type: ignore[attr-defined]
 
 
 class CitizenStatusSerializer(serializers.Serializer[Petition]):
