@@ -29,7 +29,7 @@ from xinfang.petitions.services import LEGAL_ROUTES
 from xinfang.petitions.workflow import Action, Status
 from xinfang.routing.models import RoutingRule
 
-from .representation import petitioner_output, petition_detail, petition_summary
+from .representation import petition_detail, petition_summary, petitioner_output
 
 # ---------------------------------------------------------------- errors
 
