@@ -113,7 +113,7 @@ def _next_number(*, office: Unit, year: int) -> tuple[str, int | None]:
     """Area code + year + sequence, e.g. 411621-2026-000123. One `UPDATE … RETURNING` both increments
     and locks the counter row until commit, so numbers are gap-free and never repeat. On PostgreSQL the
     same statement takes the new case's primary key from its sequence (returned second; None elsewhere),
-    so the case's INSERT needs no RETURNING and can wait to go with its event (core.insert.together)."""
+    so the case is inserted with its key already set."""
     from .models import NumberSequence
 
     scope = office.area.code[:6]
