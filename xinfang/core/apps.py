@@ -1,13 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-# psycopg parses a statement's placeholders once and caches the result, but only for statements of up
-# to 50 parameters (to keep the ORM's bulk INSERTs of varying lengths out of its 128-entry cache). A
-# registration's main statement (core.insert.together: the case's 68 columns, its event, its deadline
-# and the audit row, ~115 parameters) was parsed again on every registration (0.2 ms for the case's
-# INSERT alone). 256 takes it in; statements with more parameters are still parsed each time.
-PSYCOPG_CACHED_PARAMS = 256
-
 
 class CoreConfig(AppConfig):
     name = "xinfang.core"
@@ -16,10 +9,3 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from xinfang.core import checks  # noqa: F401  (registers the system checks)
-
-        try:
-            from psycopg import _queries
-        except ImportError:  # SQLite only: no driver installed
-            return
-        if getattr(_queries, "MAX_CACHED_STATEMENT_PARAMS", PSYCOPG_CACHED_PARAMS) < PSYCOPG_CACHED_PARAMS:
-            _queries.MAX_CACHED_STATEMENT_PARAMS = PSYCOPG_CACHED_PARAMS

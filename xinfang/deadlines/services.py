@@ -20,7 +20,6 @@ from django.utils import timezone
 from xinfang.core import versioned
 from xinfang.core.audit import audit_record
 from xinfang.core.errors import ValidationFailed
-from xinfang.core.insert import insert
 from xinfang.core.notify import notify
 from xinfang.core.timeutil import local_date, today
 from xinfang.petitions.models import Petition
@@ -357,7 +356,7 @@ def deadline_open(
             petition=petition, code=code, start=start, due_override=due_override, note=note, config=config
         )
         deadline.petition = petition
-        insert(deadline)
+        deadline.save(force_insert=True)
         organ = [deadline] if deadline.party == Party.ORGAN else []
         _refresh(petition, today(), open_organ=organ if new_case else None)
     return deadline

@@ -21,7 +21,6 @@ from xinfang.accounts.models import Area, Role, Unit
 from xinfang.core import crypto
 from xinfang.core.audit import audit_record
 from xinfang.core.errors import DeadlinePassed, InvalidTransition, NotPermitted, ValidationFailed
-from xinfang.core.insert import insert, inserts_together, together
 from xinfang.core.notify import notify
 from xinfang.core.timeutil import format_cn_date, local_date
 from xinfang.core.validators import normalize_id_number, normalize_phone
@@ -114,7 +113,7 @@ def _next_number(*, office: Unit, year: int) -> tuple[str, int | None]:
     """Area code + year + sequence, e.g. 411621-2026-000123. One `UPDATE … RETURNING` both increments
     and locks the counter row until commit, so numbers are gap-free and never repeat. On PostgreSQL the
     same statement takes the new case's primary key from its sequence (returned second; None elsewhere),
-    so the case's INSERT needs no RETURNING and can wait to go with its event (core.insert.together)."""
+    so the case is inserted with its key already set."""
     from .models import NumberSequence
 
     scope = office.area.code[:6]
@@ -178,26 +177,25 @@ def _transition(
     unit = _actor_unit(actor, petition, ACTIONS[action].unit) if check_actor else None
     petition.status = target
     petition.status_changed_at = timezone.now()
-    with together():  # the event goes inside the audit record's statement: one round trip for both
-        event_record(
-            petition=petition,
-            action=action.value,
-            actor=actor,
-            unit=unit,
-            note=note,
-            from_status=current.value,
-            to_status=target.value,
-            public=public,
-            public_text=public_text,
-            data=data,
-        )
-        audit_record(
-            actor=actor,
-            action=f"petition.{action.value}",
-            target=petition,
-            unit_id=unit.pk if unit else None,
-            data={"from": current.value, "to": target.value, **(data or {})},
-        )
+    event_record(
+        petition=petition,
+        action=action.value,
+        actor=actor,
+        unit=unit,
+        note=note,
+        from_status=current.value,
+        to_status=target.value,
+        public=public,
+        public_text=public_text,
+        data=data,
+    )
+    audit_record(
+        actor=actor,
+        action=f"petition.{action.value}",
+        target=petition,
+        unit_id=unit.pk if unit else None,
+        data={"from": current.value, "to": target.value, **(data or {})},
+    )
     return target
 
 
@@ -365,17 +363,18 @@ def _intake(
     # Only now the number: the office's counter stays locked from here to the commit (gap-free numbers),
     # so what does not need the number is done before (docs/performance.md, seventh round).
     petition.number, petition.id = _next_number(office=office, year=local_date(received_at).year)
-    insert(petition)
+    petition.save(force_insert=True)
+    sealed = []
     for clean in clean_reps:
         rep = Representative(petition=petition, name=clean["name"])
         _seal_person(rep, clean)
-        insert(rep)
+        sealed.append(rep)
+    Representative.objects.bulk_create(sealed)
     _save_files(petition, attachments, kind=attachment_kind, actor=actor)
     return Registration(petition=petition, query_code=code, deadline_config=config, first_deadline=first)
 
 
 @transaction.atomic
-@inserts_together  # the case, its event and deadline go with the audit record: one statement
 def petition_register(
     *,
     actor: Any,
@@ -473,7 +472,6 @@ def petition_register(
 
 
 @transaction.atomic
-@inserts_together  # the case, its event and deadline go with the audit record: one statement
 def petition_submit_online(
     *,
     petitioner: dict[str, Any],

@@ -6,8 +6,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from xinfang.core.insert import insert
-
 from .models import Event, Petition
 
 
@@ -26,19 +24,17 @@ def event_record(
 ) -> Event:
     """`public` events are shown to the petitioner on the portal with `public_text`."""
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return insert(
-        Event(
-            petition=petition,
-            at=timezone.now(),
-            actor=user,
-            actor_name=(user.get_full_name() if user else str(actor or "系统")),
-            unit=unit,
-            action=action,
-            from_status=from_status,
-            to_status=to_status,
-            note=note,
-            public=public,
-            public_text=public_text,
-            data=data or {},
-        )
+    return Event.objects.create(
+        petition=petition,
+        at=timezone.now(),
+        actor=user,
+        actor_name=(user.get_full_name() if user else str(actor or "系统")),
+        unit=unit,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        public=public,
+        public_text=public_text,
+        data=data or {},
     )

@@ -87,6 +87,56 @@ def test_missing_fields_are_listed_in_chinese(tokens):
     assert errors["channel"] == ["该字段是必填项。"] and errors["content"] == ["该字段是必填项。"]
 
 
+NOT_TEXT = "请填写文字（JSON 字符串），不能是数字、布尔值或其他类型"
+
+
+def test_a_number_for_the_content_is_400_and_nothing_is_stored(tokens, register_body):
+    register_body["content"] = 12345
+    client = tokens.client("clerk")
+    audited = AuditEvent.objects.count()
+    r = client.post(URL, register_body, format="json")
+    assert r.status_code == 400
+    assert r.json()["errors"] == {"content": [NOT_TEXT]}
+    assert not Petition.objects.exists() and AuditEvent.objects.count() == audited
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("title",), 2026),
+        (("area_code",), 411621),
+        (("accused_person",), True),
+        (("petitioner", "name"), 3.5),
+        (("petitioner", "phone"), 13812345678),
+        (("representatives", "0", "name"), ["张三"]),
+    ],
+)
+def test_every_text_field_takes_strings_only(tokens, register_body, path, value):
+    register_body["representatives"] = [{"name": "李四"}]
+    target = register_body
+    for key in path[:-1]:
+        target = target[int(key)] if isinstance(target, list) else target[key]
+    target[path[-1]] = value
+    r = tokens.client("clerk").post(URL, register_body, format="json")
+    assert r.status_code == 400
+    errors = r.json()["errors"]
+    for key in path:
+        errors = errors[key]
+    assert errors == [NOT_TEXT]
+    assert not Petition.objects.exists()
+
+
+def test_each_nested_input_gets_its_own_errors(tokens, register_body):
+    register_body.update(representatives=[{"name": "李四"}, {"phone": "13800138000"}])
+    register_body["petitioner"]["phone"] = "12"
+    r = tokens.client("clerk").post(URL, register_body, format="json")
+    assert r.status_code == 400
+    errors = r.json()["errors"]
+    assert set(errors) == {"petitioner", "representatives"}
+    assert "电话号码格式不正确" in errors["petitioner"]["phone"][0]
+    assert errors["representatives"] == {"1": {"name": ["该字段是必填项。"]}}  # the first one is good
+
+
 def test_invalid_choice_and_unknown_codes(tokens, register_body):
     register_body.update(channel="pigeon", area_code="999999", category_code="000")
     r = tokens.client("clerk").post(URL, register_body, format="json")

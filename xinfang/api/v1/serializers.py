@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Mapping
-from functools import lru_cache
-from typing import Any, TypeAlias, cast
+from collections.abc import Callable
+from typing import Any
 
-from django.db import models
-from django.utils.translation import get_language
 from rest_framework import serializers
 
-from xinfang.accounts.access import can_see_identity
 from xinfang.accounts.models import Area, Unit
 from xinfang.accounts.reference import active_area
 from xinfang.core.errors import ValidationFailed
@@ -34,37 +29,7 @@ from xinfang.petitions.services import LEGAL_ROUTES
 from xinfang.petitions.workflow import Action, Status
 from xinfang.routing.models import RoutingRule
 
-IDENTITY_HIDDEN = "（信访人要求身份保密）"
-
-_FIELDS = threading.local()
-
-AnyField: TypeAlias = "serializers.Field[Any, Any, Any, Any]"
-# per thread: serializer class → (name, field, declared source) for each of its fields
-_FieldCache: TypeAlias = "dict[type[ReusedFields], list[tuple[str, AnyField, str | None]]]"
-
-
-class ReusedFields(serializers.Serializer[Any]):
-    """A top-level input serializer whose fields are built once per thread and class.
-
-    DRF deep-copies every declared field (and nested serializer) for each new instance: 0.6 ms of
-    each registration, more than validating the input. The fields keep nothing of one validation
-    (values and errors live on the serializer instance), and `BindingDict` binds each again to the
-    new instance, so `parent`, `root` and `context` are this request's. One set per thread: two
-    threads never share a field. Not for serializers that are also used nested, or whose fields
-    hold per-instance state (querysets filtered for the caller).
-    """
-
-    def get_fields(self) -> dict[str, AnyField]:
-        cache = cast(_FieldCache, _FIELDS.__dict__)
-        fields = cache.get(type(self))
-        if fields is None:
-            # with each field's declared source: bind() derives it from the name when None, and refuses
-            # to bind again a field whose source it has already set to that name
-            fields = cache[type(self)] = [(name, f, f.source) for name, f in super().get_fields().items()]
-        for _name, field, source in fields:
-            field.source = source
-        return {name: field for name, field, _source in fields}
-
+from .representation import petition_detail, petition_summary, petitioner_output
 
 # ---------------------------------------------------------------- errors
 
@@ -146,157 +111,7 @@ class TimeLimitRuleSerializer(serializers.ModelSerializer[TimeLimitRule]):
 # ---------------------------------------------------------------- petitions: output
 #
 # The petition serializers declare their fields (the OpenAPI schema and the documentation come from
-# them) but render with plain functions: DRF would deep-copy some 60 field objects per case, which was
-# a tenth of a registration's time and most of a list page's. test_fast_representation renders many
-# cases both ways and requires identical output.
-
-_DATETIME = serializers.DateTimeField()
-
-
-def _dt(value: Any) -> Any:
-    return None if value is None else _DATETIME.to_representation(value)
-
-
-def _date(value: Any) -> Any:
-    return None if value is None else value.isoformat()
-
-
-def _ref(obj: Any) -> dict[str, Any] | None:
-    return None if obj is None else {"code": str(obj.code), "name": str(obj.name)}
-
-
-def _str(value: Any) -> Any:
-    return None if value is None else str(value)
-
-
-@lru_cache(maxsize=1024)
-def _label(choices: type[models.TextChoices], value: str, language: str | None) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:  # not one of the choices: the value itself, as get_FOO_display gives it
-        return value
-
-
-def _display(choices: type[models.TextChoices], value: str) -> str:
-    """What `get_FOO_display()` gives, from a cache per language: Django's builds a dict of every choice,
-    translating each label, on every call (a third of building a registration's answer)."""
-    return _label(choices, value, get_language())
-
-
-def _petitioner(petition: Petition, context: Mapping[str, Any]) -> dict[str, Any]:
-    request = context.get("request")
-    if not can_see_identity(getattr(request, "user", None), petition):
-        return {
-            "name": IDENTITY_HIDDEN,
-            "id_number_masked": "",
-            "phone_masked": "",
-            "address": "",
-            "confidential": True,
-            "identity_hidden": True,
-        }
-    return {
-        "name": petition.petitioner_name,
-        "id_number_masked": petition.id_number_masked,
-        "phone_masked": petition.phone_masked,
-        "address": petition.petitioner_address,
-        "confidential": petition.confidential,
-        "identity_hidden": False,
-    }
-
-
-def petition_summary(p: Petition, context: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "number": p.number,
-        "status": _str(p.status),
-        "status_label": _display(Status, p.status),
-        "channel": _str(p.channel),
-        "channel_label": _display(Channel, p.channel),
-        "received_at": _dt(p.received_at),
-        "registered_at": _dt(p.registered_at),
-        "title": p.title,
-        "purpose": p.purpose,
-        "headcount": p.headcount,
-        "is_group": p.is_group,
-        "is_repeat": p.is_repeat,
-        "is_skip_level": p.is_skip_level,
-        "area": _ref(p.area),
-        "category": _ref(p.category),
-        "office_unit": _ref(p.office_unit),
-        "current_unit": _ref(p.current_unit),
-        "review_unit": _ref(p.review_unit),
-        "dispatch_mode": p.dispatch_mode,
-        "due_date": _date(p.due_date),
-        "deadline_state": _str(p.deadline_state),
-        "closed_at": _dt(p.closed_at),
-        "updated_at": _dt(p.updated_at),
-        "petitioner": _petitioner(p, context),
-    }
-
-
-def _event(e: Any) -> dict[str, Any]:
-    return {
-        "at": _dt(e.at),
-        "action": e.action,
-        "action_label": e.get_action_label(),
-        "actor_name": e.actor_name,
-        "unit": _ref(e.unit),
-        "from_status": e.from_status,
-        "to_status": e.to_status,
-        "note": e.note,
-        "public": e.public,
-    }
-
-
-def _deadline(d: Any) -> dict[str, Any]:
-    return {
-        "code": d.code,
-        "name": d.name,
-        "party": _str(d.party),
-        "start_date": _date(d.start_date),
-        "due_date": _date(d.due_date),
-        "days_left": d.days_left,
-        "state": _str(d.state),
-        "state_label": _str(d.state_label),
-        "estimated": d.estimated,
-        "basis": d.basis,
-        "status": _str(d.status),
-        "paused": d.paused,
-        "extension_days": d.extension_days,
-        "legal_basis": d.legal_basis,
-    }
-
-
-def petition_detail(p: Any, context: Mapping[str, Any]) -> dict[str, Any]:
-    out = petition_summary(p, context)
-    out.update(
-        {
-            "content": p.content,
-            "purpose_label": _display(Purpose, p.purpose),
-            "accused_person": p.accused_person,
-            "not_accepted_reason": p.not_accepted_reason,
-            "extension_days_requested": p.extension_days_requested,
-            "reply": {
-                "outcome": p.reply_outcome,
-                "facts": p.reply_facts,
-                "reasons": p.reply_reasons,
-                "basis": p.reply_basis,
-                "opinion": p.reply_opinion,
-                "completion_report": p.completion_report,
-                "replied_at": _dt(p.replied_at),
-            },
-            "rating": p.rating,
-            "rating_comment": p.rating_comment,
-            "review_level": p.review_level,
-            "review_outcome": p.review_outcome,
-            "review_text": p.review_text,
-            "recheck_outcome": p.recheck_outcome,
-            "recheck_text": p.recheck_text,
-            "timeline": [_event(e) for e in p.api_timeline],
-            "deadlines": [_deadline(d) for d in p.api_deadlines],
-            "available_actions": [str(a) for a in p.api_actions],
-        }
-    )
-    return out
+# them) but render with the functions of `representation.py` (why: there).
 
 
 class PetitionerOutSerializer(serializers.Serializer[Petition]):
@@ -310,7 +125,7 @@ class PetitionerOutSerializer(serializers.Serializer[Petition]):
     identity_hidden = serializers.BooleanField()
 
     def to_representation(self, petition: Petition) -> dict[str, Any]:
-        return _petitioner(petition, self.context)
+        return petitioner_output(petition, self.context)
 
 
 class PetitionSerializer(serializers.Serializer[Petition]):
@@ -428,6 +243,19 @@ class CitizenStatusSerializer(serializers.Serializer[Petition]):
 # ---------------------------------------------------------------- petitions: input
 
 
+class TextField(serializers.CharField):
+    """A text input that takes JSON strings only. DRF's CharField also takes a number and stores its
+    text (`"content": 12345` became the content "12345"); a client sending a number for a text has a
+    bug worth a clear answer, not a stored case."""
+
+    default_error_messages = {"not_text": "请填写文字（JSON 字符串），不能是数字、布尔值或其他类型"}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("not_text")
+        return super().to_internal_value(data)
+
+
 def _domain_check(func: Callable[..., str], value: str, field: str) -> str:
     try:
         return func(value, field=field)
@@ -436,18 +264,18 @@ def _domain_check(func: Callable[..., str], value: str, field: str) -> str:
 
 
 class PersonInSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    id_number = serializers.CharField(
+    name = TextField(max_length=100, required=False, allow_blank=True, default="")
+    id_number = TextField(
         max_length=32,
         required=False,
         allow_blank=True,
         default="",
         help_text="18位公民身份号码（或旧15位），校验位按 GB 11643",
     )
-    phone = serializers.CharField(
+    phone = TextField(
         max_length=32, required=False, allow_blank=True, default="", help_text="11位手机号或带区号的固定电话"
     )
-    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    address = TextField(max_length=200, required=False, allow_blank=True, default="")
 
     def validate_id_number(self, value: str) -> str:
         return _domain_check(normalize_id_number, value, "id_number")
@@ -457,29 +285,29 @@ class PersonInSerializer(serializers.Serializer[Any]):
 
 
 class RepresentativeInSerializer(PersonInSerializer):
-    name = serializers.CharField(max_length=100)
+    name = TextField(max_length=100)
 
 
-class RegisterInSerializer(ReusedFields):
+class RegisterInSerializer(serializers.Serializer[Any]):
     channel = serializers.ChoiceField(choices=Channel.choices)
     received_at = serializers.DateTimeField(required=False, help_text="收到时间，默认为当前时间；可早于今天")
     petitioner = PersonInSerializer(required=False)
     # max_length goes to the ListSerializer that many=True builds; the stubs' __init__ does not list it
     representatives = RepresentativeInSerializer(many=True, required=False, max_length=20)  # type: ignore[call-arg]
     headcount = serializers.IntegerField(min_value=1, max_value=100000, default=1)
-    area_code = serializers.CharField(
+    area_code = TextField(
         max_length=12, required=False, allow_blank=True, help_text="问题属地区划代码；默认为登记单位所在区划"
     )
-    category_code = serializers.CharField(max_length=20, required=False, allow_blank=True, help_text="内容分类代码")
+    category_code = TextField(max_length=20, required=False, allow_blank=True, help_text="内容分类代码")
     purpose = serializers.ChoiceField(choices=Purpose.choices, required=False, allow_blank=True, default="")
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    content = serializers.CharField(max_length=20000)
+    title = TextField(max_length=200, required=False, allow_blank=True, default="")
+    content = TextField(max_length=20000)
     confidential = serializers.BooleanField(default=False)
     is_repeat = serializers.BooleanField(default=False)
     is_skip_level = serializers.BooleanField(default=False)
-    accused_unit_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    accused_person = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    office_code = serializers.CharField(
+    accused_unit_code = TextField(max_length=40, required=False, allow_blank=True)
+    accused_person = TextField(max_length=100, required=False, allow_blank=True, default="")
+    office_code = TextField(
         max_length=40,
         required=False,
         allow_blank=True,
@@ -519,15 +347,15 @@ class RegisterInSerializer(ReusedFields):
 
 class PetitionFilterSerializer(serializers.Serializer[Any]):
     state = serializers.ChoiceField(choices=Status.choices, required=False, help_text="状态")
-    unit = serializers.CharField(max_length=40, required=False, help_text="承办单位编码")
-    area = serializers.CharField(max_length=12, required=False, help_text="问题属地区划代码（含下级）")
-    category = serializers.CharField(max_length=20, required=False, help_text="内容分类代码（含下级分类）")
+    unit = TextField(max_length=40, required=False, help_text="承办单位编码")
+    area = TextField(max_length=12, required=False, help_text="问题属地区划代码（含下级）")
+    category = TextField(max_length=20, required=False, help_text="内容分类代码（含下级分类）")
     channel = serializers.ChoiceField(choices=Channel.choices, required=False, help_text="信访形式")
     received_from = serializers.DateField(required=False, help_text="收到日期起（含）")
     received_to = serializers.DateField(required=False, help_text="收到日期止（含）")
     overdue = serializers.BooleanField(required=False, help_text="true：只列已超期；false：排除已超期")
     deadline_state = serializers.ChoiceField(choices=[c for c in DeadlineState.choices if c[0]], required=False)
-    q = serializers.CharField(max_length=100, required=False, help_text="编号、标题、内容、姓名、身份证号或电话")
+    q = TextField(max_length=100, required=False, help_text="编号、标题、内容、姓名、身份证号或电话")
 
     def validate_unit(self, value: str) -> str:
         unit = Unit.objects.filter(code=value.strip()).first()
@@ -554,13 +382,13 @@ class PetitionFilterSerializer(serializers.Serializer[Any]):
 
 
 class NoteOnlySerializer(serializers.Serializer[Any]):
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = TextField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class DispatchInSerializer(serializers.Serializer[Any]):
-    unit_code = serializers.CharField(max_length=40, help_text="承办单位编码")
+    unit_code = TextField(max_length=40, help_text="承办单位编码")
     mode = serializers.ChoiceField(choices=[(DispatchMode.TRANSFER, "转送"), (DispatchMode.ASSIGN, "交办")])
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = TextField(max_length=2000, required=False, allow_blank=True, default="")
     assign_due_date = serializers.DateField(
         required=False, allow_null=True, default=None, help_text="交办期限（仅交办）"
     )
@@ -573,52 +401,52 @@ class DispatchInSerializer(serializers.Serializer[Any]):
 
 
 class ReasonInSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=2000)
+    reason = TextField(max_length=2000)
 
 
 class RejectInSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=2000)
+    reason = TextField(max_length=2000)
     legal_route = serializers.ChoiceField(choices=list(LEGAL_ROUTES.items()), help_text="告知信访人的途径")
     final = serializers.BooleanField(default=False, help_text="true：不再受理；false：不予受理")
 
 
 class NoteInSerializer(serializers.Serializer[Any]):
-    note = serializers.CharField(max_length=5000)
+    note = TextField(max_length=5000)
     mediation = serializers.BooleanField(default=False, help_text="true：调解记录")
     public = serializers.BooleanField(default=False, help_text="true：向信访人公开")
 
 
 class ExtensionInSerializer(serializers.Serializer[Any]):
     days = serializers.IntegerField(min_value=1, max_value=365, help_text="延长天数（法定不超过30日）")
-    reason = serializers.CharField(max_length=2000)
+    reason = TextField(max_length=2000)
 
 
 class DecisionInSerializer(serializers.Serializer[Any]):
     approve = serializers.BooleanField(help_text="true 批准 / false 不批准（退回）")
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = TextField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class ReplyInSerializer(serializers.Serializer[Any]):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
-    facts = serializers.CharField(max_length=20000)
-    reasons = serializers.CharField(max_length=20000)
-    basis = serializers.CharField(max_length=5000)
-    opinion = serializers.CharField(max_length=20000)
-    completion_report = serializers.CharField(
+    facts = TextField(max_length=20000)
+    reasons = TextField(max_length=20000)
+    basis = TextField(max_length=5000)
+    opinion = TextField(max_length=20000)
+    completion_report = TextField(
         max_length=20000, required=False, allow_blank=True, default="", help_text="交办件必填"
     )
 
 
 class RateInSerializer(serializers.Serializer[Any]):
     rating = serializers.ChoiceField(choices=Rating.choices)
-    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    comment = TextField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class CitizenRequestInSerializer(serializers.Serializer[Any]):
-    query_code = serializers.CharField(max_length=40, help_text="信访人的查询码")
-    reason = serializers.CharField(max_length=5000)
+    query_code = TextField(max_length=40, help_text="信访人的查询码")
+    reason = TextField(max_length=5000)
 
 
 class ReviewDecisionInSerializer(serializers.Serializer[Any]):
     outcome = serializers.ChoiceField(choices=ReviewOutcome.choices)
-    text = serializers.CharField(max_length=20000)
+    text = TextField(max_length=20000)
