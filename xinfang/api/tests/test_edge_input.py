@@ -42,7 +42,7 @@ def _open311_errors(response: Any, status: int) -> list[str]:
 def _api_error(response: Any, status: int, code: str) -> dict[str, Any]:
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/json")
-    body = response.json()
+    body: dict[str, Any] = response.json()
     assert set(body) == {"code", "message", "errors"}
     assert body["code"] == code
     assert not body["message"].isascii(), body["message"]  # a Chinese message

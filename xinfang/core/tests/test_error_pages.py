@@ -18,7 +18,7 @@ def _production(settings):
 def _page(response, status: int) -> str:
     assert response.status_code == status
     assert response["Content-Type"].startswith("text/html")
-    html = response.content.decode()
+    html: str = response.content.decode()
     assert '<html lang="zh-CN">' in html and 'href="/"' in html
     assert not any(word in html for word in ENGLISH), html
     return html
