@@ -3,10 +3,10 @@ hold is refused here, once, before any view, form or query sees it.
 
 PostgreSQL refuses a NUL in a text value outright (a 500 wherever it reaches a query); SQLite stores it.
 Checking at the edge makes both databases answer the same: a control character in the path is a 404,
-in a query parameter, a form field or a JSON string a 400, and nothing is stored. Tab, line
-feed and carriage return stay allowed in bodies (multi-line texts); nothing else below U+0020, and no
-DEL. A body over Django's upload limits (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent) is a
-413 here too, instead of Django's English 400 page.
+in a query parameter, a form field or a JSON string a 400, and nothing is stored. Tab, line feed and
+carriage return stay allowed in parameters and bodies (multi-line texts); nothing else below U+0020,
+and no DEL. A body over Django's upload limits (RequestDataTooBig, TooManyFieldsSent,
+TooManyFilesSent) is a 413 here too, instead of Django's English 400 page.
 
 Each door gets its own error shape: the REST API its JSON error body, Open311 the spec's errors body
 in the suffix's format, pages a Chinese error page (rendered without the request: neither the session
@@ -26,9 +26,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.template import loader
 
-# Any C0 control or DEL: never in a path, a query parameter or a cookie.
+# Any C0 control or DEL: never in a path or a cookie.
 _ANY_CONTROL = re.compile("[\x00-\x1f\x7f]")
-# In bodies tab, LF and CR are text.
+# In query parameters and bodies tab, LF and CR are text.
 _BODY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A JSON string can only carry a control character escaped (raw ones are a parse error), so a body
 # without such an escape needs no further look; one with it is parsed to tell `\\u0000` (a backslash
@@ -182,7 +182,8 @@ class EdgeInputMiddleware:
             return refusal(request, 404, PATH_MESSAGE)
         _drop_bad_cookies(request)
         try:
-            field = _first_bad_pair(_query_dict_pairs(request.GET), _ANY_CONTROL)
+            # Tab and line breaks pasted into a search box are harmless (the search strips them).
+            field = _first_bad_pair(_query_dict_pairs(request.GET), _BODY_CONTROL)
             if field:
                 return refusal(request, 400, QUERY_MESSAGE, field=field)
             if (request.content_type or "").lower() == "multipart/form-data" and _content_length(

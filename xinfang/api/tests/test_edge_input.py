@@ -368,3 +368,7 @@ def test_drf_stock_refusals_reach_the_client_in_chinese(tokens):
     _api_error(client.get(f"{API}411621-2026-999999/"), 404, "not_found")
     _api_error(APIClient().get(API), 401, "not_authenticated")
     _api_error(APIClient().get(API, HTTP_AUTHORIZATION="Token nope"), 401, "authentication_failed")
+
+
+def test_a_tab_pasted_into_a_search_is_not_refused(tokens):
+    assert tokens.client("clerk").get(API, {"q": "王\t大爷"}).status_code == 200
