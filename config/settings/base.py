@@ -53,6 +53,9 @@ MIDDLEWARE = [
     "xinfang.core.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After every middleware that only wraps the response, before anything reads the input: control
+    # characters and oversized bodies are refused here, once, for every door (xinfang.core.edge).
+    "xinfang.core.edge.EdgeInputMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
@@ -188,7 +191,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser"],
+    "DEFAULT_PARSER_CLASSES": ["xinfang.api.parsers.JSONParser", "rest_framework.parsers.FormParser"],
     "DEFAULT_THROTTLE_CLASSES": ["xinfang.api.auth.ApiRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api": env_str("XINFANG_API_RATE", "3000/min")},
     "EXCEPTION_HANDLER": "xinfang.api.errors.api_exception_handler",

@@ -14,6 +14,7 @@ from django.http import Http404
 
 from xinfang.core import versioned
 from xinfang.core.errors import NotPermitted
+from xinfang.core.validators import is_ascii_digits
 
 from .models import ACCESS, Area, Membership, Role, Unit
 
@@ -196,7 +197,7 @@ def access_petition(user: Any, petition_id: int | str, *, for_write: bool = Fals
 
     qs = Petition.objects.all()
     try:
-        petition = qs.get(pk=int(petition_id)) if str(petition_id).isdigit() else qs.get(number=str(petition_id))
+        petition = qs.get(pk=int(petition_id)) if is_ascii_digits(str(petition_id)) else qs.get(number=str(petition_id))
     except Petition.DoesNotExist:
         raise Http404("信访事项不存在或无权查看") from None
     if not can_see(user, petition):

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from xinfang.core.audit import audit_record
 from xinfang.core.errors import ValidationFailed
+from xinfang.core.validators import is_ascii_digits
 
 from .models import Area, Membership, Role, Unit, User
 
@@ -21,7 +22,7 @@ def _area_path(code: str, parent: Area | None) -> str:
 @transaction.atomic
 def area_upsert(*, code: str, name: str, level: int, parent: Area | None = None, population: int = 0) -> Area:
     code = code.strip()
-    if not code.isdigit():
+    if not is_ascii_digits(code):
         raise ValidationFailed("区划代码只能由数字组成", field="code")
     old_path = Area.objects.filter(code=code).values_list("path", flat=True).first()
     area, _ = Area.objects.update_or_create(

@@ -19,7 +19,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from xinfang.core.errors import DomainError, ValidationFailed
 
-from .texts import DRF_MESSAGES
+from .texts import DRF_FIELD_MESSAGES, DRF_MESSAGES, INVALID_MESSAGE
 
 NOT_FOUND_MESSAGE = "信访事项不存在或无权查看"
 
@@ -40,16 +40,24 @@ def error_body(code: str, message: str, errors: dict[str, Any] | None = None) ->
     return {"code": code, "message": message, "errors": errors or {}}
 
 
+def _message(item: Any) -> str:
+    """Every message is Chinese: one of DRF's left untranslated (all ASCII) is replaced by its code."""
+    text = str(item)
+    if text and not text.isascii():
+        return text
+    return DRF_FIELD_MESSAGES.get(str(getattr(item, "code", "")), INVALID_MESSAGE)
+
+
 def _flatten_messages(detail: Any) -> Any:
     """DRF ErrorDetail trees → plain str lists / dicts (nested serializers keep their nesting)."""
     if isinstance(detail, dict):
         return {str(k): _flatten_messages(v) for k, v in detail.items()}
     if isinstance(detail, list):
         if all(not isinstance(item, dict | list) for item in detail):
-            return [str(item) for item in detail]
+            return [_message(item) for item in detail]
         # A ListSerializer: one dict per item; keep only the items with errors, keyed by position.
         return {str(i): _flatten_messages(item) for i, item in enumerate(detail) if item}
-    return [str(detail)]
+    return [_message(detail)]
 
 
 def _first_message(errors: Any) -> str:

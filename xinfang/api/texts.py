@@ -13,3 +13,10 @@ DRF_MESSAGES: dict[str, str] = {
     "throttled": "请求过于频繁，请稍后再试",
     "parse_error": "请求内容不是有效的 JSON",
 }
+
+# DRF texts that reach clients as field errors without a translation (ErrorDetail built from a plain
+# string, not gettext), by their code; any other untranslated one gets INVALID_MESSAGE.
+DRF_FIELD_MESSAGES: dict[str, str] = {
+    "null": "未提供数据：请求体应为 JSON 对象",
+}
+INVALID_MESSAGE = "请求参数有误"

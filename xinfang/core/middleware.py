@@ -48,16 +48,28 @@ def token_api_call(request: HttpRequest) -> bool:
     return scheme.lower() == "token"
 
 
-def _skipped_for_token_api(base: type) -> type:
-    def __call__(self: Any, request: HttpRequest) -> HttpResponse:  # noqa: N807
+class SkippedForTokenApi:
+    """Put before a Django middleware class: token API calls pass it by, everything else goes through it."""
+
+    get_response: Any  # set by the Django middleware it is mixed into
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if token_api_call(request):
             return cast(HttpResponse, self.get_response(request))
-        return cast(HttpResponse, base.__call__(self, request))
-
-    return type(base.__name__, (base,), {"__call__": __call__, "__module__": __name__, "__doc__": base.__doc__})
+        return cast(HttpResponse, cast(Any, super()).__call__(request))
 
 
-SessionMiddleware = _skipped_for_token_api(session_middleware.SessionMiddleware)
-AuthenticationMiddleware = _skipped_for_token_api(auth_middleware.AuthenticationMiddleware)
-OTPMiddleware = _skipped_for_token_api(otp_middleware.OTPMiddleware)
-MessageMiddleware = _skipped_for_token_api(message_middleware.MessageMiddleware)
+class SessionMiddleware(SkippedForTokenApi, session_middleware.SessionMiddleware):
+    """Django's session middleware, passed by for token API calls."""
+
+
+class AuthenticationMiddleware(SkippedForTokenApi, auth_middleware.AuthenticationMiddleware):
+    """Django's authentication middleware, passed by for token API calls."""
+
+
+class OTPMiddleware(SkippedForTokenApi, otp_middleware.OTPMiddleware):  # type: ignore[misc]  # django-otp has no types
+    """django-otp's middleware, passed by for token API calls."""
+
+
+class MessageMiddleware(SkippedForTokenApi, message_middleware.MessageMiddleware):
+    """Django's messages middleware, passed by for token API calls."""

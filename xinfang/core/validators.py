@@ -13,6 +13,12 @@ MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 
 
+def is_ascii_digits(value: str) -> bool:
+    """0-9 only. str.isdigit() is also true for "²" (which int() refuses: a 500) and "٣" (which int()
+    reads as 3): every "is this a number" test of input uses this instead."""
+    return value.isascii() and value.isdigit()
+
+
 def id_check_char(first17: str) -> str:
     return CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
 
@@ -26,10 +32,10 @@ def normalize_id_number(value: str, *, field: str = "id_number") -> str:
     v = (value or "").strip().upper().replace(" ", "")
     if not v:
         return ""
-    if len(v) == 15 and v.isdigit():
+    if len(v) == 15 and is_ascii_digits(v):
         _check_birth(v[6:12], century="19", field=field)
         return v
-    if len(v) != 18 or not v[:17].isdigit() or not (v[17].isdigit() or v[17] == "X"):
+    if len(v) != 18 or not is_ascii_digits(v[:17]) or not (is_ascii_digits(v[17]) or v[17] == "X"):
         raise ValidationFailed("身份证号应为18位（最后一位可以是X），请核对", field=field)
     _check_birth(v[6:14], century="", field=field)
     if id_check_char(v[:17]) != v[17]:
@@ -57,6 +63,6 @@ def normalize_phone(value: str, *, field: str = "phone") -> str:
         v = v[2:]
     if MOBILE_RE.match(v) or LANDLINE_RE.match(v):
         return v
-    if v.isdigit() and len(v) == 11:
+    if is_ascii_digits(v) and len(v) == 11:
         raise ValidationFailed("手机号码格式不正确：应为1开头、第二位为3至9的11位数字", field=field)
     raise ValidationFailed("电话号码格式不正确：请填写11位手机号或带区号的固定电话（如0394-8123456）", field=field)

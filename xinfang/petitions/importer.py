@@ -30,7 +30,7 @@ from xinfang.accounts.models import Area, Role, Unit
 from xinfang.core import crypto
 from xinfang.core.errors import DomainError, NotPermitted, ValidationFailed
 from xinfang.core.timeutil import SHANGHAI
-from xinfang.core.validators import normalize_id_number, normalize_phone
+from xinfang.core.validators import is_ascii_digits, normalize_id_number, normalize_phone
 
 from . import bulk
 from .models import Category, Channel, ImportRecord, Outcome, Petition, Purpose
@@ -368,7 +368,7 @@ def parse_row(
         bad("phone", exc.message)
     headcount = 1
     if values.get("headcount"):
-        if not values["headcount"].isdigit() or not 1 <= int(values["headcount"]) <= 100000:
+        if not is_ascii_digits(values["headcount"]) or not 1 <= int(values["headcount"]) <= 100000:
             bad("headcount", "应为1至100000之间的整数")
         else:
             headcount = int(values["headcount"])

@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from xinfang.accounts.access import accusation_rule_q, actor_context, petition_scope_q, petitions_visible_to
 from xinfang.accounts.models import Role
 from xinfang.core.errors import ValidationFailed
-from xinfang.core.validators import normalize_id_number, normalize_phone
+from xinfang.core.validators import is_ascii_digits, normalize_id_number, normalize_phone
 
 from .models import DeadlineState, Event, Petition
 from .services import id_hash, phone_hash
@@ -155,7 +155,7 @@ def petition_search_q(q: str) -> Q:
     if NUMBER_LIKE.match(q):
         return Q(number=q)
     compact = q.replace(" ", "")
-    if len(compact) in (15, 18) and compact[:15].isdigit():
+    if len(compact) in (15, 18) and is_ascii_digits(compact[:15]):
         digest = _hash_or_empty(normalize_id_number, id_hash, compact)
         if digest:
             return Q(id_number_hash=digest)
@@ -196,11 +196,11 @@ def petition_list(
         qs = qs.filter(status=status)
     if channel:
         qs = qs.filter(channel=channel)
-    if category and category.isdigit():
+    if category and is_ascii_digits(category):
         qs = qs.filter(Q(category_id=int(category)) | Q(category__parent_id=int(category)))
     if area_path:
         qs = qs.filter(area_path__startswith=area_path)
-    if unit and unit.isdigit():
+    if unit and is_ascii_digits(unit):
         qs = qs.filter(current_unit_id=int(unit))
     if deadline_state:
         qs = qs.filter(deadline_state=deadline_state)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from xinfang.accounts.models import Area
 from xinfang.core.timeutil import local_date
+from xinfang.core.validators import is_ascii_digits
 from xinfang.deadlines.services import petition_deadlines
 from xinfang.petitions.models import Category, Petition
 from xinfang.petitions.workflow import Status
@@ -155,4 +156,4 @@ def portal_category_choices() -> list[tuple[str, str]]:
 
 
 def portal_category_get(*, pk: str) -> Category | None:
-    return Category.objects.filter(pk=pk, active=True).first() if pk and pk.isdigit() else None
+    return Category.objects.filter(pk=pk, active=True).first() if pk and is_ascii_digits(pk) else None

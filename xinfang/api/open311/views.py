@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 from xinfang.accounts.models import Area
 from xinfang.core.errors import DomainError, NotPermitted, ValidationFailed
 from xinfang.core.timeutil import SHANGHAI
+from xinfang.core.validators import is_ascii_digits
 from xinfang.petitions import services as petition_services
 from xinfang.petitions.models import Category, Channel, Event
 from xinfang.petitions.workflow import Status
@@ -124,7 +125,7 @@ def _int_param(request: HttpRequest, name: str, default: int, low: int, high: in
     raw = _param(request, name)
     if not raw:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not is_ascii_digits(raw) or not low <= int(raw) <= high:
         raise Open311Error(400, f"{name} 应为 {low} 至 {high} 的整数")
     return int(raw)
 
