@@ -14,8 +14,6 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
-        from xinfang.core import checks  # noqa: F401  (registers the system checks)
-
         try:
             from psycopg import _queries
         except ImportError:  # SQLite only: no driver installed

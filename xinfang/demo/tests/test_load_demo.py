@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from xinfang.accounts.models import Area, Membership, Unit, User
 from xinfang.core import crypto
-from xinfang.core.demo.logins import NAMED, PASSWORD
-from xinfang.core.demo.plan import SEED_TITLE, all_people, build_plan
 from xinfang.core.validators import MOBILE_RE, normalize_id_number
+from xinfang.demo.city.logins import NAMED, PASSWORD
+from xinfang.demo.city.plan import SEED_TITLE, all_people, build_plan
 from xinfang.petitions import services
 from xinfang.petitions.models import Channel, Event, Petition, Purpose, Representative
 from xinfang.petitions.workflow import Status

@@ -1,7 +1,7 @@
 """The demo case plan: pure data, no database. `build_plan` makes the same list for the same day.
 
 Each case is a `CaseSpec`: who petitions about what, where, when, and the workflow steps to walk
-through. The loader (`xinfang.core.demo.loader`) turns the steps into service calls.
+through. The loader (`xinfang.demo.city.loader`) turns the steps into service calls.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ import random
 from dataclasses import dataclass, field, replace
 
 from xinfang.core.timeutil import SHANGHAI
+from xinfang.demo import fake
+from xinfang.demo.fake import Person, make_person
 
 from . import texts
 from .org import COUNTIES, COUNTY_BY_KEY, SEED_COUNTY, County, Town, town_unit_code
-from .people import Person, make_person
 
 SEED = 20260428  # fixed: the same plan every time
 SEED_TITLE = "建设街与棉麻一场路口窨井盖破损，老人夜间出行危险"
@@ -212,8 +213,8 @@ def _context(rng: random.Random, county: County, town: Town, village: str) -> di
         "town": town.name,
         "village": village,
         "street": rng.choice(county.streets),
-        "community": rng.choice(texts.COMMUNITIES),
-        "company": rng.choice(texts.COMPANIES),
+        "community": rng.choice(fake.ESTATES),
+        "company": rng.choice(fake.COMPANIES),
         "school": rng.choice(texts.SCHOOLS),
         "shop": rng.choice(texts.SHOPS),
         "amount": f"{rng.randrange(8, 600) * 100:,}".replace(",", ""),
@@ -260,7 +261,7 @@ def _make_case(
     if town.villages and rng.random() < 0.6:
         village_code, village = rng.choice(town.villages)
     else:
-        village_code, village = "", rng.choice(texts.VILLAGE_NAMES)
+        village_code, village = "", rng.choice(fake.VILLAGES)
     ctx = _context(rng, county, town, village)
     area = village_code if village_code and "{village}" in tpl.content else town.code
     if tpl.unit in ("SZS", "ZJJ", "RSJ", "JYJ", "WJW", "SCJG") and rng.random() < 0.3:
