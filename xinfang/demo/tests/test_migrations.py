@@ -8,18 +8,14 @@ from django.db.migrations.executor import MigrationExecutor
 
 from xinfang.demo.models import DeferredIndex
 
-BEFORE = [("core", "0006_deferred_foreign_keys"), ("demo", None)]
-
-
-def _leaves(executor: MigrationExecutor) -> list[tuple[str, str]]:
-    return executor.loader.graph.leaf_nodes()
+CORE_BEFORE = ("core", "0006_deferred_foreign_keys")
 
 
 @pytest.mark.django_db(transaction=True)
 def test_pending_rows_move_to_the_demo_table_and_core_drops_its_own():
     executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    old_apps = executor.loader.project_state(BEFORE).apps
+    executor.migrate([CORE_BEFORE, ("demo", None)])  # demo's 0001 and core's 0007 undone
+    old_apps = executor.loader.project_state([CORE_BEFORE]).apps
     Old = old_apps.get_model("core", "DeferredIndex")
     Old.objects.create(name="pet_status", table="petitions_petition", definition="CREATE INDEX pet_status ...")
     Old.objects.create(
@@ -28,7 +24,7 @@ def test_pending_rows_move_to_the_demo_table_and_core_drops_its_own():
 
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    executor.migrate(_leaves(executor))
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
     rows = {(d.name, d.table, d.kind) for d in DeferredIndex.objects.all()}
     assert rows == {
