@@ -228,10 +228,7 @@ class Runner:
     def run_all(self, specs: list[CaseSpec]) -> list[Loaded]:
         """Every step of every case in the order of their moments, each with the clock set to its moment."""
         states = {spec.key: CaseState() for spec in specs}
-        order = sorted(
-            ((at, n, i) for n, spec in enumerate(specs) for i, at in enumerate(spec.times)),
-            key=lambda item: item,
-        )
+        order = sorted((at, n, i) for n, spec in enumerate(specs) for i, at in enumerate(spec.times))
         for at, n, i in order:
             spec = specs[n]
             self.c = states[spec.key]
