@@ -162,8 +162,9 @@ def make_import_csv(path: Path, rows: int, office_area: str, areas: list[str]) -
     import csv
     import random
 
+    from xinfang.demo import fake
+    from xinfang.demo.volume import texts
     from xinfang.petitions import importer
-    from xinfang.petitions.management import generator, texts
 
     rng = random.Random(42)
     channels = ["来信", "来访", "网上信访", "来电"]
@@ -176,14 +177,15 @@ def make_import_csv(path: Path, rows: int, office_area: str, areas: list[str]) -
             title, content = rng.choice(texts.TEMPLATES[code])
             status = rng.choice(statuses)
             day = f"2023-{rng.randrange(1, 12):02d}-{rng.randrange(1, 28):02d}"
+            person = fake.make_person(rng, area_code=office_area, address="")
             w.writerow(
                 [
                     f"BENCH-{i:07d}",
                     rng.choice(channels),
                     day,
-                    generator.person_name(rng),
-                    generator.id_number(rng, office_area),
-                    generator.phone(rng),
+                    person.name,
+                    person.id_number,
+                    person.phone,
                     "",
                     "1",
                     rng.choice(areas),
@@ -480,16 +482,13 @@ class Intake:
     def _person(self) -> dict[str, str]:
         import random
 
-        from xinfang.petitions.management import generator
+        from xinfang.demo import fake
 
         with self.lock:
             self.counter += 1
             rng = random.Random(self.counter)
-        return {
-            "name": generator.person_name(rng),
-            "id_number": generator.id_number(rng, self.s.county.code),
-            "phone": generator.phone(rng),
-        }
+        person = fake.make_person(rng, area_code=self.s.county.code, address="")
+        return {"name": person.name, "id_number": person.id_number, "phone": person.phone}
 
     def one(self) -> int:
         person = self._person()
@@ -712,7 +711,7 @@ def main() -> int:
         else:
             log(f"generating {count:,} petitions …")
             t0 = time.perf_counter()
-            from xinfang.petitions.management.generator import build_province, load_counties
+            from xinfang.demo.volume.generator import build_province, load_counties
 
             if not load_counties():  # first the organisation (what the command would do), outside the CPU figure
                 build_province(log=log)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "xinfang.deadlines",
     "xinfang.portal",
     "xinfang.api",
+    "xinfang.demo",  # demo city and volume generator: on top, imports every app, imported by none
 ]
 
 # Sessions, login, second factor and messages through xinfang.core.middleware: Django's own,

@@ -7,5 +7,3 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("基础")
 
-    def ready(self) -> None:
-        from xinfang.core import checks  # noqa: F401  (registers the system checks)

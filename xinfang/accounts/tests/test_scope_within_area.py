@@ -6,8 +6,8 @@ import pytest
 
 from xinfang.accounts.access import petition_scope_q, petitions_visible_to
 from xinfang.accounts.models import Area
+from xinfang.demo.volume.generator import Generator
 from xinfang.petitions import selectors
-from xinfang.petitions.management.generator import Generator
 from xinfang.petitions.models import Petition
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from xinfang.demo.volume.generator import Generator
 from xinfang.petitions import services
-from xinfang.petitions.management.generator import Generator
 from xinfang.petitions.tests.factories import advance, register
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ Nothing is lost if the load dies. PostgreSQL's DDL is transactional: each defini
 `pg_get_constraintdef`) is recorded in `DeferredIndex` in the transaction that drops it, and the record
 is deleted in the transaction that builds it again. Whatever a dead load leaves missing is listed there;
 `manage.py restore_indexes` (and the next deferred load, before it drops anything) builds it, and the
-database check `xinfang.core.W001` (run by `migrate` and `check --database default`) reports it until then.
+database check `xinfang.demo.W001` (run by `migrate` and `check --database default`) reports it until then.
 On other databases `deferred` does nothing.
 """
 
@@ -28,7 +28,7 @@ from typing import Any
 
 from django.db import DatabaseError, connection, models, transaction
 
-from xinfang.core.models import DeferredIndex
+from xinfang.demo.models import DeferredIndex
 
 Log = Callable[[str], None]
 

@@ -1,9 +1,13 @@
 """Load the demo: the 周口 organisation, demo logins, routing rules and ~300 cases in every state.
 
 Every petition write goes through `xinfang.petitions.services`, so each case has a consistent
-timeline, audit trail and deadlines. The services stamp "now" on each action; only the received
-date lies in the past. The load is idempotent: the organisation, users and rules are upserts, and
-the cases are loaded in one transaction and skipped when the seed case already exists.
+timeline, audit trail and deadlines. Each step runs at its own moment in the past (the plan gives
+it: `CaseSpec.times`), the clock set there with time-machine, so the services stamp the day the step
+happened on its event, its deadlines and its audit record, and a case received weeks ago counts its
+limits from that day. The steps of all cases run in the order of their moments, so the audit chain
+runs forward in time too. The deadline sweep then sets today's 即将到期 / 已超期. The load is
+idempotent: the organisation, users and rules are upserts, and the cases are loaded in one
+transaction and skipped when the seed case already exists.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import time_machine
 from django.conf import settings
 from django.contrib.auth.hashers import BasePasswordHasher, make_password
 from django.db import transaction
@@ -26,6 +31,7 @@ from django.utils import timezone
 from xinfang.accounts.models import Role, Unit, User
 from xinfang.accounts.services import user_create
 from xinfang.core.timeutil import local_date
+from xinfang.deadlines.services import deadlines_sweep
 from xinfang.petitions import services
 from xinfang.petitions.models import Category, Petition
 from xinfang.petitions.workflow import Status
@@ -40,6 +46,7 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
 
 SEED_OFFICE = "FG-XFJ"
+SEED_NOTE = "已更换井盖（防坠落球墨铸铁井盖，加装防坠网），现场已恢复通行"
 SHOWCASE_REPLIED = 3
 
 
@@ -169,8 +176,20 @@ class Loaded:
     spec: CaseSpec
 
 
+@dataclass
+class CaseState:
+    """Where one case stands between its steps (the steps of all cases are interleaved)."""
+
+    pk: int = 0
+    code: str = ""
+    dispatches: int = 0
+    current: Unit | None = None  # the handling unit, tracked here rather than re-read
+    review: Unit | None = None
+    mode: str = ""
+
+
 class Runner:
-    """Walks each `CaseSpec` through its steps with the right staff account for every step."""
+    """Walks the `CaseSpec`s through their steps, each step at its moment and with the right account."""
 
     def __init__(self, org: DemoOrg, staff: Staff) -> None:
         self.org = org
@@ -179,6 +198,7 @@ class Runner:
         self.rng = random.Random(SEED + 2)
         self.by_key: dict[int, Petition] = {}
         self.units_by_id = {u.pk: u for u in org.units.values()}
+        self.c = CaseState()
 
     # -- helpers
 
@@ -205,26 +225,27 @@ class Runner:
 
     # -- the run
 
-    def run(self, spec: CaseSpec) -> Loaded:
-        petition: Petition | None = None
-        code = ""
-        self._dispatches = 0
-        self.current: Unit | None = None  # the handling unit, tracked here rather than re-read
-        self.review: Unit | None = None
-        self.mode = ""
-        for step in spec.steps:
-            if step in ("register", "submit"):
-                petition, code = getattr(self, f"step_{step}")(spec)
-            else:
-                assert petition is not None
-                getattr(self, f"step_{step}")(spec, petition.pk)
-        assert petition is not None
-        if spec.take_on:
-            services.petition_take_on(
-                actor=self.staff.users["lingdao"], petition_id=petition.pk, note="群众反映强烈，本人包案，限期化解"
-            )
-        self.by_key[spec.key] = petition
-        return Loaded(self._petition(petition.pk), code, spec)
+    def run_all(self, specs: list[CaseSpec]) -> list[Loaded]:
+        """Every step of every case in the order of their moments, each with the clock set to its moment."""
+        states = {spec.key: CaseState() for spec in specs}
+        order = sorted((at, n, i) for n, spec in enumerate(specs) for i, at in enumerate(spec.times))
+        for at, n, i in order:
+            spec = specs[n]
+            self.c = states[spec.key]
+            step = spec.steps[i]
+            with time_machine.travel(at, tick=False):
+                if step in ("register", "submit"):
+                    petition, self.c.code = getattr(self, f"step_{step}")(spec)
+                    self.c.pk = petition.pk
+                    self.by_key[spec.key] = petition
+                else:
+                    getattr(self, f"step_{step}")(spec, self.c.pk)
+        return [Loaded(self._petition(states[spec.key].pk), states[spec.key].code, spec) for spec in specs]
+
+    def step_take_on(self, spec: CaseSpec, pk: int) -> None:
+        services.petition_take_on(
+            actor=self.staff.users["lingdao"], petition_id=pk, note="群众反映强烈，本人包案，限期化解"
+        )
 
     def _intake_kwargs(self, spec: CaseSpec) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
@@ -274,8 +295,8 @@ class Runner:
         )
 
     def step_dispatch(self, spec: CaseSpec, pk: int) -> None:
-        wrong = self._dispatches == 0 and "object" in spec.steps
-        self._dispatches += 1
+        wrong = self.c.dispatches == 0 and "object" in spec.steps
+        self.c.dispatches += 1
         unit = self.org.unit(spec.wrong_unit if wrong else spec.unit)
         mode = "transfer" if wrong else spec.mode
         due = local_date() + dt.timedelta(days=self.rng.randint(20, 45)) if mode == "assign" else None
@@ -285,19 +306,19 @@ class Runner:
         services.petition_dispatch(
             actor=self._dispatcher(spec), petition_id=pk, unit=unit, mode=mode, note=note, assign_due_date=due
         )
-        self.current, self.mode = unit, mode
+        self.c.current, self.c.mode = unit, mode
 
     def step_object(self, spec: CaseSpec, pk: int) -> None:
         right = self.org.unit(spec.unit)
         reason = self.rng.choice(texts.OBJECTION_REASONS).format(unit=right.name)
-        services.petition_object(actor=self._unit_staff("handler", self.current), petition_id=pk, reason=reason)
-        self.current, self.mode = None, ""
+        services.petition_object(actor=self._unit_staff("handler", self.c.current), petition_id=pk, reason=reason)
+        self.c.current, self.c.mode = None, ""
 
     def step_direct(self, spec: CaseSpec, pk: int) -> None:
         services.petition_handle_directly(
             actor=self._dispatcher(spec), petition_id=pk, note="咨询类事项，由本局直接答复"
         )
-        self.current, self.mode = self._office(spec), "direct"
+        self.c.current, self.c.mode = self._office(spec), "direct"
 
     def _rejection(self, spec: CaseSpec) -> tuple[str, str]:
         return texts.REJECTIONS.get(spec.category, texts.REJECT_DEFAULT)
@@ -309,7 +330,7 @@ class Runner:
     def step_reject_unit(self, spec: CaseSpec, pk: int) -> None:
         reason, route = self._rejection(spec)
         services.petition_reject(
-            actor=self._unit_staff("handler", self.current), petition_id=pk, reason=reason, legal_route=route
+            actor=self._unit_staff("handler", self.c.current), petition_id=pk, reason=reason, legal_route=route
         )
 
     def step_reject_final(self, spec: CaseSpec, pk: int) -> None:
@@ -323,21 +344,21 @@ class Runner:
 
     def step_accept(self, spec: CaseSpec, pk: int) -> None:
         services.petition_accept(
-            actor=self._unit_staff("handler", self.current), petition_id=pk, note="已受理，书面告知信访人"
+            actor=self._unit_staff("handler", self.c.current), petition_id=pk, note="已受理，书面告知信访人"
         )
 
     def step_note(self, spec: CaseSpec, pk: int) -> None:
         if spec.seed:
-            note, public = "当日更换井盖", True
+            note, public = SEED_NOTE, True
         else:
             note, public = self.rng.choice(texts.NOTES), self.rng.random() < 0.3
         services.petition_add_note(
-            actor=self._unit_staff("handler", self.current), petition_id=pk, note=note, public=public
+            actor=self._unit_staff("handler", self.c.current), petition_id=pk, note=note, public=public
         )
 
     def step_mediate(self, spec: CaseSpec, pk: int) -> None:
         services.petition_add_note(
-            actor=self._unit_staff("handler", self.current),
+            actor=self._unit_staff("handler", self.c.current),
             petition_id=pk,
             note=self.rng.choice(texts.MEDIATIONS),
             mediation=True,
@@ -345,18 +366,18 @@ class Runner:
 
     def step_ext_request(self, spec: CaseSpec, pk: int) -> None:
         services.petition_request_extension(
-            actor=self._unit_staff("handler", self.current),
+            actor=self._unit_staff("handler", self.c.current),
             petition_id=pk,
             days=self.rng.choice((15, 20, 30)),
             reason=self.rng.choice(texts.EXTENSION_REASONS),
         )
 
     def step_ext_approve(self, spec: CaseSpec, pk: int) -> None:
-        services.petition_decide_extension(actor=self._unit_staff("head", self.current), petition_id=pk, approve=True)
+        services.petition_decide_extension(actor=self._unit_staff("head", self.c.current), petition_id=pk, approve=True)
 
     def step_ext_refuse(self, spec: CaseSpec, pk: int) -> None:
         services.petition_decide_extension(
-            actor=self._unit_staff("head", self.current),
+            actor=self._unit_staff("head", self.c.current),
             petition_id=pk,
             approve=False,
             note="不同意延期，请抓紧办理，按期答复",
@@ -366,16 +387,16 @@ class Runner:
         tpl = spec.tpl
         if spec.seed:
             facts = "经现场核查，建设街与棉麻一场路口东侧人行道窨井盖因重车碾压破损，井口外露，存在安全隐患。"
-            opinion = "已于受理当日更换为防坠落球墨铸铁井盖并加装防坠网，今后将加强市政设施日常巡查。"
+            opinion = "已更换井盖：受理当日即更换为防坠落球墨铸铁井盖并加装防坠网，今后将加强市政设施日常巡查。"
         elif spec.outcome == "support":
             facts, opinion = tpl.facts.format_map(spec.ctx), tpl.opinion.format_map(spec.ctx)
         else:
             facts, opinion = texts.EXPLAIN if spec.outcome == "explain" else texts.NOT_SUPPORTED
         report = ""
-        if self.mode == "assign":
+        if self.c.mode == "assign":
             report = f"交办事项已办结。{facts}{opinion}"
         services.petition_submit_reply(
-            actor=self._unit_staff("handler", self.current),
+            actor=self._unit_staff("handler", self.c.current),
             petition_id=pk,
             outcome=spec.outcome,
             facts=facts,
@@ -387,14 +408,14 @@ class Runner:
 
     def step_reply_return(self, spec: CaseSpec, pk: int) -> None:
         services.petition_decide_reply(
-            actor=self._unit_staff("head", self.current),
+            actor=self._unit_staff("head", self.c.current),
             petition_id=pk,
             approve=False,
             note="事实部分请补充现场核查情况和相关证据后重新提交",
         )
 
     def step_reply_approve(self, spec: CaseSpec, pk: int) -> None:
-        services.petition_decide_reply(actor=self._unit_staff("head", self.current), petition_id=pk, approve=True)
+        services.petition_decide_reply(actor=self._unit_staff("head", self.c.current), petition_id=pk, approve=True)
 
     def step_rate(self, spec: CaseSpec, pk: int) -> None:
         comment = "井盖当天就换好了，感谢政府！" if spec.seed else self.rng.choice(texts.RATING_COMMENTS[spec.rating])
@@ -412,11 +433,11 @@ class Runner:
 
     def step_review(self, spec: CaseSpec, pk: int) -> None:
         services.petition_request_review(petition_id=pk, reason=self.rng.choice(texts.REVIEW_REASONS), ip="127.0.0.1")
-        self.review = self._parent(self.current)
+        self.c.review = self._parent(self.c.current)
 
     def step_review_decide(self, spec: CaseSpec, pk: int) -> None:
         services.petition_decide_review(
-            actor=self._unit_staff("handler", self.review),
+            actor=self._unit_staff("handler", self.c.review),
             petition_id=pk,
             outcome=spec.review_outcome,
             text=texts.REVIEW_TEXTS[spec.review_outcome],
@@ -424,11 +445,11 @@ class Runner:
 
     def step_recheck(self, spec: CaseSpec, pk: int) -> None:
         services.petition_request_recheck(petition_id=pk, reason=self.rng.choice(texts.RECHECK_REASONS), ip="127.0.0.1")
-        self.review = self._parent(self.review)
+        self.c.review = self._parent(self.c.review)
 
     def step_hearing(self, spec: CaseSpec, pk: int) -> None:
         services.petition_hearing(
-            actor=self._unit_staff("handler", self.review),
+            actor=self._unit_staff("handler", self.c.review),
             petition_id=pk,
             start=True,
             note="案情复杂，组织召开听证会，听证期间不计入复核期限",
@@ -436,7 +457,7 @@ class Runner:
 
     def step_recheck_decide(self, spec: CaseSpec, pk: int) -> None:
         services.petition_decide_recheck(
-            actor=self._unit_staff("handler", self.review),
+            actor=self._unit_staff("handler", self.c.review),
             petition_id=pk,
             outcome=spec.recheck_outcome,
             text=texts.REVIEW_TEXTS[spec.recheck_outcome].replace("复查", "复核"),
@@ -454,8 +475,7 @@ class Result:
 
 
 def load_cases(org: DemoOrg, staff: Staff, *, now: dt.datetime | None = None) -> list[Loaded]:
-    runner = Runner(org, staff)
-    return [runner.run(spec) for spec in build_plan(now or timezone.now())]
+    return Runner(org, staff).run_all(build_plan(now or timezone.now()))
 
 
 def write_codes(path: Path, seed: Loaded | None, showcase: list[Loaded]) -> None:
@@ -518,6 +538,8 @@ def load_demo(*, codes_file: Path | None = None, now: dt.datetime | None = None,
     else:
         with transaction.atomic():
             loaded = load_cases(org, staff, now=now)
+        # The steps set the deadlines as of their own day; today some of them are 即将到期 or 已超期.
+        sweep = deadlines_sweep(now=now)
         result.loaded = True
         result.seed = next(item for item in loaded if item.spec.seed)
         replied = [item for item in loaded if item.petition.status == Status.REPLIED]
@@ -525,6 +547,7 @@ def load_demo(*, codes_file: Path | None = None, now: dt.datetime | None = None,
         result.showcase = replied[:SHOWCASE_REPLIED]
         write_codes(codes_file, result.seed, result.showcase)
         say(f"已生成 {len(loaded)} 件信访事项；查询码已写入 {codes_file}")
+        say(f"期限状态已更新：即将到期 {sweep['soon']} 项，已超期 {sweep['overdue']} 项")
     result.petitions = Petition.objects.count()
     result.by_status = dict(Counter(Petition.objects.values_list("status", flat=True)))
     return result

@@ -1,4 +1,4 @@
-"""Build again the indexes and foreign keys a bulk load dropped and did not rebuild (core.deferred_indexes)."""
+"""Build again the indexes and foreign keys a bulk load dropped and did not rebuild (demo.volume.deferred_indexes)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from xinfang.core import deferred_indexes
+from xinfang.demo.volume import deferred_indexes
 
 
 class Command(BaseCommand):

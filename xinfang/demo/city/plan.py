@@ -1,7 +1,7 @@
 """The demo case plan: pure data, no database. `build_plan` makes the same list for the same day.
 
 Each case is a `CaseSpec`: who petitions about what, where, when, and the workflow steps to walk
-through. The loader (`xinfang.core.demo.loader`) turns the steps into service calls.
+through. The loader (`xinfang.demo.city.loader`) turns the steps into service calls.
 """
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ import random
 from dataclasses import dataclass, field, replace
 
 from xinfang.core.timeutil import SHANGHAI
+from xinfang.demo import fake
+from xinfang.demo.fake import Person, make_person
 
 from . import texts
 from .org import COUNTIES, COUNTY_BY_KEY, SEED_COUNTY, County, Town, town_unit_code
-from .people import Person, make_person
+from .schedule import schedule
 
 SEED = 20260428  # fixed: the same plan every time
 SEED_TITLE = "建设街与棉麻一场路口窨井盖破损，老人夜间出行危险"
@@ -41,28 +43,28 @@ class Scenario:
 
 
 SCENARIOS: tuple[Scenario, ...] = (
-    Scenario("submitted", 10, ("submit",), (0, 0)),
-    Scenario("submitted_rejected", 2, ("submit", "reject_office"), (0, 0), reject=True),
-    Scenario("online_registered", 2, ("submit", "register_submitted"), (0, 0)),
-    Scenario("online_dispatched", 3, ("submit", "register_submitted", "dispatch"), (0, 0)),
-    Scenario("online_accepted", 2, ("submit", "register_submitted", "dispatch", "accept", "note"), (0, 0)),
-    Scenario("registered", 18, R, (0, 12)),
+    Scenario("submitted", 22, ("submit",), (0, 6)),
+    Scenario("submitted_rejected", 2, ("submit", "reject_office"), (1, 8), reject=True),
+    Scenario("online_registered", 2, ("submit", "register_submitted"), (1, 6)),
+    Scenario("online_dispatched", 3, ("submit", "register_submitted", "dispatch"), (1, 8)),
+    Scenario("online_accepted", 2, ("submit", "register_submitted", "dispatch", "accept", "note"), (5, 30)),
+    Scenario("registered", 22, R, (0, 10)),
     Scenario("registered_overdue", 6, R, (20, 75)),
     Scenario("objected", 4, (*D, "object"), (2, 12)),
-    Scenario("dispatched", 20, D, (1, 14)),
+    Scenario("dispatched", 22, D, (1, 12)),
     Scenario("redispatched", 3, (*D, "object", "dispatch"), (2, 14)),
-    Scenario("accepted", 14, A, (3, 40)),
-    Scenario("accepted_note", 14, AN, (5, 50)),
+    Scenario("accepted", 22, A, (3, 40)),
+    Scenario("accepted_note", 22, AN, (5, 50)),
     Scenario("accepted_mediation", 4, (*AN, "mediate"), (10, 50)),
     Scenario("accepted_extended", 5, (*AN, "ext_request", "ext_approve"), (40, 70)),
     Scenario("accepted_ext_refused", 2, (*A, "ext_request", "ext_refuse"), (30, 60)),
     Scenario("accepted_returned", 3, (*RP, "reply_return"), (20, 60)),
     Scenario("direct_accepted", 3, (*R, "direct", "note"), (1, 20), direct=True),
-    Scenario("extension_pending", 8, (*AN, "ext_request"), (40, 70)),
-    Scenario("reply_pending", 14, RP, (15, 60)),
-    Scenario("replied", 24, RD, (20, 90)),
-    Scenario("closed_rated", 55, (*RD, "rate"), (30, 365)),
-    Scenario("closed_callback", 14, (*RD, "rate_callback"), (30, 365)),
+    Scenario("extension_pending", 11, (*AN, "ext_request"), (45, 70)),
+    Scenario("reply_pending", 22, RP, (15, 60)),
+    Scenario("replied", 22, RD, (12, 40)),
+    Scenario("closed_rated", 40, (*RD, "rate"), (30, 365)),
+    Scenario("closed_callback", 11, (*RD, "rate_callback"), (30, 365)),
     Scenario("closed_filed", 8, (*RD, "close"), (60, 365)),
     Scenario("closed_direct", 5, (*R, "direct", "reply", "reply_approve", "rate"), (20, 300), direct=True),
     Scenario(
@@ -74,12 +76,12 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("closed_after_return", 3, (*RP, "reply_return", "reply", "reply_approve", "rate"), (30, 250)),
     Scenario("rejected_by_office", 9, (*R, "reject_office"), (3, 365), reject=True),
     Scenario("rejected_by_unit", 5, (*D, "reject_unit"), (3, 200), reject=True),
-    Scenario("reviewing", 4, (*RD, "review"), (60, 200), review=True),
-    Scenario("reviewing_after_rating", 4, (*RD, "rate", "review"), (60, 250), review=True),
-    Scenario("reviewed", 5, RV, (90, 300), review=True),
+    Scenario("reviewing", 11, (*RD, "review"), (40, 90), review=True),
+    Scenario("reviewing_after_rating", 4, (*RD, "rate", "review"), (45, 100), review=True),
+    Scenario("reviewed", 5, RV, (60, 120), review=True),
     Scenario("closed_after_review", 3, (*RV, "close"), (120, 330), review=True),
-    Scenario("rechecking", 3, (*RV, "recheck"), (120, 330), review=True),
-    Scenario("rechecking_hearing", 1, (*RV, "recheck", "hearing"), (150, 330), review=True),
+    Scenario("rechecking", 3, (*RV, "recheck"), (80, 160), review=True),
+    Scenario("rechecking_hearing", 1, (*RV, "recheck", "hearing"), (90, 160), review=True),
     Scenario("final", 6, (*RV, "recheck", "recheck_decide"), (150, 365), review=True),
 )
 # 不再受理: the same matter again after 复核终结 (added as repeats of the `final` cases).
@@ -96,33 +98,19 @@ CHANNEL_WEIGHTS = {
     "leader": 5,
     "contact_point": 4,
 }
-# County weights: 扶沟 (where the demo logins work) gets the largest share.
-COUNTY_WEIGHTS = {
-    "fugou": 36,
-    "chuanhui": 9,
-    "huaiyang": 7,
-    "xihua": 6,
-    "shangshui": 6,
-    "shenqiu": 6,
-    "dancheng": 6,
-    "taikang": 7,
-    "luyi": 6,
-    "xiangcheng": 7,
-    "jingkai": 4,
-}
-# Cases placed in 扶沟 for the named demo logins, by scenario: (unit key or "*", how many). They fill
-# the inboxes of dengji/fenban (扶沟县信访局), chengban/fuzeren (市政所), zhujian (住建局) and xianfu (复查).
-FOCUS: dict[str, tuple[tuple[str, int], ...]] = {
-    "submitted": (("*", 5),),
-    "registered": (("*", 5),),
-    "dispatched": (("SZS", 3), ("ZJJ", 2)),
-    "accepted": (("SZS", 2), ("ZJJ", 2)),
-    "accepted_note": (("SZS", 2),),
-    "extension_pending": (("SZS", 2), ("ZJJ", 1)),
-    "reply_pending": (("SZS", 2), ("ZJJ", 1)),
-    "replied": (("SZS", 2), ("ZJJ", 1)),
-    "reviewing": (("SZS", 1), ("ZJJ", 1)),
-    "reviewed": (("SZS", 1),),
+# Every county gets an even share and, in each inbox state, cases for its 信访局 and its 市政所 and
+# 住建局 (the units a visitor tries first): scenario → (unit key or "*", how many per county). The
+# rest of each scenario is dealt round the counties in turn.
+QUOTA: dict[str, tuple[tuple[str, int], ...]] = {
+    "submitted": (("*", 2),),
+    "registered": (("*", 2),),
+    "dispatched": (("SZS", 1), ("ZJJ", 1)),
+    "accepted": (("SZS", 1), ("ZJJ", 1)),
+    "accepted_note": (("SZS", 1), ("*", 1)),
+    "extension_pending": (("SZS", 1),),
+    "reply_pending": (("SZS", 1), ("ZJJ", 1)),
+    "replied": (("SZS", 1), ("*", 1)),
+    "reviewing": (("SZS", 1),),
 }
 # Which city unit a city-registered case goes to, by the template's county unit; None: the county government.
 CITY_UNIT = {
@@ -184,6 +172,8 @@ class CaseSpec:
     seed: bool = False
     take_on: bool = False  # 领导包案 by the county leader (扶沟 only: the `lingdao` login)
     ctx: dict[str, str] = field(default_factory=dict)  # the names filled into the template
+    times: list[dt.datetime] = field(default_factory=list)  # when each step happens (see `schedule`)
+    pinned: bool = False  # one of its county's QUOTA cases: not made into another case's repeat
 
     @property
     def tpl(self) -> texts.Template:
@@ -212,8 +202,8 @@ def _context(rng: random.Random, county: County, town: Town, village: str) -> di
         "town": town.name,
         "village": village,
         "street": rng.choice(county.streets),
-        "community": rng.choice(texts.COMMUNITIES),
-        "company": rng.choice(texts.COMPANIES),
+        "community": rng.choice(fake.ESTATES),
+        "company": rng.choice(fake.COMPANIES),
         "school": rng.choice(texts.SCHOOLS),
         "shop": rng.choice(texts.SHOPS),
         "amount": f"{rng.randrange(8, 600) * 100:,}".replace(",", ""),
@@ -247,20 +237,20 @@ def _unit_for(county: County, town: Town, unit_key: str) -> str:
 
 
 def _make_case(
-    rng: random.Random, key: int, scenario: Scenario, now: dt.datetime, focus: tuple[str, str] | None = None
+    rng: random.Random, key: int, scenario: Scenario, now: dt.datetime, county: County, focus: str = ""
 ) -> CaseSpec:
-    county = COUNTY_BY_KEY[_weighted(rng, COUNTY_WEIGHTS)]
+    """One case of `scenario` in `county`; `focus`: the unit key it must go to ("*": any, but to the
+    county's own 信访局, not the city's)."""
     choices = _templates_for(scenario)
     if focus:
-        county = COUNTY_BY_KEY[SEED_COUNTY]
-        choices = [(c, i) for c, i in choices if focus[1] == "*" or texts.TEMPLATES[c][i].unit == focus[1]]
+        choices = [(c, i) for c, i in choices if focus == "*" or texts.TEMPLATES[c][i].unit == focus]
     category, index = rng.choice(choices)
     tpl = texts.TEMPLATES[category][index]
     town = rng.choice(county.towns)
     if town.villages and rng.random() < 0.6:
         village_code, village = rng.choice(town.villages)
     else:
-        village_code, village = "", rng.choice(texts.VILLAGE_NAMES)
+        village_code, village = "", rng.choice(fake.VILLAGES)
     ctx = _context(rng, county, town, village)
     area = village_code if village_code and "{village}" in tpl.content else town.code
     if tpl.unit in ("SZS", "ZJJ", "RSJ", "JYJ", "WJW", "SCJG") and rng.random() < 0.3:
@@ -313,6 +303,7 @@ def _make_case(
         purpose=tpl.purpose,
         ctx=ctx,
         mode="assign" if (not scenario.direct and rng.random() < 0.15) else "transfer",
+        pinned=bool(focus),
         with_id=channel not in ("call", "sms") or rng.random() < 0.3,
         with_phone=online or channel != "letter" or rng.random() < 0.7,
         skip_level=city_office and channel in ("visit", "leader") and rng.random() < 0.6,
@@ -344,23 +335,34 @@ def _make_case(
     return spec
 
 
+SEED_PERSON = "杨国军"
+
+
 def _seed_case(now: dt.datetime) -> CaseSpec:
-    """The seed story: 王秀英 (78) calls the hotline about a broken 窨井盖 at 建设街 / 棉麻一场, 扶沟县."""
+    """The seed story: 杨国军 (76) calls the hotline about a broken 窨井盖 at 建设街 / 棉麻一场, 扶沟县;
+    the 市政所 replaces the cover the same day and the reply goes out that afternoon."""
     rng = random.Random(SEED + 1)
     county = COUNTY_BY_KEY[SEED_COUNTY]
     local_now = now.astimezone(SHANGHAI)
-    received = dt.datetime.combine(local_now.date() - dt.timedelta(days=2), dt.time(9, 12), tzinfo=SHANGHAI)
-    birth = dt.date(local_now.year - 79, 3, 16)
+    day = local_now.date() - dt.timedelta(days=2)
+    received = dt.datetime.combine(day, dt.time(9, 12), tzinfo=SHANGHAI)
+    birth = dt.date(local_now.year - 77, 3, 16)
     if local_now.date() < birth.replace(year=local_now.year):
-        birth = birth.replace(year=birth.year + 1)  # 78 today
+        birth = birth.replace(year=birth.year + 1)  # 76 today
     person = make_person(
-        rng, area_code=county.code, address="扶沟县城关镇建设街棉麻一场家属院", name="王秀英", male=False, birth=birth
+        rng, area_code=county.code, address="扶沟县城关镇建设街棉麻一场家属院", name=SEED_PERSON, male=True, birth=birth
     )
     content = (
-        "来电人王秀英，78岁，家住扶沟县城关镇建设街棉麻一场家属院。反映建设街与棉麻一场路口东侧人行道上的一个窨井盖"
+        "来电人杨国军，76岁，家住扶沟县城关镇建设街棉麻一场家属院。反映建设街与棉麻一场路口东侧人行道上的一个窨井盖"
         "破损塌陷已有半个多月，井口露着大洞，旁边没有任何警示标志。晚上路灯暗，老人小孩经过很容易踩空掉下去，"
         "前几天邻居家的孙子骑车差点摔进去。请求有关部门尽快更换井盖，消除安全隐患。"
     )
+    steps = ("register", "dispatch", "accept", "note", "reply", "reply_approve", "rate")
+    # One working day: the call at 9:12, the cover replaced by early afternoon, the reply approved at
+    # 16:40; 杨国军 rates it the next morning on the portal.
+    clock = ((9, 12), (9, 41), (10, 5), (14, 30), (15, 50), (16, 40))
+    times = [dt.datetime.combine(day, dt.time(h, m), tzinfo=SHANGHAI) for h, m in clock]
+    times.append(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(10, 18), tzinfo=SHANGHAI))
     return CaseSpec(
         key=0,
         scenario="seed",
@@ -380,8 +382,9 @@ def _seed_case(now: dt.datetime) -> CaseSpec:
         with_phone=True,
         outcome="support",
         rating="satisfied",
-        steps=("register", "dispatch", "accept", "note", "reply", "reply_approve", "rate"),
+        steps=steps,
         seed=True,
+        times=times,
     )
 
 
@@ -398,6 +401,7 @@ def _add_repeats(rng: random.Random, cases: list[CaseSpec]) -> None:
         for c in cases
         if c.scenario in ("registered", "dispatched", "accepted", "accepted_note", "rejected_by_office")
         and not c.representatives
+        and not c.pinned
     ]
     rng.shuffle(originals)
     rng.shuffle(later)
@@ -466,10 +470,16 @@ def build_plan(now: dt.datetime) -> list[CaseSpec]:
     rng = random.Random(SEED)
     cases: list[CaseSpec] = [_seed_case(now)]
     key = 1
+    turn = 0  # the next county in the round: the scenarios' remainders are dealt on across scenarios
     for scenario in SCENARIOS:
-        focus = [(SEED_COUNTY, unit) for unit, n in FOCUS.get(scenario.name, ()) for _ in range(n)]
+        quota = [(county, unit) for unit, n in QUOTA.get(scenario.name, ()) for _ in range(n) for county in COUNTIES]
         for i in range(scenario.count):
-            cases.append(_make_case(rng, key, scenario, now, focus[i] if i < len(focus) else None))
+            if i < len(quota):
+                county, focus = quota[i]
+            else:
+                county, focus = COUNTIES[turn % len(COUNTIES)], ""
+                turn += 1
+            cases.append(_make_case(rng, key, scenario, now, county, focus))
             key += 1
     _add_repeats(rng, cases)
     # Every channel at least twice (the rarer ones may not come up by chance).
@@ -490,6 +500,8 @@ def build_plan(now: dt.datetime) -> list[CaseSpec]:
     hard.sort(key=lambda c: (-c.headcount, c.key))
     for c in hard[:3]:
         c.take_on = True
+        c.steps = (*c.steps, "take_on")
+    schedule(cases, now, seed=SEED + 3)
     cases.sort(key=lambda c: (c.received_at, c.key))
     return cases
 

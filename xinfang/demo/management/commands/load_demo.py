@@ -20,7 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from xinfang.core.demo.loader import load_demo
+        from xinfang.demo.city.loader import load_demo
 
         started = time.monotonic()
         result = load_demo(codes_file=options["codes_file"], log=lambda msg: self.stdout.write(msg))

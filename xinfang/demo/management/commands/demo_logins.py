@@ -37,9 +37,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from xinfang.accounts.models import Role
-        from xinfang.core.demo.loader import codes_path
-        from xinfang.core.demo.logins import NAMED, PASSWORD, all_logins
-        from xinfang.core.demo.org import build_names
+        from xinfang.demo.city.loader import codes_path
+        from xinfang.demo.city.logins import NAMED, PASSWORD, all_logins
+        from xinfang.demo.city.org import build_names
 
         unit_names = build_names()
         role_labels = dict(Role.choices)

@@ -31,7 +31,8 @@ from django.utils import timezone
 
 from xinfang.accounts.models import Area, Unit
 from xinfang.accounts.services import area_upsert, unit_upsert
-from xinfang.core.validators import id_check_char
+from xinfang.demo import fake
+from xinfang.demo.fake import Person
 from xinfang.petitions import services
 from xinfang.petitions.bulk import BatchContext, PetitionPlan, Step, bulk_write, no_gc, reserve
 from xinfang.petitions.models import Category, Channel, DispatchMode, Outcome, Petition, Purpose, Rating, ReviewOutcome
@@ -257,27 +258,14 @@ def load_counties() -> list[County]:
 # ---------------------------------------------------------------- people and texts
 
 
-def id_number(rng: random.Random, area_code: str) -> str:
-    born = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 62))
-    first17 = f"{area_code[:6]:0<6}{born:%Y%m%d}{rng.randrange(0, 1000):03d}"
-    return first17 + id_check_char(first17)
-
-
-def phone(rng: random.Random) -> str:
-    return f"1{rng.choice('3456789')}{rng.randrange(0, 10**9):09d}"
-
-
-def person_name(rng: random.Random) -> str:
-    given = rng.choice(texts.GIVEN) + (rng.choice(texts.GIVEN) if rng.random() < 0.7 else "")
-    return rng.choice(texts.SURNAMES) + given
-
-
-@dataclass
-class Person:
-    name: str
-    id_number: str
-    phone: str
-    address: str
+def blanked(person: Person, rng: random.Random) -> Person:
+    """Not every petitioner gives an ID number (letters, calls) or a phone number."""
+    no_id, no_phone = rng.random() >= 0.85, rng.random() >= 0.95
+    if no_id or no_phone:
+        person = dataclasses.replace(
+            person, id_number="" if no_id else person.id_number, phone="" if no_phone else person.phone
+        )
+    return person
 
 
 def query_code(rng: random.Random) -> str:
@@ -332,14 +320,12 @@ class Generator:
         if self.people and rng.random() < 0.2:
             return rng.choice(self.people)  # a repeat petitioner on another matter
         town = rng.choice(county.towns).name if county.towns else ""
-        p = Person(
-            name=person_name(rng),
-            id_number=id_number(rng, county.area.code) if rng.random() < 0.85 else "",
-            phone=phone(rng) if rng.random() < 0.95 else "",
-            address=f"{county.area.name}{town}{rng.choice(texts.VILLAGES)}村{rng.randrange(1, 12)}组"
+        address = (
+            f"{county.area.name}{town}{rng.choice(fake.VILLAGES)}{rng.randrange(1, 12)}组"
             if rng.random() < 0.5
-            else f"{county.area.name}{rng.choice(texts.STREETS)}{rng.randrange(1, 300)}号",
+            else f"{county.area.name}{rng.choice(fake.STREETS)}{rng.randrange(1, 300)}号"
         )
+        p = blanked(fake.make_person(rng, area_code=county.area.code, address=address), rng)
         if len(self.people) < 50_000:
             self.people.append(p)
         else:
@@ -349,7 +335,7 @@ class Generator:
     def _staff_name(self, unit: Unit) -> str:
         names = self.staff.get(unit.pk)
         if names is None:
-            names = [person_name(self.rng) for _ in range(3)]
+            names = [fake.person_name(self.rng) for _ in range(3)]
             self.staff[unit.pk] = names
         return self.rng.choice(names)
 
@@ -366,17 +352,17 @@ class Generator:
         return template.format(
             county=county.area.name,
             town=town,
-            village=rng.choice(texts.VILLAGES),
-            street=rng.choice(texts.STREETS),
-            road=rng.choice(texts.STREETS),
-            company=rng.choice(texts.COMPANIES),
-            estate=rng.choice(texts.ESTATES),
+            village=rng.choice(fake.VILLAGES).removesuffix("村"),  # the templates say {village}村
+            street=rng.choice(fake.STREETS),
+            road=rng.choice(fake.STREETS),
+            company=rng.choice(fake.COMPANIES),
+            estate=rng.choice(fake.ESTATES),
             amount=f"{rng.choice((3, 5, 8, 12, 18, 26, 35, 48, 60, 85, 120, 260))}{rng.choice(('00', '000', '600'))}",
             months=rng.randrange(2, 19),
             n=rng.randrange(2, 40),
             date=f"{day.year}年{day.month}月{day.day}日",
             year=rng.randrange(2015, self.now.year + 1),
-            name=person_name(rng),
+            name=fake.person_name(rng),
         )
 
     # -- one case
@@ -416,8 +402,8 @@ class Generator:
         if channel == Channel.VISIT and rng.random() < 0.12:  # 集体访, representatives at most 5 (Art 20)
             headcount = rng.choice((5, 6, 8, 12, 15, 20, 30, 50, 80))
             for _ in range(rng.randrange(1, 6)):
-                rep_county = county.area.code
-                reps.append({"name": person_name(rng), "id_number": id_number(rng, rep_county), "phone": phone(rng)})
+                rep = fake.make_person(rng, area_code=county.area.code, address="")
+                reps.append({"name": rep.name, "id_number": rep.id_number, "phone": rep.phone})
         elif rng.random() < 0.05:
             headcount = rng.randrange(2, 5)
         office = county.office
@@ -480,7 +466,7 @@ class Generator:
             headcount=headcount,
             confidential=accusation and rng.random() < 0.5,
             accused_unit=accused,
-            accused_person=f"{person_name(rng)}（{accused.name}工作人员）" if accused else "",
+            accused_person=f"{fake.person_name(rng)}（{accused.name}工作人员）" if accused else "",
             is_repeat=repeat is not None,
             repeat_of_id=origin_pid,
             is_skip_level=rng.random() < 0.02,

@@ -10,9 +10,9 @@ from django.core import checks
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from xinfang.core import deferred_indexes
-from xinfang.core.models import DeferredIndex
 from xinfang.deadlines.models import Deadline
+from xinfang.demo.models import DeferredIndex
+from xinfang.demo.volume import deferred_indexes
 from xinfang.petitions.models import Event, Petition
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def _foreign_keys(table: str) -> set[str]:
 
 
 def _w001() -> list[checks.CheckMessage]:
-    return [m for m in checks.run_checks(databases=["default"]) if m.id == "xinfang.core.W001"]
+    return [m for m in checks.run_checks(databases=["default"]) if m.id == "xinfang.demo.W001"]
 
 
 @pytest.mark.postgres_only

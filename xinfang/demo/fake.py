@@ -1,6 +1,7 @@
-"""Fictitious petitioners: names, valid-checksum ID numbers (GB 11643-1999) and mobile numbers.
+"""Fake people and places for the demo city and the volume generator (the one source of both).
 
-Every person is made from a seeded `random.Random`, so a load is reproducible. The numbers are
+Names, valid-checksum ID numbers (GB 11643-1999), mobile numbers, villages, estates, firms and
+streets. Every person is made from a seeded `random.Random`, so a load is reproducible. The numbers are
 random and carry no meaning; they are stored only encrypted and masked by the petition services.
 """
 
@@ -131,6 +132,12 @@ MOBILE_PREFIXES = (
 )
 
 
+def person_name(rng: random.Random, *, male: bool | None = None) -> str:
+    if male is None:
+        male = rng.random() < 0.55
+    return rng.choice(SURNAMES) + rng.choice(GIVEN_MALE if male else GIVEN_FEMALE)
+
+
 def id_number(area_code: str, birth: dt.date, male: bool, rng: random.Random) -> str:
     """An 18-character 公民身份号码 with a valid ISO 7064 MOD 11-2 check character."""
     seq = rng.randrange(1, 500) * 2 - (1 if male else 0)  # odd = male, even = female
@@ -180,7 +187,7 @@ def make_person(
         start = dt.date(min_year, 1, 1).toordinal()
         birth = dt.date.fromordinal(rng.randrange(start, dt.date(max_year, 12, 28).toordinal()))
     if name is None:
-        name = rng.choice(SURNAMES) + rng.choice(GIVEN_MALE if male else GIVEN_FEMALE)
+        name = person_name(rng, male=male)
     return Person(
         name=name,
         male=male,
@@ -189,3 +196,101 @@ def make_person(
         phone=mobile(rng),
         address=address,
     )
+
+
+# ------------------------------------------------------------------------------------------------ places and firms
+
+# Village names (with 村): the demo city's own villages come from `city.org`; these fill the rest.
+VILLAGES = (
+    "王庄村",
+    "李楼村",
+    "张营村",
+    "刘集村",
+    "陈湾村",
+    "后杨村",
+    "前赵村",
+    "西黄村",
+    "东周村",
+    "吴寨村",
+    "孙堂村",
+    "马庄村",
+    "高庄村",
+    "何楼村",
+    "郭屯村",
+    "小罗庄村",
+    "梁营村",
+    "宋岗村",
+    "谢桥村",
+    "韩庄村",
+)
+# Residential estates and 家属院.
+ESTATES = (
+    "阳光花园",
+    "锦绣家园",
+    "金色港湾",
+    "幸福里小区",
+    "建业森林半岛",
+    "书香苑",
+    "御景华府",
+    "康馨苑",
+    "城市花园",
+    "东方名城",
+    "翡翠城",
+    "丽景湾",
+    "盛世华庭",
+    "教师家属院",
+    "粮食局家属院",
+    "金水湾",
+    "翰林苑",
+    "东方明珠小区",
+    "紫荆城",
+    "滨河名苑",
+    "世纪新城",
+)
+# Firms that owe wages, sell flats late or build badly.
+COMPANIES = (
+    "宏达建筑工程有限公司",
+    "鑫源劳务有限公司",
+    "恒信置业有限公司",
+    "永兴纺织有限公司",
+    "华城建设集团",
+    "顺发食品有限公司",
+    "金盛物流有限公司",
+    "天成置业有限公司",
+    "豫东制衣厂",
+    "众诚物业服务有限公司",
+    "鑫源置业有限公司",
+    "华腾物流有限公司",
+    "永安物业服务有限公司",
+    "金穗食品有限公司",
+    "恒通汽车运输有限公司",
+    "瑞丰纺织有限公司",
+    "中原建工集团第三分公司",
+    "佳美装饰工程有限公司",
+    "天成混凝土有限公司",
+    "安康医药连锁有限公司",
+    "蓝天教育培训学校",
+)
+# Streets of a county seat (the demo counties have their own in `city.org`).
+STREETS = (
+    "人民路",
+    "建设路",
+    "解放路",
+    "中山路",
+    "文化路",
+    "新华路",
+    "健康路",
+    "工业路",
+    "胜利街",
+    "光明路",
+    "黄河路",
+    "长江路",
+    "迎宾大道",
+    "兴业路",
+    "车站路",
+    "和平路",
+    "东风路",
+    "青年路",
+    "育才路",
+    "交通路",
+)

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from xinfang.core.models import AuditEvent
 from xinfang.deadlines.models import Deadline
 from xinfang.deadlines.services import deadlines_sweep
-from xinfang.petitions.management.generator import Generator
+from xinfang.demo.volume.generator import Generator
 from xinfang.petitions.models import Event, Petition
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,7 @@ def test_same_seed_same_data(personas):
 def test_builds_an_organisation_when_there_is_none(db, monkeypatch):
     from conftest import ensure_seed_data
     from xinfang.accounts.models import Area, Unit
-    from xinfang.petitions.management import texts
+    from xinfang.demo.volume import texts
 
     ensure_seed_data()
     monkeypatch.setattr(texts, "CITIES", (("4116", "周口市", (("411621", "扶沟县"), ("411627", "太康县"))),))
@@ -130,7 +130,7 @@ def test_builds_an_organisation_when_there_is_none(db, monkeypatch):
 def test_plans_travel_to_writer_processes_by_reference(personas):
     # Parallel writers (PostgreSQL) get the drawn plans pickled, units, areas and categories as references
     # to the objects they inherited, so a plan arrives as drawn and its units keep their parents.
-    from xinfang.petitions.management import generator as g
+    from xinfang.demo.volume import generator as g
 
     gen = Generator(seed=4, now=dt.datetime(2026, 11, 1, 9, 30, tzinfo=dt.UTC))
     plans = [gen.plan()[0] for _ in range(40)]

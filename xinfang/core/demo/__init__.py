@@ -1,5 +1,0 @@
-"""Demo data for `manage.py load_demo`: a 周口-like city, its units, demo logins and ~300 cases.
-
-Modules: `org` (areas and units), `logins` (accounts), `people` (fictitious petitioners),
-`texts` (case texts per 内容分类), `plan` (the case list, pure data) and `loader` (service calls).
-"""
