@@ -133,9 +133,14 @@ class PetitionRegisterForm(forms.Form):
         cast(forms.ChoiceField, self.fields["category"]).choices = category_choices()
         self.fields["received_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
         for i in range(1, 6):
-            self.fields[f"rep{i}_name"] = forms.CharField(label=f"代表{i}姓名", max_length=100, required=False)
-            self.fields[f"rep{i}_id_number"] = forms.CharField(label=f"代表{i}身份证号", max_length=20, required=False)
-            self.fields[f"rep{i}_phone"] = forms.CharField(label=f"代表{i}电话", max_length=20, required=False)
+            # A table row per representative: the column heading is the visible label, aria-label the spoken one.
+            for key, label, length in (("name", "姓名", 100), ("id_number", "身份证号", 20), ("phone", "电话", 20)):
+                self.fields[f"rep{i}_{key}"] = forms.CharField(
+                    label=f"代表{i}{label}",
+                    max_length=length,
+                    required=False,
+                    widget=forms.TextInput(attrs={"aria-label": f"代表{i}{label}"}),
+                )
 
     def rep_rows(self) -> list[tuple[Any, Any, Any]]:
         return [(self[f"rep{i}_name"], self[f"rep{i}_id_number"], self[f"rep{i}_phone"]) for i in range(1, 6)]

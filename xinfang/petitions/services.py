@@ -395,8 +395,6 @@ def _intake(
     if errors:
         raise ValidationFailed(errors)
     area = area or office.area
-    if accused_unit and office.path.startswith(accused_unit.path) and office.kind != Unit.Kind.XINFANG:
-        raise ValidationFailed("被检举单位不能登记对自身的检举控告", field="accused_unit")
 
     now = timezone.now()
     code = new_query_code()
@@ -582,7 +580,6 @@ def petition_submit_online(
     office = office_for_area(area)
     if office is None:
         errors["area"] = ["该地区尚未开通网上信访，请选择上一级地区"]
-    if office is None:
         raise ValidationFailed(errors)
     reg = _intake(
         errors=errors,  # the intake adds its own and raises them all together

@@ -158,6 +158,10 @@ def test_api_registration_gets_the_same_rule(client, personas):
     body["representatives"] = [{"name": "李四"}]
     r = client.post("/api/v1/petitions/", body, content_type="application/json")
     assert r.status_code == 201, r.content
+    body = {**body, "representatives": [], "no_representative_reason": "群众拒绝推选代表"}
+    r = client.post("/api/v1/petitions/", body, content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert Petition.objects.filter(is_group=True).count() == 2
 
 
 # ---------------------------------------------------------------- 3. all errors in one round
