@@ -167,6 +167,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 XINFANG_MAX_ATTACHMENT_BYTES = env_int("XINFANG_MAX_ATTACHMENT_MB", 10) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+# Kinds of attachment accepted, judged by content (xinfang/petitions/uploads.py lists the names).
+XINFANG_ATTACHMENT_TYPES = env_list(
+    "XINFANG_ATTACHMENT_TYPES", "pdf,jpg,png,doc,docx,xls,xlsx,ppt,pptx,odt,ods,odp,txt,mp3,wav,m4a,aac,amr"
+)
 
 # Field encryption key (AES-GCM, 32 bytes urlsafe-base64). Dev/test fall back to a key file under var/.
 XINFANG_FIELD_KEY = env_secret("XINFANG_FIELD_KEY", "")

@@ -5,13 +5,17 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from xinfang.accounts.models import Area, Unit
+from xinfang.core.errors import ValidationFailed
+from xinfang.core.validators import normalize_id_number, normalize_phone
 
+from . import uploads
 from .models import Attachment, Category, Channel, DispatchMode, Outcome, Petition, Purpose, Rating, ReviewOutcome
-from .services import LEGAL_ROUTES
+from .services import LEGAL_ROUTES, representatives_problem
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -30,6 +34,36 @@ class MultipleFileField(forms.FileField):
             return []
         files = data if isinstance(data, list | tuple) else [data]
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+def domain_clean(normalize: Any, value: str) -> str:
+    """Run a service-layer check (core.validators) in a form, so its message shows in the same round as
+    the form's own errors instead of after the next submit."""
+    try:
+        return str(normalize(value or ""))
+    except ValidationFailed as exc:
+        raise forms.ValidationError(exc.message) from None
+
+
+def clean_uploads(files: list[Any], *, limit_bytes: int) -> list[Any]:
+    """Size and kind by content (petitions.uploads) of every file, all problems at once; the service
+    checks again (services._check_files) because it is the one place every storing path goes through."""
+    problems = []
+    for f in files:
+        if f.size is not None and f.size > limit_bytes:
+            problems.append(
+                f"附件“{f.name}”大小为 {f.size / 1048576:.1f} MB，超过单个附件 {limit_bytes // 1048576} MB 的上限"
+            )
+        elif not f.size:
+            problems.append(f"附件“{f.name}”是空文件")
+        else:
+            try:
+                uploads.check_upload(f)
+            except ValidationFailed as exc:
+                problems.append(exc.message)
+    if problems:
+        raise forms.ValidationError(problems)
+    return files
 
 
 def area_choices(*, roots: list[str] | None = None, max_level: int = 4) -> list[tuple[str, str]]:
@@ -78,6 +112,12 @@ class PetitionRegisterForm(forms.Form):
         error_messages={"required": "请填写信访事项的主要诉求及事实理由"},
     )
     attachments = MultipleFileField(label="附件（来信扫描件、证据材料）")
+    no_representative_reason = forms.CharField(
+        label="无代表原因",
+        max_length=500,
+        required=False,
+        help_text="集体访未推选代表的，写明原因（如：群众拒绝推选代表）",
+    )
     confidential = forms.BooleanField(label="信访人要求对其身份保密", required=False)
     accused_unit = forms.ModelChoiceField(label="被检举单位", queryset=Unit.objects.filter(active=True), required=False)
     accused_person = forms.CharField(label="被检举人", max_length=100, required=False)
@@ -93,9 +133,14 @@ class PetitionRegisterForm(forms.Form):
         cast(forms.ChoiceField, self.fields["category"]).choices = category_choices()
         self.fields["received_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
         for i in range(1, 6):
-            self.fields[f"rep{i}_name"] = forms.CharField(label=f"代表{i}姓名", max_length=100, required=False)
-            self.fields[f"rep{i}_id_number"] = forms.CharField(label=f"代表{i}身份证号", max_length=20, required=False)
-            self.fields[f"rep{i}_phone"] = forms.CharField(label=f"代表{i}电话", max_length=20, required=False)
+            # A table row per representative: the column heading is the visible label, aria-label the spoken one.
+            for key, label, length in (("name", "姓名", 100), ("id_number", "身份证号", 20), ("phone", "电话", 20)):
+                self.fields[f"rep{i}_{key}"] = forms.CharField(
+                    label=f"代表{i}{label}",
+                    max_length=length,
+                    required=False,
+                    widget=forms.TextInput(attrs={"aria-label": f"代表{i}{label}"}),
+                )
 
     def rep_rows(self) -> list[tuple[Any, Any, Any]]:
         return [(self[f"rep{i}_name"], self[f"rep{i}_id_number"], self[f"rep{i}_phone"]) for i in range(1, 6)]
@@ -117,6 +162,38 @@ class PetitionRegisterForm(forms.Form):
     def clean_category(self) -> Category | None:
         pk = self.cleaned_data.get("category")
         return Category.objects.filter(pk=pk).first() if pk else None
+
+    def clean_id_number(self) -> str:
+        return domain_clean(normalize_id_number, self.cleaned_data.get("id_number", ""))
+
+    def clean_phone(self) -> str:
+        return domain_clean(normalize_phone, self.cleaned_data.get("phone", ""))
+
+    def clean_attachments(self) -> list[Any]:
+        return clean_uploads(
+            self.cleaned_data.get("attachments") or [], limit_bytes=settings.XINFANG_MAX_ATTACHMENT_BYTES
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for i in range(1, 6):
+            for key, normalize in (("id_number", normalize_id_number), ("phone", normalize_phone)):
+                name = f"rep{i}_{key}"
+                if name in data:
+                    try:
+                        data[name] = domain_clean(normalize, data[name])
+                    except forms.ValidationError as exc:
+                        self.add_error(name, exc)
+        headcount = data.get("headcount")
+        if headcount:
+            problem = representatives_problem(
+                headcount=headcount,
+                representatives=self.representatives(),
+                reason=data.get("no_representative_reason", ""),
+            )
+            if problem:
+                self.add_error("no_representative_reason", problem)
+        return data
 
     def clean_repeat_of(self) -> Petition | None:
         number = (self.cleaned_data.get("repeat_of") or "").strip()
@@ -230,6 +307,9 @@ class AttachForm(forms.Form):
     kind = forms.ChoiceField(label="类型", choices=Attachment.Kind.choices)
     # The metaclass moves declared fields into base_fields, so this does not shadow BaseForm.files (the uploads).
     files = MultipleFileField(label="文件")  # type: ignore[assignment]
+
+    def clean_files(self) -> list[Any]:
+        return clean_uploads(self.cleaned_data.get("files") or [], limit_bytes=settings.XINFANG_MAX_ATTACHMENT_BYTES)
 
 
 class UnmaskForm(forms.Form):

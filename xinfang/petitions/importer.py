@@ -32,7 +32,7 @@ from xinfang.core.errors import DomainError, NotPermitted, ValidationFailed
 from xinfang.core.timeutil import SHANGHAI
 from xinfang.core.validators import is_ascii_digits, normalize_id_number, normalize_phone
 
-from . import bulk
+from . import bulk, services
 from .models import Category, Channel, ImportRecord, Outcome, Petition, Purpose
 from .workflow import Status
 
@@ -56,7 +56,11 @@ COLUMNS: list[tuple[str, str, bool, str]] = [
     ("closed", "办结日期(可空)", False, "状态为已办结、不予受理时必填"),
     ("outcome", "处理意见(可空: 支持/解释说明/不予支持)", False, ""),
     ("result", "办理结果(可空)", False, "处理意见书正文或不予受理理由"),
+    ("representatives", "代表姓名(可空)", False, "集体访的代表，多人用顿号分隔（不超过5人）"),
+    ("no_representative_reason", "无代表原因(可空)", False, "集体访未推选代表的，写明原因"),
 ]
+# Columns added later: left out of a row's fingerprint while empty, so rows imported before still match.
+LATER_COLUMNS = ("representatives", "no_representative_reason")
 HEADERS = [c[1] for c in COLUMNS]
 KEY_BY_HEADER = {c[1]: c[0] for c in COLUMNS}
 # Shorter spellings a clerk may have typed in a header cell.
@@ -326,7 +330,11 @@ def _parse_date(text: str) -> dt.datetime | None:
 
 def fingerprint(values: dict[str, str]) -> str:
     """Keyed hash of the normalized row: whitespace and case do not make a row new."""
-    parts = [" ".join(values.get(k, "").split()).upper() for k, *_ in COLUMNS]
+    parts = [
+        " ".join(values.get(k, "").split()).upper()
+        for k, *_ in COLUMNS
+        if k not in LATER_COLUMNS or values.get(k, "").strip()
+    ]
     return crypto.blind_index("\x1f".join(parts), purpose="import")
 
 
@@ -372,6 +380,15 @@ def parse_row(
             bad("headcount", "应为1至100000之间的整数")
         else:
             headcount = int(values["headcount"])
+    rep_names = [n.strip() for n in re.split(r"[、,，;；]", values.get("representatives", "")) if n.strip()]
+    if len(rep_names) > settings.XINFANG_MAX_REPRESENTATIVES:
+        bad("representatives", f"推选代表不超过{settings.XINFANG_MAX_REPRESENTATIVES}人（《信访工作条例》第二十条）")
+    representatives = [{"name": n[:100], "id_number": "", "phone": ""} for n in rep_names]
+    # The intake's rule (services.representatives_problem), so an import and a clerk get the same answer.
+    if problem := services.representatives_problem(
+        headcount=headcount, representatives=representatives, reason=values.get("no_representative_reason", "")
+    ):
+        bad("representatives", problem)
     area = None
     if not values.get("area"):
         bad("area", "必须填写")
@@ -442,6 +459,7 @@ def parse_row(
         category=category,
         purpose=purpose,
         headcount=headcount,
+        representatives=representatives,
         number=number,
         registrar_name=HISTORY_NOTE,
         steps=steps,

@@ -27,6 +27,7 @@ from xinfang.core.validators import normalize_id_number, normalize_phone
 from xinfang.deadlines import services as deadlines
 from xinfang.deadlines.models import Deadline
 
+from . import uploads
 from .models import (
     Attachment,
     Category,
@@ -206,19 +207,39 @@ def _require(value: str, message: str, field: str) -> str:
     return value
 
 
-def _check_files(files: list[UploadedFile[Any]]) -> None:
+def _check_files(files: list[UploadedFile[Any]], *, field: str = "attachments") -> dict[int, str]:
+    """Size and kind (by content, uploads.check_upload) of every file; all problems at once.
+
+    Returns the content type each file was found to be, keyed by id(file), for the Attachment row."""
     limit = settings.XINFANG_MAX_ATTACHMENT_BYTES
+    problems: list[str] = []
+    kinds: dict[int, str] = {}
     for f in files:
         if f.size is not None and f.size > limit:
-            raise ValidationFailed(
-                f"附件“{f.name}”大小为 {f.size / 1048576:.1f} MB，超过单个附件 {limit // 1048576} MB 的上限",
-                field="attachments",
+            problems.append(
+                f"附件“{f.name}”大小为 {f.size / 1048576:.1f} MB，超过单个附件 {limit // 1048576} MB 的上限"
             )
+            continue
         if f.size == 0:
-            raise ValidationFailed(f"附件“{f.name}”是空文件", field="attachments")
+            problems.append(f"附件“{f.name}”是空文件")
+            continue
+        try:
+            kinds[id(f)] = uploads.check_upload(f, field=field).mime
+        except ValidationFailed as exc:
+            problems.append(exc.message)
+    if problems:
+        raise ValidationFailed({field: problems})
+    return kinds
 
 
-def _save_files(petition: Petition, files: list[UploadedFile[Any]], *, kind: str, actor: Any) -> list[Attachment]:
+def _save_files(
+    petition: Petition,
+    files: list[UploadedFile[Any]],
+    *,
+    kind: str,
+    actor: Any,
+    content_types: dict[int, str],
+) -> list[Attachment]:
     saved = []
     for f in files:
         name = (f.name or "附件")[-200:]
@@ -226,7 +247,7 @@ def _save_files(petition: Petition, files: list[UploadedFile[Any]], *, kind: str
             petition=petition,
             original_name=name,
             size=f.size or 0,
-            content_type=(getattr(f, "content_type", "") or "")[:100],
+            content_type=content_types[id(f)][:100],  # what the bytes are, not what the browser said
             kind=kind,
             uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
@@ -245,14 +266,20 @@ def _safe_suffix(name: str) -> str:
 
 
 def _clean_person(data: dict[str, Any], *, prefix: str = "") -> dict[str, str]:
-    id_number = normalize_id_number(str(data.get("id_number") or ""), field=f"{prefix}id_number")
-    phone = normalize_phone(str(data.get("phone") or ""), field=f"{prefix}phone")
-    return {
+    """Name, ID and phone numbers normalized; a bad ID and a bad phone are reported together."""
+    errors: dict[str, list[str]] = {}
+    out = {
         "name": str(data.get("name") or "").strip()[:100],
-        "id_number": id_number,
-        "phone": phone,
         "address": str(data.get("address") or "").strip()[:200],
     }
+    for key, normalize in (("id_number", normalize_id_number), ("phone", normalize_phone)):
+        try:
+            out[key] = normalize(str(data.get(key) or ""), field=f"{prefix}{key}")
+        except ValidationFailed as exc:
+            errors.setdefault(exc.field or f"{prefix}{key}", []).append(exc.message)
+    if errors:
+        raise ValidationFailed(errors)
+    return out
 
 
 def _seal_person(target: Petition | Representative, person: dict[str, str]) -> None:
@@ -262,6 +289,20 @@ def _seal_person(target: Petition | Representative, person: dict[str, str]) -> N
     target.phone_enc = crypto.encrypt(person["phone"])
     target.phone_hash = phone_hash(person["phone"])
     target.phone_masked = crypto.mask_phone(person["phone"])
+
+
+def representatives_problem(*, headcount: int, representatives: list[dict[str, Any]], reason: str = "") -> str:
+    """A 集体访 (headcount at the settings threshold or more) names its representatives (Art 20), or the
+    clerk records why there are none. '' when fine; the Chinese message otherwise. The importer asks too."""
+    threshold = settings.XINFANG_GROUP_VISIT_THRESHOLD
+    if headcount < threshold or (reason or "").strip():
+        return ""
+    if any(str(r.get("name") or "").strip() for r in representatives):
+        return ""
+    return (
+        f"信访人数为{headcount}人（{threshold}人及以上为集体访），请至少登记一名代表"
+        f"（《信访工作条例》第二十条），或在“无代表原因”中写明未推选代表的原因"
+    )
 
 
 def _intake(
@@ -279,6 +320,7 @@ def _intake(
     content: str,
     headcount: int,
     representatives: list[dict[str, Any]],
+    no_representative_reason: str = "",
     attachments: list[UploadedFile[Any]],
     attachment_kind: str,
     is_repeat: bool,
@@ -287,42 +329,70 @@ def _intake(
     confidential: bool,
     accused_unit: Unit | None,
     accused_person: str,
+    errors: dict[str, list[str]] | None = None,
 ) -> Registration:
+    # Every problem at once (a form that reports its errors one per submit wastes a clerk's and a
+    # citizen's time): collect, then raise one ValidationFailed with all fields.
+    errors = dict(errors or {})
+
+    def bad(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
     if channel not in Channel.values:
-        raise ValidationFailed("请选择信访形式", field="channel")
-    content = _require(content, "请填写信访事项的主要诉求及事实理由", "content")
-    if len(content) > 20000:
-        raise ValidationFailed("诉求内容过长（不超过2万字），较长材料请作为附件上传", field="content")
+        bad("channel", "请选择信访形式")
+    content = (content or "").strip()
+    if not content:
+        bad("content", "请填写信访事项的主要诉求及事实理由")
+    elif len(content) > 20000:
+        bad("content", "诉求内容过长（不超过2万字），较长材料请作为附件上传")
     title = (title or "").strip() or content.replace("\n", " ")[:30]
     if len(title) > 200:
-        raise ValidationFailed("标题不超过200字", field="title")
+        bad("title", "标题不超过200字")
     if purpose and purpose not in Purpose.values:
-        raise ValidationFailed("信访目的无效", field="purpose")
+        bad("purpose", "信访目的无效")
     if headcount is None or headcount < 1:
-        raise ValidationFailed("信访人数至少为1人", field="headcount")
-    if headcount > 100000:
-        raise ValidationFailed("信访人数不合理，请核对", field="headcount")
+        bad("headcount", "信访人数至少为1人")
+    elif headcount > 100000:
+        bad("headcount", "信访人数不合理，请核对")
     if received_at > timezone.now() + dt.timedelta(minutes=5):
-        raise ValidationFailed("收到时间不能晚于当前时间", field="received_at")
-    if received_at < timezone.now() - dt.timedelta(days=366 * 30):
-        raise ValidationFailed("收到时间过早，请核对", field="received_at")
+        bad("received_at", "收到时间不能晚于当前时间")
+    elif received_at < timezone.now() - dt.timedelta(days=366 * 30):
+        bad("received_at", "收到时间过早，请核对")
     max_reps = settings.XINFANG_MAX_REPRESENTATIVES
     reps = [r for r in representatives if any(str(v or "").strip() for v in r.values())]
     if len(reps) > max_reps:
-        raise ValidationFailed(
-            f"多人采用走访形式的，推选代表不超过{max_reps}人（《信访工作条例》第二十条）", field="representatives"
-        )
-    person = _clean_person(petitioner)
+        bad("representatives", f"多人采用走访形式的，推选代表不超过{max_reps}人（《信访工作条例》第二十条）")
+    problem = representatives_problem(headcount=headcount or 1, representatives=reps, reason=no_representative_reason)
+    if problem:
+        bad("representatives", problem)
+
+    def merge(exc: ValidationFailed) -> None:
+        for field_name, msgs in exc.errors.items():
+            errors.setdefault(field_name, []).extend(msgs)
+
+    person: dict[str, str] = {}
+    try:
+        person = _clean_person(petitioner)
+    except ValidationFailed as exc:
+        merge(exc)
     clean_reps = []
     for i, r in enumerate(reps, start=1):
-        clean = _clean_person(r, prefix=f"rep{i}_")
-        if not clean["name"]:
-            raise ValidationFailed(f"第{i}位代表的姓名未填写", field=f"rep{i}_name")
-        clean_reps.append(clean)
-    _check_files(attachments)
-    area = area or office.area
+        if not str(r.get("name") or "").strip():
+            bad(f"rep{i}_name", f"第{i}位代表的姓名未填写")
+        try:
+            clean_reps.append(_clean_person(r, prefix=f"rep{i}_"))
+        except ValidationFailed as exc:
+            merge(exc)
+    content_types: dict[int, str] = {}
+    try:
+        content_types = _check_files(attachments)
+    except ValidationFailed as exc:
+        merge(exc)
     if accused_unit and office.path.startswith(accused_unit.path) and office.kind != Unit.Kind.XINFANG:
-        raise ValidationFailed("被检举单位不能登记对自身的检举控告", field="accused_unit")
+        bad("accused_unit", "被检举单位不能登记对自身的检举控告")
+    if errors:
+        raise ValidationFailed(errors)
+    area = area or office.area
 
     now = timezone.now()
     code = new_query_code()
@@ -370,7 +440,7 @@ def _intake(
         _seal_person(rep, clean)
         sealed.append(rep)
     Representative.objects.bulk_create(sealed)
-    _save_files(petition, attachments, kind=attachment_kind, actor=actor)
+    _save_files(petition, attachments, kind=attachment_kind, actor=actor, content_types=content_types)
     return Registration(petition=petition, query_code=code, deadline_config=config, first_deadline=first)
 
 
@@ -389,6 +459,7 @@ def petition_register(
     title: str = "",
     headcount: int = 1,
     representatives: list[dict[str, Any]] | None = None,
+    no_representative_reason: str = "",
     attachments: list[UploadedFile[Any]] | None = None,
     is_repeat: bool = False,
     repeat_of: Petition | None = None,
@@ -422,6 +493,7 @@ def petition_register(
         content=content,
         headcount=headcount,
         representatives=representatives or [],
+        no_representative_reason=(no_representative_reason or "").strip()[:500],
         attachments=attachments or [],
         attachment_kind=Attachment.Kind.LETTER if channel == Channel.LETTER else Attachment.Kind.EVIDENCE,
         is_repeat=is_repeat,
@@ -441,6 +513,9 @@ def petition_register(
         )
         if flag
     ]
+    reason = (no_representative_reason or "").strip()[:500]
+    if petition.is_group and reason and not any(str(r.get("name") or "").strip() for r in representatives or []):
+        flags.append(f"未推选代表：{reason}")
     event = event_record(
         petition=petition,
         action=Action.REGISTER.value,
@@ -465,7 +540,11 @@ def petition_register(
         action="petition.register",
         target=petition,
         unit_id=office.pk,
-        data={"channel": channel, "number": petition.number},
+        data={
+            "channel": channel,
+            "number": petition.number,
+            **({"no_representative_reason": reason} if reason else {}),
+        },
     )
     reg.events, reg.deadlines = [event], [deadline]
     return reg
@@ -491,12 +570,17 @@ def petition_submit_online(
 
     The portal asks for name and a mobile number so the office can reach the petitioner.
     """
-    _require(str(petitioner.get("name") or ""), "请填写您的姓名", "name")
-    _require(str(petitioner.get("phone") or ""), "请填写联系电话，以便办理单位联系您", "phone")
+    errors: dict[str, list[str]] = {}
+    if not str(petitioner.get("name") or "").strip():
+        errors["name"] = ["请填写您的姓名"]
+    if not str(petitioner.get("phone") or "").strip():
+        errors["phone"] = ["请填写联系电话，以便办理单位联系您"]
     office = office_for_area(area)
     if office is None:
-        raise ValidationFailed("该地区尚未开通网上信访，请选择上一级地区", field="area")
+        errors["area"] = ["该地区尚未开通网上信访，请选择上一级地区"]
+        raise ValidationFailed(errors)
     reg = _intake(
+        errors=errors,  # the intake adds its own and raises them all together
         actor="信访人（网上）",
         office=office,
         status=Status.SUBMITTED,
@@ -1160,9 +1244,9 @@ def petition_attach(*, actor: Any, petition_id: int, files: list[UploadedFile[An
         raise ValidationFailed("请选择要上传的文件", field="files")
     if kind not in Attachment.Kind.values:
         raise ValidationFailed("附件类型无效", field="kind")
-    _check_files(files)
+    content_types = _check_files(files, field="files")
     _transition(petition, Action.ATTACH, actor=actor, note="上传附件：" + "、".join(f.name or "" for f in files))
-    return _save_files(petition, files, kind=kind, actor=actor)
+    return _save_files(petition, files, kind=kind, actor=actor, content_types=content_types)
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
-"""Write one timeline event. Called inside the service's transaction, never from views."""
+"""Write one timeline event (called inside the service's transaction, never from views), and say what
+the petitioner sees of it: the portal and the staff timeline's "公开" label read the same function."""
 
 from __future__ import annotations
 
@@ -38,3 +39,32 @@ def event_record(
         public_text=public_text,
         data=data or {},
     )
+
+
+# Public headings for the portal's timeline; the staff labels ("审批通过并答复" …) describe internal steps.
+PUBLIC_TITLES: dict[str, str] = {
+    "submit": "网上提交",
+    "register": "登记",
+    "dispatch": "转送/交办",
+    "handle_directly": "信访部门直接办理",
+    "accept": "受理告知",
+    "reject": "不予受理告知",
+    "approve_extension": "延期告知",
+    "approve_reply": "处理意见书",
+    "rate": "评价",
+    "request_review": "申请复查",
+    "decide_review": "复查意见书",
+    "request_recheck": "申请复核",
+    "decide_recheck": "复核意见书",
+    "note": "办理情况",
+    "mediate": "调解情况",
+}
+
+
+def public_title(action: str) -> str:
+    return PUBLIC_TITLES.get(action, "办理进展")
+
+
+def shown_to_petitioner(event: Event) -> bool:
+    """The portal shows a public event only with its public text (never the staff note)."""
+    return bool(event.public and event.public_text)

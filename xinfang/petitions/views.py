@@ -354,6 +354,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 },
                 headcount=d["headcount"],
                 representatives=form.representatives(),
+                no_representative_reason=d["no_representative_reason"],
                 area=d["area"],
                 category=d["category"],
                 purpose=d["purpose"],

@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 
 from xinfang.accounts.models import Area
+from xinfang.core.validators import normalize_id_number, normalize_phone
+from xinfang.petitions.forms import clean_uploads, domain_clean
 from xinfang.petitions.models import Category, Purpose, Rating
 
 from . import selectors
@@ -94,6 +97,18 @@ class SubmitForm(forms.Form):
 
     def clean_category(self) -> Category | None:
         return selectors.portal_category_get(pk=self.cleaned_data.get("category") or "")
+
+    # The service's format checks, run here too: every field's error shows in one round.
+    def clean_phone(self) -> str:
+        return domain_clean(normalize_phone, self.cleaned_data.get("phone", ""))
+
+    def clean_id_number(self) -> str:
+        return domain_clean(normalize_id_number, self.cleaned_data.get("id_number", ""))
+
+    def clean_attachments(self) -> list[Any]:
+        return clean_uploads(
+            self.cleaned_data.get("attachments") or [], limit_bytes=settings.XINFANG_MAX_ATTACHMENT_BYTES
+        )
 
 
 class LookupForm(forms.Form):

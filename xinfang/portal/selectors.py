@@ -14,7 +14,8 @@ from xinfang.accounts.models import Area
 from xinfang.core.timeutil import local_date
 from xinfang.core.validators import is_ascii_digits
 from xinfang.deadlines.services import petition_deadlines
-from xinfang.petitions.models import Category, Petition
+from xinfang.petitions import timeline
+from xinfang.petitions.models import Category, Event, Petition
 from xinfang.petitions.workflow import Status
 
 # The state as the citizen should read it. Internal approval steps (延期待审批, 答复待审批) are the
@@ -35,24 +36,7 @@ STATUS_PLAIN: dict[str, str] = {
     Status.FINAL: "复核终结，同一事实和理由不再受理",
 }
 
-# Public headings for the timeline; the staff labels ("审批通过并答复" …) describe internal steps.
-STEP_TITLES: dict[str, str] = {
-    "submit": "网上提交",
-    "register": "登记",
-    "dispatch": "转送/交办",
-    "handle_directly": "信访部门直接办理",
-    "accept": "受理告知",
-    "reject": "不予受理告知",
-    "approve_extension": "延期告知",
-    "approve_reply": "处理意见书",
-    "rate": "评价",
-    "request_review": "申请复查",
-    "decide_review": "复查意见书",
-    "request_recheck": "申请复核",
-    "decide_recheck": "复核意见书",
-    "note": "办理情况",
-    "mediate": "调解情况",
-}
+STEP_TITLES = timeline.PUBLIC_TITLES  # one list for the portal and the staff page's "信访人看到" label
 
 # Deadline codes that concern the citizen, in the citizen's words. `objection` (5 working days for a
 # unit to refuse a transferred case) is between organs and is left out.
@@ -96,9 +80,24 @@ def portal_case_get(*, number: str) -> Petition | None:
 def portal_public_steps(*, petition: Petition) -> list[PublicStep]:
     rows = petition.events.filter(public=True).exclude(public_text="").only("at", "action", "public_text")
     return [
-        PublicStep(date=local_date(e.at), title=STEP_TITLES.get(e.action, "办理进展"), text=e.public_text)
+        PublicStep(date=local_date(e.at), title=timeline.public_title(e.action), text=e.public_text)
         for e in rows.order_by("at", "id")
+        if timeline.shown_to_petitioner(e)
     ]
+
+
+# The written documents the petitioner may open and print from the portal: the decisions on the case.
+DOCUMENT_ACTIONS = ("approve_reply", "decide_review", "decide_recheck", "reject")
+
+
+def portal_documents(*, petition: Petition) -> list[Event]:
+    """The petitioner's own written decisions (处理意见书, 复查/复核意见书, 不予受理告知), newest last."""
+    rows = petition.events.filter(public=True, action__in=DOCUMENT_ACTIONS).exclude(public_text="")
+    return list(rows.only("id", "at", "action", "public_text", "petition_id", "unit_id").order_by("at", "id"))
+
+
+def portal_document_get(*, petition: Petition, event_id: int) -> Event | None:
+    return next((e for e in portal_documents(petition=petition) if e.pk == event_id), None)
 
 
 def portal_deadlines(*, petition: Petition) -> list[CitizenDeadline]:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("lookup/", views.lookup, name="lookup"),
     path("leave/", views.leave, name="leave"),
     path("case/<str:number>/", views.case, name="case"),
+    path("case/<str:number>/notice/<int:event_id>/", views.case_notice, name="case-notice"),
     path("case/<str:number>/rate/", views.case_rate, name="case-rate"),
     path("case/<str:number>/review/", views.case_review, name="case-review"),
     path("case/<str:number>/recheck/", views.case_recheck, name="case-recheck"),

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +26,7 @@ from xinfang.core.errors import DomainError
 from xinfang.deadlines.services import deadline_window_open
 from xinfang.petitions import services
 from xinfang.petitions.models import Petition
-from xinfang.petitions.views import apply_domain_error, client_ip
+from xinfang.petitions.views import NOTICE_TITLES, apply_domain_error, client_ip
 from xinfang.petitions.workflow import Status
 
 from . import forms as pf
@@ -242,6 +243,10 @@ def _case_context(petition: Petition, bound: dict[str, forms.Form] | None = None
         "p": petition,
         "status_plain": selectors.STATUS_PLAIN.get(status, ""),
         "steps": selectors.portal_public_steps(petition=petition),
+        "documents": [
+            {"event": e, "title": NOTICE_TITLES.get(e.action, "信访事项告知书")}
+            for e in selectors.portal_documents(petition=petition)
+        ],
         "deadlines": selectors.portal_deadlines(petition=petition),
         "rate_form": (bound.get("rate") or pf.RateForm(auto_id="rate_%s")) if can_rate else None,
         "review_form": (bound.get("review") or pf.ReviewRequestForm(auto_id="review_%s")) if can_review else None,
@@ -261,6 +266,39 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
     if petition is None:
         return _to_lookup(request)
     return render(request, "portal/case.html", _case_context(petition))
+
+
+@never_cache
+@require_GET
+def case_notice(request: HttpRequest, number: str, event_id: int) -> HttpResponse:
+    """The petitioner's own written decision, printable; the same access as the case page."""
+    petition = _case_from_session(request, number)
+    if petition is None:
+        return _to_lookup(request)
+    event = selectors.portal_document_get(petition=petition, event_id=event_id)
+    if event is None:
+        raise Http404("没有这份文书")
+    issuer = petition.current_unit or petition.office_unit
+    if event.unit_id:
+        issuer = event.unit or issuer
+    title = NOTICE_TITLES.get(event.action, "信访事项告知书")
+    response = render(
+        request,
+        "petitions/notice.html",
+        {
+            "p": petition,
+            "e": event,
+            "title": title,
+            # The portal keeps identity out (selectors' rule; a shared computer): "信访人", not the name.
+            "identity_visible": False,
+            "issuer": issuer,
+            "portal": True,
+        },
+    )
+    if request.GET.get("download"):
+        filename = quote(f"{title}-{petition.number}.html")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
 
 
 def _case_action(

@@ -136,6 +136,7 @@ class PetitionListCreateApi(generics.ListAPIView[Petition]):
             received_at=data.get("received_at"),
             petitioner=data.get("petitioner") or {},
             representatives=list(data.get("representatives") or []),
+            no_representative_reason=data.get("no_representative_reason", ""),
             office=office,
             area=data.get("area_code"),
             category=data.get("category_code"),

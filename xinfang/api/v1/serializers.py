@@ -295,6 +295,13 @@ class RegisterInSerializer(serializers.Serializer[Any]):
     # max_length goes to the ListSerializer that many=True builds; the stubs' __init__ does not list it
     representatives = RepresentativeInSerializer(many=True, required=False, max_length=20)  # type: ignore[call-arg]
     headcount = serializers.IntegerField(min_value=1, max_value=100000, default=1)
+    no_representative_reason = TextField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="集体访（人数达到集体访标准）未推选代表的原因；不填则须至少提供一名代表",
+    )
     area_code = TextField(
         max_length=12, required=False, allow_blank=True, help_text="问题属地区划代码；默认为登记单位所在区划"
     )

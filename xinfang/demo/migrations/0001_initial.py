@@ -1,4 +1,4 @@
-# DeferredIndex moved here from core (core 0005/0006). A fresh table, created before core 0007 drops
+# DeferredIndex moved here from core (core 0005/0006). A fresh table, created before core 0008 drops
 # the old one; rows only exist while a bulk load runs or after one died, and those are copied across so
 # that `restore_indexes` still finds what a dead load left missing.
 
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         ("core", "0006_deferred_foreign_keys"),
     ]
     run_before = [
-        ("core", "0007_deferred_index_to_demo"),
+        ("core", "0008_deferred_index_to_demo"),
     ]
 
     operations = [

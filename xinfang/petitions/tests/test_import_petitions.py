@@ -61,6 +61,8 @@ GOOD = [
         "",
         "",
         "",
+        "李建国",  # 代表姓名: a 集体访 names its representative (or says why none)
+        "",
     ],
     [
         "",

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from xinfang.petitions.models import Attachment, Category, Channel, Event, Petition, Purpose
+from xinfang.petitions.tests import samples
 from xinfang.petitions.tests.factories import VALID_ID
 from xinfang.petitions.workflow import Status
 
@@ -101,8 +102,8 @@ def test_confidential_and_accused_person_are_kept(client, personas):
 
 def test_attachments_are_saved(client, personas):
     files = [
-        SimpleUploadedFile("照片.jpg", b"\xff\xd8" + b"x" * 100, content_type="image/jpeg"),
-        SimpleUploadedFile("说明.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+        SimpleUploadedFile("照片.jpg", samples.JPEG, content_type="image/jpeg"),
+        SimpleUploadedFile("说明.pdf", samples.PDF, content_type="application/pdf"),
     ]
     response = client.post(reverse("portal:submit"), {**form_data(), "attachments": files})
     assert response.status_code == 302
