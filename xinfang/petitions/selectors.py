@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
@@ -60,11 +61,57 @@ INBOXES: list[Inbox] = [
 INBOX_BY_KEY = {i.key: i for i in INBOXES}
 
 
+# The inboxes a role works from, in the order a person of that role turns to them: the workbench
+# opens on the first of them that holds a case (the first of them when none does). A user with
+# several roles gets the lists of the roles in ROLE_PRECEDENCE order: a 单位负责人's 待审批 comes
+# before the 待受理 they share with the unit's 承办人.
+LANDING: dict[str, tuple[str, ...]] = {
+    Role.HEAD: ("to_approve", "reviewing", "to_accept", "in_progress"),
+    Role.DISPATCHER: ("to_dispatch", "to_revisit", "to_register", "to_rate"),
+    Role.CLERK: ("to_register", "to_rate"),
+    Role.HANDLER: ("to_accept", "in_progress", "reviewing"),
+    Role.LEADER: ("led", "overdue"),
+    Role.SUPERVISOR: ("overdue", "due_soon"),
+    Role.ADMIN: ("overdue", "due_soon"),
+}
+ROLE_PRECEDENCE = (Role.HEAD, Role.DISPATCHER, Role.CLERK, Role.HANDLER, Role.LEADER, Role.SUPERVISOR, Role.ADMIN)
+
+
+def _roles(user: Any) -> set[str]:
+    """The user's roles; a superuser also has the 系统管理员's (sees every case, like Role.ADMIN)."""
+    ctx = actor_context(user)
+    return ctx.all_roles | ({Role.ADMIN.value} if ctx.is_superuser else set())
+
+
 def inboxes_for(user: Any) -> list[Inbox]:
-    roles = actor_context(user).all_roles
-    if actor_context(user).is_superuser:
-        roles = set(Role.values)
-    return [i for i in INBOXES if i.roles & roles]
+    """The inboxes the user has work in: a unit-tied inbox needs a post of one of its roles (a
+    superuser without a post has no unit whose 待分办 it could hold, only the 期限 inboxes)."""
+    ctx = actor_context(user)
+    roles = _roles(user)
+    held = {role for unit_roles in ctx.roles_by_unit.values() for role in unit_roles}
+    out = []
+    for inbox in INBOXES:
+        if inbox.relation == "any":
+            ok = bool(inbox.roles & roles)
+        else:
+            ok = bool(inbox.roles & held)
+        if ok:
+            out.append(inbox)
+    return out
+
+
+def landing_inbox(user: Any, counts: dict[str, int]) -> str:
+    """The inbox the workbench opens on (see LANDING); "" when the user has none."""
+    boxes = {b.key for b in inboxes_for(user)}
+    if not boxes:
+        return ""
+    roles = _roles(user)
+    order: list[str] = []
+    for role in ROLE_PRECEDENCE:
+        if role in roles:
+            order.extend(key for key in LANDING[role] if key in boxes and key not in order)
+    order.extend(b.key for b in inboxes_for(user) if b.key not in order)
+    return next((key for key in order if counts.get(key)), order[0])
 
 
 def _inbox_q(user: Any, inbox: Inbox) -> Q:
@@ -116,7 +163,11 @@ def inbox_counts_capped(user: Any, cap: int) -> dict[str, int]:
         sub_qs = (
             Petition.objects.filter(_inbox_q(user, inbox)).exclude(status__in=Status.terminal()).values("pk").order_by()
         )
-        sql, sub_params = sub_qs[: cap + 1].query.sql_with_params()
+        try:
+            sql, sub_params = sub_qs[: cap + 1].query.sql_with_params()
+        except EmptyResultSet:  # a condition that can hold no case (an empty IN list): count nothing
+            parts.append("0")
+            continue
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS box_{len(parts)})")  # noqa: S608 - compiled by the ORM
         params.extend(sub_params)
     with connection.cursor() as cursor:

@@ -172,9 +172,9 @@ def _rows_html(rows: list[Petition]) -> str:
 def workbench(request: HttpRequest) -> HttpResponse:
     boxes = selectors.inboxes_for(request.user)
     counts = selectors.inbox_counts_capped(request.user, WORKBENCH_CAP)
-    current = request.GET.get("inbox") or next(
-        (b.key for b in boxes if counts.get(b.key)), boxes[0].key if boxes else ""
-    )
+    keys = {b.key for b in boxes}
+    asked = request.GET.get("inbox", "")
+    current = asked if asked in keys else selectors.landing_inbox(request.user, counts)
     qs = selectors.petition_list(user=request.user, inbox=current) if current else Petition.objects.none()
     page = _list_page(qs, request.GET.get("page"), cap=WORKBENCH_CAP)
 
@@ -188,6 +188,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
             "boxes": [(b, badge(counts.get(b.key, 0))) for b in boxes],
             "current": current,
             "page": page,
+            # A superuser without a post (the system administrator): say what the account is for.
+            "without_post": not actor_context(request.user).roles_by_unit,
         },
     )
 
