@@ -47,6 +47,8 @@ INBOXES: list[Inbox] = [
         "reviewing", "复查复核", (Status.REVIEWING, Status.RECHECKING), "review", frozenset({Role.HANDLER, Role.HEAD})
     ),
     Inbox("to_approve", "待审批", (Status.EXTENSION_PENDING, Status.REPLY_PENDING), "current", frozenset({Role.HEAD})),
+    # 不满意 answers the office that dispatched the case decides on (回访/重办).
+    Inbox("to_revisit", "不满意待研判", (Status.REVISIT,), "office", frozenset({Role.DISPATCHER})),
     Inbox("led", "我包案的", (), "leader", frozenset({Role.LEADER})),
     Inbox("due_soon", "即将到期", (), "any", frozenset(Role.values), DeadlineState.SOON),
     Inbox("overdue", "已超期", (), "any", frozenset(Role.values), DeadlineState.OVERDUE),

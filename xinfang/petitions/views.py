@@ -527,6 +527,20 @@ ACTION_SPECS: list[ActionSpec] = [
         ),
     ),
     ActionSpec(
+        "rehandle",
+        "不满意：责成承办单位重新办理",
+        (Action.REHANDLE,),
+        f.ReasonForm,
+        lambda u, p, d: services.petition_rehandle(actor=u, petition_id=p.pk, reason=d["reason"]),
+    ),
+    ActionSpec(
+        "close_unsatisfied",
+        "不满意：办结并告知复查权利",
+        (Action.CLOSE_UNSATISFIED,),
+        f.RequiredNoteForm,
+        lambda u, p, d: services.petition_close_unsatisfied(actor=u, petition_id=p.pk, note=d["note"]),
+    ),
+    ActionSpec(
         "close",
         "办结归档",
         (Action.CLOSE,),
