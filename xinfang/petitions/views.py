@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -659,12 +659,12 @@ def _detail_context(
             category_id=petition.category_id, area=petition.area, exclude_path=petition.accused_path
         )
         dispatch_form = next(form for spec, form in available if spec.key == "dispatch")
-        if suggestions and not dispatch_form.is_bound:
-            dispatch_form.initial["unit"] = suggestions[0].unit.pk
-        if petition.accused_path:
-            unit_field = cast("forms.ModelChoiceField[Unit]", dispatch_form.fields["unit"])
-            assert unit_field.queryset is not None  # DispatchForm.unit is declared with one
-            unit_field.queryset = unit_field.queryset.exclude(path__startswith=petition.accused_path)
+        f.dispatch_form_setup(
+            dispatch_form,
+            office_id=petition.office_unit_id,
+            exclude_path=petition.accused_path,
+            suggestions=suggestions,
+        )
     identity_visible = can_see_identity(request.user, petition)
     attachments = petition.attachments.all()
     if not identity_visible:
@@ -705,6 +705,10 @@ def act(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     if not any(can_act(request.user, petition, a) for a in spec.actions):
         raise PermissionDenied(f"您的岗位不能执行“{spec.label}”")
     form = spec.form(request.POST, request.FILES, prefix=spec.key)
+    if spec.key == "dispatch":  # only the units the office may dispatch to are valid
+        f.dispatch_form_setup(
+            form, office_id=petition.office_unit_id, exclude_path=petition.accused_path, suggestions=[]
+        )
     if form.is_valid():
         try:
             spec.run(request.user, petition, form.cleaned_data)

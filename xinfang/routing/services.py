@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xinfang.accounts.models import Area, Unit
+from django.db.models import Q
+
+from xinfang.accounts.models import ACCESS, Area, Unit
+from xinfang.core import versioned
 
 from .models import RoutingRule
 
@@ -75,3 +78,63 @@ def routing_suggest(*, category_id: int | None, area: Area, exclude_path: str = 
         if len(out) >= 5:
             break
     return out[:8]
+
+
+# Within an area's group: the government first, then the organs that take accusations, the
+# departments, the townships (the order a dispatcher looks for them in).
+KIND_ORDER = {
+    Unit.Kind.GOVERNMENT: 0,
+    Unit.Kind.DISCIPLINE: 1,
+    Unit.Kind.POLITICS_LAW: 2,
+    Unit.Kind.DEPARTMENT: 3,
+    Unit.Kind.TOWNSHIP: 4,
+    Unit.Kind.VILLAGE: 5,
+    Unit.Kind.XINFANG: 6,
+}
+
+
+@dataclass(frozen=True)
+class TargetGroup:
+    label: str  # the area, with its level ("扶沟县（县区）"; "周口市（市 · 上级）")
+    units: tuple[tuple[int, str], ...]  # (unit id, name)
+
+
+def dispatch_targets(*, office_id: int, exclude_path: str = "") -> list[TargetGroup]:
+    """The units an office (信访部门) may transfer or assign a case to, grouped by area and level:
+    those of its own area and every area under it (属地管理, 分级负责), then the organs of the areas
+    above it (a matter for the level above, an accusation against the local government). Not the
+    office itself (that is 直接办理), not another county's units, not the accused unit's subtree.
+    Kept in the worker's memory while no unit, post or area changes (core.versioned)."""
+    return versioned.cached(
+        (ACCESS, Area.versioned_name),
+        f"dispatch-targets:{office_id}:{exclude_path}",
+        lambda: _load_targets(office_id, exclude_path),
+    )
+
+
+def _load_targets(office_id: int, exclude_path: str) -> list[TargetGroup]:
+    office = Unit.objects.select_related("area").get(pk=office_id)
+    area_path = office.area.path
+    above = [a for a in area_path.strip("/").split("/") if a][:-1]
+    units = (
+        Unit.objects.filter(active=True)
+        .filter(Q(area__path__startswith=area_path) | Q(area__code__in=above))
+        .exclude(pk=office.pk)
+        .select_related("area")
+    )
+    if exclude_path:
+        units = units.exclude(path__startswith=exclude_path)
+    by_area: dict[int, list[Unit]] = {}
+    areas: dict[int, Area] = {}
+    for unit in units:
+        by_area.setdefault(unit.area_id, []).append(unit)
+        areas[unit.area_id] = unit.area
+    # The office's own area first, the areas under it in tree order, the areas above it last.
+    order = sorted(areas.values(), key=lambda a: (not a.path.startswith(area_path), a.path))
+    out = []
+    for area in order:
+        level = Area.Level(area.level).label if area.level in Area.Level.values else ""
+        label = f"{area.name}（{level}{' · 上级' if not area.path.startswith(area_path) else ''}）"
+        members = sorted(by_area[area.pk], key=lambda u: (KIND_ORDER.get(u.kind, 9), u.name))
+        out.append(TargetGroup(label, tuple((u.pk, u.name) for u in members)))
+    return out
