@@ -82,7 +82,7 @@ def routing_suggest(*, category_id: int | None, area: Area, exclude_path: str = 
 
 # Within an area's group: the government first, then the organs that take accusations, the
 # departments, the townships (the order a dispatcher looks for them in).
-KIND_ORDER = {
+KIND_ORDER: dict[str, int] = {
     Unit.Kind.GOVERNMENT: 0,
     Unit.Kind.DISCIPLINE: 1,
     Unit.Kind.POLITICS_LAW: 2,

@@ -45,11 +45,12 @@ def test_units_grouped_by_area_with_the_suggestion_first(client, personas):
     names = re.findall(r">([^<]+)</option>", county)
     assert names[0] == "扶沟县委县政府" and "扶沟县市政所" in names
     assert "扶沟县信访局" not in select and "太康县" not in select
-    assert 'class="unit-filter"' in select or 'class="unit-filter"' in _page(client, p)
+    assert 'class="unit-filter" data-filter-for="id_dispatch-unit"' in _page(client, p)
 
 
 def _page(client, p) -> str:
-    return client.get(reverse("petitions:detail", args=[p.pk])).content.decode()
+    body: str = client.get(reverse("petitions:detail", args=[p.pk])).content.decode()
+    return body
 
 
 def test_the_accused_unit_is_not_offered(client, personas):

@@ -88,3 +88,10 @@ def test_an_unknown_inbox_falls_back_to_the_landing_inbox(client, personas):
     client.force_login(personas.head)
     r = client.get(reverse("petitions:workbench") + "?inbox=nonsense")
     assert r.status_code == 200 and _active_tab(r.content.decode()) == "to_approve"
+
+
+def test_the_home_page_leads_a_logged_in_person_to_the_workbench(client, personas):
+    assert 'id="to-workbench"' not in client.get("/").content.decode()
+    client.force_login(personas.head)
+    body = client.get("/").content.decode()
+    assert f'href="{reverse("petitions:workbench")}" id="to-workbench"' in body
