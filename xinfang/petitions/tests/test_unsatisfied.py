@@ -102,3 +102,12 @@ def test_the_portal_rating_form_says_what_happens_next(client, personas):
     client.post(reverse("portal:lookup"), {"number": reg.petition.number, "code": reg.query_code})
     page = client.get(reverse("portal:case", args=[reg.petition.number])).content.decode()
     assert "评价“不满意”的，本事项不办结" in page and "重新办理" in page and "请求复查" in page
+
+
+def test_the_petitioner_sees_what_the_case_waits_for(client, personas):
+    reg = register(personas.clerk)
+    advance(reg.petition, "replied", personas=personas)
+    services.petition_rate(petition_id=reg.petition.pk, rating="unsatisfied")
+    client.post(reverse("portal:lookup"), {"number": reg.petition.number, "code": reg.query_code})
+    page = client.get(reverse("portal:case", args=[reg.petition.number])).content.decode()
+    assert "信访部门正在回访研判" in page
