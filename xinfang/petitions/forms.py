@@ -7,11 +7,15 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
-from xinfang.accounts.models import Area, Unit
+from xinfang.accounts.models import ACCESS, Area, Unit
+from xinfang.core import versioned
 from xinfang.core.errors import ValidationFailed
 from xinfang.core.validators import normalize_id_number, normalize_phone
+from xinfang.routing.services import TargetGroup, dispatch_targets
 
 from . import uploads
 from .models import Attachment, Category, Channel, DispatchMode, Outcome, Petition, Purpose, Rating, ReviewOutcome
@@ -221,6 +225,60 @@ class RegisterSubmittedForm(forms.Form):
         return Category.objects.filter(pk=pk).first() if pk else None
 
 
+class UnitPicker(forms.Select):
+    """The dispatch form's unit <select>: the routing suggestions first, then the units the office may
+    dispatch to, one <optgroup> per area (routing.dispatch_targets), with a filter box that hides the
+    options not matching what is typed (static/js/unit-filter.js; without JavaScript a plain select).
+    The groups' options are rendered once per office and reference version (core.versioned): a county's
+    hundred-odd options cost two template includes each with Django's own select templates."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.groups: list[TargetGroup] = []
+        self.suggested: list[tuple[int, str, str]] = []  # (unit id, name, reason)
+        self.cache_key = ""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        selected = "" if value in (None, "") else str(value)
+        suggested_ids = {str(pk) for pk, _name, _reason in self.suggested}
+        if selected and selected not in suggested_ids:  # a unit picked from the groups: mark it there
+            options = render_to_string("petitions/_unit_options.html", {"groups": self.groups, "selected": selected})
+        else:
+            options = versioned.cached(
+                (ACCESS, Area.versioned_name),
+                f"dispatch-options:{self.cache_key}",
+                lambda: render_to_string("petitions/_unit_options.html", {"groups": self.groups, "selected": ""}),
+            )
+        return mark_safe(  # noqa: S308 - rendered by the template, which escapes every value
+            render_to_string(
+                "petitions/_unit_picker.html",
+                {
+                    "name": name,
+                    "attrs": self.build_attrs(self.attrs, attrs),
+                    "suggested": self.suggested,
+                    "selected": selected,
+                    "options": mark_safe(options),  # noqa: S308 - the template's own output
+                },
+            )
+        )
+
+
+def dispatch_form_setup(form: forms.Form, *, office_id: int | None, exclude_path: str, suggestions: list[Any]) -> None:
+    """Offer (and accept) only the units the office may dispatch to; the suggestions among them first."""
+    if office_id is None:
+        return
+    groups = dispatch_targets(office_id=office_id, exclude_path=exclude_path)
+    allowed = {pk for group in groups for pk, _name in group.units}
+    field = cast("forms.ModelChoiceField[Unit]", form.fields["unit"])
+    field.queryset = Unit.objects.filter(pk__in=sorted(allowed))
+    widget = cast(UnitPicker, field.widget)
+    widget.groups = groups
+    widget.cache_key = f"{office_id}:{exclude_path}"
+    widget.suggested = [(s.unit.pk, s.unit.name, s.reason) for s in suggestions if s.unit.pk in allowed][:5]
+    if widget.suggested and not form.is_bound:
+        form.initial["unit"] = widget.suggested[0][0]
+
+
 class DispatchForm(forms.Form):
     mode = forms.ChoiceField(
         label="分办方式",
@@ -228,7 +286,12 @@ class DispatchForm(forms.Form):
         widget=forms.RadioSelect,
         initial=DispatchMode.TRANSFER,
     )
-    unit = forms.ModelChoiceField(label="承办单位", queryset=Unit.objects.filter(active=True).order_by("path"))
+    unit = forms.ModelChoiceField(
+        label="承办单位",
+        queryset=Unit.objects.filter(active=True).order_by("path"),  # narrowed by dispatch_form_setup
+        widget=UnitPicker,
+        error_messages={"invalid_choice": "请从列表中选择本部门可以转送、交办的单位"},
+    )
     assign_due_date = forms.DateField(
         label="交办期限",
         required=False,

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
@@ -46,6 +47,8 @@ INBOXES: list[Inbox] = [
         "reviewing", "复查复核", (Status.REVIEWING, Status.RECHECKING), "review", frozenset({Role.HANDLER, Role.HEAD})
     ),
     Inbox("to_approve", "待审批", (Status.EXTENSION_PENDING, Status.REPLY_PENDING), "current", frozenset({Role.HEAD})),
+    # 不满意 answers the office that dispatched the case decides on (回访/重办).
+    Inbox("to_revisit", "不满意待研判", (Status.REVISIT,), "office", frozenset({Role.DISPATCHER})),
     Inbox("led", "我包案的", (), "leader", frozenset({Role.LEADER})),
     Inbox("due_soon", "即将到期", (), "any", frozenset(Role.values), DeadlineState.SOON),
     Inbox("overdue", "已超期", (), "any", frozenset(Role.values), DeadlineState.OVERDUE),
@@ -60,11 +63,49 @@ INBOXES: list[Inbox] = [
 INBOX_BY_KEY = {i.key: i for i in INBOXES}
 
 
+# The inboxes a role works from, in the order a person of that role turns to them: the workbench
+# opens on the first of them that holds a case (the first of them when none does). A user with
+# several roles gets the lists of the roles in ROLE_PRECEDENCE order: a 单位负责人's 待审批 comes
+# before the 待受理 they share with the unit's 承办人.
+LANDING: dict[str, tuple[str, ...]] = {
+    Role.HEAD: ("to_approve", "reviewing", "to_accept", "in_progress"),
+    Role.DISPATCHER: ("to_dispatch", "to_revisit", "to_register", "to_rate"),
+    Role.CLERK: ("to_register", "to_rate"),
+    Role.HANDLER: ("to_accept", "in_progress", "reviewing"),
+    Role.LEADER: ("led", "overdue"),
+    Role.SUPERVISOR: ("overdue", "due_soon"),
+    Role.ADMIN: ("overdue", "due_soon"),
+}
+ROLE_PRECEDENCE = (Role.HEAD, Role.DISPATCHER, Role.CLERK, Role.HANDLER, Role.LEADER, Role.SUPERVISOR, Role.ADMIN)
+
+
+def _roles(user: Any) -> set[str]:
+    """The user's roles; a superuser also has the 系统管理员's (sees every case, like Role.ADMIN)."""
+    ctx = actor_context(user)
+    return ctx.all_roles | ({Role.ADMIN.value} if ctx.is_superuser else set())
+
+
 def inboxes_for(user: Any) -> list[Inbox]:
-    roles = actor_context(user).all_roles
-    if actor_context(user).is_superuser:
-        roles = set(Role.values)
-    return [i for i in INBOXES if i.roles & roles]
+    """The inboxes the user has work in: a unit-tied inbox needs a post of one of its roles (a
+    superuser without a post has no unit whose 待分办 it could hold, only the 期限 inboxes)."""
+    ctx = actor_context(user)
+    roles = _roles(user)
+    held = {role for unit_roles in ctx.roles_by_unit.values() for role in unit_roles}
+    return [i for i in INBOXES if i.roles & (roles if i.relation == "any" else held)]
+
+
+def landing_inbox(user: Any, counts: dict[str, int]) -> str:
+    """The inbox the workbench opens on (see LANDING); "" when the user has none."""
+    boxes = {b.key for b in inboxes_for(user)}
+    if not boxes:
+        return ""
+    roles = _roles(user)
+    order: list[str] = []
+    for role in ROLE_PRECEDENCE:
+        if role in roles:
+            order.extend(key for key in LANDING[role] if key in boxes and key not in order)
+    order.extend(b.key for b in inboxes_for(user) if b.key not in order)
+    return next((key for key in order if counts.get(key)), order[0])
 
 
 def _inbox_q(user: Any, inbox: Inbox) -> Q:
@@ -116,7 +157,11 @@ def inbox_counts_capped(user: Any, cap: int) -> dict[str, int]:
         sub_qs = (
             Petition.objects.filter(_inbox_q(user, inbox)).exclude(status__in=Status.terminal()).values("pk").order_by()
         )
-        sql, sub_params = sub_qs[: cap + 1].query.sql_with_params()
+        try:
+            sql, sub_params = sub_qs[: cap + 1].query.sql_with_params()
+        except EmptyResultSet:  # a condition that can hold no case (an empty IN list): count nothing
+            parts.append("0")
+            continue
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS box_{len(parts)})")  # noqa: S608 - compiled by the ORM
         params.extend(sub_params)
     with connection.cursor() as cursor:
@@ -142,6 +187,19 @@ def inbox_counts(user: Any) -> dict[str, int]:
     # Every inbox holds open cases only: leave closed ones out (the bulk of the table).
     base = Petition.objects.filter(in_some_box).exclude(status__in=Status.terminal())
     return base.aggregate(**{key: Count("id", filter=cond) for key, cond in conds.items()})
+
+
+# ?sort= keys of the list page: only orders an index serves (pet_received, pet_number_unique,
+# pet_status_received), so a sorted page of a city's cases reads 25 rows, not the whole scope.
+DEFAULT_ORDER = ("-received_at", "-id")
+SORTS: dict[str, tuple[str, ...]] = {
+    "received": ("received_at", "id"),
+    "-received": DEFAULT_ORDER,
+    "number": ("number",),
+    "-number": ("-number",),
+    "status": ("status", "-received_at"),
+    "-status": ("-status", "-received_at"),
+}
 
 
 PHONE_LIKE = re.compile(r"^(\+?86)?1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$")
@@ -175,9 +233,15 @@ def petition_list(
     area: str = "",
     unit: str = "",
     deadline_state: str = "",
+    is_group: str = "",
+    is_repeat: str = "",
+    is_skip_level: str = "",
+    sort: str = "",
     date_from: Any = None,
     date_to: Any = None,
 ) -> QuerySet[Petition]:
+    """The cases of a list page. Flags: "1" only those with it, "0" only those without, else all.
+    `sort`: a key of SORTS (an unknown one keeps the default, newest first)."""
     area_path = ""
     if area:
         from xinfang.accounts.reference import area_by_code
@@ -204,11 +268,14 @@ def petition_list(
         qs = qs.filter(current_unit_id=int(unit))
     if deadline_state:
         qs = qs.filter(deadline_state=deadline_state)
+    for flag, value in (("is_group", is_group), ("is_repeat", is_repeat), ("is_skip_level", is_skip_level)):
+        if value in ("0", "1"):
+            qs = qs.filter(**{flag: value == "1"})
     if date_from:
         qs = qs.filter(received_at__date__gte=date_from)
     if date_to:
         qs = qs.filter(received_at__date__lte=date_to)
-    return qs.select_related(*LIST_RELATED).order_by("-received_at", "-id")
+    return qs.select_related(*LIST_RELATED).order_by(*SORTS.get(sort, DEFAULT_ORDER))
 
 
 def petitions_same_person(

@@ -1046,33 +1046,119 @@ def petition_decide_reply(*, actor: Any, petition_id: int, approve: bool, note: 
 # ---------------------------------------------------------------- petitioner
 
 
+UNSATISFIED_NEXT = (
+    "信访部门将回访了解您的意见，决定由承办单位重新办理，或办结并告知您请求复查的途径；"
+    "您也可以自收到处理意见书之日起30日内向承办单位的上一级机关请求复查（《信访工作条例》第三十五条）。"
+)
+
+
 @transaction.atomic
 def petition_rate(
     *, petition_id: int, rating: str, comment: str = "", actor: Any = None, via: str = "portal"
 ) -> Petition:
-    """满意 / 基本满意 / 不满意, by the petitioner on the portal or recorded by the office on a callback."""
+    """满意 / 基本满意 / 不满意, by the petitioner on the portal or recorded by the office on a callback.
+
+    满意 and 基本满意 close the case. 不满意 does not: it goes to the office that dispatched it
+    (REVISIT), which has the unit handle it again or closes it telling of the 复查 right."""
     petition = _lock(petition_id)
     if rating not in Rating.values:
         raise ValidationFailed("请选择满意、基本满意或不满意", field="rating")
     if len(comment or "") > 2000:
         raise ValidationFailed("评价意见不超过2000字", field="comment")
+    if not allowed(petition.status, Action.RATE):  # one message for every rating (RATE_UNSATISFIED alike)
+        raise InvalidTransition(f"该信访事项当前为“{Status(petition.status).label}”，不能执行“{Action.RATE.label}”")
     label = Rating(rating).label
     staff = via != "portal"
+    unsatisfied = rating == Rating.UNSATISFIED
     _transition(
         petition,
-        Action.RATE,
+        Action.RATE_UNSATISFIED if unsatisfied else Action.RATE,
         actor=actor if staff else "信访人（网上）",
         check_actor=staff,
         note=f"评价：{label}。{comment}".strip(),
         public=True,
-        public_text=f"您的评价：{label}。",
+        public_text=f"您的评价：{label}。" + (UNSATISFIED_NEXT if unsatisfied else ""),
         data={"rating": rating, "via": via},
     )
     petition.rating, petition.rating_comment, petition.rated_at = rating, (comment or "").strip(), timezone.now()
-    petition.closed_at = timezone.now()
-    petition.save(
-        update_fields=["status", "status_changed_at", "rating", "rating_comment", "rated_at", "closed_at", "updated_at"]
+    fields = ["status", "status_changed_at", "rating", "rating_comment", "rated_at", "updated_at"]
+    if not unsatisfied:
+        petition.closed_at = timezone.now()
+        fields.append("closed_at")
+    petition.save(update_fields=fields)
+    if unsatisfied:
+        transaction.on_commit(
+            lambda: notify(
+                kind="unsatisfied",
+                subject=f"信访人不满意，待回访研判：{petition.number}",
+                body=(comment or "").strip(),
+                unit_id=petition.office_unit_id,
+                petition_id=petition.pk,
+            )
+        )
+    else:
+        deadlines.deadline_cancel_all(petition=petition, party="organ")
+    return petition
+
+
+@transaction.atomic
+def petition_rehandle(*, actor: Any, petition_id: int, reason: str) -> Petition:
+    """After a 不满意: the office has the handling unit handle the case again, under a new handling
+    limit counted from today (the "handle" rule in force for the case). The petitioner's 复查 window
+    of the first reply ends: the new reply opens a new one."""
+    petition = _lock(petition_id)
+    reason = _require(reason, "请写明重新办理的要求（将告知承办单位和信访人）", "reason")
+    unit = petition.current_unit
+    _transition(
+        petition,
+        Action.REHANDLE,
+        actor=actor,
+        note=f"责成重新办理：{reason}",
+        public=True,
+        public_text=(
+            f"根据您的评价，信访部门已责成{unit.name if unit else '承办单位'}重新办理您的信访事项，"
+            "办结后将再次书面答复您。"
+        ),
+        data={"unit": unit.pk if unit else None},
     )
+    petition.replied_at = None
+    petition.save(update_fields=["status", "status_changed_at", "replied_at", "updated_at"])
+    deadlines.deadline_cancel_all(petition=petition, party="petitioner")
+    deadlines.deadline_open(petition=petition, code="handle", start=local_date(), note="信访人不满意，责成重新办理")
+    transaction.on_commit(
+        lambda: notify(
+            kind="rehandle",
+            subject=f"责成重新办理：{petition.number}",
+            body=reason,
+            unit_id=petition.current_unit_id,
+            petition_id=petition.pk,
+        )
+    )
+    return petition
+
+
+@transaction.atomic
+def petition_close_unsatisfied(*, actor: Any, petition_id: int, note: str) -> Petition:
+    """After a 不满意: the office closes the case and tells the petitioner of the right to ask the
+    level above the handling unit for 复查 within 30 days of receiving the reply (Art 35); that
+    window stays open."""
+    petition = _lock(petition_id)
+    note = _require(note, "请写明回访情况和办结理由", "note")
+    unit = petition.current_unit
+    above = unit.parent.name if unit and unit.parent_id and unit.parent else "承办单位的上一级机关"
+    _transition(
+        petition,
+        Action.CLOSE_UNSATISFIED,
+        actor=actor,
+        note=note,
+        public=True,
+        public_text=(
+            f"经回访，您的信访事项办结。如对处理意见不服，可以自收到处理意见书之日起30日内向{above}"
+            "请求复查（《信访工作条例》第三十五条）。"
+        ),
+    )
+    petition.closed_at = timezone.now()
+    petition.save(update_fields=["status", "status_changed_at", "closed_at", "updated_at"])
     deadlines.deadline_cancel_all(petition=petition, party="organ")
     return petition
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import html
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -17,25 +15,19 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.choices import normalize_choices
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
 from xinfang.accounts.access import access_petition, actor_context, can_act, can_see_identity
-from xinfang.accounts.models import Unit
-from xinfang.accounts.reference import area_filter_choices
-from xinfang.core import versioned
 from xinfang.core.errors import DomainError, NotPermitted, ValidationFailed
 from xinfang.deadlines.services import petition_deadlines
 from xinfang.routing.services import routing_suggest
 
 from . import forms as f
 from . import selectors, services
-from .models import Attachment, Channel, DeadlineState, Petition
-from .reference import category_filter_choices
+from .list_filters import FastSelect as FastSelect  # re-exported: views_io and the tests use them from here
+from .list_filters import ListFilterForm as ListFilterForm
+from .list_filters import _FastInput as _FastInput
+from .models import Attachment, Petition
 from .workflow import Action, Status, allowed
 
 
@@ -84,19 +76,35 @@ LIST_COLUMNS = (
     "due_date",
     "deadline_state",
     "received_at",
+    "is_skip_level",
     "area__name",
     "current_unit__name",
 )
 PAGE_SIZE = 25
 
 
-def _labels() -> dict[str, dict[str, str]]:
-    """Choice labels of the list columns in the active language (one gettext per choice, per request)."""
-    return {
-        "channel": {k: str(v) for k, v in Channel.choices},
-        "status": {k: str(v) for k, v in Status.choices},
-        "deadline_state": {k: str(v) for k, v in DeadlineState.choices},
-    }
+@dataclass(frozen=True)
+class Column:
+    label: str
+    sort: str = ""  # the ?sort= key (selectors.SORTS); "" for a column that does not sort
+    css: str = ""
+
+    @property
+    def desc(self) -> str:
+        return f"-{self.sort}" if self.sort else ""
+
+
+COLUMNS = (
+    Column("编号", "number", "nowrap"),
+    Column("标题"),
+    Column("信访人"),
+    Column("形式", css="nowrap"),
+    Column("问题属地"),
+    Column("承办单位"),
+    Column("状态", "status", "nowrap"),
+    Column("期限", css="nowrap"),
+    Column("收到时间", "received", "nowrap"),
+)
 
 
 # The workbench counts each inbox up to this many cases and shows "999+" beyond: exact counts of a busy
@@ -106,7 +114,7 @@ WORKBENCH_CAP = 999
 
 
 def _list_page(qs: Any, number: Any, *, cap: int | None = None) -> Any:
-    """One page of a case list; `page.rows_html` is its table body (see _rows_html). With `cap`, the
+    """One page of a case list (petitions/_rows.html renders it). With `cap`, the
     paginator counts at most cap + 1 cases and `page.capped` says whether there are more than cap."""
     qs = qs.select_related(None).select_related("area", "current_unit").only(*LIST_COLUMNS)
     paginator = Paginator(qs, PAGE_SIZE)
@@ -118,53 +126,7 @@ def _list_page(qs: Any, number: Any, *, cap: int | None = None) -> Any:
     page: Any = paginator.get_page(number)  # carries the extra attributes set below
     page.capped = capped
     page.total_label = f"{cap}+" if capped else str(paginator.count)
-    rows = list(page.object_list)
-    page.object_list = rows
-    page.rows_html = _rows_html(rows)
     return page
-
-
-def _rows_html(rows: list[Petition]) -> str:
-    """The <tr>s of petitions/_rows.html, written in Python: 25 rows of nine cells are ~400 template
-    nodes (a fifth of the list page's time). Every value is escaped as `{{ }}` escapes it; the test
-    renders the template loop this replaces and compares the bytes."""
-    labels = _labels()
-    channel, status, deadline = labels["channel"], labels["status"], labels["deadline_state"]
-    esc = html.escape  # what `{{ }}` does to a plain str (conditional_escape without its lazy wrapper)
-    prefix = reverse("petitions:detail", args=[0])[: -len("0/")]  # reverse() once, not per row
-    tz = timezone.get_current_timezone()
-    out = []
-    for p in rows:
-        title = unicodedata.normalize("NFC", p.title)  # truncatechars:30 returns a short title so
-        title = title if len(title) <= 30 else Truncator(title).chars(30)
-        flags = (' <span class="badge group">集体访</span>' if p.is_group else "") + (
-            ' <span class="badge">重复</span>' if p.is_repeat else ""
-        )
-        who = "（保密）" if p.confidential and not p.identity_released else esc(p.petitioner_name or "—")
-        unit = p.current_unit.name if p.current_unit_id and p.current_unit else ""
-        if p.due_date:
-            state = p.deadline_state
-            due = (
-                f'<span class="badge {esc(state)}">{p.due_date.strftime("%m-%d")} '
-                f"{esc(deadline.get(state, state))}</span>"
-            )
-        else:
-            due = "—"
-        received = p.received_at.astimezone(tz) if p.received_at else None
-        out.append(
-            "\n  <tr>\n"
-            f'    <td><a href="{prefix}{p.pk}/">{esc(p.number)}</a></td>\n'
-            f"    <td>{esc(title)}{flags}</td>\n"
-            f"    <td>{who}</td>\n"
-            f"    <td>{esc(channel.get(p.channel, p.channel))}</td>\n"
-            f"    <td>{esc(p.area.name if p.area_id else '')}</td>\n"
-            f"    <td>{esc(unit or '—')}</td>\n"
-            f"    <td>{esc(status.get(p.status, p.status))}</td>\n"
-            f"    <td>{due}</td>\n"
-            f"    <td>{received.strftime('%Y-%m-%d') if received else ''}</td>\n"
-            "  </tr>\n  "
-        )
-    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
 
 
 @staff_required
@@ -172,9 +134,9 @@ def _rows_html(rows: list[Petition]) -> str:
 def workbench(request: HttpRequest) -> HttpResponse:
     boxes = selectors.inboxes_for(request.user)
     counts = selectors.inbox_counts_capped(request.user, WORKBENCH_CAP)
-    current = request.GET.get("inbox") or next(
-        (b.key for b in boxes if counts.get(b.key)), boxes[0].key if boxes else ""
-    )
+    keys = {b.key for b in boxes}
+    asked = request.GET.get("inbox", "")
+    current = asked if asked in keys else selectors.landing_inbox(request.user, counts)
     qs = selectors.petition_list(user=request.user, inbox=current) if current else Petition.objects.none()
     page = _list_page(qs, request.GET.get("page"), cap=WORKBENCH_CAP)
 
@@ -188,6 +150,9 @@ def workbench(request: HttpRequest) -> HttpResponse:
             "boxes": [(b, badge(counts.get(b.key, 0))) for b in boxes],
             "current": current,
             "page": page,
+            "columns": COLUMNS,
+            # A superuser without a post (the system administrator): say what the account is for.
+            "without_post": not actor_context(request.user).roles_by_unit,
         },
     )
 
@@ -197,7 +162,22 @@ def workbench(request: HttpRequest) -> HttpResponse:
 def petition_list(request: HttpRequest) -> HttpResponse:
     params = {
         k: request.GET.get(k, "").strip()[:100]
-        for k in ("q", "status", "channel", "category", "area", "deadline_state", "date_from", "date_to", "inbox")
+        for k in (
+            "q",
+            "status",
+            "channel",
+            "category",
+            "area",
+            "unit",
+            "deadline_state",
+            "date_from",
+            "date_to",
+            "inbox",
+            "is_group",
+            "is_repeat",
+            "is_skip_level",
+            "sort",
+        )
     }
     filter_form = ListFilterForm(request.GET or None)
     dates: dict[str, Any] = {}
@@ -214,118 +194,31 @@ def petition_list(request: HttpRequest) -> HttpResponse:
         channel=params["channel"],
         category=params["category"],
         area=params["area"],
+        unit=params["unit"],
         deadline_state=params["deadline_state"],
+        is_group=params["is_group"],
+        is_repeat=params["is_repeat"],
+        is_skip_level=params["is_skip_level"],
+        sort=params["sort"],
         **dates,
     )
     page = _list_page(qs, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "petitions/list.html", {"page": page, "form": filter_form, "query": query.urlencode()})
-
-
-def _attrs_html(attrs: dict[str, Any]) -> str:
-    """django/forms/widgets/attrs.html, in Python."""
-    return "".join(
-        f" {conditional_escape(name)}"
-        if value is True
-        else f' {conditional_escape(name)}="{conditional_escape(value)}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-def _escape(value: Any) -> str:
-    """django.utils.html.conditional_escape without its lazy-argument wrapper (called per <option>)."""
-    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
-
-
-class FastSelect(forms.Select):
-    """A `forms.Select` that writes the very HTML of Django's select.html/select_option.html, but in
-    Python: the template renderer includes two templates per <option>, and the list page's area and
-    category selects have a province's worth of options (≈ 200; half of the page's time)."""
-
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        choices = list(self.choices)
-        if self.allow_multiple_selected or any(isinstance(label, (list, tuple)) for _v, label in choices):
-            return super().render(name, value, attrs, renderer)  # option groups: Django's own templates
-        values = self.format_value(value)
-        esc = _escape
-        out = [f'<select name="{esc(name)}"{_attrs_html(self.build_attrs(self.attrs, attrs))}>']
-        has_selected = False
-        for option_value, label in choices:
-            option_value = "" if option_value is None else option_value
-            # ChoiceWidget.optgroups: the first matching option of a single select is the selected one.
-            selected = not has_selected and str(option_value) in values
-            has_selected |= selected
-            out.append(
-                f'\n  <option value="{esc(str(option_value))}"{" selected" if selected else ""}>'
-                f"{esc(label)}</option>\n"  # select_option.html ends with a newline
-            )
-        out.append("\n</select>")
-        return mark_safe("".join(out))  # noqa: S308 - every part above is escaped
-
-
-class _FastInput:
-    """Django's input.html (and attrs.html) written in Python, for the list filter's inputs."""
-
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        w = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
-        shown = "" if w["value"] is None else f' value="{conditional_escape(str(w["value"]))}"'
-        return mark_safe(  # noqa: S308 - every part is escaped
-            f'<input type="{conditional_escape(w["type"])}" name="{conditional_escape(w["name"])}"'
-            f"{shown}{_attrs_html(w['attrs'])}>"
-        )
-
-
-class FastTextInput(_FastInput, forms.TextInput):
-    pass
-
-
-class FastDateInput(_FastInput, forms.DateInput):
-    pass
-
-
-class ListFilterForm(forms.Form):
-    q = forms.CharField(
-        label="搜索",
-        required=False,
-        widget=FastTextInput(attrs={"placeholder": "编号、姓名、电话、身份证号或关键词"}),
-    )
-    status = forms.ChoiceField(
-        label="状态", required=False, widget=FastSelect, choices=[("", "全部状态"), *Status.choices]
-    )
-    channel = forms.ChoiceField(
-        label="信访形式", required=False, widget=FastSelect, choices=[("", "全部形式"), *Channel.choices]
-    )
-    category = forms.ChoiceField(label="内容分类", required=False, widget=FastSelect)
-    area = forms.ChoiceField(label="问题属地", required=False, widget=FastSelect)
-    deadline_state = forms.ChoiceField(
-        label="期限",
-        required=False,
-        widget=FastSelect,
-        choices=[("", "全部"), *[c for c in DeadlineState.choices if c[0]]],
-    )
-    date_from = forms.DateField(label="收到日期自", required=False, widget=FastDateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="至", required=False, widget=FastDateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name, choices in zip(("category", "area"), _filter_choices(), strict=True):
-            # What the `choices` setter does, without normalizing ~200 pairs again on every page view.
-            field = self.fields[name]
-            field._choices = field.widget.choices = choices  # type: ignore[attr-defined]
-
-
-def _filter_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """The category and area choices of the list filter: from the worker's memory while no area or
-    category has changed (core.versioned; one token query)."""
-    return versioned.cached(
-        "reference",
-        "list-filter-choices",
-        lambda: (
-            normalize_choices([("", "全部分类"), *category_filter_choices()]),
-            normalize_choices([("", "全部属地"), *area_filter_choices()]),
-        ),
+    unsorted = query.copy()
+    unsorted.pop("sort", None)
+    sort = params["sort"] if params["sort"] in selectors.SORTS else ""
+    return render(
+        request,
+        "petitions/list.html",
+        {
+            "page": page,
+            "form": filter_form,
+            "query": query.urlencode(),
+            "columns": COLUMNS,
+            "sort": sort,
+            "sort_base": unsorted.urlencode(),
+        },
     )
 
 
@@ -526,6 +419,20 @@ ACTION_SPECS: list[ActionSpec] = [
         ),
     ),
     ActionSpec(
+        "rehandle",
+        "不满意：责成承办单位重新办理",
+        (Action.REHANDLE,),
+        f.ReasonForm,
+        lambda u, p, d: services.petition_rehandle(actor=u, petition_id=p.pk, reason=d["reason"]),
+    ),
+    ActionSpec(
+        "close_unsatisfied",
+        "不满意：办结并告知复查权利",
+        (Action.CLOSE_UNSATISFIED,),
+        f.RequiredNoteForm,
+        lambda u, p, d: services.petition_close_unsatisfied(actor=u, petition_id=p.pk, note=d["note"]),
+    ),
+    ActionSpec(
         "close",
         "办结归档",
         (Action.CLOSE,),
@@ -618,12 +525,12 @@ def _detail_context(
             category_id=petition.category_id, area=petition.area, exclude_path=petition.accused_path
         )
         dispatch_form = next(form for spec, form in available if spec.key == "dispatch")
-        if suggestions and not dispatch_form.is_bound:
-            dispatch_form.initial["unit"] = suggestions[0].unit.pk
-        if petition.accused_path:
-            unit_field = cast("forms.ModelChoiceField[Unit]", dispatch_form.fields["unit"])
-            assert unit_field.queryset is not None  # DispatchForm.unit is declared with one
-            unit_field.queryset = unit_field.queryset.exclude(path__startswith=petition.accused_path)
+        f.dispatch_form_setup(
+            dispatch_form,
+            office_id=petition.office_unit_id,
+            exclude_path=petition.accused_path,
+            suggestions=suggestions,
+        )
     identity_visible = can_see_identity(request.user, petition)
     attachments = petition.attachments.all()
     if not identity_visible:
@@ -664,6 +571,10 @@ def act(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     if not any(can_act(request.user, petition, a) for a in spec.actions):
         raise PermissionDenied(f"您的岗位不能执行“{spec.label}”")
     form = spec.form(request.POST, request.FILES, prefix=spec.key)
+    if spec.key == "dispatch":  # only the units the office may dispatch to are valid
+        f.dispatch_form_setup(
+            form, office_id=petition.office_unit_id, exclude_path=petition.accused_path, suggestions=[]
+        )
     if form.is_valid():
         try:
             spec.run(request.user, petition, form.cleaned_data)

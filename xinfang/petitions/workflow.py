@@ -20,6 +20,9 @@ class Status(models.TextChoices):
     EXTENSION_PENDING = "extension_pending", _("延期待审批")
     REPLY_PENDING = "reply_pending", _("答复待审批")
     REPLIED = "replied", _("已答复待评价")
+    # 不满意: the office that dispatched the case decides (回访研判) to have the unit handle it again
+    # or to close it, telling the petitioner of the 复查 right (Art 35).
+    REVISIT = "revisit", _("不满意待研判")
     CLOSED = "closed", _("已办结")
     NOT_ACCEPTED = "not_accepted", _("不予受理")
     REVIEWING = "reviewing", _("复查中")
@@ -49,6 +52,9 @@ class Action(models.TextChoices):
     APPROVE_REPLY = "approve_reply", _("审批通过并答复")
     RETURN_REPLY = "return_reply", _("退回修改")
     RATE = "rate", _("评价")
+    RATE_UNSATISFIED = "rate_unsatisfied", _("评价不满意")
+    REHANDLE = "rehandle", _("责成重新办理")
+    CLOSE_UNSATISFIED = "close_unsatisfied", _("办结并告知复查权利")
     CLOSE = "close", _("办结归档")
     REQUEST_REVIEW = "request_review", _("申请复查")
     DECIDE_REVIEW = "decide_review", _("复查答复")
@@ -98,9 +104,13 @@ ACTIONS: dict[Action, Rule] = {
     Action.SUBMIT_REPLY: Rule(frozenset({S.ACCEPTED}), S.REPLY_PENDING, UNIT_STAFF, "current"),
     Action.APPROVE_REPLY: Rule(frozenset({S.REPLY_PENDING}), S.REPLIED, HEAD, "current"),
     Action.RETURN_REPLY: Rule(frozenset({S.REPLY_PENDING}), S.ACCEPTED, HEAD, "current"),
-    Action.RATE: Rule(frozenset({S.REPLIED}), S.CLOSED, CITIZEN | OFFICE, "office"),
+    Action.RATE: Rule(frozenset({S.REPLIED}), S.CLOSED, CITIZEN | OFFICE, "office"),  # 满意 / 基本满意
+    Action.RATE_UNSATISFIED: Rule(frozenset({S.REPLIED}), S.REVISIT, CITIZEN | OFFICE, "office"),
+    Action.REHANDLE: Rule(frozenset({S.REVISIT}), S.ACCEPTED, OFFICE, "office"),
+    Action.CLOSE_UNSATISFIED: Rule(frozenset({S.REVISIT}), S.CLOSED, OFFICE, "office"),
     Action.CLOSE: Rule(frozenset({S.REPLIED, S.REVIEWED}), S.CLOSED, OFFICE, "office"),
-    Action.REQUEST_REVIEW: Rule(frozenset({S.REPLIED, S.CLOSED}), S.REVIEWING, CITIZEN, "any"),
+    # While the office weighs a 不满意 the petitioner's 30-day 复查 window (Art 35) keeps running.
+    Action.REQUEST_REVIEW: Rule(frozenset({S.REPLIED, S.REVISIT, S.CLOSED}), S.REVIEWING, CITIZEN, "any"),
     Action.DECIDE_REVIEW: Rule(frozenset({S.REVIEWING}), S.REVIEWED, UNIT_STAFF, "review"),
     # From CLOSED only after a 复查 (review_level 1): the office filing the case must not end the
     # petitioner's 30-day 复核 window (Art 36); the service checks the level.

@@ -28,6 +28,7 @@ STATUS_PLAIN: dict[str, str] = {
     Status.EXTENSION_PENDING: "已受理，正在办理",
     Status.REPLY_PENDING: "已受理，正在办理",
     Status.REPLIED: "已出具处理意见书，请您评价",
+    Status.REVISIT: "您评价不满意，信访部门正在回访研判：重新办理，或办结并告知复查途径",
     Status.CLOSED: "已办结",
     Status.NOT_ACCEPTED: "不予受理（理由和解决途径见下方告知）",
     Status.REVIEWING: "复查中",

@@ -56,6 +56,7 @@ SERVICE_NOTICES = {
     Status.EXTENSION_PENDING: "办理中（延期申请审批中）",
     Status.REPLY_PENDING: "办理中（处理意见书审批中）",
     Status.REPLIED: "已书面答复；不服的可在30日内请求复查（《信访工作条例》第三十五条）",
+    Status.REVISIT: "信访人评价不满意，信访部门回访研判中（重新办理或办结并告知复查权利）",
     Status.REVIEWING: "复查中，30日内答复",
     Status.REVIEWED: "已复查答复；不服的可在30日内请求复核（《信访工作条例》第三十六条）",
     Status.RECHECKING: "复核中，30日内答复",

@@ -298,6 +298,18 @@ PetitionRateApi = action_api(
         actor=r.user, petition_id=p.pk, rating=d["rating"], comment=d["comment"], via="api"
     ),
 )
+PetitionRehandleApi = action_api(
+    "rehandle",
+    "信访人不满意：责成承办单位重新办理（新的办理期限）",
+    s.ReasonInSerializer,
+    lambda r, p, d: services.petition_rehandle(actor=r.user, petition_id=p.pk, reason=d["reason"]),
+)
+PetitionCloseUnsatisfiedApi = action_api(
+    "close_unsatisfied",
+    "信访人不满意：办结并告知复查权利（《信访工作条例》第三十五条）",
+    s.NoteOnlySerializer,
+    lambda r, p, d: services.petition_close_unsatisfied(actor=r.user, petition_id=p.pk, note=d["note"]),
+)
 PetitionCloseApi = action_api(
     "close",
     "办结归档",

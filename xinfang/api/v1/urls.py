@@ -23,6 +23,12 @@ urlpatterns = [
     ),
     path("petitions/<str:number>/rate/", p.PetitionRateApi.as_view(), name="petition-rate"),
     path("petitions/<str:number>/close/", p.PetitionCloseApi.as_view(), name="petition-close"),
+    path("petitions/<str:number>/rehandle/", p.PetitionRehandleApi.as_view(), name="petition-rehandle"),
+    path(
+        "petitions/<str:number>/close-unsatisfied/",
+        p.PetitionCloseUnsatisfiedApi.as_view(),
+        name="petition-close-unsatisfied",
+    ),
     path("petitions/<str:number>/review/", p.PetitionReviewRequestApi.as_view(), name="petition-review"),
     path(
         "petitions/<str:number>/review/decision/",

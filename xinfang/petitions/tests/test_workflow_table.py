@@ -44,7 +44,10 @@ def _to_state(state: Status, personas) -> Petition:
     }
     if state in simple:
         return advance(p, simple[state], personas=personas) if state != Status.REGISTERED else p
-    if state == Status.NOT_ACCEPTED:
+    if state == Status.REVISIT:
+        advance(p, "replied", personas=personas)
+        services.petition_rate(petition_id=p.pk, rating="unsatisfied", comment="没有解决")
+    elif state == Status.NOT_ACCEPTED:
         services.petition_reject(
             actor=personas.dispatcher, petition_id=p.pk, reason="诉讼途径", legal_route="litigation"
         )
@@ -106,6 +109,11 @@ def _run(action: Action, p: Petition, personas):
             actor=personas.head, petition_id=p.pk, approve=False, note="改"
         ),
         Action.RATE: lambda: services.petition_rate(petition_id=p.pk, rating="basic"),
+        Action.RATE_UNSATISFIED: lambda: services.petition_rate(petition_id=p.pk, rating="unsatisfied"),
+        Action.REHANDLE: lambda: services.petition_rehandle(actor=personas.dispatcher, petition_id=p.pk, reason="r"),
+        Action.CLOSE_UNSATISFIED: lambda: services.petition_close_unsatisfied(
+            actor=personas.dispatcher, petition_id=p.pk, note="n"
+        ),
         Action.CLOSE: lambda: services.petition_close(actor=personas.dispatcher, petition_id=p.pk),
         Action.REQUEST_REVIEW: lambda: services.petition_request_review(petition_id=p.pk, reason="r"),
         Action.DECIDE_REVIEW: lambda: services.petition_decide_review(
