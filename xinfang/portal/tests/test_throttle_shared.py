@@ -6,16 +6,18 @@ connection; the real Redis test runs a throwaway redis-server on a loopback port
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.cache import caches
 from django.db import connections
 from django.urls import reverse
@@ -52,11 +54,31 @@ def fail_lookups(n: int, ip: str = "10.1.2.3") -> None:
         throttle.lookup_failed(ip=ip, number=f"XF-GUESS-{i}")
 
 
-def test_the_default_cache_is_the_database():
-    assert django_settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+@pytest.fixture
+def database_cache(settings):
+    """CACHES as base.py makes it without REDIS_URL (the tests' own settings use per-process memory)."""
+    from config.settings import base
+
+    settings.CACHES = base.CACHES
 
 
-def test_failures_counted_by_two_processes_add_up_in_the_database_cache():
+def _base_caches(**env: str) -> Any:
+    """CACHES as config/settings/base.py computes it in a fresh interpreter with this environment."""
+    environ = {k: v for k, v in os.environ.items() if k != "REDIS_URL"} | env
+    code = "import json; from config.settings import base; print(json.dumps(base.CACHES))"
+    out = subprocess.run([sys.executable, "-c", code], env=environ, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def test_the_cache_is_the_database_unless_redis_url_is_set():
+    assert _base_caches()["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert _base_caches(REDIS_URL="redis://127.0.0.1:6390/1")["default"] == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6390/1",
+    }
+
+
+def test_failures_counted_by_two_processes_add_up_in_the_database_cache(database_cache):
     in_other_process(lambda: fail_lookups(throttle.IP_LIMIT - 4))
     fail_lookups(3)
     assert not throttle.lookup_blocked(ip="10.1.2.3", number="XF-ANY")
@@ -67,7 +89,7 @@ def test_failures_counted_by_two_processes_add_up_in_the_database_cache():
     assert not throttle.lookup_blocked(ip="10.9.9.9", number="XF-ANY")  # another IP is not affected
 
 
-def test_a_case_number_guessed_through_two_processes_is_refused_on_the_page(client, registered_case):
+def test_a_case_number_guessed_through_two_processes_is_refused_on_the_page(client, registered_case, database_cache):
     number = registered_case.petition.number
     half = throttle.NUMBER_LIMIT // 2
     in_other_process(lambda: [throttle.lookup_failed(ip=f"10.0.0.{i}", number=number) for i in range(half)])
@@ -92,7 +114,19 @@ def redis_url(tmp_path) -> Iterator[str]:
         pytest.skip("redis-server is not installed (Debian: apt-get install redis-server)")
     port = _free_port()
     proc = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        [
+            server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
