@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -133,6 +134,7 @@ XINFANG_IMPORT_PROGRESS_DIR = Path(env_str("XINFANG_IMPORT_PROGRESS_DIR", str(VA
 # The cache holds the throttle counters (portal lookups, DRF), which must count across processes and
 # machines: the database (its table is made by a migration of xinfang.portal) unless REDIS_URL is set.
 REDIS_URL = env_str("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:

@@ -118,6 +118,7 @@ def test_worker_killed_mid_import_leaves_nothing_and_the_job_says_why(client, pe
     job_url = submit(client, csv_bytes(rows), "big.csv")["Location"]
     job = ImportJob.objects.get()
     upload_name = job.file.name
+    assert upload_name
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload", "-v", "0"],
         cwd=ROOT,
