@@ -23,13 +23,13 @@ D = dt.date.fromisoformat
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def sweep(*args: str) -> dict:
+def sweep(*args):
     out = io.StringIO()
     call_command("deadlines_sweep", *args, stdout=out)
     return json.loads(out.getvalue())
 
 
-def test_enqueued_sweep_waits_for_a_worker_then_moves_the_case(world, time_machine, settings) -> None:
+def test_enqueued_sweep_waits_for_a_worker_then_moves_the_case(world, time_machine, settings):
     settings.TASKS = DB_TASKS
     time_machine.move_to(at("2026-09-01"), tick=False)
     petition = make_petition(area=world.area, office=world.office, current=world.handler, received=D("2026-09-01"))
@@ -46,7 +46,7 @@ def test_enqueued_sweep_waits_for_a_worker_then_moves_the_case(world, time_machi
     run_worker()
 
     task.refresh_from_db()
-    assert task.status == "SUCCESSFUL" and task.return_value["changed"] == 1
+    assert task.status == "SUCCESSFUL" and task.return_value is not None and task.return_value["changed"] == 1
     assert Petition.objects.get(pk=petition.pk).deadline_state == "overdue"
     assert Notification.objects.filter(kind="deadline_overdue").count() == 1
     assert sweep()["changed"] == 0  # the default, in-process sweep finds nothing left to do
