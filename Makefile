@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: install demo serve migrate test lint bench bench-large clean
+.PHONY: install demo serve migrate worker test lint bench bench-large clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
@@ -24,8 +24,22 @@ demo: migrate
 	$(PY) manage.py load_demo
 	$(PY) manage.py collectstatic --noinput >/dev/null
 	@$(PY) manage.py demo_logins
-	@echo "系统地址: http://127.0.0.1:$(PORT)/  （Ctrl-C 停止）"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+	@$(PY) manage.py import_jobs_recover
+	@echo "系统地址: http://127.0.0.1:$(PORT)/  （后台任务服务已一并启动；Ctrl-C 同时停止两者）"
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM HUP; \
+	$(CHILD_GUARD) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	$(CHILD_GUARD) $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+# One task worker (imports, deadline sweeps; django-tasks' database backend), in the foreground. It first
+# marks imports left running by a worker that died as 中断 (they left nothing behind). Production: systemd,
+# docs/operations.md.
+worker: migrate
+	$(PY) manage.py import_jobs_recover
+	$(PY) manage.py db_worker --no-reload
+
+# The demo's worker and server get SIGTERM if make's shell dies without cleaning up (kill -9): neither outlives
+# `make demo`. setpriv is util-linux (every Debian); without it the shell's trap alone stops the worker.
+CHILD_GUARD := $(shell command -v setpriv >/dev/null 2>&1 && setpriv --pdeathsig TERM true 2>/dev/null && echo setpriv --pdeathsig TERM)
 
 # Lint (ruff, mypy --strict), then the suite -- the suite runs even when lint fails, so the output always ends with
 # pytest's summary line; the exit status is non-zero if either failed.

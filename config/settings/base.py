@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -28,6 +29,8 @@ INSTALLED_APPS = [
     "xinfang.accounts.vendor_apps.AxesConfig",  # django-axes, with a Chinese name in the admin
     "django_otp",
     "xinfang.accounts.vendor_apps.TOTPConfig",  # django_otp.plugins.otp_totp, likewise
+    "django_tasks",  # background tasks (imports, deadline sweeps): the backport of Django 6's django.tasks
+    "django_tasks_db",  # ... their database backend and `manage.py db_worker`
     "xinfang.core",
     "xinfang.accounts",
     "xinfang.documents",
@@ -124,6 +127,30 @@ else:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Django's backend with a health check that needs no round trip (xinfang/core/db/postgresql).
         DATABASES["default"]["ENGINE"] = "xinfang.core.db.postgresql"
+
+# Background tasks (xinfang/*/tasks.py) are rows in the database, run by `manage.py db_worker`: no broker
+# for the embedded default; on PostgreSQL workers on other machines take tasks with SKIP LOCKED.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Where a running import publishes its progress and heartbeat (petitions.import_jobs): on SQLite the
+# import holds the write lock, so the web processes read it from this directory (same machine).
+XINFANG_IMPORT_PROGRESS_DIR = Path(env_str("XINFANG_IMPORT_PROGRESS_DIR", str(VAR_DIR / "import-progress")))
+
+# The cache holds the throttle counters (portal lookups, DRF), which must count across processes and
+# machines: the database (its table is made by a migration of xinfang.portal) unless REDIS_URL is set.
+REDIS_URL = env_str("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "xinfang_cache",
+            # Expired rows are culled when the table passes MAX_ENTRIES; the default 300 would cull
+            # live throttle counters under a scan.
+            "OPTIONS": {"MAX_ENTRIES": 50000},
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

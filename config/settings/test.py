@@ -10,4 +10,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 XINFANG_INDEX_KEY = "aW5kZXgta2V5LWZvci14aW5mYW5nLXRlc3RzLW9ubHk="  # fixed test index key
-XINFANG_IMPORT_INLINE = True  # import jobs run in the request (petitions.import_jobs), not in a thread
+# Tasks run at once, in the enqueuing request; tests that need a real worker switch to the database
+# backend (petitions/tests/test_import_worker.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Per-process memory: tests without the database can still use the cache. The shared caches of base.py
+# (database, Redis) are tested in portal/tests/test_throttle_shared.py.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,30 +1,37 @@
-"""Spreadsheet imports started on the staff page, run in the background with visible progress.
+"""Spreadsheet imports started on the staff page, run by a task worker with visible progress.
 
 `import_job_create()` checks what is cheap to check (size, type, an .xlsx's zip structure, a .csv's
-header), stores the upload and queues an `ImportJob`; once the creating transaction commits a daemon
-thread runs `import_job_run()`, which calls `importer.import_file()` and publishes its progress.
-With the setting XINFANG_IMPORT_INLINE (tests) the job runs in the request instead, deterministically.
+header), stores the upload, and in one transaction writes an `ImportJob` and enqueues the task
+`petitions.tasks.run_import_job` (django-tasks; with the database backend the task is a row, so the job
+and its task exist together or not at all). A worker (`manage.py db_worker`) then runs `import_job_run()`.
 
-Why progress is not simply written to the job row by the importing thread: the importer writes a
-whole file in one transaction (all-or-nothing), so anything written on its connection stays invisible
-until the end. On PostgreSQL a helper thread with its own connection writes rows_done / rows_total /
-progress_at (at most once a second, and only when the importer reports, i.e. every 500 rows, or as a
-30 s heartbeat). On SQLite the import holds the database's single write lock from its first to its
-last row, so no other connection can write at all; progress is then kept in this process's memory
-and shown by the pages this process serves (runserver, or the gunicorn worker that got the poll).
+All or nothing: the import and the job's final state (done, with the report) are one transaction. A
+worker that dies mid-import (killed, restarted, out of memory) leaves nothing imported and the job
+`running`; `import_jobs_recover()` (run by every worker start, `manage.py import_jobs_recover`, and by
+the pages that show the job) marks it 中断 with a reason, and deletes its upload. Uploading the same
+file again is safe in any case: rows already stored are recognised as duplicates.
 
-A job whose process died (restart, crash) stays `running` in the table; once it has shown no sign
-of life for STALE_AFTER it is marked 中断 and its upload deleted. Nothing half-done is left behind
-(the import is one transaction), and uploading the same file again is safe: every row's fingerprint
-and every 编号 already stored is recognised as a duplicate, so nothing is registered twice.
+Why progress is not simply written to the job row by the importing connection: that connection is
+inside the import's transaction, invisible to others until the end. A heartbeat thread publishes
+rows_done / rows_total every time the importer reports (every 500 rows) and at least every HEARTBEAT_S:
+into a small file under XINFANG_IMPORT_PROGRESS_DIR (always: on SQLite the import holds the database's
+single write lock, so nothing else could be written) and, on PostgreSQL, into the job row through its
+own connection (seen by web servers on other machines). The file also names the worker's host and
+process, so that a dead worker on this machine is recognised at once, not only after STALE_AFTER.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
+import os
+import socket
 import threading
+import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -42,43 +49,66 @@ from .models import ImportJob, import_upload_path
 
 logger = logging.getLogger(__name__)
 
-STALE_AFTER = dt.timedelta(minutes=10)
-HEARTBEAT_S = 30.0
+STALE_AFTER = dt.timedelta(minutes=2)  # no heartbeat for this long: the worker is gone
+HEARTBEAT_S = 10.0
 MAX_STORED_PROBLEMS = 2000
 MAX_JOB_ID = 2**63 - 1  # a larger id in a URL is simply absent (and must not overflow the database driver)
 
 INTERRUPTED_MESSAGE = (
-    "导入已中断（服务器可能重启或出错），本次结果未知。请重新上传同一文件：已导入过的行会被识别为重复，不会重复登记。"
+    "导入未完成：处理导入的后台服务在导入过程中停止（可能是服务器重启或故障），本次未导入任何数据。请重新上传同一文件。"
 )
 FAILED_MESSAGE = "导入时发生系统错误，本次未导入任何数据。请稍后重新上传同一文件；如仍失败，请联系系统管理员。"
+QUEUED_LONG_AFTER = dt.timedelta(minutes=5)  # the page then says the background service may be stopped
 
 ACTIVE = (ImportJob.State.QUEUED, ImportJob.State.RUNNING)
-
-# job id -> (rows read, rows in the file or None): the progress of jobs this process is running.
-_LIVE: dict[int, tuple[int, int | None]] = {}
-_LIVE_LOCK = threading.Lock()
-# One import at a time per process: on SQLite a second one would only wait for the write lock (and
-# fail after the busy timeout); queued jobs show 排队中 meanwhile.
-_RUN_LOCK = threading.Lock()
+_HOST = socket.gethostname()
 
 
-def _inline() -> bool:
-    return bool(getattr(settings, "XINFANG_IMPORT_INLINE", False))
+# ---------------------------------------------------------------- progress file
+
+
+def _progress_path(job_id: int) -> Path:
+    # Named by database too: test runs (and two installations) sharing a directory never mix jobs.
+    db = hashlib.sha256(str(connection.settings_dict["NAME"]).encode()).hexdigest()[:10]
+    return Path(settings.XINFANG_IMPORT_PROGRESS_DIR) / f"{db}-{job_id}.json"
 
 
 def _publish(job_id: int, done: int, total: int | None) -> None:
-    with _LIVE_LOCK:
-        _LIVE[job_id] = (done, total)
+    """Write the progress file atomically (rename), stamped with the time, host and process."""
+    path = _progress_path(job_id)
+    data = {"done": done, "total": total, "at": time.time(), "host": _HOST, "pid": os.getpid()}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        logger.warning("import job %s: progress file not written", job_id, exc_info=True)
 
 
 def _forget(job_id: int) -> None:
-    with _LIVE_LOCK:
-        _LIVE.pop(job_id, None)
+    _progress_path(job_id).unlink(missing_ok=True)
 
 
-def _live(job_id: int) -> tuple[int, int | None] | None:
-    with _LIVE_LOCK:
-        return _LIVE.get(job_id)
+def _live(job_id: int) -> dict[str, Any] | None:
+    try:
+        data = json.loads(_progress_path(job_id).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _process_gone(live: dict[str, Any]) -> bool:
+    """True only when the worker named by the file ran on this machine and has exited."""
+    if live.get("host") != _HOST or not isinstance(live.get("pid"), int):
+        return False
+    try:
+        os.kill(live["pid"], 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # exists, owned by someone else
+        return False
+    return False
 
 
 # ---------------------------------------------------------------- create
@@ -104,8 +134,10 @@ def import_job_create(*, actor: Any, upload: UploadedFile[Any], filename: str, p
 
     Raises NotPermitted (no such post) or FileRejected / ValidationFailed (a Chinese message for the
     form) before anything is stored. Effects: the upload under MEDIA_ROOT/imports/ (random name), an
-    ImportJob row, and after commit a background thread running it (inline with XINFANG_IMPORT_INLINE).
-    """
+    ImportJob row and its task, in one transaction (with the immediate backend of the tests the task
+    runs right here, before this returns)."""
+    from .tasks import run_import_job  # tasks imports this module
+
     office = importer.import_office(actor)
     _precheck(upload, filename)
     name = filename[:200] or "upload"
@@ -115,30 +147,12 @@ def import_job_create(*, actor: Any, upload: UploadedFile[Any], filename: str, p
         with transaction.atomic():
             job.file.name = stored
             job.save()
-            if not _inline():
-                transaction.on_commit(lambda: _start_thread(job.pk))
+            run_import_job.enqueue(job_id=job.pk)
     except BaseException:
         job.file.storage.delete(stored)
         raise
-    if _inline():
-        import_job_run(job_id=job.pk)
-        job.refresh_from_db()
+    job.refresh_from_db()
     return job
-
-
-def _start_thread(job_id: int) -> None:
-    _publish(job_id, 0, None)  # alive in this process from now on, even while waiting for _RUN_LOCK
-    threading.Thread(target=_run_in_thread, args=(job_id,), name=f"import-job-{job_id}", daemon=True).start()
-
-
-def _run_in_thread(job_id: int) -> None:
-    try:
-        import_job_run(job_id=job_id)
-    except Exception:
-        logger.exception("import job %s could not be run", job_id)
-    finally:
-        _forget(job_id)
-        connections.close_all()  # this thread's connections only
 
 
 # ---------------------------------------------------------------- run
@@ -147,14 +161,16 @@ def _run_in_thread(job_id: int) -> None:
 class _Progress:
     """Receives the importer's callbacks; see the module docstring for where they go."""
 
-    def __init__(self, job_id: int) -> None:
+    def __init__(self, job_id: int, *, heartbeat: bool) -> None:
         self.job_id = job_id
         self.done = 0
         self.total: int | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._to_db = connection.vendor != "sqlite"
         self._writer: threading.Thread | None = None
-        if connection.vendor != "sqlite" and not _inline():
+        _publish(job_id, 0, None)
+        if heartbeat:
             self._writer = threading.Thread(target=self._write_loop, name=f"import-progress-{job_id}", daemon=True)
             self._writer.start()
 
@@ -175,14 +191,16 @@ class _Progress:
                 self._wake.clear()
                 if self._stop.is_set():
                     break
-                ImportJob.objects.filter(pk=self.job_id, status=ImportJob.State.RUNNING).update(
-                    rows_done=self.done, rows_total=self.total, progress_at=timezone.now()
-                )
+                _publish(self.job_id, self.done, self.total)  # the heartbeat, even while no row moves
+                if self._to_db:
+                    ImportJob.objects.filter(pk=self.job_id, status=ImportJob.State.RUNNING).update(
+                        rows_done=self.done, rows_total=self.total, progress_at=timezone.now()
+                    )
                 self._stop.wait(1.0)  # at most one write a second
         except DatabaseError:
             logger.warning("import job %s: progress not written", self.job_id, exc_info=True)
         finally:
-            connections.close_all()
+            connections.close_all()  # this thread's connections only
 
     def stop(self) -> None:
         """Before the final write, so that a late progress write cannot overwrite it."""
@@ -215,17 +233,18 @@ def import_job_run(*, job_id: int) -> None:
     re-checks that the starter is still clerk or dispatcher of the office; petitions and their audit
     records are written by the importer (petitions.bulk). Never raises for bad content or a failure of
     the import itself: the job ends `done` with the report, or `failed` with a Chinese message."""
-    with _RUN_LOCK:
-        now = timezone.now()
-        claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.State.QUEUED).update(
-            status=ImportJob.State.RUNNING, started_at=now, progress_at=now
-        )
-        if not claimed:
-            return
-        job = ImportJob.objects.select_related("started_by", "office").get(pk=job_id)
-        progress = _Progress(job.pk)
-        _publish(job.pk, 0, None)
-        try:
+    now = timezone.now()
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.State.QUEUED).update(
+        status=ImportJob.State.RUNNING, started_at=now, progress_at=now
+    )
+    if not claimed:
+        return
+    job = ImportJob.objects.select_related("started_by", "office").get(pk=job_id)
+    # Inside a transaction already (immediate backend, tests) the claim is not visible to a second
+    # connection, whose progress writes would only wait for this one: no heartbeat thread then.
+    progress = _Progress(job.pk, heartbeat=not connection.in_atomic_block)
+    try:
+        with transaction.atomic():  # the petitions and the job's result commit together, or neither
             with job.file.open("rb") as fh:
                 report = importer.import_file(
                     fh,
@@ -236,20 +255,25 @@ def import_job_run(*, job_id: int) -> None:
                     progress=progress.rows,
                     total=progress.set_total,
                 )
-        except Exception:
-            logger.exception("import job %s failed", job.pk)
-            progress.stop()
-            _finish(job, progress, status=ImportJob.State.FAILED)
-        else:
             progress.stop()
             _finish(job, progress, status=ImportJob.State.DONE, report=report_json(report))
-        finally:
-            _forget(job.pk)
+    except Exception:
+        logger.exception("import job %s failed", job.pk)
+        progress.stop()
+        _finish(job, progress, status=ImportJob.State.FAILED)
+    except BaseException:  # the worker told to stop at once (a second Ctrl-C / SIGTERM): rolled back
+        progress.stop()
+        job.refresh_from_db(fields=["status", "progress_at"])
+        import_job_interrupt(job=job)
+        raise
+    finally:
+        _forget(job.pk)
+    _delete_upload(job)
 
 
 def _finish(job: ImportJob, progress: _Progress, *, status: str, report: dict[str, Any] | None = None) -> None:
-    """The final write (file cleared, upload deleted). Unconditional: if another process marked the job
-    interrupted meanwhile, what really happened wins."""
+    """The final write (file cleared). Unconditional: if another process marked the job interrupted
+    meanwhile, what really happened wins."""
     now = timezone.now()
     fields: dict[str, Any] = {
         "status": status,
@@ -264,7 +288,6 @@ def _finish(job: ImportJob, progress: _Progress, *, status: str, report: dict[st
     if status == ImportJob.State.FAILED:
         fields["error"] = FAILED_MESSAGE
     ImportJob.objects.filter(pk=job.pk).update(**fields)
-    _delete_upload(job)
 
 
 def _delete_upload(job: ImportJob) -> None:
@@ -305,30 +328,53 @@ def import_job_list(*, actor: Any, limit: int = 10) -> list[ImportJob]:
 
 
 def _refresh(job: ImportJob) -> ImportJob:
-    if job.status not in ACTIVE:
+    """A running job with the progress its worker published; a dead one is marked 中断 first."""
+    if job.status != ImportJob.State.RUNNING:
         return job
     live = _live(job.pk)
-    if live is not None:
-        job.rows_done, total = max(job.rows_done, live[0]), live[1]
-        job.rows_total = total if total is not None else job.rows_total
-        return job
-    last = job.progress_at or job.started_at or job.created_at
-    if timezone.now() - last > STALE_AFTER:
+    if _is_dead(job, live):
         import_job_interrupt(job=job)
+        return job
+    if live is not None:
+        job.rows_done = max(job.rows_done, int(live.get("done") or 0))
+        job.rows_total = live.get("total") or job.rows_total
     return job
 
 
-def import_job_interrupt(*, job: ImportJob) -> None:
-    """Mark a job that has shown no sign of life for STALE_AFTER as interrupted and delete its upload.
-    Conditional on its state, so that a job finishing at the same moment keeps its result."""
+def _is_dead(job: ImportJob, live: dict[str, Any] | None, now: dt.datetime | None = None) -> bool:
+    if live is not None and _process_gone(live):
+        return True
     last = job.progress_at or job.started_at or job.created_at
+    if live is not None and isinstance(live.get("at"), int | float):
+        last = max(last, dt.datetime.fromtimestamp(live["at"], tz=dt.UTC))
+    return (now or timezone.now()) - last > STALE_AFTER
+
+
+def import_jobs_recover(*, now: dt.datetime | None = None) -> list[int]:
+    """Mark every running job whose worker is gone as 中断 (see the module docstring); returns their ids.
+
+    Queued jobs are left alone: their task is still in the queue and a worker will run them."""
+    interrupted = []
+    for job in ImportJob.objects.filter(status=ImportJob.State.RUNNING).defer("report"):
+        if _is_dead(job, _live(job.pk), now) and import_job_interrupt(job=job):
+            interrupted.append(job.pk)
+    return interrupted
+
+
+def import_job_interrupt(*, job: ImportJob) -> bool:
+    """Mark a job whose worker is gone as interrupted and delete its upload. Conditional on its state,
+    so that a job finishing at the same moment keeps its result. Nothing of it was imported: the
+    import and the job's result are one transaction."""
     updated = ImportJob.objects.filter(pk=job.pk, status=job.status, progress_at=job.progress_at).update(
         status=ImportJob.State.INTERRUPTED, finished_at=timezone.now(), error=INTERRUPTED_MESSAGE, file=""
     )
-    if updated:
-        _delete_upload(job)
-        job.status, job.error, job.file.name = ImportJob.State.INTERRUPTED, INTERRUPTED_MESSAGE, ""
-        logger.warning("import job %s marked interrupted (last sign of life %s)", job.pk, last)
+    if not updated:
+        return False
+    _delete_upload(job)
+    _forget(job.pk)
+    job.status, job.error, job.file.name = ImportJob.State.INTERRUPTED, INTERRUPTED_MESSAGE, ""
+    logger.warning("import job %s marked interrupted (last sign of life %s)", job.pk, job.progress_at)
+    return True
 
 
 @dataclass(frozen=True)
@@ -340,6 +386,7 @@ class JobView:
     percent: int | None
     problems: list[list[Any]]
     more_problems: int
+    queued_long: bool  # waiting so long that the background service may not be running
 
 
 def import_job_view(job: ImportJob) -> JobView:
@@ -355,4 +402,5 @@ def import_job_view(job: ImportJob) -> JobView:
         percent=100 if ended and job.status == ImportJob.State.DONE else percent,
         problems=problems,
         more_problems=max(0, int(report.get("problems_total", 0)) - len(problems)) if ended else 0,
+        queued_long=job.status == ImportJob.State.QUEUED and timezone.now() - job.created_at > QUEUED_LONG_AFTER,
     )

@@ -1,5 +1,8 @@
 """Failed-lookup counters for the portal, in Django's cache (fixed 15-minute windows).
 
+The cache is shared by every web process and machine (settings.CACHES: the database, or Redis with
+REDIS_URL), so a scanner spread over gunicorn workers meets the same limits as one hitting a single one.
+
 The 查询码 has 80 bits, so guessing is hopeless anyway; the limits keep scanners and scripted
 guessing off the database. Only failures count. Per IP (a scanner trying many numbers) and per
 case number (many IPs trying one case). A per-number limit can be tripped by someone else, which

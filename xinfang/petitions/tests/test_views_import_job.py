@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 
 import pytest
 from django.core.files.base import ContentFile
@@ -195,19 +193,6 @@ def test_stale_running_job_shows_interrupted_and_its_upload_is_deleted(client, p
     assert "中断" in client.get(reverse("petitions:io")).content.decode()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_in_production_the_job_runs_in_a_thread_after_commit(personas, settings):
-    settings.XINFANG_IMPORT_INLINE = False
-    job = import_jobs.import_job_create(
-        actor=personas.clerk, upload=SimpleUploadedFile("old.csv", csv_bytes(GOOD)), filename="old.csv", partial=False
-    )
-    worker = next(t for t in threading.enumerate() if t.name == f"import-job-{job.pk}")
-    worker.join(timeout=60)
-    job.refresh_from_db()
-    assert job.status == ImportJob.State.DONE and job.report["created"] == 3 and not job.file
-    assert Petition.objects.count() == 3
-
-
 def test_system_error_fails_the_job_with_a_chinese_message(client, personas, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
@@ -219,35 +204,3 @@ def test_system_error_fails_the_job_with_a_chinese_message(client, personas, mon
     job = ImportJob.objects.get()
     assert job.status == ImportJob.State.FAILED and "系统错误" in job.error and "disk on fire" not in page
     assert "失败" in page and "本次未导入任何数据" in page and set(stored_uploads()) == before
-
-
-@pytest.mark.postgres_only
-@pytest.mark.django_db(transaction=True)
-def test_on_postgresql_progress_is_visible_to_other_connections_while_the_import_runs(personas, settings, monkeypatch):
-    """The import is one transaction; its progress goes through a second connection (see import_jobs)."""
-    settings.XINFANG_IMPORT_INLINE = False
-    real_parse = importer.parse_row
-
-    def slow_parse(*args, **kwargs):
-        time.sleep(0.002)  # ~2,000 rows in 4 s: several progress writes
-        return real_parse(*args, **kwargs)
-
-    monkeypatch.setattr(importer, "parse_row", slow_parse)
-    rows = []
-    for i in range(2000):
-        row = list(GOOD[2])
-        row[12] = f"想咨询低保申请条件（第{i}件）。"
-        rows.append(row)
-    job = import_jobs.import_job_create(
-        actor=personas.clerk, upload=SimpleUploadedFile("m.csv", csv_bytes(rows)), filename="m.csv", partial=False
-    )
-    seen = set()
-    worker = next(t for t in threading.enumerate() if t.name == f"import-job-{job.pk}")
-    while worker.is_alive():
-        done, total, status = ImportJob.objects.filter(pk=job.pk).values_list("rows_done", "rows_total", "status")[0]
-        if status == ImportJob.State.RUNNING:
-            seen.add((done, total))
-        time.sleep(0.05)
-    job.refresh_from_db()
-    assert job.status == ImportJob.State.DONE and job.rows_done == 2000
-    assert any(0 < done < 2000 and total == 2000 for done, total in seen), seen

@@ -1,0 +1,13 @@
+"""Background tasks of the petitions app (django-tasks; run by `manage.py db_worker`)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from . import import_jobs
+
+
+@task()
+def run_import_job(job_id: int) -> None:
+    """One staff-page import (import_jobs.import_job_run); the job row carries progress and result."""
+    import_jobs.import_job_run(job_id=job_id)
