@@ -22,17 +22,26 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("时间"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("操作人账号"),
     )
     actor_label = models.CharField(_("操作人"), max_length=150, blank=True)
     unit_id_snapshot = models.BigIntegerField(_("单位ID"), null=True, blank=True)
-    ip = models.GenericIPAddressField(_("IP"), null=True, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
     action = models.CharField(_("动作"), max_length=64)
     target_type = models.CharField(_("对象类型"), max_length=64, blank=True)
     target_id = models.CharField(_("对象ID"), max_length=64, blank=True)
     data = models.JSONField(_("内容"), default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField(
+        _("上一条记录的校验值"),
+        max_length=64,
+        help_text=_("上一条审计记录的校验值；与本条校验值首尾相接，记录被改动或删除即可发现。"),
+    )
+    hash = models.CharField(_("校验值"), max_length=64, unique=True)
 
     class Meta:
         ordering = ["id"]
@@ -52,8 +61,12 @@ class AuditEvent(models.Model):
 class AuditChainHead(models.Model):
     """One row, locked while appending, so the chain stays linear under concurrent writers."""
 
-    last_hash = models.CharField(max_length=64)
-    last_id = models.BigIntegerField(default=0)
+    last_hash = models.CharField(_("最后一条记录的校验值"), max_length=64)
+    last_id = models.BigIntegerField(_("最后一条记录的编号"), default=0)
+
+    class Meta:
+        verbose_name = _("审计链末端")
+        verbose_name_plural = _("审计链末端")
 
 
 class Notification(models.Model):
@@ -64,16 +77,16 @@ class Notification(models.Model):
         SMS = "sms", _("短信")
         EMAIL = "email", _("邮件")
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.INAPP)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    channel = models.CharField(_("发送渠道"), max_length=10, choices=Channel.choices, default=Channel.INAPP)
     unit_id_target = models.BigIntegerField(_("接收单位"), null=True, blank=True, db_index=True)
     user_id_target = models.BigIntegerField(_("接收人"), null=True, blank=True)
     petition_id_ref = models.BigIntegerField(_("信访事项"), null=True, blank=True, db_index=True)
     kind = models.CharField(_("类型"), max_length=40)
-    dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    dedupe_key = models.CharField(_("去重标识"), max_length=120, unique=True, null=True, blank=True)
     subject = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -91,12 +104,12 @@ class DataVersion(models.Model):
     one tiny query instead of a query per lookup. Random, so a rolled-back change is never mistaken for a
     later one."""
 
-    name = models.CharField(max_length=40, unique=True)
-    token = models.CharField(max_length=32)
+    name = models.CharField(_("名称"), max_length=40, unique=True)
+    token = models.CharField(_("版本标记"), max_length=32)
 
     class Meta:
-        verbose_name = "数据版本"
-        verbose_name_plural = "数据版本"
+        verbose_name = _("数据版本")
+        verbose_name_plural = _("数据版本")
 
     def __str__(self) -> str:
         return f"{self.name}: {self.token}"
