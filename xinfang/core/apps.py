@@ -6,4 +6,3 @@ class CoreConfig(AppConfig):
     name = "xinfang.core"
     label = "core"
     verbose_name = _("基础")
-
