@@ -30,7 +30,7 @@ INSTALLED_APPS = [
     "django_otp",
     "xinfang.accounts.vendor_apps.TOTPConfig",  # django_otp.plugins.otp_totp, likewise
     "django_tasks",  # background tasks (imports, deadline sweeps): the backport of Django 6's django.tasks
-    "django_tasks_db",  # ... their database backend and `manage.py db_worker`
+    "xinfang.accounts.vendor_apps.TasksDatabaseConfig",  # django_tasks_db: their database backend and `db_worker`
     "xinfang.core",
     "xinfang.accounts",
     "xinfang.documents",

@@ -15,6 +15,8 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp import admin as _totp_admin  # noqa: F401 - registered first, replaced below
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db import admin as tasks_admin  # registers its admin first, replaced below
+from django_tasks_db.models import DBTaskResult
 
 from xinfang.core.admin_types import ModelAdmin, TabularInline
 from xinfang.core.audit import audit_record
@@ -207,3 +209,43 @@ class AuthenticatorAdmin(ModelAdmin):
     @admin.display(description=_("最近使用"), ordering="last_used_at")
     def last_used(self, obj: Authenticator) -> Any:
         return obj.last_used_at
+
+
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(tasks_admin.DBTaskResultAdmin):
+    """The background tasks (imports, sweeps) with Chinese column names; read-only like the library's own."""
+
+    list_display = (
+        "task_id",
+        "task_label",
+        "status",
+        "enqueued_at",
+        "started_at",
+        "finished_at",
+        "priority",
+        "queue_name",
+    )
+    list_filter = ("status", "priority", "queue_name")
+
+    @admin.display(description=_("任务编号"))
+    def task_id(self, obj: Any) -> str:
+        return str(obj.id)
+
+    @admin.display(description=_("任务"))
+    def task_label(self, obj: Any) -> str:
+        return str(obj.task_name)
+
+    @admin.display(description=_("错误追踪"))
+    def formatted_traceback(self, obj: Any) -> str:
+        return str(super().formatted_traceback(obj))
+
+    @admin.display(description=_("最早执行时间"))
+    def display_run_after(self, obj: Any) -> Any:
+        return super().display_run_after(obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        return ["task_id" if name == "id" else name for name in fields]

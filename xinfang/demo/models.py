@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DeferredIndex(models.Model):
@@ -14,15 +15,15 @@ class DeferredIndex(models.Model):
         INDEX = "index", "索引"
         FOREIGN_KEY = "foreign_key", "外键约束"
 
-    name = models.CharField(max_length=63, primary_key=True)
-    table = models.CharField(max_length=63)
-    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.INDEX)
-    definition = models.TextField()
-    dropped_at = models.DateTimeField(auto_now_add=True)
+    name = models.CharField(_("名称"), max_length=63, primary_key=True)
+    table = models.CharField(_("数据表"), max_length=63)
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.INDEX)
+    definition = models.TextField(_("定义"))
+    dropped_at = models.DateTimeField(_("删除时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "暂缓重建的索引或约束"
-        verbose_name_plural = "暂缓重建的索引或约束"
+        verbose_name = _("暂缓重建的索引或约束")
+        verbose_name_plural = _("暂缓重建的索引或约束")
 
     def __str__(self) -> str:
         return f"{self.table}.{self.name}"

@@ -29,11 +29,17 @@ class DocumentTemplate(BaseModel):
     office = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("单位"))
     version = models.PositiveIntegerField(_("版本"), editable=False)
     file = models.FileField(_("模板文件（.docx）"), upload_to=template_path)
-    checksum = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    checksum = models.CharField(_("SHA-256 校验值"), max_length=64, editable=False)
     active = models.BooleanField(_("启用"), default=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("上传人"),
     )
 
     class Meta:
@@ -49,12 +55,14 @@ class DocumentTemplate(BaseModel):
 class NumberSequence(models.Model):
     """The 文号 counter of one issuing unit, 机关代字 and year: 扶信转〔2026〕15号."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    word = models.CharField(max_length=20)  # 机关代字, e.g. 扶信转
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("发文机关"))
+    word = models.CharField(_("机关代字"), max_length=20)  # e.g. 扶信转
+    year = models.PositiveSmallIntegerField(_("年份"))
+    last = models.PositiveIntegerField(_("已用到的序号"), default=0)
 
     class Meta:
+        verbose_name = _("发文字号序列")
+        verbose_name_plural = _("发文字号序列")
         constraints = [models.UniqueConstraint(fields=["unit", "word", "year"], name="docnum_unit_word_year")]
 
     def __str__(self) -> str:
@@ -66,8 +74,8 @@ class Document(models.Model):
 
     kind = models.CharField(_("文书种类"), max_length=40)
     title = models.CharField(_("标题"), max_length=100)
-    subject_type = models.CharField(max_length=40)
-    subject_id = models.BigIntegerField()
+    subject_type = models.CharField(_("所属对象类型"), max_length=40)
+    subject_id = models.BigIntegerField(_("所属对象编号"))
     reference = models.CharField(_("编号"), max_length=40)
     issuer = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("发文机关"))
     recipient = models.CharField(_("主送"), max_length=200)
@@ -76,11 +84,16 @@ class Document(models.Model):
     version = models.PositiveIntegerField(_("版本"))
     template_version = models.CharField(_("模板版本"), max_length=120)
     file = models.FileField(_("文件"), upload_to=document_path)
-    checksum = models.CharField(_("SHA-256"), max_length=64)
+    checksum = models.CharField(_("SHA-256 校验值"), max_length=64)
     size = models.PositiveIntegerField(_("大小"))
     created_at = models.DateTimeField(_("生成时间"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("生成人账号"),
     )
     created_by_name = models.CharField(_("生成人"), max_length=100, blank=True)
 
@@ -112,7 +125,7 @@ class Delivery(models.Model):
         SMS = "sms", _("短信送达")
         ONLINE = "online", _("网上送达")
 
-    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="deliveries")
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("文书"))
     method = models.CharField(_("送达方式"), max_length=20, choices=Method.choices)
     tracking_number = models.CharField(_("邮件单号"), max_length=40, blank=True)
     delivered_at = models.DateTimeField(_("送达时间"))
@@ -120,7 +133,12 @@ class Delivery(models.Model):
     note = models.CharField(_("说明"), max_length=200, blank=True)
     recorded_at = models.DateTimeField(_("登记时间"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("登记人账号"),
     )
     recorded_by_name = models.CharField(_("登记人"), max_length=100, blank=True)
 
