@@ -234,7 +234,7 @@ def _case_context(petition: Petition, bound: dict[str, forms.Form] | None = None
     status = petition.status
     can_rate = status == Status.REPLIED
     can_review = (
-        status in (Status.REPLIED, Status.CLOSED)
+        status in (Status.REPLIED, Status.REVISIT, Status.CLOSED)  # 不满意待研判 too: the window runs on
         and petition.review_level == 0
         and deadline_window_open(petition=petition, code="review_request")
     )

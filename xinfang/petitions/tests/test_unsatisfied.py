@@ -111,3 +111,12 @@ def test_the_petitioner_sees_what_the_case_waits_for(client, personas):
     client.post(reverse("portal:lookup"), {"number": reg.petition.number, "code": reg.query_code})
     page = client.get(reverse("portal:case", args=[reg.petition.number])).content.decode()
     assert "信访部门正在回访研判" in page
+
+
+def test_the_petitioner_may_ask_for_review_while_the_office_decides(client, personas):
+    reg = register(personas.clerk)
+    advance(reg.petition, "replied", personas=personas)
+    services.petition_rate(petition_id=reg.petition.pk, rating="unsatisfied")
+    client.post(reverse("portal:lookup"), {"number": reg.petition.number, "code": reg.query_code})
+    page = client.get(reverse("portal:case", args=[reg.petition.number])).content.decode()
+    assert 'id="review_reason"' in page  # the 复查 request form is offered
