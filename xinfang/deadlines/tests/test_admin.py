@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 
 from xinfang.accounts.models import User
-from xinfang.deadlines.models import CalendarOverride, Deadline, TimeLimitRule
-from xinfang.deadlines.services import deadline_open
+from xinfang.deadlines.models import CalendarOverride, TimeLimitRule
+from xinfang.petitions.deadlines.models import Deadline
+from xinfang.petitions.deadlines.schedule import deadline_open
 from xinfang.petitions.models import Event
 
 from .conftest import at
