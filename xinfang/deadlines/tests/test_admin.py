@@ -106,6 +106,6 @@ def test_changelist_warns_from_december_when_next_year_missing(admin_client, tim
 
 
 def test_deadline_admin_is_read_only(admin_client, open_case) -> None:
-    response = admin_client.get(reverse("admin:deadlines_deadline_changelist"))
+    response = admin_client.get(reverse("admin:petitions_deadline_changelist"))
     assert response.status_code == 200
-    assert admin_client.get(reverse("admin:deadlines_deadline_add")).status_code == 403
+    assert admin_client.get(reverse("admin:petitions_deadline_add")).status_code == 403
