@@ -1,4 +1,4 @@
-"""Time limits as data: versioned rules and the holiday override table (the per-case rows: petitions)."""
+"""Time limits as data: versioned rules and the holiday override table (the per-case rows live with the cases)."""
 
 from __future__ import annotations
 

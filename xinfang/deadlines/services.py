@@ -1,8 +1,8 @@
 """Deadline rules and the calendar: what a time limit is, for any case, knowing nothing of cases.
 
 The rules in force, the working calendar, the calculator, and the pure state of one deadline row.
-Per-case scheduling (opening, closing, extending a case's deadlines, the sweep) lives above, in
-`xinfang.petitions.deadlines` (architecture.md: petitions holds the per-case deadlines).
+Per-case scheduling (opening, closing, extending a case's deadlines, the sweep) lives above, with the
+cases (architecture.md: the case app holds the per-case deadlines; this app never imports it).
 All dates are Asia/Shanghai local dates.
 """
 
@@ -24,7 +24,7 @@ from .calendar import WorkCalendar
 from .models import CalendarOverride, CalendarYear, Party, TimeLimitRule
 
 # Sent (with reason=…) after an administrator changed a rule or the calendar. The app that keeps the
-# cases' deadlines (petitions) recomputes the open ones and returns how many due dates moved; this app
+# cases' deadlines recomputes the open ones and returns how many due dates moved; this app
 # only asks, so it need not know what a case is.
 recompute_requested = Signal()
 
@@ -35,7 +35,7 @@ def recompute_request(*, reason: str) -> int:
 
 
 class DeadlineRow(Protocol):
-    """What the rule side reads and writes of one case's deadline row (petitions' Deadline model)."""
+    """What the rule side reads and writes of one case's deadline row (the case app's Deadline model)."""
 
     pk: Any
     party: str
