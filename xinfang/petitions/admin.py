@@ -17,5 +17,6 @@ class CategoryAdmin(_CategoryModelAdmin):
     search_fields = ["code", "name"]
     list_editable = ["sort_order", "active"]
 
+
 # The read-only admin of the cases' deadline rows.
 from .deadlines import admin as _deadline_admin  # noqa: E402, F401
