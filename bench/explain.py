@@ -32,8 +32,8 @@ def main() -> None:
     from django.db.models import Q
 
     from xinfang.accounts.models import User
-    from xinfang.deadlines.models import Deadline
     from xinfang.petitions import selectors
+    from xinfang.petitions.deadlines.models import Deadline
     from xinfang.petitions.models import Event, Petition
 
     dispatcher = User.objects.get(username="bench_dispatcher")

@@ -1,5 +1,6 @@
-"""Administrators maintain the rules and the holiday calendar here. Every save or delete recomputes the
-open deadlines (from save_model/delete_model, not signals, so imports and migrations stay silent)."""
+"""Administrators maintain the rules and the holiday calendar here. Every save or delete asks for the open
+deadlines to be recomputed (from save_model/delete_model, not model signals, so imports and migrations stay
+silent; the cases' app answers `services.recompute_requested`)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ from django.http import HttpRequest, HttpResponse
 from xinfang.accounts.models import Area
 from xinfang.core.admin_types import ModelAdmin, ModelForm
 
-from .models import CalendarOverride, CalendarYear, Deadline, TimeLimitRule
-from .services import calendar_missing_years, deadlines_recompute
+from .models import CalendarOverride, CalendarYear, TimeLimitRule
+from .services import calendar_missing_years, recompute_request
 
 
 def _recompute(admin_obj: admin.ModelAdmin[Any], request: HttpRequest, reason: str) -> None:
-    changed = deadlines_recompute(reason=reason)
+    changed = recompute_request(reason=reason)
     if changed:
         admin_obj.message_user(request, f"已重新计算进行中的期限：{changed}项期限的到期日发生变化，已记入办理记录。")
 
@@ -123,23 +124,3 @@ class CalendarOverrideAdmin(RecomputeMixin, ModelAdmin):
 class CalendarYearAdmin(RecomputeMixin, ModelAdmin):
     recompute_label = "节假日安排年份"
     list_display = ["year", "source", "created_at"]
-
-
-@admin.register(Deadline)
-class DeadlineAdmin(ModelAdmin):
-    """Read-only: deadlines change only through the workflow services and recompute."""
-
-    list_display = ["petition", "code", "party", "start_date", "due_date", "estimated", "status", "state"]
-    list_filter = ["status", "state", "party", "code", "estimated"]
-    search_fields = ["petition__number"]
-    list_select_related = ["petition"]
-    raw_id_fields = ["petition"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -1,4 +1,4 @@
-"""Time limits as data: versioned rules, the holiday override table, and one deadline row per case step."""
+"""Time limits as data: versioned rules and the holiday override table (the per-case rows live with the cases)."""
 
 from __future__ import annotations
 
@@ -155,70 +155,3 @@ class CalendarYear(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.year}年：{self.source}"
-
-
-class Deadline(models.Model):
-    class Status(models.TextChoices):
-        OPEN = "open", _("进行中")
-        MET = "met", _("按期完成")
-        LATE = "late", _("逾期完成")
-        CANCELLED = "cancelled", _("已取消")
-
-    class State(models.TextChoices):
-        NORMAL = engine.NORMAL, _("正常")
-        SOON = engine.SOON, _("即将到期")
-        OVERDUE = engine.OVERDUE, _("已超期")
-
-    petition = models.ForeignKey(
-        "petitions.Petition", on_delete=models.CASCADE, related_name="deadlines", verbose_name=_("信访事项")
-    )
-    code = models.CharField(_("期限代码"), max_length=40)
-    rule = models.ForeignKey(
-        TimeLimitRule, on_delete=models.PROTECT, related_name="deadlines", verbose_name=_("期限规则")
-    )
-    party = models.CharField(_("期限约束方"), max_length=12, choices=Party.choices, default=Party.ORGAN)
-    start_date = models.DateField(_("起算日"))
-    base_due_date = models.DateField(_("法定到期日"))
-    due_override = models.DateField(_("交办指定期限"), null=True, blank=True)
-    due_date = models.DateField(_("到期日"))
-    extension_days = models.PositiveSmallIntegerField(_("延长天数"), default=0)
-    paused_days = models.PositiveSmallIntegerField(_("暂停天数"), default=0)
-    pause_started = models.DateField(_("暂停开始"), null=True, blank=True)
-    estimated = models.BooleanField(_("预计"), default=False)
-    basis = models.TextField(_("计算依据"), blank=True)
-    note = models.CharField(_("备注"), max_length=200, blank=True)
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    state = models.CharField(_("期限状态"), max_length=10, choices=State.choices, default=State.NORMAL)
-    warned_soon = models.BooleanField(_("已发即将到期提醒"), default=False, editable=False)
-    warned_overdue = models.BooleanField(_("已发逾期提醒"), default=False, editable=False)
-    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["due_date", "id"]
-        verbose_name = _("办理期限")
-        verbose_name_plural = _("办理期限")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["petition", "code"], condition=models.Q(status="open"), name="uniq_open_deadline_per_code"
-            ),
-        ]
-        indexes = [
-            # The open deadlines only (the sweep, the 即将到期 / 已超期 checks): the closed ones are most of the
-            # table and more every year. At 1M cases (4M deadlines, 1M open) it builds in 2.4 s instead of
-            # 13.6 s and a closed deadline adds no entry (migration 0006; docs/performance.md).
-            models.Index(fields=["party", "due_date"], condition=models.Q(status="open"), name="deadline_open_due")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.petition_id} {self.code} {self.due_date:%Y-%m-%d}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == self.Status.OPEN
-
-    def effective_due(self, today: dt.date) -> dt.date:
-        """While paused (听证), the clock stands still: the due date moves with each paused day."""
-        if self.pause_started and today > self.pause_started:
-            return self.due_date + dt.timedelta(days=(today - self.pause_started).days)
-        return self.due_date

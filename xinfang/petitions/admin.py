@@ -16,3 +16,7 @@ class CategoryAdmin(_CategoryModelAdmin):
     list_filter = ["active", "parent"]
     search_fields = ["code", "name"]
     list_editable = ["sort_order", "active"]
+
+
+# The read-only admin of the cases' deadline rows.
+from .deadlines import admin as _deadline_admin  # noqa: E402, F401

@@ -9,7 +9,11 @@ class PetitionsConfig(AppConfig):
 
     def ready(self) -> None:
         from xinfang.core import versioned
+        from xinfang.deadlines.services import recompute_requested
 
+        from .deadlines.sweep import recompute_on_request
         from .models import Category
 
         versioned.track(Category, Category.versioned_name)
+        # A rule or calendar change in the deadlines admin recomputes the cases' open deadlines.
+        recompute_requested.connect(recompute_on_request, dispatch_uid="petitions.deadlines.recompute")

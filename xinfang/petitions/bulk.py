@@ -45,7 +45,8 @@ from xinfang.core.timeutil import format_cn_date, local_date
 from xinfang.deadlines import engine
 from xinfang.deadlines import services as dl
 from xinfang.deadlines.calendar import DayInfo, WorkCalendar
-from xinfang.deadlines.models import Deadline, Party, TimeLimitRule
+from xinfang.deadlines.models import Party, TimeLimitRule
+from xinfang.petitions.deadlines.models import Deadline
 
 from . import services
 from .models import (
@@ -187,7 +188,7 @@ class _Deadlines:
         self.rows.append(d)
 
     def _compute(self, d: Deadline) -> None:
-        dl._apply(d, self.ctx.due(d.rule, d.start_date, d.extension_days, d.paused_days, d.due_override, d.note))
+        dl.apply_due(d, self.ctx.due(d.rule, d.start_date, d.extension_days, d.paused_days, d.due_override, d.note))
 
     def close(self, code: str, at: dt.datetime, day: dt.date) -> None:
         d = self._open_row(code)
@@ -273,7 +274,7 @@ class _Context:
         key = (code, pks, bisect.bisect_right(bounds, on))
         chosen = self._rule_cache.get(key)
         if chosen is None:
-            chosen = dl._rule_for(code=code, area=area_path, on=on)
+            chosen = dl.rule_for(code=code, area=area_path, on=on)
             self._rule_cache[key] = chosen
         return chosen
 

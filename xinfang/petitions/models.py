@@ -509,3 +509,7 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename}（{self.get_status_display()}）"
+
+
+# A case's deadline rows: their own module (this one is long), registered with this app from here.
+from .deadlines.models import Deadline as Deadline  # noqa: E402

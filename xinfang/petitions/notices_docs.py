@@ -22,10 +22,10 @@ from xinfang.accounts.models import Unit
 from xinfang.core.audit import audit_record
 from xinfang.core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from xinfang.core.timeutil import format_cn_date, local_date
-from xinfang.deadlines import services as deadlines
-from xinfang.deadlines.models import Deadline
 from xinfang.documents import services as docs
 from xinfang.documents.models import Delivery, Document
+from xinfang.petitions.deadlines import schedule as deadlines
+from xinfang.petitions.deadlines.models import Deadline
 
 from .models import Channel, DispatchMode, Event, Outcome, Petition, ReviewOutcome
 from .timeline import event_record

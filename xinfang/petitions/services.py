@@ -24,8 +24,8 @@ from xinfang.core.errors import DeadlinePassed, InvalidTransition, NotPermitted,
 from xinfang.core.notify import notify
 from xinfang.core.timeutil import format_cn_date, local_date
 from xinfang.core.validators import normalize_id_number, normalize_phone
-from xinfang.deadlines import services as deadlines
-from xinfang.deadlines.models import Deadline
+from xinfang.petitions.deadlines import schedule as deadlines
+from xinfang.petitions.deadlines.models import Deadline
 
 from . import uploads
 from .models import (

@@ -11,3 +11,11 @@ from . import import_jobs
 def run_import_job(job_id: int) -> None:
     """One staff-page import (import_jobs.import_job_run); the job row carries progress and result."""
     import_jobs.import_job_run(job_id=job_id)
+
+
+@task()
+def sweep_deadlines() -> dict[str, int]:
+    """The periodic deadline sweep (deadlines.sweep.deadlines_sweep), for `deadlines_sweep --enqueue`."""
+    from .deadlines.sweep import deadlines_sweep
+
+    return deadlines_sweep()

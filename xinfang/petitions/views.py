@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from xinfang.accounts.access import access_petition, actor_context, can_act, can_see_identity
 from xinfang.core.errors import DomainError, NotPermitted, ValidationFailed
-from xinfang.deadlines.services import petition_deadlines
+from xinfang.petitions.deadlines.schedule import petition_deadlines
 from xinfang.routing.services import routing_suggest
 
 from . import forms as f

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from xinfang.accounts.models import Area
 from xinfang.core.timeutil import local_date
 from xinfang.core.validators import is_ascii_digits
-from xinfang.deadlines.services import petition_deadlines
 from xinfang.petitions import timeline
+from xinfang.petitions.deadlines.schedule import petition_deadlines
 from xinfang.petitions.models import Category, Event, Petition
 from xinfang.petitions.workflow import Status
 

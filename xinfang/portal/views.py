@@ -23,8 +23,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xinfang.core.errors import DomainError
-from xinfang.deadlines.services import deadline_window_open
 from xinfang.petitions import services
+from xinfang.petitions.deadlines.schedule import deadline_window_open
 from xinfang.petitions.models import Petition
 from xinfang.petitions.views import NOTICE_TITLES, apply_domain_error, client_ip
 from xinfang.petitions.workflow import Status

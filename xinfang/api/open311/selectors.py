@@ -22,7 +22,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from xinfang.core.timeutil import SHANGHAI
-from xinfang.deadlines.models import Deadline, Party
+from xinfang.deadlines.models import Party
+from xinfang.petitions.deadlines.models import Deadline
 from xinfang.petitions.models import Channel, Event, Outcome, Petition, Purpose, Rating, Representative
 from xinfang.petitions.services import LEGAL_ROUTES
 from xinfang.petitions.workflow import Action, Status

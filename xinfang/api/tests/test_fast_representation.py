@@ -11,9 +11,9 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from xinfang.api.v1 import serializers as s
-from xinfang.deadlines.services import petition_deadlines
 from xinfang.demo.volume.generator import Generator
 from xinfang.petitions import selectors
+from xinfang.petitions.deadlines.schedule import petition_deadlines
 from xinfang.petitions.models import Petition
 from xinfang.petitions.workflow import ACTIONS, allowed
 

@@ -14,8 +14,8 @@ from rest_framework.views import APIView
 
 from xinfang.accounts.access import access_petition, can_act
 from xinfang.accounts.models import Unit
-from xinfang.deadlines.services import petition_deadlines
 from xinfang.petitions import selectors, services
+from xinfang.petitions.deadlines.schedule import petition_deadlines
 from xinfang.petitions.models import DeadlineState, Petition
 from xinfang.petitions.workflow import ACTIONS, allowed
 

@@ -17,7 +17,7 @@ WATCHED = (
     "petitions.Attachment",
     "core.AuditEvent",
     "core.Notification",
-    "deadlines.Deadline",
+    "petitions.Deadline",
     "accounts.Area",
     "accounts.Unit",
     "accounts.User",
@@ -29,8 +29,8 @@ def _snapshot(rows: tuple[models.Model, ...]) -> dict[str, Any]:
     state: dict[str, Any] = {label: apps.get_model(label).objects.count() for label in WATCHED}
     for row in rows:
         state[f"{row._meta.label} #{row.pk}"] = type(row)._default_manager.filter(pk=row.pk).values().first()
-    if "deadlines.Deadline" in state:
-        state["deadlines"] = list(apps.get_model("deadlines.Deadline").objects.order_by("pk").values())
+    if "petitions.Deadline" in state:
+        state["deadlines"] = list(apps.get_model("petitions.Deadline").objects.order_by("pk").values())
     return state
 
 

@@ -137,7 +137,7 @@ def test_mostly_empty_foreign_keys_have_partial_indexes_that_their_lookups_use()
 def test_the_sweep_finds_open_deadlines_through_the_open_deadline_index() -> None:
     # Migration deadlines 0006: only open deadlines are in it. (SQLite cannot prove `status = ?` matches the
     # index's `status = 'open'` and scans instead: a small installation's sweep.)
-    from xinfang.deadlines.models import Deadline
+    from xinfang.petitions.deadlines.models import Deadline
 
     plan = _plan(
         f"SELECT id FROM {Deadline._meta.db_table} WHERE status = %s AND party = %s",  # noqa: S608

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 
 from xinfang.accounts.models import User
-from xinfang.deadlines.models import CalendarOverride, Deadline, TimeLimitRule
-from xinfang.deadlines.services import deadline_open
+from xinfang.deadlines.models import CalendarOverride, TimeLimitRule
+from xinfang.petitions.deadlines.models import Deadline
+from xinfang.petitions.deadlines.schedule import deadline_open
 from xinfang.petitions.models import Event
 
 from .conftest import at
@@ -105,6 +106,6 @@ def test_changelist_warns_from_december_when_next_year_missing(admin_client, tim
 
 
 def test_deadline_admin_is_read_only(admin_client, open_case) -> None:
-    response = admin_client.get(reverse("admin:deadlines_deadline_changelist"))
+    response = admin_client.get(reverse("admin:petitions_deadline_changelist"))
     assert response.status_code == 200
-    assert admin_client.get(reverse("admin:deadlines_deadline_add")).status_code == 403
+    assert admin_client.get(reverse("admin:petitions_deadline_add")).status_code == 403

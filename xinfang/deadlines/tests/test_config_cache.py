@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from xinfang.deadlines.models import CalendarOverride, CalendarYear, TimeLimitRule
-from xinfang.deadlines.services import deadline_calculate, deadline_open
+from xinfang.deadlines.services import deadline_calculate
+from xinfang.petitions.deadlines.schedule import deadline_open
 
 D = dt.date.fromisoformat
 

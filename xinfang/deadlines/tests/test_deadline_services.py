@@ -9,8 +9,9 @@ from django.db import IntegrityError, transaction
 
 from xinfang.core.errors import ValidationFailed
 from xinfang.core.testing.nothing_written import writes_nothing
-from xinfang.deadlines.models import Deadline, TimeLimitRule
-from xinfang.deadlines.services import (
+from xinfang.deadlines.models import TimeLimitRule
+from xinfang.petitions.deadlines.models import Deadline
+from xinfang.petitions.deadlines.schedule import (
     deadline_cancel_all,
     deadline_close,
     deadline_draft,

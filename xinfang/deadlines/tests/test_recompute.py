@@ -6,8 +6,10 @@ import datetime as dt
 
 import pytest
 
-from xinfang.deadlines.models import CalendarOverride, CalendarYear, Deadline, TimeLimitRule
-from xinfang.deadlines.services import deadline_close, deadline_open, deadlines_recompute
+from xinfang.deadlines.models import CalendarOverride, CalendarYear, TimeLimitRule
+from xinfang.petitions.deadlines.models import Deadline
+from xinfang.petitions.deadlines.schedule import deadline_close, deadline_open
+from xinfang.petitions.deadlines.sweep import deadlines_recompute
 from xinfang.petitions.models import Event, Petition
 
 from .conftest import at

@@ -8,8 +8,9 @@ import pytest
 from django.core.management import call_command
 
 from xinfang.core.models import Notification
-from xinfang.deadlines.models import Deadline
-from xinfang.deadlines.services import deadline_open, deadlines_sweep
+from xinfang.petitions.deadlines.models import Deadline
+from xinfang.petitions.deadlines.schedule import deadline_open
+from xinfang.petitions.deadlines.sweep import deadlines_sweep
 from xinfang.petitions.models import Petition
 
 from .conftest import at

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from xinfang.core.models import Notification
-from xinfang.deadlines.services import deadline_open
+from xinfang.petitions.deadlines.schedule import deadline_open
 from xinfang.petitions.models import Petition
 from xinfang.petitions.tests.test_import_worker import DB_TASKS, run_worker
 
@@ -39,7 +39,7 @@ def test_enqueued_sweep_waits_for_a_worker_then_moves_the_case(world, time_machi
     queued = sweep("--enqueue")
     task = DBTaskResult.objects.get()
     assert queued == {"enqueued": str(task.id)} and task.status == "READY"
-    assert task.task_path == "xinfang.deadlines.tasks.sweep_deadlines"
+    assert task.task_path == "xinfang.petitions.tasks.sweep_deadlines"
     assert Petition.objects.get(pk=petition.pk).deadline_state != "overdue"  # nothing swept yet
     assert not Notification.objects.exists()
 

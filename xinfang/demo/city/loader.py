@@ -31,8 +31,8 @@ from django.utils import timezone
 from xinfang.accounts.models import Role, Unit, User
 from xinfang.accounts.services import user_create
 from xinfang.core.timeutil import local_date
-from xinfang.deadlines.services import deadlines_sweep
 from xinfang.petitions import services
+from xinfang.petitions.deadlines.sweep import deadlines_sweep
 from xinfang.petitions.models import Category, Petition
 from xinfang.petitions.workflow import Status
 from xinfang.routing.models import RoutingRule

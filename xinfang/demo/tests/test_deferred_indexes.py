@@ -10,9 +10,9 @@ from django.core import checks
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from xinfang.deadlines.models import Deadline
 from xinfang.demo.models import DeferredIndex
 from xinfang.demo.volume import deferred_indexes
+from xinfang.petitions.deadlines.models import Deadline
 from xinfang.petitions.models import Event, Petition
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 
 from xinfang.core.models import AuditEvent
-from xinfang.deadlines.models import Deadline
-from xinfang.deadlines.services import deadlines_sweep
 from xinfang.demo.volume.generator import Generator
+from xinfang.petitions.deadlines.models import Deadline
+from xinfang.petitions.deadlines.sweep import deadlines_sweep
 from xinfang.petitions.models import Event, Petition
 
 pytestmark = pytest.mark.django_db

@@ -18,11 +18,11 @@ from xinfang.core import crypto
 from xinfang.core.models import AuditEvent
 from xinfang.core.timeutil import SHANGHAI, local_date
 from xinfang.core.validators import MOBILE_RE, normalize_id_number
-from xinfang.deadlines.models import Deadline
 from xinfang.demo.city.logins import NAMED, PASSWORD
 from xinfang.demo.city.org import COUNTIES
 from xinfang.demo.city.plan import SEED_PERSON, SEED_TITLE, all_people, build_plan
 from xinfang.petitions import services
+from xinfang.petitions.deadlines.models import Deadline
 from xinfang.petitions.models import Channel, Event, Petition, Purpose, Representative
 from xinfang.petitions.workflow import Status
 from xinfang.routing.models import RoutingRule

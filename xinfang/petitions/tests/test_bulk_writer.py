@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from xinfang.core.models import AuditEvent
 from xinfang.core.timeutil import local_date
-from xinfang.deadlines.models import Deadline
-from xinfang.deadlines.services import deadline_refresh_petition
 from xinfang.petitions import bulk, services
+from xinfang.petitions.deadlines.models import Deadline
+from xinfang.petitions.deadlines.schedule import deadline_refresh_petition
 from xinfang.petitions.models import Category, Channel, NumberSequence, Petition
 from xinfang.petitions.tests.factories import VALID_ID, advance, register
 

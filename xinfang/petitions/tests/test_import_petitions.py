@@ -15,8 +15,8 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from xinfang.core.models import AuditEvent
-from xinfang.deadlines.models import Deadline
 from xinfang.petitions import importer
+from xinfang.petitions.deadlines.models import Deadline
 from xinfang.petitions.models import Event, ImportRecord, Petition
 
 pytestmark = pytest.mark.django_db

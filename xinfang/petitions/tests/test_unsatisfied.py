@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from xinfang.core.models import AuditEvent
 from xinfang.core.timeutil import local_date
-from xinfang.deadlines.models import Deadline
 from xinfang.petitions import selectors, services
+from xinfang.petitions.deadlines.models import Deadline
 from xinfang.petitions.models import Event
 from xinfang.petitions.tests.factories import advance, register
 from xinfang.petitions.workflow import Status

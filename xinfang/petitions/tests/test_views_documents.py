@@ -11,8 +11,8 @@ from django.utils import timezone
 from docx import Document as Docx
 
 from xinfang.core.timeutil import local_date
-from xinfang.deadlines.models import Deadline
 from xinfang.documents.models import Delivery, Document
+from xinfang.petitions.deadlines.models import Deadline
 from xinfang.petitions.models import Event
 from xinfang.petitions.notices_docs import notice_issue
 from xinfang.petitions.tests.factories import advance, register

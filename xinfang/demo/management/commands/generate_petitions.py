@@ -13,9 +13,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from xinfang.deadlines.models import Deadline
 from xinfang.demo.volume import deferred_indexes
 from xinfang.demo.volume.generator import Generator, build_province, load_counties
+from xinfang.petitions.deadlines.models import Deadline
 from xinfang.petitions.management.progress import Progress
 from xinfang.petitions.models import Event, Petition, Representative
 

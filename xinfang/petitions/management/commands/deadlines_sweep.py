@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from xinfang.deadlines.services import deadlines_sweep
+from xinfang.petitions.deadlines.sweep import deadlines_sweep
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, enqueue: bool = False, **options: Any) -> None:
         if enqueue:
-            from xinfang.deadlines.tasks import sweep_deadlines
+            from xinfang.petitions.tasks import sweep_deadlines
 
             result = sweep_deadlines.enqueue()
             self.stdout.write(json.dumps({"enqueued": str(result.id)}, ensure_ascii=False))

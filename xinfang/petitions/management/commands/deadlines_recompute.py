@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from xinfang.deadlines.services import deadlines_recompute
+from xinfang.petitions.deadlines.sweep import deadlines_recompute
 
 
 class Command(BaseCommand):
