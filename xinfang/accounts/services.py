@@ -13,6 +13,7 @@ from xinfang.core.errors import ValidationFailed
 from xinfang.core.validators import is_ascii_digits
 
 from .models import Area, Membership, Role, Unit, User
+from .signals import areas_moved, units_moved
 
 
 def _area_path(code: str, parent: Area | None) -> str:
@@ -63,15 +64,15 @@ def unit_upsert(
 
 
 def unit_refresh_paths(*, unit: Unit) -> None:
-    """Recompute the materialised path of a unit and its whole subtree (after a move), and the
-    copies of those paths kept on cases for fast scoping."""
+    """Recompute the materialised path of a unit and its whole subtree (after a move). Apps that keep
+    copies of those paths (cases, for fast scoping) follow through the `units_moved` signal."""
     old = Unit.objects.filter(pk=unit.pk).values_list("path", flat=True).first()
     new = (unit.parent.path if unit.parent_id and unit.parent else "/") + f"{unit.pk}/"
     unit.path = new
     if old == new:
         return
     ids = _refresh_unit_subtree(unit)
-    _sync_case_paths(unit_ids=ids)
+    units_moved.send(sender=Unit, unit_ids=ids)
 
 
 def _refresh_unit_subtree(unit: Unit) -> list[int]:
@@ -83,25 +84,9 @@ def _refresh_unit_subtree(unit: Unit) -> list[int]:
     return ids
 
 
-def _sync_case_paths(*, unit_ids: list[int] | None = None, area_ids: list[int] | None = None) -> None:
-    from django.db.models import OuterRef, Subquery
-
-    from xinfang.petitions.models import Petition
-
-    def path_of(model: Any, column: str) -> Subquery:
-        return Subquery(model.objects.filter(pk=OuterRef(column)).values("path")[:1])
-
-    if unit_ids:
-        Petition.objects.filter(current_unit_id__in=unit_ids).update(current_path=path_of(Unit, "current_unit_id"))
-        Petition.objects.filter(office_unit_id__in=unit_ids).update(office_path=path_of(Unit, "office_unit_id"))
-        Petition.objects.filter(accused_unit_id__in=unit_ids).update(accused_path=path_of(Unit, "accused_unit_id"))
-    if area_ids:
-        Petition.objects.filter(area_id__in=area_ids).update(area_path=path_of(Area, "area_id"))
-
-
 def area_refresh_paths(*, area: Area) -> None:
     ids = _refresh_area_subtree(area)
-    _sync_case_paths(area_ids=ids)
+    areas_moved.send(sender=Area, area_ids=ids)
 
 
 def _refresh_area_subtree(area: Area) -> list[int]:

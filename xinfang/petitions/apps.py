@@ -8,12 +8,17 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("信访事项")
 
     def ready(self) -> None:
+        from xinfang.accounts.signals import areas_moved, units_moved
         from xinfang.core import versioned
         from xinfang.deadlines.services import recompute_requested
 
+        from . import paths
         from .deadlines.sweep import recompute_on_request
         from .models import Category
 
         versioned.track(Category, Category.versioned_name)
         # A rule or calendar change in the deadlines admin recomputes the cases' open deadlines.
         recompute_requested.connect(recompute_on_request, dispatch_uid="petitions.deadlines.recompute")
+        # Cases' copies of area and unit paths follow a move in accounts' trees.
+        units_moved.connect(paths.on_units_moved, dispatch_uid="petitions.paths.units")
+        areas_moved.connect(paths.on_areas_moved, dispatch_uid="petitions.paths.areas")

@@ -13,12 +13,12 @@ from typing import IO, Any, cast
 
 from django.conf import settings
 
-from xinfang.accounts.access import can_see_identity
 from xinfang.accounts.models import Unit
 from xinfang.core import crypto
 from xinfang.core.audit import audit_record
 from xinfang.core.errors import ValidationFailed
 from xinfang.core.timeutil import SHANGHAI
+from xinfang.petitions.access import can_see_identity
 
 from . import selectors
 from .models import Petition

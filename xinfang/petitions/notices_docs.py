@@ -17,13 +17,13 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from xinfang.accounts.access import can_see, can_see_identity
 from xinfang.accounts.models import Unit
 from xinfang.core.audit import audit_record
 from xinfang.core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from xinfang.core.timeutil import format_cn_date, local_date
 from xinfang.documents import services as docs
 from xinfang.documents.models import Delivery, Document
+from xinfang.petitions.access import can_see, can_see_identity
 from xinfang.petitions.deadlines import schedule as deadlines
 from xinfang.petitions.deadlines.models import Deadline
 

@@ -10,10 +10,11 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
-from xinfang.accounts.access import accusation_rule_q, actor_context, petition_scope_q, petitions_visible_to
+from xinfang.accounts.access import actor_context
 from xinfang.accounts.models import Role
 from xinfang.core.errors import ValidationFailed
 from xinfang.core.validators import is_ascii_digits, normalize_id_number, normalize_phone
+from xinfang.petitions.access import accusation_rule_q, petition_scope_q, petitions_visible_to
 
 from .models import DeadlineState, Event, Petition
 from .services import id_hash, phone_hash

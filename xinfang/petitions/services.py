@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 
-from xinfang.accounts.access import actor_context, can_see_identity, ensure_can_act
+from xinfang.accounts.access import actor_context
 from xinfang.accounts.models import Area, Role, Unit
 from xinfang.core import crypto
 from xinfang.core.audit import audit_record
@@ -24,6 +24,7 @@ from xinfang.core.errors import DeadlinePassed, InvalidTransition, NotPermitted,
 from xinfang.core.notify import notify
 from xinfang.core.timeutil import format_cn_date, local_date
 from xinfang.core.validators import normalize_id_number, normalize_phone
+from xinfang.petitions.access import can_see_identity, ensure_can_act
 from xinfang.petitions.deadlines import schedule as deadlines
 from xinfang.petitions.deadlines.models import Deadline
 

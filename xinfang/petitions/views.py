@@ -17,8 +17,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from xinfang.accounts.access import access_petition, actor_context, can_act, can_see_identity
+from xinfang.accounts.access import actor_context
 from xinfang.core.errors import DomainError, NotPermitted, ValidationFailed
+from xinfang.petitions.access import access_petition, can_act, can_see_identity
 from xinfang.petitions.deadlines.schedule import petition_deadlines
 from xinfang.routing.services import routing_suggest
 

@@ -13,11 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from xinfang.accounts.access import access_petition, can_see_identity
 from xinfang.core.errors import DomainError
 from xinfang.core.timeutil import SHANGHAI
 from xinfang.documents import services as docs
 from xinfang.documents.models import Delivery, Document
+from xinfang.petitions.access import access_petition, can_see_identity
 
 from . import notices_docs
 from .models import Petition

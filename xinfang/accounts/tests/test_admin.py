@@ -73,9 +73,9 @@ def test_audit_records_cannot_be_changed_in_admin(admin_client, personas):
 
 def test_moving_a_unit_keeps_case_scoping_right(personas):
     """Moving 市政所 under 城关镇 moves its subtree path and the copies on its cases."""
-    from xinfang.accounts.access import petitions_visible_to
     from xinfang.accounts.services import unit_upsert
     from xinfang.accounts.tests.factories import make_user
+    from xinfang.petitions.access import petitions_visible_to
     from xinfang.petitions.tests.factories import advance, register
 
     org = personas.org

@@ -12,9 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xinfang.accounts.access import access_petition, can_act
 from xinfang.accounts.models import Unit
 from xinfang.petitions import selectors, services
+from xinfang.petitions.access import access_petition, can_act
 from xinfang.petitions.deadlines.schedule import petition_deadlines
 from xinfang.petitions.models import DeadlineState, Petition
 from xinfang.petitions.workflow import ACTIONS, allowed

@@ -18,7 +18,7 @@ from django.db import models
 from django.utils.translation import get_language
 from rest_framework import serializers
 
-from xinfang.accounts.access import can_see_identity
+from xinfang.petitions.access import can_see_identity
 from xinfang.petitions.models import Channel, Petition, Purpose
 from xinfang.petitions.workflow import Status
 

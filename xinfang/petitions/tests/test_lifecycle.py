@@ -246,9 +246,9 @@ def test_recheck_still_possible_after_office_closes_reviewed_case(personas):
 
 
 def test_leader_takes_on_case_and_sees_it(personas):
-    from xinfang.accounts.access import petitions_visible_to
     from xinfang.accounts.models import Role
     from xinfang.accounts.tests.factories import make_user
+    from xinfang.petitions.access import petitions_visible_to
 
     city_leader = make_user("city_leader", personas.org.taikang_gov, Role.LEADER)
     p = register(personas.clerk).petition

@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from xinfang.accounts.access import petitions_visible_to
 from xinfang.core.errors import DomainError
 from xinfang.demo.volume.generator import Generator
 from xinfang.petitions import forms as f
 from xinfang.petitions import selectors, views
+from xinfang.petitions.access import petitions_visible_to
 from xinfang.petitions.models import Petition
 from xinfang.petitions.tests.factories import register
 from xinfang.petitions.workflow import Status

@@ -8,11 +8,11 @@ import contextlib
 import pytest
 from django.http import Http404
 
-from xinfang.accounts.access import access_petition, can_see, petitions_visible_to
 from xinfang.accounts.models import Membership, Role
 from xinfang.core.errors import DomainError
 from xinfang.demo.volume.generator import Generator
 from xinfang.petitions import services
+from xinfang.petitions.access import access_petition, can_see, petitions_visible_to
 from xinfang.petitions.models import Petition
 from xinfang.petitions.workflow import Status
 

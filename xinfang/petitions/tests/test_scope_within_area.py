@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from xinfang.accounts.access import petition_scope_q, petitions_visible_to
 from xinfang.accounts.models import Area
 from xinfang.demo.volume.generator import Generator
 from xinfang.petitions import selectors
+from xinfang.petitions.access import petition_scope_q, petitions_visible_to
 from xinfang.petitions.models import Petition
 
 pytestmark = pytest.mark.django_db
