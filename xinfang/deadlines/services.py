@@ -125,7 +125,7 @@ def rule_in_force(*, code: str, area: Any, on: dt.date, config: DeadlineConfig |
     return candidates[0]
 
 
-def _rule_for(*, code: str, area: Any, on: dt.date, config: DeadlineConfig | None = None) -> tuple[TimeLimitRule, str]:
+def rule_for(*, code: str, area: Any, on: dt.date, config: DeadlineConfig | None = None) -> tuple[TimeLimitRule, str]:
     """Like rule_in_force, but a date before every version (an old case imported today) falls back to
     the earliest version that applies, and says so."""
     config = config or config_snapshot()
@@ -144,7 +144,7 @@ def _rule_for(*, code: str, area: Any, on: dt.date, config: DeadlineConfig | Non
 
 def rule_max_days(*, code: str, area: Any, on: dt.date) -> int:
     """The number of days of the rule `code` in force for `area` on `on` (e.g. 30 for "extension")."""
-    rule, _note = _rule_for(code=code, area=area, on=on)
+    rule, _note = rule_for(code=code, area=area, on=on)
     return int(rule.days)
 
 
@@ -183,7 +183,7 @@ def deadline_calculate(*, code: str, start: dt.date, area_code: str = "") -> Cal
         path = area.path
     if not TimeLimitRule.objects.filter(code=code, active=True).exists():
         raise ValidationFailed(f"未知的期限规则：{code}", field="rule")
-    rule, fallback = _rule_for(code=code, area=path, on=start)
+    rule, fallback = rule_for(code=code, area=path, on=start)
     result = engine.compute_due(rule.spec(), start, calendar_load())
     if fallback:
         result = _with_basis(result, f"{result.basis}；{fallback}")
@@ -210,7 +210,7 @@ def _limit_days(deadline: Deadline, today_: dt.date) -> int:
     return (deadline.effective_due(today_) - deadline.start_date).days
 
 
-def _state_of(deadline: Deadline, today_: dt.date) -> str:
+def state_of(deadline: Deadline, today_: dt.date) -> str:
     return engine.deadline_state(
         due=deadline.effective_due(today_),
         today=today_,
@@ -229,7 +229,7 @@ def _refresh(petition: Petition, today_: dt.date, open_organ: list[Deadline] | N
     due: dt.date | None = None
     state = ""
     for deadline in organ:
-        current = _state_of(deadline, today_)
+        current = state_of(deadline, today_)
         if current != deadline.state:
             Deadline.objects.filter(pk=deadline.pk).update(state=current)
             deadline.state = current
@@ -256,7 +256,7 @@ def deadline_refresh_petition(*, petition: Petition) -> None:
 # Writes called by the workflow
 
 
-def _apply(deadline: Deadline, result: engine.DueResult) -> None:
+def apply_due(deadline: Deadline, result: engine.DueResult) -> None:
     """Copy a computation onto the row. A petitioner's window never shrinks once announced."""
     new_due = result.due
     basis = result.basis
@@ -307,7 +307,7 @@ def deadline_draft(
     case has its number and key (the office's number counter stays locked from then to the commit), and
     opens it afterwards with `deadline_open(draft=…)`."""
     config = config or config_snapshot()
-    rule, fallback = _rule_for(
+    rule, fallback = rule_for(
         code=code, area=_petition_area_path(petition), on=local_date(petition.received_at), config=config
     )
     deadline = Deadline(
@@ -318,10 +318,10 @@ def deadline_draft(
         due_override=due_override,
         note=note[:200],
     )
-    _apply(deadline, _compute(deadline, config.calendar))
+    apply_due(deadline, _compute(deadline, config.calendar))
     if fallback:
         deadline.basis = f"{deadline.basis}；{fallback}"
-    deadline.state = _state_of(deadline, today()) if rule.party == Party.ORGAN else Deadline.State.NORMAL
+    deadline.state = state_of(deadline, today()) if rule.party == Party.ORGAN else Deadline.State.NORMAL
     return deadline
 
 
@@ -435,7 +435,7 @@ def deadline_extend(*, petition: Petition, code: str = "handle", days: int) -> D
             )
         raise ValidationFailed(f"延长期限不得超过{limit}日", field="days")
     deadline.extension_days += days
-    _apply(deadline, _compute(deadline, calendar_load()))
+    apply_due(deadline, _compute(deadline, calendar_load()))
     deadline.save(update_fields=["extension_days", "base_due_date", "due_date", "estimated", "basis"])
     _refresh(petition, today())
     return deadline
@@ -466,7 +466,7 @@ def deadline_resume(*, petition: Petition, code: str, on: dt.date | None = None)
     on = on or today()
     deadline.paused_days += max((on - deadline.pause_started).days, 0)
     deadline.pause_started = None
-    _apply(deadline, _compute(deadline, calendar_load()))
+    apply_due(deadline, _compute(deadline, calendar_load()))
     deadline.save(update_fields=["paused_days", "pause_started", "base_due_date", "due_date", "estimated", "basis"])
     _refresh(petition, today())
     return deadline
@@ -512,9 +512,9 @@ def petition_deadlines(*, petition: Petition, rows: list[Deadline] | None = None
         if d.status != OPEN:
             state = d.status
         elif d.party == Party.PETITIONER:
-            state = "expired" if days_left < 0 else _state_of(d, today_)
+            state = "expired" if days_left < 0 else state_of(d, today_)
         else:
-            state = _state_of(d, today_)
+            state = state_of(d, today_)
         basis = d.basis + ("；听证中，暂停计算期限" if d.status == OPEN and d.pause_started else "")
         views.append(
             DeadlineView(
@@ -560,7 +560,7 @@ def deadlines_recompute(*, reason: str) -> int:
     for deadline in qs:
         old_due, old_estimated, old_basis = deadline.due_date, deadline.estimated, deadline.basis
         old_base = deadline.base_due_date
-        _apply(deadline, _compute(deadline, cal))
+        apply_due(deadline, _compute(deadline, cal))
         deadline.party = deadline.rule.party
         if (deadline.due_date, deadline.estimated, deadline.basis, deadline.base_due_date) == (
             old_due,
@@ -650,7 +650,7 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     scan = Deadline.objects.filter(status=OPEN, party=Party.ORGAN).select_related("rule", "petition").order_by("id")
     for seen in scan.iterator(chunk_size=500):
         stats["checked"] += 1
-        state = _state_of(seen, today_)
+        state = state_of(seen, today_)
         if state in (engine.SOON, engine.OVERDUE):
             stats[state] += 1
         due = seen.effective_due(today_)
@@ -668,7 +668,7 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
             )
             if deadline is None:
                 continue
-            state = _state_of(deadline, today_)
+            state = state_of(deadline, today_)
             fields = []
             if state != deadline.state:
                 deadline.state = state

@@ -4,12 +4,12 @@ A bulk-written case must be indistinguishable from one written through `petition
 
 - its number comes from the same `NumberSequence` (a block reserved with one locked update per
   (scope, year), so concurrent clerks and an import never collide);
-- ID and phone are sealed by `services._seal_person` (AES-GCM + blind index + mask);
+- ID and phone are sealed by `persons.person_seal` (AES-GCM + blind index + mask);
 - area_path / office_path / current_path / accused_path are set like the services set them;
 - every step has its timeline `Event`, with the public texts the portal shows;
 - the `Deadline` rows are those the services would have opened, closed, extended or cancelled, with
-  due dates from the same rules (`deadlines.services._rule_for`) and the same pure engine
-  (`deadlines.engine.compute_due`, `deadlines.services._apply` / `_state_of`), and the petition's
+  due dates from the same rules (`deadlines.services.rule_for`) and the same pure engine
+  (`deadlines.engine.compute_due`, `deadlines.services.apply_due` / `state_of`), and the petition's
   due_date / deadline_state are those `deadlines.services` keeps;
 - one audit record (`petition.bulk_import`) covers the whole batch.
 
@@ -41,25 +41,22 @@ from xinfang.accounts.models import Area, Unit
 from xinfang.core import crypto
 from xinfang.core.audit import audit_record
 from xinfang.core.errors import InvalidTransition, ValidationFailed
-from xinfang.core.timeutil import format_cn_date, local_date
+from xinfang.core.timeutil import local_date
 from xinfang.deadlines import engine
 from xinfang.deadlines import services as dl
 from xinfang.deadlines.calendar import DayInfo, WorkCalendar
 from xinfang.deadlines.models import Deadline, Party, TimeLimitRule
 
-from . import services
+from . import notices, services, steps
 from .models import (
     Category,
-    Channel,
     DispatchMode,
     Event,
     NumberSequence,
-    Outcome,
     Petition,
-    Rating,
     Representative,
-    ReviewOutcome,
 )
+from .persons import person_seal
 from .workflow import Action, Status, allowed, target_of
 
 OPEN = Deadline.Status.OPEN.value
@@ -187,7 +184,7 @@ class _Deadlines:
         self.rows.append(d)
 
     def _compute(self, d: Deadline) -> None:
-        dl._apply(d, self.ctx.due(d.rule, d.start_date, d.extension_days, d.paused_days, d.due_override, d.note))
+        dl.apply_due(d, self.ctx.due(d.rule, d.start_date, d.extension_days, d.paused_days, d.due_override, d.note))
 
     def close(self, code: str, at: dt.datetime, day: dt.date) -> None:
         d = self._open_row(code)
@@ -273,12 +270,12 @@ class _Context:
         key = (code, pks, bisect.bisect_right(bounds, on))
         chosen = self._rule_cache.get(key)
         if chosen is None:
-            chosen = dl._rule_for(code=code, area=area_path, on=on)
+            chosen = dl.rule_for(code=code, area=area_path, on=on)
             self._rule_cache[key] = chosen
         return chosen
 
     def state(self, d: Deadline, day: dt.date) -> str:
-        # deadlines.services._state_of, with the two settings it reads for every call read once.
+        # deadlines.services.state_of, with the two settings it reads for every call read once.
         due = d.effective_due(day)
         return engine.deadline_state(
             due=due,
@@ -407,15 +404,13 @@ class _Case:
         )
         cache = p._state.fields_cache
         cache["office_unit"], cache["area"], cache["category"] = office, plan.area, plan.category
-        services._seal_person(
-            p, {"id_number": plan.petitioner.get("id_number", ""), "phone": plan.petitioner.get("phone", "")}
-        )
+        person_seal(p, {"id_number": plan.petitioner.get("id_number", ""), "phone": plan.petitioner.get("phone", "")})
         self.petition = p
         self.events: list[Event] = []
         self.reps: list[Representative] = []
         for r in plan.representatives:
             rep = _fast(Representative, {"name": r["name"][:100]})
-            services._seal_person(rep, {"id_number": r.get("id_number", ""), "phone": r.get("phone", "")})
+            person_seal(rep, {"id_number": r.get("id_number", ""), "phone": r.get("phone", "")})
             self.reps.append(rep)
         self.deadlines = _Deadlines(ctx, p)
         self.actor_label = actor.get_full_name() if getattr(actor, "is_authenticated", False) else str(actor or "")
@@ -426,23 +421,19 @@ class _Case:
                 "信访人（网上）",
                 note="网上信访提交",
                 to=Status.SUBMITTED,
-                public_text=f"您于{format_cn_date(local_date(plan.received_at))}在网上提交信访事项，"
-                f"编号{number}，等待{office.name}登记。",
+                public_text=notices.submitted(day=local_date(plan.received_at), number=number, office=office.name),
                 unit=None,
             )
         else:
-            flags = [
-                label
-                for flag, label in ((p.is_group, "集体访"), (p.is_repeat, "重复信访"), (p.is_skip_level, "越级信访"))
-                if flag
-            ]
             self._event(
                 Action.REGISTER,
                 reg_at,
                 plan.registrar_name or self.actor_label,
-                note="；".join([f"{_label(Channel, plan.channel)}登记", *flags]),
+                note=steps.registration_note(
+                    channel=plan.channel, is_group=p.is_group, is_repeat=p.is_repeat, is_skip_level=p.is_skip_level
+                ),
                 to=Status.REGISTERED,
-                public_text=f"{office.name}于{format_cn_date(local_date(reg_at))}登记您的信访事项，编号{number}。",
+                public_text=notices.registered(office=office.name, day=local_date(reg_at), number=number),
                 unit=office,
             )
         self.deadlines.open("transfer", local_date(plan.received_at), reg_at)
@@ -481,146 +472,63 @@ class _Case:
         )
 
     def apply(self, s: Step) -> None:
+        """Record one step as the service would: its effect comes from `steps.effect`, as the service's."""
         p, dls = self.petition, self.deadlines
         action, current, target = _transition(p.status, s.action)
         if target is None:
             raise InvalidTransition(f"{p.number}：当前为“{current.label}”，不能执行“{action.label}”")
+        try:
+            eff = steps.effect(
+                p,
+                action,
+                at=s.at,
+                note=s.note,
+                unit=s.unit,
+                mode=s.mode,
+                assign_due_date=s.assign_due_date,
+                days=s.days,
+                outcome=s.outcome,
+                facts=s.facts,
+                reasons=s.reasons,
+                basis=s.basis,
+                text=s.text,
+                # The bulk Step carries the 办结报告 of an assigned case in `reason`.
+                completion_report=s.reason if p.dispatch_mode == DispatchMode.ASSIGN else "",
+                rating=s.rating,
+                comment=s.note,
+                reason=s.reason,
+                legal_route=s.legal_route,
+                final=s.final,
+            )
+        except ValidationFailed as exc:
+            raise ValidationFailed(f"{p.number}：{exc.message}", field=exc.field) from None
         day = local_date(s.at)
-        office_side = (Action.REGISTER, Action.DISPATCH, Action.HANDLE_DIRECTLY, Action.CLOSE)
-        unit: Unit | None = p.office_unit if action in office_side else (p.current_unit or p.office_unit)
-        note, public_text, data = s.note, "", {}
-        if action == Action.REGISTER:
-            p.registered_at = s.at
-            public_text = f"{p.office_unit.name}已登记您的信访事项。"
-        elif action == Action.DISPATCH:
-            if s.unit is None:
-                raise ValidationFailed(f"{p.number}：转送交办须指定承办单位", field="unit")
-            label = _label(DispatchMode, s.mode)
-            public_text = f"{format_cn_date(day)}，{p.office_unit.name}将您的信访事项{label}至{s.unit.name}办理。"
-            data = {
-                "unit": s.unit.id,
-                "unit_name": s.unit.name,
-                "mode": s.mode,
-                "assign_due_date": s.assign_due_date.isoformat() if s.assign_due_date else None,
-            }
-            p.current_unit, p.current_path, p.dispatch_mode = s.unit, s.unit.path, s.mode
-            p.assign_due_date = s.assign_due_date if s.mode == DispatchMode.ASSIGN else None
-            p.dispatched_at = s.at
-            dls.close("transfer", s.at, day)
-            dls.open("notify_acceptance", day, s.at)
-            dls.open("objection", day, s.at)
-        elif action == Action.HANDLE_DIRECTLY:
-            public_text = f"{p.office_unit.name}已受理您的信访事项并直接办理。"
-            p.current_unit, p.current_path = p.office_unit, p.office_path
-            p.dispatch_mode, p.accepted_at = DispatchMode.DIRECT, s.at
-            dls.close("transfer", s.at, day)
-            dls.open("handle", day, s.at)
-        elif action == Action.REJECT:
-            kind = "不再受理" if s.final else "不予受理"
-            route = services.LEGAL_ROUTES.get(s.legal_route, services.LEGAL_ROUTES["other"])
-            note = f"{kind}：{s.reason}"
-            public_text = f"经审查，您反映的事项{kind}。理由：{s.reason}。请通过以下途径解决：{route}。"
-            data = {"kind": kind, "legal_route": s.legal_route}
-            p.not_accepted_reason, p.legal_route, p.closed_at = note, s.legal_route, s.at
-            dls.cancel_all(s.at)
-        elif action == Action.ACCEPT:
-            name = p.current_unit.name if p.current_unit else ""
-            public_text = (
-                f"受理告知：{name}已于{format_cn_date(day)}受理您的信访事项，"
-                f"将依照《信访工作条例》第三十四条在60日内办结并书面答复。"
-            )
-            p.accepted_at = s.at
-            dls.close("notify_acceptance", s.at, day)
-            dls.close("objection", s.at, day)
-            dls.open("handle", day, s.at, due_override=p.assign_due_date)
-        elif action == Action.REQUEST_EXTENSION:
-            note, data = f"申请延期{s.days}日：{s.reason}", {"days": s.days}
-            p.extension_days_requested, p.extension_reason = s.days, s.reason
-        elif action == Action.APPROVE_EXTENSION:
-            days = p.extension_days_requested or 0
-            note = note or f"同意延期{days}日"
-            public_text = f"延期告知：因{p.extension_reason}，办理期限延长{days}日（《信访工作条例》第三十四条）。"
-            data = {"days": days}
-            dls.extend("handle", days)
-            p.extension_days_requested = None
-        elif action == Action.SUBMIT_REPLY:
-            label = _label(Outcome, s.outcome) if s.outcome else "未记录"
-            note, data = f"处理意见：{label}", {"outcome": s.outcome}
-            p.reply_outcome, p.reply_facts, p.reply_reasons = s.outcome, s.facts, s.reasons
-            p.reply_basis, p.reply_opinion = s.basis, s.text
-            p.completion_report = s.reason if p.dispatch_mode == DispatchMode.ASSIGN else ""
-        elif action == Action.APPROVE_REPLY:
-            note = note or "审批通过"
-            public_text = services.reply_document(p)
-            data = {"outcome": p.reply_outcome}
-            p.replied_at = s.at
-            dls.close("handle", s.at, day)
-            dls.open("review_request", day, s.at)
-        elif action in (Action.RATE, Action.CLOSE):
-            if action == Action.RATE:
-                label = _label(Rating, s.rating)
-                note = f"评价：{label}。{s.note}".strip()
-                public_text, data = f"您的评价：{label}。", {"rating": s.rating, "via": "portal"}
-                p.rating, p.rating_comment, p.rated_at = s.rating, s.note, s.at
-                unit = None
-            else:
-                note = note or "办结归档"
-            p.closed_at = s.at
-            dls.cancel_all(s.at, party=Party.ORGAN)
-        elif action == Action.REQUEST_REVIEW:
-            above = p.current_unit.parent if p.current_unit else None
-            if above is None:
-                raise ValidationFailed(f"{p.number}：承办单位没有上一级机关", field="review_unit")
-            note, public_text = s.reason, f"您已申请复查，由{above.name}办理，30日内答复。"
-            data = {"review_unit": above.pk}
-            p.review_unit, p.review_level, p.closed_at = above, 1, None
-            dls.close("review_request", s.at, day)
-            dls.open("review_decision", day, s.at)
-            unit = None
-        elif action == Action.DECIDE_REVIEW:
-            label = _label(ReviewOutcome, s.outcome)
-            note, data = label, {"outcome": s.outcome}
-            public_text = (
-                f"复查意见书：{label}。{s.text}\n如不服，可自收到之日起30日内向上一级机关请求复核"
-                f"（《信访工作条例》第三十六条）。"
-            )
-            p.review_outcome, p.review_text = s.outcome, s.text
-            unit = p.review_unit
-            dls.close("review_decision", s.at, day)
-            dls.open("recheck_request", day, s.at)
-        elif action == Action.REQUEST_RECHECK:
-            above = p.review_unit.parent if p.review_unit else None
-            if above is None:
-                raise ValidationFailed(f"{p.number}：复查机关没有上一级机关", field="review_unit")
-            note, public_text = s.reason, f"您已申请复核，由{above.name}办理，30日内答复。"
-            data = {"review_unit": above.pk}
-            p.review_unit, p.review_level = above, 2
-            dls.close("recheck_request", s.at, day)
-            dls.open("recheck_decision", day, s.at)
-            unit = None
-        elif action == Action.DECIDE_RECHECK:
-            label = _label(ReviewOutcome, s.outcome)
-            note, data = label, {"outcome": s.outcome}
-            public_text = f"复核意见书：{label}。{s.text}\n本事项已复核终结，同一事实和理由不再受理。"
-            p.recheck_outcome, p.recheck_text, p.closed_at = s.outcome, s.text, s.at
-            unit = p.review_unit
-            dls.cancel_all(s.at)
-        elif action in (Action.NOTE, Action.MEDIATE):
-            public_text = ""
-        else:
-            raise ValidationFailed(f"批量写入不支持“{action.label}”", field="steps")
-        citizen = action in (Action.RATE, Action.REQUEST_REVIEW, Action.REQUEST_RECHECK)
+        citizen = action in steps.CITIZEN_SIDE
         self._event(
             action,
             s.at,
             "信访人（网上）" if citizen else s.actor_name,
-            note=note,
+            note=eff.note,
             frm=current.value,
             to=target.value,
-            public_text=str(public_text),
-            unit=unit,
-            data=data,
+            public_text=eff.public_text,
+            unit=eff.unit,
+            data=eff.data,
         )
+        for name, value in eff.fields.items():
+            setattr(p, name, value)
+        for op in eff.deadlines:
+            if op.op == "open":
+                assert op.start is not None
+                dls.open(op.code, op.start, s.at, due_override=op.due_override, note=op.note)
+            elif op.op == "close":
+                dls.close(op.code, s.at, day)
+            elif op.op == "cancel_all":
+                dls.cancel_all(s.at, party=op.party)
+            elif op.op == "extend":
+                dls.extend(op.code, op.days)
+            else:
+                raise ValidationFailed(f"批量写入不支持“{action.label}”", field="steps")
         p.status = target.value
         p.status_changed_at = s.at
 

@@ -16,7 +16,7 @@ from xinfang.core.errors import ValidationFailed
 from xinfang.core.validators import is_ascii_digits, normalize_id_number, normalize_phone
 
 from .models import DeadlineState, Event, Petition
-from .services import id_hash, phone_hash
+from .persons import id_hash, phone_hash
 from .workflow import Status
 
 LIST_RELATED = ("area", "category", "current_unit", "office_unit")

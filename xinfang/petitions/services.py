@@ -22,12 +22,12 @@ from xinfang.core import crypto
 from xinfang.core.audit import audit_record
 from xinfang.core.errors import DeadlinePassed, InvalidTransition, NotPermitted, ValidationFailed
 from xinfang.core.notify import notify
-from xinfang.core.timeutil import format_cn_date, local_date
+from xinfang.core.timeutil import local_date
 from xinfang.core.validators import normalize_id_number, normalize_phone
 from xinfang.deadlines import services as deadlines
 from xinfang.deadlines.models import Deadline
 
-from . import uploads
+from . import notices, steps, uploads
 from .models import (
     Attachment,
     Category,
@@ -41,23 +41,16 @@ from .models import (
     Representative,
     ReviewOutcome,
 )
+from .notices import LEGAL_ROUTES as LEGAL_ROUTES  # re-exported: forms, API
+from .notices import UNSATISFIED_NEXT as UNSATISFIED_NEXT
+from .persons import id_hash as id_hash  # re-exported: selectors
+from .persons import person_seal
+from .persons import phone_hash as phone_hash
 from .timeline import event_record
 from .workflow import ACTIONS, Action, Status, allowed, target_of
 
 QUERY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols, no 0/O/1/I: 5 bits each
 QUERY_CODE_LENGTH = 16  # 80 bits of entropy
-
-LEGAL_ROUTES = {
-    "litigation": "向人民法院提起诉讼",
-    "arbitration": "申请仲裁（劳动人事争议、农村土地承包经营纠纷等）",
-    "reconsideration": "申请行政复议",
-    "discipline": "向纪检监察机关检举控告",
-    "party_appeal": "按党员申诉程序办理",
-    "procuratorate": "向人民检察院申诉或控告",
-    "finished": "已经复核终结，同一事实和理由不再受理（《信访工作条例》第三十六条）",
-    "accepted_below": "同一事项已被下级机关受理且在办理期限内（《信访工作条例》第十九条）",
-    "other": "其他法定途径",
-}
 
 
 @dataclass
@@ -88,14 +81,6 @@ def normalize_query_code(code: str) -> str:
 
 def query_code_hash(code: str) -> str:
     return crypto.blind_index(normalize_query_code(code), purpose="query")
-
-
-def id_hash(value: str) -> str:
-    return crypto.blind_index(value, purpose="id")
-
-
-def phone_hash(value: str) -> str:
-    return crypto.blind_index(value, purpose="phone")
 
 
 def office_for_area(area: Area) -> Unit | None:
@@ -200,6 +185,43 @@ def _transition(
     return target
 
 
+def _apply(
+    petition: Petition, eff: steps.Effect, *, actor: Any, check_actor: bool = True, extra_fields: tuple[str, ...] = ()
+) -> Petition:
+    """Record `eff` (steps.effect) through the ORM: state, event + audit, fields, then the deadlines."""
+    _transition(
+        petition,
+        eff.action,
+        actor=actor,
+        note=eff.note,
+        public=bool(eff.public_text),
+        public_text=eff.public_text,
+        data=eff.data or None,
+        check_actor=check_actor,
+    )
+    for name, value in eff.fields.items():
+        setattr(petition, name, value)
+    moved = ["status", "status_changed_at"] if eff.target != eff.current else []
+    petition.save(update_fields=[*moved, *eff.fields, *extra_fields, "updated_at"])
+    for op in eff.deadlines:
+        if op.op == "open":
+            assert op.start is not None
+            deadlines.deadline_open(
+                petition=petition, code=op.code, start=op.start, due_override=op.due_override, note=op.note
+            )
+        elif op.op == "close":
+            deadlines.deadline_close(petition=petition, code=op.code)
+        elif op.op == "cancel_all":
+            deadlines.deadline_cancel_all(petition=petition, party=op.party)
+        elif op.op == "extend":
+            deadlines.deadline_extend(petition=petition, code=op.code, days=op.days)
+        elif op.op == "pause":
+            deadlines.deadline_pause(petition=petition, code=op.code)
+        else:
+            deadlines.deadline_resume(petition=petition, code=op.code)
+    return petition
+
+
 def _require(value: str, message: str, field: str) -> str:
     value = (value or "").strip()
     if not value:
@@ -207,7 +229,7 @@ def _require(value: str, message: str, field: str) -> str:
     return value
 
 
-def _check_files(files: list[UploadedFile[Any]], *, field: str = "attachments") -> dict[int, str]:
+def check_files(files: list[UploadedFile[Any]], *, field: str = "attachments") -> dict[int, str]:
     """Size and kind (by content, uploads.check_upload) of every file; all problems at once.
 
     Returns the content type each file was found to be, keyed by id(file), for the Attachment row."""
@@ -280,15 +302,6 @@ def _clean_person(data: dict[str, Any], *, prefix: str = "") -> dict[str, str]:
     if errors:
         raise ValidationFailed(errors)
     return out
-
-
-def _seal_person(target: Petition | Representative, person: dict[str, str]) -> None:
-    target.id_number_enc = crypto.encrypt(person["id_number"])
-    target.id_number_hash = id_hash(person["id_number"])
-    target.id_number_masked = crypto.mask_id_number(person["id_number"])
-    target.phone_enc = crypto.encrypt(person["phone"])
-    target.phone_hash = phone_hash(person["phone"])
-    target.phone_masked = crypto.mask_phone(person["phone"])
 
 
 def representatives_problem(*, headcount: int, representatives: list[dict[str, Any]], reason: str = "") -> str:
@@ -385,7 +398,7 @@ def _intake(
             merge(exc)
     content_types: dict[int, str] = {}
     try:
-        content_types = _check_files(attachments)
+        content_types = check_files(attachments)
     except ValidationFailed as exc:
         merge(exc)
     if accused_unit and office.path.startswith(accused_unit.path) and office.kind != Unit.Kind.XINFANG:
@@ -425,7 +438,7 @@ def _intake(
         office_unit=office,
         office_path=office.path,
     )
-    _seal_person(petition, person)
+    person_seal(petition, person)
     # Both intake paths open the 15-day transfer limit next, computed here once: the case goes in with its
     # due date already set, so opening the deadline does not have to update the row again.
     first = deadlines.deadline_draft(petition=petition, code="transfer", start=local_date(received_at), config=config)
@@ -437,7 +450,7 @@ def _intake(
     sealed = []
     for clean in clean_reps:
         rep = Representative(petition=petition, name=clean["name"])
-        _seal_person(rep, clean)
+        person_seal(rep, clean)
         sealed.append(rep)
     Representative.objects.bulk_create(sealed)
     _save_files(petition, attachments, kind=attachment_kind, actor=actor, content_types=content_types)
@@ -504,27 +517,50 @@ def petition_register(
         accused_person=accused_person,
     )
     petition = reg.petition
-    flags = [
-        label
-        for flag, label in (
-            (petition.is_group, "集体访"),
-            (petition.is_repeat, "重复信访"),
-            (petition.is_skip_level, "越级信访"),
-        )
-        if flag
-    ]
     reason = (no_representative_reason or "").strip()[:500]
-    if petition.is_group and reason and not any(str(r.get("name") or "").strip() for r in representatives or []):
-        flags.append(f"未推选代表：{reason}")
-    event = event_record(
-        petition=petition,
-        action=Action.REGISTER.value,
+    unnamed = not any(str(r.get("name") or "").strip() for r in representatives or [])
+    note = steps.registration_note(
+        channel=channel,
+        is_group=petition.is_group,
+        is_repeat=petition.is_repeat,
+        is_skip_level=petition.is_skip_level,
+        extra=f"未推选代表：{reason}" if petition.is_group and reason and unnamed else "",
+    )
+    return _intake_record(
+        reg,
+        action=Action.REGISTER,
         actor=actor,
         unit=office,
-        note="；".join([f"{Channel(channel).label}登记", *flags]),
-        to_status=Status.REGISTERED.value,
+        note=note,
+        public_text=notices.registered(office=office.name, day=local_date(), number=petition.number),
+        audit_unit_id=office.pk,
+        audit_data={"channel": channel, **({"no_representative_reason": reason} if reason else {})},
+    )
+
+
+def _intake_record(
+    reg: Registration,
+    *,
+    action: Action,
+    actor: Any,
+    unit: Unit | None,
+    note: str,
+    public_text: str,
+    audit_unit_id: int | None = None,
+    audit_data: dict[str, Any] | None = None,
+    ip: str | None = None,
+) -> Registration:
+    """The common ending of both intakes: the first event, the transfer limit the intake computed, the audit."""
+    petition = reg.petition
+    event = event_record(
+        petition=petition,
+        action=action.value,
+        actor=actor,
+        unit=unit,
+        note=note,
+        to_status=petition.status,
         public=True,
-        public_text=f"{office.name}于{format_cn_date(local_date())}登记您的信访事项，编号{petition.number}。",
+        public_text=public_text,
     )
     deadline = deadlines.deadline_open(
         petition=petition,
@@ -537,14 +573,11 @@ def petition_register(
     # Last: the audit chain's head stays locked from here to the commit.
     audit_record(
         actor=actor,
-        action="petition.register",
+        action=f"petition.{action.value}",
         target=petition,
-        unit_id=office.pk,
-        data={
-            "channel": channel,
-            "number": petition.number,
-            **({"no_representative_reason": reason} if reason else {}),
-        },
+        unit_id=audit_unit_id,
+        ip=ip,
+        data={**(audit_data or {}), "number": petition.number},
     )
     reg.events, reg.deadlines = [event], [deadline]
     return reg
@@ -604,32 +637,20 @@ def petition_submit_online(
         accused_person=accused_person,
     )
     petition = reg.petition
-    event = event_record(
-        petition=petition,
-        action=Action.SUBMIT.value,
+    _intake_record(
+        reg,
+        action=Action.SUBMIT,
         actor="信访人（网上）",
+        unit=None,
         note="网上信访提交",
-        to_status=Status.SUBMITTED.value,
-        public=True,
-        public_text=f"您于{format_cn_date(local_date())}在网上提交信访事项，编号{petition.number}，等待{office.name}登记。",
-    )
-    deadline = deadlines.deadline_open(
-        petition=petition,
-        code="transfer",
-        start=local_date(petition.received_at),
-        new_case=True,
-        config=reg.deadline_config,
-        draft=reg.first_deadline,
-    )
-    audit_record(
-        actor="信访人（网上）", action="petition.submit", target=petition, ip=ip, data={"number": petition.number}
+        public_text=notices.submitted(day=local_date(), number=petition.number, office=office.name),
+        ip=ip,
     )
     transaction.on_commit(
         lambda: notify(
             kind="new_online", subject=f"新的网上信访：{petition.number}", unit_id=office.pk, petition_id=petition.pk
         )
     )
-    reg.events, reg.deadlines = [event], [deadline]
     return reg
 
 
@@ -650,40 +671,22 @@ def petition_register_submitted(
     petition = _lock(petition_id)
     if purpose and purpose not in Purpose.values:
         raise ValidationFailed("信访目的无效", field="purpose")
-    _transition(
-        petition,
-        Action.REGISTER,
-        actor=actor,
-        note=note,
-        public=True,
-        public_text=f"{petition.office_unit.name}已登记您的信访事项。",
-    )
-    fields = [
-        "status",
-        "status_changed_at",
-        "registered_at",
-        "registered_by",
-        "is_repeat",
-        "repeat_of",
-        "is_skip_level",
-        "updated_at",
-    ]
-    petition.registered_at = timezone.now()
+    eff = steps.effect(petition, Action.REGISTER, at=timezone.now(), note=note)
     petition.registered_by = actor
     petition.is_repeat = is_repeat or repeat_of is not None
     petition.repeat_of = repeat_of
     petition.is_skip_level = is_skip_level
+    extra = ["registered_by", "is_repeat", "repeat_of", "is_skip_level"]
     if category is not None:
         petition.category = category
-        fields.append("category")
+        extra.append("category")
     if purpose:
         petition.purpose = purpose
-        fields.append("purpose")
+        extra.append("purpose")
     if area is not None:
         petition.area, petition.area_path = area, area.path
-        fields += ["area", "area_path"]
-    petition.save(update_fields=fields)
-    return petition
+        extra += ["area", "area_path"]
+    return _apply(petition, eff, actor=actor, extra_fields=tuple(extra))
 
 
 # ---------------------------------------------------------------- 信访部门 decisions
@@ -720,39 +723,10 @@ def petition_dispatch(
     if mode == DispatchMode.ASSIGN and assign_due_date is not None and assign_due_date <= today:
         raise ValidationFailed("交办期限必须晚于今天", field="assign_due_date")
     mode_label = DispatchMode(mode).label
-    _transition(
-        petition,
-        Action.DISPATCH,
-        actor=actor,
-        note=note,
-        public=True,
-        public_text=f"{format_cn_date(today)}，{petition.office_unit.name}将您的信访事项{mode_label}至{unit.name}办理。",
-        data={
-            "unit": unit.pk,
-            "unit_name": unit.name,
-            "mode": mode,
-            "assign_due_date": assign_due_date.isoformat() if assign_due_date else None,
-        },
+    eff = steps.effect(
+        petition, Action.DISPATCH, at=timezone.now(), note=note, unit=unit, mode=mode, assign_due_date=assign_due_date
     )
-    petition.current_unit, petition.current_path = unit, unit.path
-    petition.dispatch_mode = mode
-    petition.assign_due_date = assign_due_date if mode == DispatchMode.ASSIGN else None
-    petition.dispatched_at = timezone.now()
-    petition.save(
-        update_fields=[
-            "status",
-            "status_changed_at",
-            "current_unit",
-            "current_path",
-            "dispatch_mode",
-            "assign_due_date",
-            "dispatched_at",
-            "updated_at",
-        ]
-    )
-    deadlines.deadline_close(petition=petition, code="transfer")
-    deadlines.deadline_open(petition=petition, code="notify_acceptance", start=today)
-    deadlines.deadline_open(petition=petition, code="objection", start=today)
+    _apply(petition, eff, actor=actor)
     transaction.on_commit(
         lambda: notify(
             kind="dispatched",
@@ -768,31 +742,7 @@ def petition_dispatch(
 def petition_handle_directly(*, actor: Any, petition_id: int, note: str = "") -> Petition:
     """The 信访部门 handles the matter itself (e.g. a consultation it can answer)."""
     petition = _lock(petition_id)
-    _transition(
-        petition,
-        Action.HANDLE_DIRECTLY,
-        actor=actor,
-        note=note,
-        public=True,
-        public_text=f"{petition.office_unit.name}已受理您的信访事项并直接办理。",
-    )
-    petition.current_unit, petition.current_path = petition.office_unit, petition.office_path
-    petition.dispatch_mode = DispatchMode.DIRECT
-    petition.accepted_at = timezone.now()
-    petition.save(
-        update_fields=[
-            "status",
-            "status_changed_at",
-            "current_unit",
-            "current_path",
-            "dispatch_mode",
-            "accepted_at",
-            "updated_at",
-        ]
-    )
-    deadlines.deadline_close(petition=petition, code="transfer")
-    deadlines.deadline_open(petition=petition, code="handle", start=local_date())
-    return petition
+    return _apply(petition, steps.effect(petition, Action.HANDLE_DIRECTLY, at=timezone.now(), note=note), actor=actor)
 
 
 @transaction.atomic
@@ -802,25 +752,8 @@ def petition_reject(*, actor: Any, petition_id: int, reason: str, legal_route: s
     reason = _require(reason, "请填写不予受理的理由", "reason")
     if legal_route not in LEGAL_ROUTES:
         raise ValidationFailed("请选择告知信访人的途径", field="legal_route")
-    kind = "不再受理" if final else "不予受理"
-    route = LEGAL_ROUTES[legal_route]
-    _transition(
-        petition,
-        Action.REJECT,
-        actor=actor,
-        note=f"{kind}：{reason}",
-        public=True,
-        public_text=f"经审查，您反映的事项{kind}。理由：{reason}。请通过以下途径解决：{route}。",
-        data={"kind": kind, "legal_route": legal_route},
-    )
-    petition.not_accepted_reason = f"{kind}：{reason}"
-    petition.legal_route = legal_route
-    petition.closed_at = timezone.now()
-    petition.save(
-        update_fields=["status", "status_changed_at", "not_accepted_reason", "legal_route", "closed_at", "updated_at"]
-    )
-    deadlines.deadline_cancel_all(petition=petition)
-    return petition
+    eff = steps.effect(petition, Action.REJECT, at=timezone.now(), reason=reason, legal_route=legal_route, final=final)
+    return _apply(petition, eff, actor=actor)
 
 
 # ---------------------------------------------------------------- responsible unit
@@ -830,25 +763,7 @@ def petition_reject(*, actor: Any, petition_id: int, reason: str, legal_route: s
 def petition_accept(*, actor: Any, petition_id: int, note: str = "") -> Petition:
     """受理, with the written 受理告知 to the petitioner (Art 23(3)); opens the 60-day limit (Art 34)."""
     petition = _lock(petition_id)
-    unit = petition.current_unit
-    today = local_date()
-    _transition(
-        petition,
-        Action.ACCEPT,
-        actor=actor,
-        note=note,
-        public=True,
-        public_text=(
-            f"受理告知：{unit.name if unit else ''}已于{format_cn_date(today)}受理您的信访事项，"
-            f"将依照《信访工作条例》第三十四条在60日内办结并书面答复。"
-        ),
-    )
-    petition.accepted_at = timezone.now()
-    petition.save(update_fields=["status", "status_changed_at", "accepted_at", "updated_at"])
-    deadlines.deadline_close(petition=petition, code="notify_acceptance")
-    deadlines.deadline_close(petition=petition, code="objection")
-    deadlines.deadline_open(petition=petition, code="handle", start=today, due_override=petition.assign_due_date)
-    return petition
+    return _apply(petition, steps.effect(petition, Action.ACCEPT, at=timezone.now(), note=note), actor=actor)
 
 
 @transaction.atomic
@@ -860,33 +775,7 @@ def petition_object(*, actor: Any, petition_id: int, reason: str) -> Petition:
         raise InvalidTransition(f"该信访事项当前为“{Status(petition.status).label}”，不能提出异议")
     if not deadlines.deadline_window_open(petition=petition, code="objection"):
         raise DeadlinePassed("已超过收到后5个工作日的异议期限（《信访工作条例》第二十三条），请受理并办理")
-    unit = petition.current_unit
-    _transition(
-        petition,
-        Action.OBJECT,
-        actor=actor,
-        note=f"异议理由：{reason}",
-        data={"unit": unit.pk if unit else None, "unit_name": unit.name if unit else ""},
-    )
-    petition.current_unit, petition.current_path = None, ""
-    petition.dispatch_mode = ""
-    petition.assign_due_date = None
-    petition.save(
-        update_fields=[
-            "status",
-            "status_changed_at",
-            "current_unit",
-            "current_path",
-            "dispatch_mode",
-            "assign_due_date",
-            "updated_at",
-        ]
-    )
-    deadlines.deadline_close(petition=petition, code="objection")
-    deadlines.deadline_cancel_all(petition=petition, party="organ")
-    deadlines.deadline_open(
-        petition=petition, code="transfer", start=local_date(), note="承办单位提出异议后退回重新分办"
-    )
+    _apply(petition, steps.effect(petition, Action.OBJECT, at=timezone.now(), reason=reason), actor=actor)
     transaction.on_commit(
         lambda: notify(
             kind="objection",
@@ -907,9 +796,8 @@ def petition_add_note(
     petition = _lock(petition_id)
     note = _require(note, "请填写办理情况", "note")
     action = Action.MEDIATE if mediation else Action.NOTE
-    _transition(petition, action, actor=actor, note=note, public=public, public_text=note if public else "")
-    petition.save(update_fields=["updated_at"])
-    return petition
+    eff = steps.effect(petition, action, at=timezone.now(), note=note, public=public)
+    return _apply(petition, eff, actor=actor)
 
 
 @transaction.atomic
@@ -922,37 +810,15 @@ def petition_request_extension(*, actor: Any, petition_id: int, days: int, reaso
         raise ValidationFailed(f"延长期限为1至{max_days}日", field="days")
     if petition.events.filter(action=Action.APPROVE_EXTENSION).exists():
         raise ValidationFailed("办理期限已延长过一次，不能再次延期", field="days")
-    _transition(
-        petition, Action.REQUEST_EXTENSION, actor=actor, note=f"申请延期{days}日：{reason}", data={"days": days}
-    )
-    petition.extension_days_requested = days
-    petition.extension_reason = reason
-    petition.save(
-        update_fields=["status", "status_changed_at", "extension_days_requested", "extension_reason", "updated_at"]
-    )
-    return petition
+    eff = steps.effect(petition, Action.REQUEST_EXTENSION, at=timezone.now(), days=days, reason=reason)
+    return _apply(petition, eff, actor=actor)
 
 
 @transaction.atomic
 def petition_decide_extension(*, actor: Any, petition_id: int, approve: bool, note: str = "") -> Petition:
     petition = _lock(petition_id)
-    days = petition.extension_days_requested or 0
-    if approve:
-        _transition(
-            petition,
-            Action.APPROVE_EXTENSION,
-            actor=actor,
-            note=note or f"同意延期{days}日",
-            public=True,
-            public_text=f"延期告知：因{petition.extension_reason}，办理期限延长{days}日（《信访工作条例》第三十四条）。",
-            data={"days": days},
-        )
-        deadlines.deadline_extend(petition=petition, code="handle", days=days)
-    else:
-        _transition(petition, Action.REFUSE_EXTENSION, actor=actor, note=note or "不同意延期", data={"days": days})
-    petition.extension_days_requested = None
-    petition.save(update_fields=["status", "status_changed_at", "extension_days_requested", "updated_at"])
-    return petition
+    action = Action.APPROVE_EXTENSION if approve else Action.REFUSE_EXTENSION
+    return _apply(petition, steps.effect(petition, action, at=timezone.now(), note=note), actor=actor)
 
 
 @transaction.atomic
@@ -977,79 +843,31 @@ def petition_submit_reply(
     opinion = _require(opinion, "请填写处理意见书正文", "opinion")
     if petition.dispatch_mode == DispatchMode.ASSIGN:
         completion_report = _require(completion_report, "交办件须同时提交办结报告", "completion_report")
-    _transition(
+    eff = steps.effect(
         petition,
         Action.SUBMIT_REPLY,
-        actor=actor,
-        note=f"处理意见：{Outcome(outcome).label}",
-        data={"outcome": outcome},
+        at=timezone.now(),
+        outcome=outcome,
+        facts=facts,
+        reasons=reasons,
+        basis=basis,
+        text=opinion,
+        completion_report=completion_report,
     )
-    petition.reply_outcome = outcome
-    petition.reply_facts, petition.reply_reasons, petition.reply_basis = facts, reasons, basis
-    petition.reply_opinion = opinion
-    petition.completion_report = completion_report.strip()
-    petition.save(
-        update_fields=[
-            "status",
-            "status_changed_at",
-            "reply_outcome",
-            "reply_facts",
-            "reply_reasons",
-            "reply_basis",
-            "reply_opinion",
-            "completion_report",
-            "updated_at",
-        ]
-    )
-    return petition
-
-
-def reply_document(petition: Petition) -> str:
-    unit = petition.current_unit.name if petition.current_unit else ""
-    return (
-        f"信访处理意见书（{petition.number}）\n"
-        f"信访事项：{petition.title}\n"
-        f"查明事实：{petition.reply_facts}\n"
-        f"处理理由：{petition.reply_reasons}\n"
-        f"处理意见：{Outcome(petition.reply_outcome).label if petition.reply_outcome else ''}。{petition.reply_opinion}\n"
-        f"依据：{petition.reply_basis}\n"
-        f"如对本意见不服，可自收到本意见书之日起30日内向{unit}的上一级机关请求复查（《信访工作条例》第三十五条）。\n"
-        f"{unit}"
-    )
+    return _apply(petition, eff, actor=actor)
 
 
 @transaction.atomic
 def petition_decide_reply(*, actor: Any, petition_id: int, approve: bool, note: str = "") -> Petition:
     """The unit head approves the reply (it goes out to the petitioner) or returns it for changes."""
     petition = _lock(petition_id)
-    if approve:
-        _transition(
-            petition,
-            Action.APPROVE_REPLY,
-            actor=actor,
-            note=note or "审批通过",
-            public=True,
-            public_text=reply_document(petition),
-            data={"outcome": petition.reply_outcome},
-        )
-        petition.replied_at = timezone.now()
-        petition.save(update_fields=["status", "status_changed_at", "replied_at", "updated_at"])
-        deadlines.deadline_close(petition=petition, code="handle")
-        deadlines.deadline_open(petition=petition, code="review_request", start=local_date())
-    else:
+    if not approve:
         note = _require(note, "退回修改时请写明意见", "note")
-        _transition(petition, Action.RETURN_REPLY, actor=actor, note=f"退回修改：{note}")
-        petition.save(update_fields=["status", "status_changed_at", "updated_at"])
-    return petition
+    action = Action.APPROVE_REPLY if approve else Action.RETURN_REPLY
+    return _apply(petition, steps.effect(petition, action, at=timezone.now(), note=note), actor=actor)
 
 
 # ---------------------------------------------------------------- petitioner
-
-
-UNSATISFIED_NEXT = (
-    "信访部门将回访了解您的意见，决定由承办单位重新办理，或办结并告知您请求复查的途径；"
-    "您也可以自收到处理意见书之日起30日内向承办单位的上一级机关请求复查（《信访工作条例》第三十五条）。"
-)
 
 
 @transaction.atomic
@@ -1067,25 +885,17 @@ def petition_rate(
         raise ValidationFailed("评价意见不超过2000字", field="comment")
     if not allowed(petition.status, Action.RATE):  # one message for every rating (RATE_UNSATISFIED alike)
         raise InvalidTransition(f"该信访事项当前为“{Status(petition.status).label}”，不能执行“{Action.RATE.label}”")
-    label = Rating(rating).label
     staff = via != "portal"
     unsatisfied = rating == Rating.UNSATISFIED
-    _transition(
+    eff = steps.effect(
         petition,
         Action.RATE_UNSATISFIED if unsatisfied else Action.RATE,
-        actor=actor if staff else "信访人（网上）",
-        check_actor=staff,
-        note=f"评价：{label}。{comment}".strip(),
-        public=True,
-        public_text=f"您的评价：{label}。" + (UNSATISFIED_NEXT if unsatisfied else ""),
-        data={"rating": rating, "via": via},
+        at=timezone.now(),
+        rating=rating,
+        comment=comment,
+        via=via,
     )
-    petition.rating, petition.rating_comment, petition.rated_at = rating, (comment or "").strip(), timezone.now()
-    fields = ["status", "status_changed_at", "rating", "rating_comment", "rated_at", "updated_at"]
-    if not unsatisfied:
-        petition.closed_at = timezone.now()
-        fields.append("closed_at")
-    petition.save(update_fields=fields)
+    _apply(petition, eff, actor=actor if staff else "信访人（网上）", check_actor=staff)
     if unsatisfied:
         transaction.on_commit(
             lambda: notify(
@@ -1096,8 +906,6 @@ def petition_rate(
                 petition_id=petition.pk,
             )
         )
-    else:
-        deadlines.deadline_cancel_all(petition=petition, party="organ")
     return petition
 
 
@@ -1108,23 +916,7 @@ def petition_rehandle(*, actor: Any, petition_id: int, reason: str) -> Petition:
     of the first reply ends: the new reply opens a new one."""
     petition = _lock(petition_id)
     reason = _require(reason, "请写明重新办理的要求（将告知承办单位和信访人）", "reason")
-    unit = petition.current_unit
-    _transition(
-        petition,
-        Action.REHANDLE,
-        actor=actor,
-        note=f"责成重新办理：{reason}",
-        public=True,
-        public_text=(
-            f"根据您的评价，信访部门已责成{unit.name if unit else '承办单位'}重新办理您的信访事项，"
-            "办结后将再次书面答复您。"
-        ),
-        data={"unit": unit.pk if unit else None},
-    )
-    petition.replied_at = None
-    petition.save(update_fields=["status", "status_changed_at", "replied_at", "updated_at"])
-    deadlines.deadline_cancel_all(petition=petition, party="petitioner")
-    deadlines.deadline_open(petition=petition, code="handle", start=local_date(), note="信访人不满意，责成重新办理")
+    _apply(petition, steps.effect(petition, Action.REHANDLE, at=timezone.now(), reason=reason), actor=actor)
     transaction.on_commit(
         lambda: notify(
             kind="rehandle",
@@ -1144,34 +936,15 @@ def petition_close_unsatisfied(*, actor: Any, petition_id: int, note: str) -> Pe
     window stays open."""
     petition = _lock(petition_id)
     note = _require(note, "请写明回访情况和办结理由", "note")
-    unit = petition.current_unit
-    above = unit.parent.name if unit and unit.parent_id and unit.parent else "承办单位的上一级机关"
-    _transition(
-        petition,
-        Action.CLOSE_UNSATISFIED,
-        actor=actor,
-        note=note,
-        public=True,
-        public_text=(
-            f"经回访，您的信访事项办结。如对处理意见不服，可以自收到处理意见书之日起30日内向{above}"
-            "请求复查（《信访工作条例》第三十五条）。"
-        ),
-    )
-    petition.closed_at = timezone.now()
-    petition.save(update_fields=["status", "status_changed_at", "closed_at", "updated_at"])
-    deadlines.deadline_cancel_all(petition=petition, party="organ")
-    return petition
+    eff = steps.effect(petition, Action.CLOSE_UNSATISFIED, at=timezone.now(), note=note)
+    return _apply(petition, eff, actor=actor)
 
 
 @transaction.atomic
 def petition_close(*, actor: Any, petition_id: int, note: str = "") -> Petition:
     """The office files a replied case that was not rated (e.g. after a callback)."""
     petition = _lock(petition_id)
-    _transition(petition, Action.CLOSE, actor=actor, note=note or "办结归档")
-    petition.closed_at = timezone.now()
-    petition.save(update_fields=["status", "status_changed_at", "closed_at", "updated_at"])
-    deadlines.deadline_cancel_all(petition=petition, party="organ")
-    return petition
+    return _apply(petition, steps.effect(petition, Action.CLOSE, at=timezone.now(), note=note), actor=actor)
 
 
 @dataclass(frozen=True)
@@ -1217,24 +990,8 @@ def _request_higher_review(kind: _HigherReview, *, petition_id: int, reason: str
     above = below.parent if below else None
     if above is None:
         raise ValidationFailed(kind.no_parent, field="reason")
-    _transition(
-        petition,
-        kind.action,
-        actor="信访人（网上）",
-        check_actor=False,
-        note=reason,
-        public=True,
-        public_text=f"您已申请{kind.label}，由{above.name}办理，30日内答复。",
-        data={"review_unit": above.pk},
-    )
-    petition.review_unit = above
-    petition.review_level = kind.level
-    petition.closed_at = None
-    petition.save(
-        update_fields=["status", "status_changed_at", "review_unit", "review_level", "closed_at", "updated_at"]
-    )
-    deadlines.deadline_close(petition=petition, code=kind.window)
-    deadlines.deadline_open(petition=petition, code=kind.decision, start=local_date())
+    eff = steps.effect(petition, kind.action, at=timezone.now(), reason=reason, above=above)
+    _apply(petition, eff, actor="信访人（网上）", check_actor=False)
     audit_record(actor="信访人（网上）", action=f"petition.{kind.action.value}.ip", target=petition, ip=ip)
     return petition
 
@@ -1251,23 +1008,8 @@ def petition_decide_review(*, actor: Any, petition_id: int, outcome: str, text: 
     if outcome not in ReviewOutcome.values:
         raise ValidationFailed("请选择复查意见", field="outcome")
     text = _require(text, "请填写复查意见书正文", "text")
-    _transition(
-        petition,
-        Action.DECIDE_REVIEW,
-        actor=actor,
-        note=f"{ReviewOutcome(outcome).label}",
-        public=True,
-        public_text=(
-            f"复查意见书：{ReviewOutcome(outcome).label}。{text}\n如不服，可自收到"
-            f"之日起30日内向上一级机关请求复核（《信访工作条例》第三十六条）。"
-        ),
-        data={"outcome": outcome},
-    )
-    petition.review_outcome, petition.review_text = outcome, text
-    petition.save(update_fields=["status", "status_changed_at", "review_outcome", "review_text", "updated_at"])
-    deadlines.deadline_close(petition=petition, code="review_decision")
-    deadlines.deadline_open(petition=petition, code="recheck_request", start=local_date())
-    return petition
+    eff = steps.effect(petition, Action.DECIDE_REVIEW, at=timezone.now(), outcome=outcome, text=text)
+    return _apply(petition, eff, actor=actor)
 
 
 @transaction.atomic
@@ -1283,14 +1025,7 @@ def petition_hearing(*, actor: Any, petition_id: int, start: bool, note: str = "
     if start == petition.hearing_open:
         raise InvalidTransition("听证已经开始" if start else "当前没有进行中的听证")
     action = Action.START_HEARING if start else Action.END_HEARING
-    _transition(petition, action, actor=actor, note=note)
-    petition.hearing_open = start
-    petition.save(update_fields=["hearing_open", "updated_at"])
-    if start:
-        deadlines.deadline_pause(petition=petition, code="recheck_decision")
-    else:
-        deadlines.deadline_resume(petition=petition, code="recheck_decision")
-    return petition
+    return _apply(petition, steps.effect(petition, action, at=timezone.now(), note=note), actor=actor)
 
 
 @transaction.atomic
@@ -1302,22 +1037,8 @@ def petition_decide_recheck(*, actor: Any, petition_id: int, outcome: str, text:
     text = _require(text, "请填写复核意见书正文", "text")
     if petition.hearing_open:
         raise InvalidTransition("听证尚未结束，请先结束听证")
-    _transition(
-        petition,
-        Action.DECIDE_RECHECK,
-        actor=actor,
-        note=str(ReviewOutcome(outcome).label),
-        public=True,
-        public_text=f"复核意见书：{ReviewOutcome(outcome).label}。{text}\n本事项已复核终结，同一事实和理由不再受理。",
-        data={"outcome": outcome},
-    )
-    petition.recheck_outcome, petition.recheck_text = outcome, text
-    petition.closed_at = timezone.now()
-    petition.save(
-        update_fields=["status", "status_changed_at", "recheck_outcome", "recheck_text", "closed_at", "updated_at"]
-    )
-    deadlines.deadline_cancel_all(petition=petition)
-    return petition
+    eff = steps.effect(petition, Action.DECIDE_RECHECK, at=timezone.now(), outcome=outcome, text=text)
+    return _apply(petition, eff, actor=actor)
 
 
 # ---------------------------------------------------------------- materials and personal data
@@ -1330,7 +1051,7 @@ def petition_attach(*, actor: Any, petition_id: int, files: list[UploadedFile[An
         raise ValidationFailed("请选择要上传的文件", field="files")
     if kind not in Attachment.Kind.values:
         raise ValidationFailed("附件类型无效", field="kind")
-    content_types = _check_files(files, field="files")
+    content_types = check_files(files, field="files")
     _transition(petition, Action.ATTACH, actor=actor, note="上传附件：" + "、".join(f.name or "" for f in files))
     return _save_files(petition, files, kind=kind, actor=actor, content_types=content_types)
 
