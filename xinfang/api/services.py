@@ -22,7 +22,7 @@ from xinfang.core import versioned
 from xinfang.core.audit import audit_record
 from xinfang.core.errors import ValidationFailed
 
-from .models import ApiToken, Credential, Open311Key
+from .models import ApiToken, Credential, Open311Key, Open311Submission
 
 C = TypeVar("C", bound=Credential)
 
@@ -181,3 +181,16 @@ def credential_touch(credential: Credential) -> None:
         return
     type(credential)._base_manager.filter(pk=credential.pk).update(last_used_at=now)
     credential.last_used_at = _last_touch[slot] = now
+
+
+@transaction.atomic
+def open311_request_register(
+    *, key: Open311Key, submission: dict[str, Any], **registration: Any
+) -> tuple[Any, Open311Submission]:
+    """An Open311 POST: the case (petitions.services.petition_register, as the key's user) and its
+    submission record with the token in one transaction, so a failure in either leaves neither."""
+    from xinfang.petitions import services as petition_services
+
+    reg = petition_services.petition_register(actor=key.user, **registration)
+    row = Open311Submission.objects.create(key=key, petition=reg.petition, token=secrets.token_hex(16), **submission)
+    return reg, row

@@ -4,12 +4,12 @@ A bulk-written case must be indistinguishable from one written through `petition
 
 - its number comes from the same `NumberSequence` (a block reserved with one locked update per
   (scope, year), so concurrent clerks and an import never collide);
-- ID and phone are sealed by `services._seal_person` (AES-GCM + blind index + mask);
+- ID and phone are sealed by `persons.person_seal` (AES-GCM + blind index + mask);
 - area_path / office_path / current_path / accused_path are set like the services set them;
 - every step has its timeline `Event`, with the public texts the portal shows;
 - the `Deadline` rows are those the services would have opened, closed, extended or cancelled, with
-  due dates from the same rules (`deadlines.services._rule_for`) and the same pure engine
-  (`deadlines.engine.compute_due`, `deadlines.services._apply` / `_state_of`), and the petition's
+  due dates from the same rules (`deadlines.services.rule_for`) and the same pure engine
+  (`deadlines.engine.compute_due`, `deadlines.services.apply_due` / `state_of`), and the petition's
   due_date / deadline_state are those `deadlines.services` keeps;
 - one audit record (`petition.bulk_import`) covers the whole batch.
 
@@ -20,47 +20,39 @@ transaction: `executemany` on SQLite, `COPY … FROM STDIN` on PostgreSQL (see "
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import gc
-import json
-import operator
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any
 
-from django.conf import settings
 from django.db import connection, models, transaction
-from django.utils import timezone
 
 from xinfang.accounts.models import Area, Unit
 from xinfang.core import crypto
 from xinfang.core.audit import audit_record
 from xinfang.core.errors import InvalidTransition, ValidationFailed
-from xinfang.core.timeutil import format_cn_date, local_date
-from xinfang.deadlines import engine
-from xinfang.deadlines import services as dl
-from xinfang.deadlines.calendar import DayInfo, WorkCalendar
-from xinfang.deadlines.models import Party, TimeLimitRule
+from xinfang.core.timeutil import local_date
+from xinfang.deadlines.models import Party
 from xinfang.petitions.deadlines.models import Deadline
 
-from . import services
+from . import notices, services, steps
+from .bulk_deadlines import BatchContext as BatchContext  # re-exported: the generator
+from .bulk_deadlines import BatchDeadlines
+from .bulk_writer import Table, new_instance, next_ids
 from .models import (
     Category,
-    Channel,
     DispatchMode,
     Event,
     NumberSequence,
-    Outcome,
     Petition,
-    Rating,
     Representative,
-    ReviewOutcome,
 )
+from .persons import person_seal
 from .workflow import Action, Status, allowed, target_of
 
 OPEN = Deadline.Status.OPEN.value
@@ -145,172 +137,6 @@ class BulkResult:
     codes: list[tuple[str, str]]  # (number, query code) of every petition written, in plan order
 
 
-# ---------------------------------------------------------------- rules and due dates, cached per batch
-
-
-class _Deadlines:
-    """Deadline rows for one case, opened / closed / extended in memory exactly as deadlines.services does."""
-
-    def __init__(self, ctx: _Context, petition: Petition) -> None:
-        self.ctx = ctx
-        self.petition = petition
-        self.rows: list[Deadline] = []
-        self.received = local_date(petition.received_at)
-
-    def _open_row(self, code: str) -> Deadline | None:
-        return next((d for d in self.rows if d.code == code and d.status == OPEN), None)
-
-    def open(
-        self, code: str, start: dt.date, at: dt.datetime, *, due_override: dt.date | None = None, note: str = ""
-    ) -> None:
-        old = self._open_row(code)
-        if old is not None:
-            old.status, old.closed_at = CANCELLED, at
-        rule, fallback = self.ctx.rule(code, self.petition.area_path, self.received)
-        # State: 正常 until judged at closing or, for those still open, on `today` (finish()).
-        d = _fast(
-            Deadline,
-            {
-                "code": code,
-                "rule_id": rule.id,
-                "party": rule.party,
-                "start_date": start,
-                "due_override": due_override,
-                "note": note[:200],
-                "status": OPEN,
-                "state": engine.NORMAL,
-            },
-        )
-        d._state.fields_cache["rule"] = rule
-        self._compute(d)
-        if fallback:
-            d.basis = f"{d.basis}；{fallback}"
-        self.rows.append(d)
-
-    def _compute(self, d: Deadline) -> None:
-        dl.apply_due(d, self.ctx.due(d.rule, d.start_date, d.extension_days, d.paused_days, d.due_override, d.note))
-
-    def close(self, code: str, at: dt.datetime, day: dt.date) -> None:
-        d = self._open_row(code)
-        if d is None:
-            return
-        if d.party == ORGAN:
-            d.state = self.ctx.state(d, day)
-        d.status = LATE if day > d.due_date else MET
-        d.closed_at = at
-
-    def cancel_all(self, at: dt.datetime, party: str | None = None) -> None:
-        for d in self.rows:
-            if d.status == OPEN and (party is None or d.party == party):
-                d.status, d.closed_at = CANCELLED, at
-
-    def extend(self, code: str, days: int) -> None:
-        d = self._open_row(code)
-        if d is not None:
-            d.extension_days += days
-            self._compute(d)
-
-    def finish(self, today: dt.date) -> None:
-        """Set the open deadlines' states and the petition's due_date / deadline_state (deadlines._refresh);
-        warnings already due count as sent, as if the sweep had been running all along."""
-        organ = []
-        for d in self.rows:
-            if d.status != OPEN:
-                continue
-            if d.party == ORGAN:
-                d.state = self.ctx.state(d, today)
-                d.warned_soon = d.state in (engine.SOON, engine.OVERDUE)
-                d.warned_overdue = d.state == engine.OVERDUE
-                organ.append(d)
-        if organ:
-            first = min(organ, key=lambda d: d.effective_due(today))
-            self.petition.due_date, self.petition.deadline_state = first.effective_due(today), first.state
-        else:
-            self.petition.due_date, self.petition.deadline_state = None, ""
-
-
-class _MemoCalendar(WorkCalendar):
-    """The loaded calendar, each day looked up once per batch (the package validates every call)."""
-
-    def __init__(self, cal: WorkCalendar) -> None:
-        super().__init__(cal.overrides, cal.notice_years, use_library=cal.use_library)
-        self._days: dict[dt.date, DayInfo] = {}
-
-    def day(self, day: dt.date) -> DayInfo:
-        info = self._days.get(day)
-        if info is None:
-            info = self._days[day] = super().day(day)
-        return info
-
-
-class _Context:
-    """Caches of a batch (or of consecutive batches of one run): the calendar, the rule chosen per (code,
-    applicable versions, interval of their validity), computed due dates and deadline states."""
-
-    def __init__(self) -> None:
-        self.calendar = _MemoCalendar(dl.calendar_load())
-        self.group_threshold = settings.XINFANG_GROUP_VISIT_THRESHOLD
-        self.rules: dict[str, list[TimeLimitRule]] = defaultdict(list)
-        for r in TimeLimitRule.objects.filter(active=True):
-            self.rules[r.code].append(r)
-        self._rule_cache: dict[tuple[Any, ...], tuple[TimeLimitRule, str]] = {}
-        self._due_cache: dict[tuple[Any, ...], engine.DueResult] = {}
-        self._path_cache: dict[tuple[str, str], tuple[tuple[int, ...], list[dt.date]]] = {}
-        self.soon_days, self.soon_ratio = dl.soon_days(), dl.soon_ratio()
-
-    def rule(self, code: str, area_path: str, on: dt.date) -> tuple[TimeLimitRule, str]:
-        # The choice depends only on which versions apply to the area and which are in force on the day
-        # (and which are not yet): the same between two consecutive effective_from / effective_to + 1 day
-        # of the applicable versions. Key the cache on the interval and let deadlines.services choose on a miss.
-        hit = self._path_cache.get((code, area_path))
-        if hit is None:
-            applicable = [r for r in self.rules.get(code, []) if r.applies_to(area_path)]
-            bounds = sorted(
-                [r.effective_from for r in applicable]
-                + [r.effective_to + dt.timedelta(days=1) for r in applicable if r.effective_to is not None]
-            )
-            hit = self._path_cache[(code, area_path)] = (tuple(r.pk for r in applicable), bounds)
-        pks, bounds = hit
-        key = (code, pks, bisect.bisect_right(bounds, on))
-        chosen = self._rule_cache.get(key)
-        if chosen is None:
-            chosen = dl.rule_for(code=code, area=area_path, on=on)
-            self._rule_cache[key] = chosen
-        return chosen
-
-    def state(self, d: Deadline, day: dt.date) -> str:
-        # deadlines.services._state_of, with the two settings it reads for every call read once.
-        due = d.effective_due(day)
-        return engine.deadline_state(
-            due=due,
-            today=day,
-            limit_days=(due - d.start_date).days,
-            soon_days=self.soon_days,
-            soon_ratio=self.soon_ratio,
-        )
-
-    def due(
-        self, rule: TimeLimitRule, start: dt.date, extension: int, paused: int, override: dt.date | None, note: str
-    ) -> engine.DueResult:
-        key = (rule.id, start, extension, paused, override, note)
-        hit = self._due_cache.get(key)
-        if hit is None:
-            hit = engine.compute_due(
-                rule.spec(),
-                start,
-                self.calendar,
-                extension_days=extension,
-                paused_days=paused,
-                due_override=override,
-                override_note=note,
-            )
-            self._due_cache[key] = hit
-        return hit
-
-
-BatchContext = _Context
-
-
 def _query_code() -> str:
     """services.new_query_code's code (16 symbols of its 32-letter alphabet, 80 random bits) from one
     os.urandom call instead of sixteen secrets.choice calls: the same distribution, a tenth of the time."""
@@ -367,14 +193,14 @@ def _assign_numbers(plans: Sequence[PetitionPlan]) -> list[str]:
 
 
 class _Case:
-    def __init__(self, ctx: _Context, plan: PetitionPlan, number: str, code: str, actor: Any) -> None:
+    def __init__(self, ctx: BatchContext, plan: PetitionPlan, number: str, code: str, actor: Any) -> None:
         self.plan = plan
         office = plan.office
         reg_at = plan.registered_at or plan.received_at
         status = Status.SUBMITTED if plan.submitted else Status.REGISTERED
         accused = plan.accused_unit
         registrar = actor if getattr(actor, "is_authenticated", False) and not plan.submitted else None
-        p = _fast(
+        p = new_instance(
             Petition,
             {
                 "number": number,
@@ -408,17 +234,15 @@ class _Case:
         )
         cache = p._state.fields_cache
         cache["office_unit"], cache["area"], cache["category"] = office, plan.area, plan.category
-        services._seal_person(
-            p, {"id_number": plan.petitioner.get("id_number", ""), "phone": plan.petitioner.get("phone", "")}
-        )
+        person_seal(p, {"id_number": plan.petitioner.get("id_number", ""), "phone": plan.petitioner.get("phone", "")})
         self.petition = p
         self.events: list[Event] = []
         self.reps: list[Representative] = []
         for r in plan.representatives:
-            rep = _fast(Representative, {"name": r["name"][:100]})
-            services._seal_person(rep, {"id_number": r.get("id_number", ""), "phone": r.get("phone", "")})
+            rep = new_instance(Representative, {"name": r["name"][:100]})
+            person_seal(rep, {"id_number": r.get("id_number", ""), "phone": r.get("phone", "")})
             self.reps.append(rep)
-        self.deadlines = _Deadlines(ctx, p)
+        self.deadlines = BatchDeadlines(ctx, p)
         self.actor_label = actor.get_full_name() if getattr(actor, "is_authenticated", False) else str(actor or "")
         if plan.submitted:
             self._event(
@@ -427,23 +251,19 @@ class _Case:
                 "信访人（网上）",
                 note="网上信访提交",
                 to=Status.SUBMITTED,
-                public_text=f"您于{format_cn_date(local_date(plan.received_at))}在网上提交信访事项，"
-                f"编号{number}，等待{office.name}登记。",
+                public_text=notices.submitted(day=local_date(plan.received_at), number=number, office=office.name),
                 unit=None,
             )
         else:
-            flags = [
-                label
-                for flag, label in ((p.is_group, "集体访"), (p.is_repeat, "重复信访"), (p.is_skip_level, "越级信访"))
-                if flag
-            ]
             self._event(
                 Action.REGISTER,
                 reg_at,
                 plan.registrar_name or self.actor_label,
-                note="；".join([f"{_label(Channel, plan.channel)}登记", *flags]),
+                note=steps.registration_note(
+                    channel=plan.channel, is_group=p.is_group, is_repeat=p.is_repeat, is_skip_level=p.is_skip_level
+                ),
                 to=Status.REGISTERED,
-                public_text=f"{office.name}于{format_cn_date(local_date(reg_at))}登记您的信访事项，编号{number}。",
+                public_text=notices.registered(office=office.name, day=local_date(reg_at), number=number),
                 unit=office,
             )
         self.deadlines.open("transfer", local_date(plan.received_at), reg_at)
@@ -464,7 +284,7 @@ class _Case:
         data: dict[str, Any] | None = None,
     ) -> None:
         self.events.append(
-            _fast(
+            new_instance(
                 Event,
                 {
                     "at": at,
@@ -482,282 +302,65 @@ class _Case:
         )
 
     def apply(self, s: Step) -> None:
+        """Record one step as the service would: its effect comes from `steps.effect`, as the service's."""
         p, dls = self.petition, self.deadlines
         action, current, target = _transition(p.status, s.action)
         if target is None:
             raise InvalidTransition(f"{p.number}：当前为“{current.label}”，不能执行“{action.label}”")
+        try:
+            eff = steps.effect(
+                p,
+                action,
+                at=s.at,
+                note=s.note,
+                unit=s.unit,
+                mode=s.mode,
+                assign_due_date=s.assign_due_date,
+                days=s.days,
+                outcome=s.outcome,
+                facts=s.facts,
+                reasons=s.reasons,
+                basis=s.basis,
+                text=s.text,
+                # The bulk Step carries the 办结报告 of an assigned case in `reason`.
+                completion_report=s.reason if p.dispatch_mode == DispatchMode.ASSIGN else "",
+                rating=s.rating,
+                comment=s.note,
+                reason=s.reason,
+                legal_route=s.legal_route,
+                final=s.final,
+            )
+        except ValidationFailed as exc:
+            raise ValidationFailed(f"{p.number}：{exc.message}", field=exc.field) from None
         day = local_date(s.at)
-        office_side = (Action.REGISTER, Action.DISPATCH, Action.HANDLE_DIRECTLY, Action.CLOSE)
-        unit: Unit | None = p.office_unit if action in office_side else (p.current_unit or p.office_unit)
-        note, public_text, data = s.note, "", {}
-        if action == Action.REGISTER:
-            p.registered_at = s.at
-            public_text = f"{p.office_unit.name}已登记您的信访事项。"
-        elif action == Action.DISPATCH:
-            if s.unit is None:
-                raise ValidationFailed(f"{p.number}：转送交办须指定承办单位", field="unit")
-            label = _label(DispatchMode, s.mode)
-            public_text = f"{format_cn_date(day)}，{p.office_unit.name}将您的信访事项{label}至{s.unit.name}办理。"
-            data = {
-                "unit": s.unit.id,
-                "unit_name": s.unit.name,
-                "mode": s.mode,
-                "assign_due_date": s.assign_due_date.isoformat() if s.assign_due_date else None,
-            }
-            p.current_unit, p.current_path, p.dispatch_mode = s.unit, s.unit.path, s.mode
-            p.assign_due_date = s.assign_due_date if s.mode == DispatchMode.ASSIGN else None
-            p.dispatched_at = s.at
-            dls.close("transfer", s.at, day)
-            dls.open("notify_acceptance", day, s.at)
-            dls.open("objection", day, s.at)
-        elif action == Action.HANDLE_DIRECTLY:
-            public_text = f"{p.office_unit.name}已受理您的信访事项并直接办理。"
-            p.current_unit, p.current_path = p.office_unit, p.office_path
-            p.dispatch_mode, p.accepted_at = DispatchMode.DIRECT, s.at
-            dls.close("transfer", s.at, day)
-            dls.open("handle", day, s.at)
-        elif action == Action.REJECT:
-            kind = "不再受理" if s.final else "不予受理"
-            route = services.LEGAL_ROUTES.get(s.legal_route, services.LEGAL_ROUTES["other"])
-            note = f"{kind}：{s.reason}"
-            public_text = f"经审查，您反映的事项{kind}。理由：{s.reason}。请通过以下途径解决：{route}。"
-            data = {"kind": kind, "legal_route": s.legal_route}
-            p.not_accepted_reason, p.legal_route, p.closed_at = note, s.legal_route, s.at
-            dls.cancel_all(s.at)
-        elif action == Action.ACCEPT:
-            name = p.current_unit.name if p.current_unit else ""
-            public_text = (
-                f"受理告知：{name}已于{format_cn_date(day)}受理您的信访事项，"
-                f"将依照《信访工作条例》第三十四条在60日内办结并书面答复。"
-            )
-            p.accepted_at = s.at
-            dls.close("notify_acceptance", s.at, day)
-            dls.close("objection", s.at, day)
-            dls.open("handle", day, s.at, due_override=p.assign_due_date)
-        elif action == Action.REQUEST_EXTENSION:
-            note, data = f"申请延期{s.days}日：{s.reason}", {"days": s.days}
-            p.extension_days_requested, p.extension_reason = s.days, s.reason
-        elif action == Action.APPROVE_EXTENSION:
-            days = p.extension_days_requested or 0
-            note = note or f"同意延期{days}日"
-            public_text = f"延期告知：因{p.extension_reason}，办理期限延长{days}日（《信访工作条例》第三十四条）。"
-            data = {"days": days}
-            dls.extend("handle", days)
-            p.extension_days_requested = None
-        elif action == Action.SUBMIT_REPLY:
-            label = _label(Outcome, s.outcome) if s.outcome else "未记录"
-            note, data = f"处理意见：{label}", {"outcome": s.outcome}
-            p.reply_outcome, p.reply_facts, p.reply_reasons = s.outcome, s.facts, s.reasons
-            p.reply_basis, p.reply_opinion = s.basis, s.text
-            p.completion_report = s.reason if p.dispatch_mode == DispatchMode.ASSIGN else ""
-        elif action == Action.APPROVE_REPLY:
-            note = note or "审批通过"
-            public_text = services.reply_document(p)
-            data = {"outcome": p.reply_outcome}
-            p.replied_at = s.at
-            dls.close("handle", s.at, day)
-            dls.open("review_request", day, s.at)
-        elif action in (Action.RATE, Action.CLOSE):
-            if action == Action.RATE:
-                label = _label(Rating, s.rating)
-                note = f"评价：{label}。{s.note}".strip()
-                public_text, data = f"您的评价：{label}。", {"rating": s.rating, "via": "portal"}
-                p.rating, p.rating_comment, p.rated_at = s.rating, s.note, s.at
-                unit = None
-            else:
-                note = note or "办结归档"
-            p.closed_at = s.at
-            dls.cancel_all(s.at, party=Party.ORGAN)
-        elif action == Action.REQUEST_REVIEW:
-            above = p.current_unit.parent if p.current_unit else None
-            if above is None:
-                raise ValidationFailed(f"{p.number}：承办单位没有上一级机关", field="review_unit")
-            note, public_text = s.reason, f"您已申请复查，由{above.name}办理，30日内答复。"
-            data = {"review_unit": above.pk}
-            p.review_unit, p.review_level, p.closed_at = above, 1, None
-            dls.close("review_request", s.at, day)
-            dls.open("review_decision", day, s.at)
-            unit = None
-        elif action == Action.DECIDE_REVIEW:
-            label = _label(ReviewOutcome, s.outcome)
-            note, data = label, {"outcome": s.outcome}
-            public_text = (
-                f"复查意见书：{label}。{s.text}\n如不服，可自收到之日起30日内向上一级机关请求复核"
-                f"（《信访工作条例》第三十六条）。"
-            )
-            p.review_outcome, p.review_text = s.outcome, s.text
-            unit = p.review_unit
-            dls.close("review_decision", s.at, day)
-            dls.open("recheck_request", day, s.at)
-        elif action == Action.REQUEST_RECHECK:
-            above = p.review_unit.parent if p.review_unit else None
-            if above is None:
-                raise ValidationFailed(f"{p.number}：复查机关没有上一级机关", field="review_unit")
-            note, public_text = s.reason, f"您已申请复核，由{above.name}办理，30日内答复。"
-            data = {"review_unit": above.pk}
-            p.review_unit, p.review_level = above, 2
-            dls.close("recheck_request", s.at, day)
-            dls.open("recheck_decision", day, s.at)
-            unit = None
-        elif action == Action.DECIDE_RECHECK:
-            label = _label(ReviewOutcome, s.outcome)
-            note, data = label, {"outcome": s.outcome}
-            public_text = f"复核意见书：{label}。{s.text}\n本事项已复核终结，同一事实和理由不再受理。"
-            p.recheck_outcome, p.recheck_text, p.closed_at = s.outcome, s.text, s.at
-            unit = p.review_unit
-            dls.cancel_all(s.at)
-        elif action in (Action.NOTE, Action.MEDIATE):
-            public_text = ""
-        else:
-            raise ValidationFailed(f"批量写入不支持“{action.label}”", field="steps")
-        citizen = action in (Action.RATE, Action.REQUEST_REVIEW, Action.REQUEST_RECHECK)
+        citizen = action in steps.CITIZEN_SIDE
         self._event(
             action,
             s.at,
             "信访人（网上）" if citizen else s.actor_name,
-            note=note,
+            note=eff.note,
             frm=current.value,
             to=target.value,
-            public_text=str(public_text),
-            unit=unit,
-            data=data,
+            public_text=eff.public_text,
+            unit=eff.unit,
+            data=eff.data,
         )
+        for name, value in eff.fields.items():
+            setattr(p, name, value)
+        for op in eff.deadlines:
+            if op.op == "open":
+                assert op.start is not None
+                dls.open(op.code, op.start, s.at, due_override=op.due_override, note=op.note)
+            elif op.op == "close":
+                dls.close(op.code, s.at, day)
+            elif op.op == "cancel_all":
+                dls.cancel_all(s.at, party=op.party)
+            elif op.op == "extend":
+                dls.extend(op.code, op.days)
+            else:
+                raise ValidationFailed(f"批量写入不支持“{action.label}”", field="steps")
         p.status = target.value
         p.status_changed_at = s.at
-
-
-# ---------------------------------------------------------------- writing
-#
-# Django's bulk_create spends most of its time compiling the SQL value by value (and Model.__init__ most
-# of the rest). Here each table's INSERT is built once; rows are read from the instances' __dict__ and
-# only dates, datetimes and JSON are prepared by their fields. SQLite gets executemany, PostgreSQL COPY.
-
-
-def _fast(model: type[models.Model], values: dict[str, Any]) -> Any:
-    """An unsaved instance without Model.__init__: defaults for every field, then `values` (attnames)."""
-    defaults = _DEFAULTS.get(model)
-    if defaults is None:
-        defaults = {f.attname: f.get_default() for f in model._meta.concrete_fields}
-        _DEFAULTS[model] = defaults
-    obj = model.__new__(model)
-    obj.__dict__.update(defaults)
-    obj.__dict__.update(values)
-    obj._state = models.base.ModelState()
-    return obj
-
-
-_DEFAULTS: dict[type[models.Model], dict[str, Any]] = {}
-
-
-class _Table:
-    def __init__(self, model: type[models.Model], *, with_pk: bool) -> None:
-        self.model = model
-        self.fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
-        qn = connection.ops.quote_name
-        self.table = qn(model._meta.db_table)
-        self.columns = ", ".join(qn(cast(str, f.column)) for f in self.fields)  # concrete: never None
-        self.copy = connection.vendor == "postgresql" and bool(getattr(settings, "XINFANG_BULK_COPY", True))
-        self.get = operator.itemgetter(*(f.attname for f in self.fields))  # raw values in one C call
-        self.now_at: list[int] = []
-        self.prep: list[tuple[int, Callable[[Any], Any]]] = []
-        # COPY in PostgreSQL's binary format: psycopg packs ints, dates and timestamps in C and the server
-        # reads them without parsing text (~0.06 ms less client CPU a generated case). Binary needs each
-        # column's type up front: taken from the catalog, once per table and process.
-        self.oids = _column_types(self.table, [cast(str, f.column) for f in self.fields]) if self.copy else []
-        for i, f in enumerate(self.fields):
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                self.now_at.append(i)
-            elif isinstance(f, models.JSONField):
-                if not self.copy:  # binary COPY: psycopg's jsonb dumper serializes the value itself
-                    self.prep.append((i, lambda v: json.dumps(v, ensure_ascii=False)))
-            elif isinstance(f, models.DateTimeField) and connection.vendor == "sqlite":
-                self.prep.append((i, _sqlite_datetime))
-            elif isinstance(f, models.DateField) and connection.vendor == "sqlite":
-                self.prep.append((i, _sqlite_date))
-
-    def rows(self, objs: Iterable[Any], now: Any) -> Iterator[list[Any]]:
-        get, now_at, prep = self.get, self.now_at, self.prep
-        for obj in objs:
-            row = list(get(obj.__dict__))
-            for i in now_at:
-                row[i] = now
-            for i, fn in prep:
-                v = row[i]
-                if v is not None:
-                    row[i] = fn(v)
-            yield row
-
-    def write(self, objs: Sequence[Any]) -> None:
-        if not objs:
-            return
-        now = timezone.now()
-        if self.copy:
-            with (
-                connection.cursor() as cursor,
-                cursor.cursor.copy(f"COPY {self.table} ({self.columns}) FROM STDIN (FORMAT BINARY)") as copy,
-            ):
-                copy.set_types(self.oids)
-                for row in self.rows(objs, now):
-                    copy.write_row(row)
-            return
-        now_db = connection.ops.adapt_datetimefield_value(now)
-        marks = ", ".join(["%s"] * len(self.fields))
-        sql = f"INSERT INTO {self.table} ({self.columns}) VALUES ({marks})"  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, list(self.rows(objs, now_db)))
-
-
-_TYPES: dict[tuple[str, str], dict[str, int]] = {}
-
-
-def _column_types(table: str, columns: list[str]) -> list[int]:
-    """The type OIDs of `columns` of the (quoted) `table`, in that order (PostgreSQL)."""
-    key = (connection.alias, table)
-    types = _TYPES.get(key)
-    if types is None or not types.keys() >= set(columns):  # first use, or the table changed meanwhile
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0"
-                " AND NOT attisdropped",
-                [table],
-            )
-            types = _TYPES[key] = {name: int(oid) for name, oid in cursor.fetchall()}
-    return [types[c] for c in columns]
-
-
-def _sqlite_datetime(value: dt.datetime) -> str:
-    # What connection.ops.adapt_datetimefield_value stores (naive UTC text), without its per-value overhead.
-    tz = value.tzinfo
-    if tz is dt.UTC:
-        value = value.replace(tzinfo=None)
-    elif tz is not None:
-        value = value.astimezone(dt.UTC).replace(tzinfo=None)
-    return str(value)
-
-
-def _sqlite_date(value: dt.date) -> str:
-    return value.isoformat()
-
-
-def _next_ids(model: type[models.Model], count: int) -> list[int]:
-    """Primary keys for `count` new rows, taken before the insert (we are inside the write transaction)."""
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
-            )
-            return [row[0] for row in cursor.fetchall()]
-        if connection.vendor != "sqlite":
-            raise NotImplementedError("bulk import supports SQLite and PostgreSQL")
-        # BEGIN IMMEDIATE (settings) holds the write lock, so nobody else takes ids meanwhile. AUTOINCREMENT
-        # tables never reuse an id: start above both the largest row and the recorded sequence.
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
-        top = cursor.fetchone()[0]
-        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-        row = cursor.fetchone()
-        top = max(top, row[0] if row else 0)
-        return list(range(top + 1, top + 1 + count))
 
 
 @contextmanager
@@ -813,7 +416,7 @@ def _bulk_write(
         # mid-transaction. 64 MB is a ceiling for this connection, not an allocation.
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -65536")
-    ctx = context or _Context()
+    ctx = context or BatchContext()
     numbers = _assign_numbers(plans)
     cases: list[_Case] = []
     codes: list[tuple[str, str]] = []
@@ -826,10 +429,10 @@ def _bulk_write(
             codes.append((number, code))
     petitions = [c.petition for c in cases]
     if ids is None:
-        ids = _next_ids(Petition, len(petitions))
+        ids = next_ids(Petition, len(petitions))
     for petition, pk in zip(petitions, ids, strict=True):
         petition.id = pk
-    _Table(Petition, with_pk=True).write(petitions)
+    Table(Petition, with_pk=True).write(petitions)
     events, deadlines, reps = [], [], []
     for c in cases:
         pid = c.petition.id
@@ -842,9 +445,9 @@ def _bulk_write(
         for r in c.reps:
             r.petition_id = pid
             reps.append(r)
-    _Table(Event, with_pk=False).write(events)
-    _Table(Deadline, with_pk=False).write(deadlines)
-    _Table(Representative, with_pk=False).write(reps)
+    Table(Event, with_pk=False).write(events)
+    Table(Deadline, with_pk=False).write(deadlines)
+    Table(Representative, with_pk=False).write(reps)
     ordered = sorted(numbers)
     audit_record(
         actor=actor or "系统",
@@ -864,7 +467,7 @@ def reserve(plans: Sequence[PetitionPlan]) -> list[int]:
     with transaction.atomic():
         for plan, number in zip(plans, _assign_numbers(plans), strict=True):
             plan.number = number
-    return _next_ids(Petition, len(plans))
+    return next_ids(Petition, len(plans))
 
 
 def bulk_write_batches(

@@ -51,7 +51,7 @@ def domain_clean(normalize: Any, value: str) -> str:
 
 def clean_uploads(files: list[Any], *, limit_bytes: int) -> list[Any]:
     """Size and kind by content (petitions.uploads) of every file, all problems at once; the service
-    checks again (services._check_files) because it is the one place every storing path goes through."""
+    checks again (services.check_files) because it is the one place every storing path goes through."""
     problems = []
     for f in files:
         if f.size is not None and f.size > limit_bytes:

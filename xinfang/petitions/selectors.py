@@ -17,7 +17,7 @@ from xinfang.core.validators import is_ascii_digits, normalize_id_number, normal
 from xinfang.petitions.access import accusation_rule_q, petition_scope_q, petitions_visible_to
 
 from .models import DeadlineState, Event, Petition
-from .services import id_hash, phone_hash
+from .persons import id_hash, phone_hash
 from .workflow import Status
 
 LIST_RELATED = ("area", "category", "current_unit", "office_unit")

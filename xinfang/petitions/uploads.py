@@ -1,7 +1,7 @@
 """Which uploaded files may be stored: judged by the bytes, never by the name or the browser's claim.
 
 A Windows program renamed 报告.pdf must not land in a case file that a colleague will open. Every path
-that stores an attachment (staff pages, portal, API) goes through services._check_files, which calls
+that stores an attachment (staff pages, portal, API) goes through services.check_files, which calls
 `check_upload` here; forms call it too so that a bad file is reported together with the other fields.
 The allowed kinds come from settings.XINFANG_ATTACHMENT_TYPES (env XINFANG_ATTACHMENT_TYPES).
 """

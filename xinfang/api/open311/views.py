@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -30,7 +29,7 @@ from xinfang.petitions.models import Category, Channel, Event
 from xinfang.petitions.workflow import Status
 
 from ..models import Open311Attribute, Open311Key, Open311Service, Open311Submission
-from ..services import credential_lookup, credential_touch
+from ..services import credential_lookup, credential_touch, open311_request_register
 from . import selectors
 from .render import FORMATS, error_response, respond
 
@@ -370,8 +369,9 @@ def request_create(request: HttpRequest, *, fmt: str) -> HttpResponse:
         "name": _person_name(_param(request, "first_name"), _param(request, "last_name"))[:100],
         "phone": _param(request, "phone"),
     }
-    reg = petition_services.petition_register(
-        actor=key.user,
+    service_type = cfg.type if cfg else Open311Service.Type.REALTIME
+    reg, submission = open311_request_register(
+        key=key,
         office=office,
         channel=Channel.ONLINE,
         content=content,
@@ -379,19 +379,15 @@ def request_create(request: HttpRequest, *, fmt: str) -> HttpResponse:
         petitioner=petitioner,
         area=area,
         category=category,
-    )
-    service_type = cfg.type if cfg else Open311Service.Type.REALTIME
-    submission = Open311Submission.objects.create(
-        key=key,
-        petition=reg.petition,
-        token=secrets.token_hex(16),
-        service_type=service_type,
-        lat=lat,
-        long=lng,
-        address_string=address_string,
-        address_id=address_id,
-        media_url=media_url,
-        attributes={k: v for k, v in answers.items()},
+        submission={
+            "service_type": service_type,
+            "lat": lat,
+            "long": lng,
+            "address_string": address_string,
+            "address_id": address_id,
+            "media_url": media_url,
+            "attributes": dict(answers.items()),
+        },
     )
     number, query_code = reg.petition.number, petition_services.format_query_code(reg.query_code)
     doc: dict[str, Any] = {}

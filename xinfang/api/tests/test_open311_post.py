@@ -196,3 +196,18 @@ def test_open311_key_command_prints_the_key_last(org, capsys):
 
     with pytest.raises(CommandError, match="只能绑定信访部门"):
         call_command("open311_key", "--create", "wrong", "--unit", "FG-SZS")
+
+
+def test_a_failure_storing_the_token_leaves_no_case(client, o311_key, o311_services, monkeypatch):
+    from django.db import IntegrityError
+
+    first = post(client, post_body(o311_key))
+    assert first.status_code == 200, first.content
+    taken = Open311Submission.objects.get().token
+    cases = Petition.objects.count()
+    monkeypatch.setattr("xinfang.api.services.secrets.token_hex", lambda n: taken)  # a token that is already used
+    with pytest.raises(IntegrityError):
+        post(client, post_body(o311_key, description="第二件：路灯不亮"))
+    assert Petition.objects.count() == cases
+    assert not Petition.objects.filter(content__startswith="第二件").exists()
+    assert Open311Submission.objects.count() == 1

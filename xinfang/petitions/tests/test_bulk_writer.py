@@ -152,3 +152,46 @@ def test_an_impossible_step_writes_nothing(personas):
     with pytest.raises(InvalidTransition):
         bulk.bulk_write([plan_like_factory(personas), plan_like_factory(personas, steps=[{"action": "accept"}])])
     assert Petition.objects.count() == count
+
+
+def test_bulk_and_services_tell_the_same_story_through_review(personas):
+    """One story, written once through the services and once through the bulk path: the same events
+    with the same public texts, the same deadlines and the same state (both go through steps.effect)."""
+    p = advance(register(personas.clerk).petition, "replied", personas=personas)
+    services.petition_rate(petition_id=p.pk, rating="basic", comment="还可以")
+    services.petition_request_review(petition_id=p.pk, reason="对处理意见不服")
+    p.refresh_from_db()
+    reply = {
+        "outcome": "support",
+        "facts": "经查属实",
+        "reasons": "井盖破损影响通行安全",
+        "basis": "《城市道路管理条例》",
+        "text": "已于当日更换井盖。",
+    }
+    result = bulk.bulk_write(
+        [
+            plan_like_factory(
+                personas,
+                steps=[
+                    {"action": "dispatch", "unit": personas.org.municipal, "mode": "transfer"},
+                    {"action": "accept"},
+                    {"action": "submit_reply", **reply},
+                    {"action": "approve_reply"},
+                    {"action": "rate", "rating": "basic", "note": "还可以"},
+                    {"action": "request_review", "reason": "对处理意见不服"},
+                ],
+            )
+        ]
+    )
+    by_bulk = Petition.objects.get(pk=result.ids[0])
+    assert by_bulk.status == p.status == "reviewing"
+    assert by_bulk.review_unit_id == p.review_unit_id and by_bulk.review_level == p.review_level == 1
+    assert deadline_rows(by_bulk) == deadline_rows(p)
+    assert event_rows(by_bulk) == event_rows(p)
+
+    def texts(case: Petition) -> list[tuple[str, str, str]]:
+        return [(e.action, e.note, e.public_text) for e in case.events.order_by("at", "id") if e.action != "register"]
+
+    assert texts(by_bulk) == texts(p)
+    approve = by_bulk.events.get(action="approve_reply").public_text
+    assert "处理意见书" in approve and "已于当日更换井盖。" in approve and "请求复查" in approve
