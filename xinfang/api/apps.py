@@ -17,3 +17,10 @@ class ApiConfig(AppConfig):
         # Issued, revoked, deleted: the credential caches of every worker renew (api.services.credential_lookup).
         for model in (ApiToken, Open311Key):
             versioned.track(model, ACCESS, ignore=frozenset({"last_used_at"}))
+        from xinfang.core.edge import register_refusal
+
+        from .errors import edge_refusal
+        from .open311.render import edge_refusal as open311_edge_refusal
+
+        register_refusal("/api/", edge_refusal)
+        register_refusal("/open311/", open311_edge_refusal)

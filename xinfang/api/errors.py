@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -120,3 +120,13 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         response.data = error_body(code, message)
         return response
     return None
+
+
+def edge_refusal(request: HttpRequest, status: int, message: str, field: str) -> HttpResponse:
+    """core.edge's refusal (control characters, oversized bodies) in the API's error shape."""
+    code = {400: "invalid", 404: "not_found", 413: "too_large"}[status]
+    return JsonResponse(
+        error_body(code, message, {field: [message]} if field else None),
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.template import loader
 
@@ -66,25 +66,22 @@ def _too_large_message(exc: Exception | None = None) -> str:
 # ---------------------------------------------------------------- the answers, one shape per door
 
 
-def _open311_format(path: str) -> str:
-    return "json" if path.lower().endswith(".json") else "xml"
+# A door above core (the REST API, Open311) registers how it words a refusal, by path prefix, from its
+# AppConfig.ready(): core answers in the door's own error shape without importing it.
+Responder = Callable[[HttpRequest, int, str, str], HttpResponse]
+_RESPONDERS: dict[str, Responder] = {}
+
+
+def register_refusal(prefix: str, responder: Responder) -> None:
+    """`responder(request, status, message, field)` answers refusals for paths starting with `prefix`."""
+    _RESPONDERS[prefix] = responder
 
 
 def refusal(request: HttpRequest, status: int, message: str, *, field: str = "") -> HttpResponse:
     path = request.path_info
-    if path.startswith("/api/"):
-        from xinfang.api.errors import error_body
-
-        code = {400: "invalid", 404: "not_found", 413: "too_large"}[status]
-        return JsonResponse(
-            error_body(code, message, {field: [message]} if field else None),
-            status=status,
-            json_dumps_params={"ensure_ascii": False},
-        )
-    if path.startswith("/open311/"):
-        from xinfang.api.open311.render import error_response
-
-        return error_response(_open311_format(path), status, [(status, message)])
+    for prefix, responder in _RESPONDERS.items():
+        if path.startswith(prefix):
+            return responder(request, status, message, field)
     html = loader.get_template(f"{status}.html").render({"message": message, "site_name": settings.XINFANG_SITE_NAME})
     return HttpResponse(html, status=status)
 

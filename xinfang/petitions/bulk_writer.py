@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, cast
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models
 from django.utils import timezone
 
@@ -136,7 +137,7 @@ def next_ids(model: type[models.Model], count: int) -> list[int]:
             )
             return [row[0] for row in cursor.fetchall()]
         if connection.vendor != "sqlite":
-            raise NotImplementedError("bulk import supports SQLite and PostgreSQL")
+            raise ImproperlyConfigured("批量导入仅支持 SQLite 和 PostgreSQL 数据库")  # a deployment error, not a gap
         # BEGIN IMMEDIATE (settings) holds the write lock, so nobody else takes ids meanwhile. AUTOINCREMENT
         # tables never reuse an id: start above both the largest row and the recorded sequence.
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608

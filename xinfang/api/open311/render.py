@@ -12,7 +12,7 @@ import re
 from typing import Any
 from xml.sax.saxutils import escape
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
 
 XML_TYPE = "text/xml; charset=utf-8"
@@ -102,3 +102,9 @@ def respond(fmt: str, root: str, document: Any, *, status: int = 200) -> HttpRes
 def error_response(fmt: str, status: int, errors: list[tuple[int, str]]) -> HttpResponse:
     document = [{"code": code, "description": description} for code, description in errors]
     return respond(fmt if fmt in FORMATS else "xml", "errors", document, status=status)
+
+
+def edge_refusal(request: HttpRequest, status: int, message: str, field: str) -> HttpResponse:
+    """core.edge's refusal in GeoReport v2's error shape, in the format the path asks for."""
+    fmt = "json" if request.path_info.lower().endswith(".json") else "xml"
+    return error_response(fmt, status, [(status, message)])
