@@ -19,7 +19,7 @@ from xinfang.documents import services as docs
 from xinfang.documents.models import Delivery, Document
 from xinfang.petitions.access import access_petition, can_see_identity
 
-from .. import notices_docs
+from .. import letters, notices_docs
 from ..models import Petition
 from .base import staff_required
 
@@ -53,7 +53,7 @@ def document_file(document: Document, fmt: str) -> HttpResponse:
 
 
 def _document(request: HttpRequest, petition: Petition, doc_id: int) -> Document:
-    doc = Document.objects.filter(subject_type=notices_docs.SUBJECT, subject_id=petition.pk, pk=doc_id).first()
+    doc = Document.objects.filter(subject_type=letters.SUBJECT, subject_id=petition.pk, pk=doc_id).first()
     # A letter to a confidential petitioner carries the name: hidden like the letter attachment.
     if doc is None or (doc.for_petitioner and petition.confidential and not can_see_identity(request.user, petition)):
         raise Http404("文书不存在或无权查看")
@@ -64,8 +64,8 @@ def _document(request: HttpRequest, petition: Petition, doc_id: int) -> Document
 @require_GET
 def documents(request: HttpRequest, pk: int) -> HttpResponse:
     petition = access_petition(request.user, pk)
-    rows = docs.documents_of(subject_type=notices_docs.SUBJECT, subject_id=petition.pk)
-    ready = [(kind, spec.label) for kind, spec in notices_docs.SPECS.items() if spec.ready(petition)]
+    rows = docs.documents_of(subject_type=letters.SUBJECT, subject_id=petition.pk)
+    ready = [(kind, spec.label) for kind, spec in letters.SPECS.items() if spec.ready(petition)]
     now = timezone.now().astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M")
     return render(
         request,
