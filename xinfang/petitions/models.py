@@ -87,6 +87,14 @@ class Rating(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("不满意")
 
 
+class SkipLevelTo(models.TextChoices):
+    """越级访: where the visit was made or reported from (the statistics split 赴省 / 赴京)."""
+
+    NONE = "", _("未越级或未记录")
+    PROVINCE = "province", _("赴省")
+    BEIJING = "beijing", _("赴京")
+
+
 class DeadlineState(models.TextChoices):
     NONE = "", _("无期限")
     NORMAL = "normal", _("正常")
@@ -158,6 +166,9 @@ class Petition(models.Model):
         db_index=False,  # pet_repeat_of, partial, in Meta
     )
     is_skip_level = models.BooleanField(_("越级信访"), default=False)
+    skip_level_to = models.CharField(
+        _("越级去向"), max_length=10, choices=SkipLevelTo.choices, blank=True, default=SkipLevelTo.NONE
+    )
 
     status = models.CharField(_("状态"), max_length=24, choices=Status.choices, default=Status.REGISTERED)
     status_changed_at = models.DateTimeField(_("状态变更时间"))
@@ -257,6 +268,8 @@ class Petition(models.Model):
             models.Index(fields=["status", "current_path"], name="pet_status_current"),
             models.Index(fields=["deadline_state", "due_date"], name="pet_deadline"),
             models.Index(fields=["received_at"], name="pet_received"),
+            # The statistics' rating cohort: cases answered in a period (xinfang.statistics).
+            models.Index(fields=["replied_at"], name="pet_replied", condition=models.Q(replied_at__isnull=False)),
             # A list filtered by state, newest first (migration 0006 has the EXPLAIN figures).
             models.Index(fields=["status", "received_at"], name="pet_status_received"),
             # From EXPLAIN at 250k (docs/performance.md): a state in a subtree (a county's list filtered by
