@@ -26,8 +26,8 @@ from ..models import (
     Channel,
     Petition,
     Purpose,
-    SkipLevelTo,
     Representative,
+    SkipLevelTo,
 )
 from ..persons import person_seal
 from ..timeline import event_record

@@ -1,3 +1,5 @@
+"""The case (信访事项) and its co-petitioners/representatives."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -7,99 +9,22 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.accounts.models import Area, Unit
-from xinfang.core.versioned import VersionedQuerySet
 
-from .workflow import Status
+from ..workflow import Status
+from .reference import (
+    Category,
+    Channel,
+    DeadlineState,
+    DispatchMode,
+    Outcome,
+    Purpose,
+    Rating,
+    ReviewOutcome,
+    SkipLevelTo,
+)
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-
-class Category(models.Model):
-    """内容分类: 18 first-level categories shipped as editable seed data; second levels under them."""
-
-    code = models.CharField(_("分类代码"), max_length=20, unique=True)
-    name = models.CharField(_("名称"), max_length=60)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("上级分类")
-    )
-    sort_order = models.PositiveIntegerField(_("排序"), default=0)
-    active = models.BooleanField(_("启用"), default=True)
-
-    # Workers keep the categories in memory (core.versioned): every write renews this token.
-    versioned_name = "reference"
-    objects = VersionedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["sort_order", "code"]
-        verbose_name = _("内容分类")
-        verbose_name_plural = _("内容分类")
-
-    def __str__(self) -> str:
-        return f"{self.parent.name} / {self.name}" if self.parent_id and self.parent else self.name
-
-
-class Channel(models.TextChoices):
-    LETTER = "letter", _("来信")
-    VISIT = "visit", _("来访")
-    CALL = "call", _("来电/热线")
-    ONLINE = "online", _("网上信访")
-    SMS = "sms", _("短信")
-    FAX = "fax", _("传真")
-    MAILBOX = "mailbox", _("民情意见箱")
-    LEADER = "leader", _("领导接访")
-    CONTACT_POINT = "contact_point", _("群众诉求举报联系点")
-
-
-class Purpose(models.TextChoices):
-    # Codes as used by provincial systems (domain.md §4).
-    SUGGESTION = "601001", _("意见建议")
-    APPEAL = "601002", _("申诉")
-    DEMAND = "601003", _("求决")
-    ACCUSATION = "601004", _("揭发控告")
-    INQUIRY = "601005", _("咨询")
-    OTHER = "601006", _("其他")
-
-
-class DispatchMode(models.TextChoices):
-    TRANSFER = "transfer", _("转送")
-    ASSIGN = "assign", _("交办")
-    DIRECT = "direct", _("直接办理")
-
-
-class Outcome(models.TextChoices):
-    """Art 32 《信访工作条例》."""
-
-    SUPPORT = "support", _("支持")
-    EXPLAIN = "explain", _("解释说明")
-    NOT_SUPPORTED = "not_supported", _("不予支持")
-
-
-class ReviewOutcome(models.TextChoices):
-    UPHOLD = "uphold", _("维持原处理意见")
-    CHANGE = "change", _("变更原处理意见")
-    REVOKE = "revoke", _("撤销原处理意见，责令重新办理")
-
-
-class Rating(models.TextChoices):
-    SATISFIED = "satisfied", _("满意")
-    BASIC = "basic", _("基本满意")
-    UNSATISFIED = "unsatisfied", _("不满意")
-
-
-class SkipLevelTo(models.TextChoices):
-    """越级访: where the visit was made or reported from (the statistics split 赴省 / 赴京)."""
-
-    NONE = "", _("未越级或未记录")
-    PROVINCE = "province", _("赴省")
-    BEIJING = "beijing", _("赴京")
-
-
-class DeadlineState(models.TextChoices):
-    NONE = "", _("无期限")
-    NORMAL = "normal", _("正常")
-    SOON = "soon", _("即将到期")
-    OVERDUE = "overdue", _("已超期")
+    pass
 
 
 class Petition(models.Model):
@@ -358,171 +283,3 @@ class Representative(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Event(models.Model):
-    """The case timeline: one row per action, written in the same transaction as the change."""
-
-    # No index of its own: event_petition_at (petition, at) serves every lookup by case, and the cascade.
-    petition = models.ForeignKey(
-        Petition, on_delete=models.CASCADE, related_name="events", db_index=False, verbose_name=_("信访事项")
-    )
-    at = models.DateTimeField(_("时间"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("操作人账号"),
-    )
-    actor_name = models.CharField(_("操作人"), max_length=100, blank=True)
-    unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作单位")
-    )
-    action = models.CharField(_("动作"), max_length=40)
-    from_status = models.CharField(_("原状态"), max_length=24, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=24, blank=True)
-    note = models.TextField(_("说明"), blank=True)
-    public = models.BooleanField(_("向信访人公开"), default=False)
-    public_text = models.TextField(_("公开内容"), blank=True)
-    data = models.JSONField(_("附加数据"), default=dict, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-        indexes = [models.Index(fields=["petition", "at"], name="event_petition_at")]
-        verbose_name = _("办理记录")
-        verbose_name_plural = _("办理记录")
-
-    def __str__(self) -> str:
-        return f"{self.petition_id} {self.action}"
-
-    def get_action_label(self) -> StrOrPromise:
-        from .workflow import Action
-
-        extra = {
-            "deadline_recomputed": "期限重新计算",
-            "reissue_code": "重新生成查询码",
-            "issue_document": "生成文书",
-            "deliver_document": "文书送达",
-        }
-        return Action(self.action).label if self.action in Action.values else extra.get(self.action, self.action)
-
-
-def attachment_path(instance: Attachment, filename: str) -> str:
-    return f"attachments/{instance.petition_id}/{filename}"
-
-
-class Attachment(models.Model):
-    class Kind(models.TextChoices):
-        LETTER = "letter", _("来信扫描件")
-        EVIDENCE = "evidence", _("证据材料")
-        REPLY = "reply", _("答复文书")
-        OTHER = "other", _("其他")
-
-    petition = models.ForeignKey(
-        Petition, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("信访事项")
-    )
-    file = models.FileField(_("文件"), upload_to=attachment_path)
-    original_name = models.CharField(_("文件名"), max_length=200)
-    size = models.PositiveIntegerField(_("大小"))
-    content_type = models.CharField(_("文件类型"), max_length=100, blank=True)
-    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("上传人"),
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("附件")
-        verbose_name_plural = _("附件")
-
-    def __str__(self) -> str:
-        return self.original_name
-
-
-class NumberSequence(models.Model):
-    """Per (scope, year) counter, locked while incremented so concurrent clerks get distinct numbers."""
-
-    scope = models.CharField(_("编号范围"), max_length=20)
-    year = models.PositiveIntegerField(_("年份"))
-    last = models.PositiveIntegerField(_("最后使用的序号"), default=0)
-
-    class Meta:
-        verbose_name = _("编号序列")
-        verbose_name_plural = _("编号序列")
-        constraints = [models.UniqueConstraint(fields=["scope", "year"], name="uniq_sequence")]
-
-
-class ImportRecord(models.Model):
-    """One imported spreadsheet row: a keyed fingerprint of its normalized content, so that importing the
-    same file again (or an overlapping one) creates nothing twice."""
-
-    fingerprint = models.CharField(_("行内容校验值"), max_length=64, unique=True)
-    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="+", verbose_name=_("信访事项"))
-    source = models.CharField(_("来源文件"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("导入记录")
-        verbose_name_plural = _("导入记录")
-
-    def __str__(self) -> str:
-        return f"{self.source} → {self.petition_id}"
-
-
-def import_upload_path(instance: ImportJob, filename: str) -> str:
-    """A random name: the clerk's file name may itself carry a petitioner's name."""
-    import uuid
-
-    suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
-    return f"imports/{uuid.uuid4().hex}{suffix}"
-
-
-class ImportJob(models.Model):
-    """One spreadsheet import started on the staff page and run in the background (see import_jobs.py).
-
-    The upload is kept only while the job waits or runs; it is deleted when the job ends (done,
-    failed or found interrupted), since it holds ID and phone numbers in clear text."""
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("排队中")
-        RUNNING = "running", _("正在导入")
-        DONE = "done", _("已完成")
-        FAILED = "failed", _("失败")
-        INTERRUPTED = "interrupted", _("中断")
-
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("导入人")
-    )
-    office = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("信访部门"))
-    filename = models.CharField(_("原文件名"), max_length=200)
-    file = models.FileField(_("上传文件"), upload_to=import_upload_path, max_length=200, blank=True)
-    partial = models.BooleanField(_("只导入正确的行"), default=False)
-    status = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.QUEUED)
-    rows_done = models.PositiveIntegerField(_("已处理行数"), default=0)
-    rows_total = models.PositiveIntegerField(_("总行数"), null=True, blank=True)
-    report = models.JSONField(_("导入结果"), default=dict, blank=True)
-    error = models.TextField(_("错误信息"), blank=True)
-    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
-    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    progress_at = models.DateTimeField(_("最近进度时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["office", "-created_at"], name="importjob_office_created")]
-        verbose_name = _("导入任务")
-        verbose_name_plural = _("导入任务")
-
-    def __str__(self) -> str:
-        return f"{self.filename}（{self.get_status_display()}）"
-
-
-# A case's deadline rows: their own module (this one is long), registered with this app from here.
-from .deadlines.models import Deadline as Deadline  # noqa: E402
