@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "xinfang.petitions",
     "xinfang.deadlines",
     "xinfang.portal",
+    "xinfang.statistics",
     "xinfang.api",
     "xinfang.demo",  # demo city and volume generator: on top, imports every app, imported by none
 ]
