@@ -26,13 +26,31 @@ from xinfang.petitions.tests.factories import register
 TODAY = dt.date(2026, 6, 1)
 
 PLAN: dict[str, dict[str, Any]] = {
-    "A": {"reg": "2025-03-01", "dispatch": "2025-03-02", "accept": "2025-03-03", "reply": "2025-03-20", "rating": "satisfied"},
-    "B": {"reg": "2025-03-01", "dispatch": "2025-03-25", "accept": "2025-04-20", "reply": "2025-07-01", "rating": "basic"},
+    "A": {
+        "reg": "2025-03-01",
+        "dispatch": "2025-03-02",
+        "accept": "2025-03-03",
+        "reply": "2025-03-20",
+        "rating": "satisfied",
+    },
+    "B": {
+        "reg": "2025-03-01",
+        "dispatch": "2025-03-25",
+        "accept": "2025-04-20",
+        "reply": "2025-07-01",
+        "rating": "basic",
+    },
     "C": {"reg": "2025-04-01", "dispatch": "2025-04-02", "accept": "2025-04-03"},
     "D": {"reg": "2025-05-01", "dispatch": "2025-05-02"},
     "E": {"reg": "2025-05-10"},
     "F": {"reg": "2025-06-01", "dispatch": "2025-06-02", "accept": "2025-06-03", "reply": "2025-06-10", "repeat": True},
-    "G": {"reg": "2025-06-05", "dispatch": "2025-06-06", "accept": "2025-06-07", "reply": "2025-06-15", "rating": "unsatisfied"},
+    "G": {
+        "reg": "2025-06-05",
+        "dispatch": "2025-06-06",
+        "accept": "2025-06-07",
+        "reply": "2025-06-15",
+        "rating": "unsatisfied",
+    },
     "H": {"reg": "2025-07-01", "dispatch": "2025-07-02", "headcount": 6, "skip": "beijing"},
 }
 
