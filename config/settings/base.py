@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xinfang.accounts.context_processors.staff_context",
+                "xinfang.statistics.context_processors.stats_nav",
             ],
         },
     },

@@ -52,9 +52,9 @@ def sees_whole_area(user: Any, area: Area) -> bool:
     if ctx.is_superuser or Role.ADMIN in ctx.all_roles:
         return True
     for u in ctx.units.values():
-        if u.kind == Unit.Kind.XINFANG or ctx.roles_in(u.pk) & {Role.LEADER, Role.SUPERVISOR}:
-            if area.path.startswith(u.area.path):
-                return True
+        over_area = u.kind == Unit.Kind.XINFANG or ctx.roles_in(u.pk) & {Role.LEADER, Role.SUPERVISOR}
+        if over_area and area.path.startswith(u.area.path):
+            return True
     return False
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
