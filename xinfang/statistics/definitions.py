@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.db.models import Exists, OuterRef, Q
 
@@ -98,8 +99,8 @@ def _first_time(ctx: Ctx) -> Q:
 
 def _one_time_resolved(ctx: Ctx) -> Q:
     """Rated satisfied and no later petition marked as its repeat (the person did not come back)."""
-    return Q(rating__in=list(ctx.config.satisfied_ratings)) & ~Exists(
-        Petition.objects.filter(repeat_of_id=OuterRef("pk"))
+    return Q(rating__in=list(ctx.config.satisfied_ratings)) & ~Q(
+        Exists(Petition.objects.filter(repeat_of_id=OuterRef("pk")))
     )
 
 
@@ -330,7 +331,14 @@ def prefixed(q: Q, prefix: str) -> Q:
     """The same condition seen from a table that points at the case (`petition__…`)."""
     out = Q()
     out.connector, out.negated = q.connector, q.negated
-    out.children = [prefixed(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1]) for c in q.children]
+    children: list[Any] = []
+    for c in q.children:
+        if isinstance(c, Q):
+            children.append(prefixed(c, prefix))
+        else:
+            key, value = cast("tuple[str, Any]", c)
+            children.append((prefix + key, value))
+    out.children = children
     return out
 
 

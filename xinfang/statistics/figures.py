@@ -151,8 +151,8 @@ def by_unit(
         }
         if base == "received":
             aggs["received"] = Count("pk")
-        qs = Petition.objects.filter(scope_q & cohort_fn(ctx))
-        for unit_id, values in _grouped(qs, "current_unit_id", aggs).items():
+        cases = Petition.objects.filter(scope_q & cohort_fn(ctx))
+        for unit_id, values in _grouped(cases, "current_unit_id", aggs).items():
             put(unit_id, values)
     units = {u.pk: u for u in Unit.objects.filter(pk__in=list(rows)).only("pk", "code", "name", "path", "kind")}
     out = []
@@ -273,24 +273,24 @@ def trend(
         )
         .order_by("m")
     )
-    by_month = {}
+    by_month: dict[str, dict[str, Any]] = {}
     for r in rows:
         m = r["m"]
         key = (m.astimezone(SHANGHAI) if isinstance(m, dt.datetime) else m).strftime("%Y-%m")
-        by_month[key] = r
+        by_month[key] = dict(r)
     out = []
     for i in range(months):
         start = _add_months(first.start, i)
         key = f"{start.year:04d}-{start.month:02d}"
-        r = by_month.get(key, {})
+        row = by_month.get(key, {})
         out.append(
             {
                 "month": key,
-                "received": int(r.get("received") or 0),
-                "persons": int(r.get("persons") or 0),
-                "repeat": int(r.get("repeat") or 0),
-                "group_visits": int(r.get("group_visits") or 0),
-                "skip_level": int(r.get("skip_level") or 0),
+                "received": int(row.get("received") or 0),
+                "persons": int(row.get("persons") or 0),
+                "repeat": int(row.get("repeat") or 0),
+                "group_visits": int(row.get("group_visits") or 0),
+                "skip_level": int(row.get("skip_level") or 0),
             }
         )
     return out
