@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "xinfang.petitions",
     "xinfang.deadlines",
     "xinfang.portal",
+    "xinfang.statistics",
     "xinfang.api",
     "xinfang.demo",  # demo city and volume generator: on top, imports every app, imported by none
 ]
@@ -105,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xinfang.accounts.context_processors.staff_context",
+                "xinfang.statistics.context_processors.stats_nav",
             ],
         },
     },

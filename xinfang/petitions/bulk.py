@@ -119,6 +119,7 @@ class PetitionPlan:
     is_repeat: bool = False
     repeat_of_id: int | None = None
     is_skip_level: bool = False
+    skip_level_to: str = ""  # SkipLevelTo: 赴省 / 赴京 (implies is_skip_level)
     representatives: list[dict[str, str]] = field(default_factory=list)
     number: str = ""  # empty: reserved from NumberSequence; else kept (an imported 编号)
     query_code: str = ""  # empty: a new random code
@@ -225,7 +226,8 @@ class _Case:
                 "accused_person": (plan.accused_person or "")[:100],
                 "is_repeat": plan.is_repeat or plan.repeat_of_id is not None,
                 "repeat_of_id": plan.repeat_of_id,
-                "is_skip_level": plan.is_skip_level,
+                "is_skip_level": plan.is_skip_level or bool(plan.skip_level_to),
+                "skip_level_to": plan.skip_level_to,
                 "status": status.value,
                 "status_changed_at": reg_at,
                 "office_unit_id": office.id,

@@ -22,16 +22,33 @@ COLUMNS: list[tuple[str, str, bool, str]] = [
     ("purpose", "信访目的", False, "意见建议、申诉、求决、揭发控告、咨询、其他（或代码601001等）"),
     ("title", "标题", False, "空则取主要诉求前30字"),
     ("content", "主要诉求", True, ""),
-    ("status", "状态(可空: 待分办/待受理/办理中/已办结/不予受理)", False, "空为待分办"),
+    ("status", "状态(可空: 待分办/待受理/办理中/已答复/已办结/不予受理)", False, "空为待分办"),
     ("unit", "承办单位编码(可空)", False, "状态为待受理、办理中、已办结时填写承办单位编码；空则由本部门直接办理"),
     ("closed", "办结日期(可空)", False, "状态为已办结、不予受理时必填"),
     ("outcome", "处理意见(可空: 支持/解释说明/不予支持)", False, ""),
     ("result", "办理结果(可空)", False, "处理意见书正文或不予受理理由"),
     ("representatives", "代表姓名(可空)", False, "集体访的代表，多人用顿号分隔（不超过5人）"),
     ("no_representative_reason", "无代表原因(可空)", False, "集体访未推选代表的，写明原因"),
+    # The dates and results an office brings from its old system: they count in the statistics exactly
+    # as cases handled here (the deadlines they met or missed, the ratings).
+    ("dispatched", "转送日期(可空)", False, "转送交办或直接办理的日期；空为收到日期"),
+    ("accepted", "受理日期(可空)", False, "承办单位受理（告知受理）的日期；空为转送日期"),
+    ("replied", "答复日期(可空)", False, "出具处理意见（答复）的日期；状态为已答复时必填，已办结时空为办结日期"),
+    ("rating", "评价(可空: 满意/基本满意/不满意)", False, "信访人对答复的评价；须已答复"),
+    ("repeat", "重复信访(可空: 是/否)", False, "同人同事再次信访的填“是”"),
+    ("skip", "越级(可空: 赴省/赴京)", False, "越级访的去向；空为未越级"),
 ]
 # Columns added later: left out of a row's fingerprint while empty, so rows imported before still match.
-LATER_COLUMNS = ("representatives", "no_representative_reason")
+LATER_COLUMNS = (
+    "representatives",
+    "no_representative_reason",
+    "dispatched",
+    "accepted",
+    "replied",
+    "rating",
+    "repeat",
+    "skip",
+)
 HEADERS = [c[1] for c in COLUMNS]
 KEY_BY_HEADER = {c[1]: c[0] for c in COLUMNS}
 # Shorter spellings a clerk may have typed in a header cell.
@@ -83,11 +100,16 @@ STATUS_WORDS = {
     "已交办": Status.DISPATCHED,
     "办理中": Status.ACCEPTED,
     "已受理": Status.ACCEPTED,
+    "已答复": Status.REPLIED,
+    "已答复待评价": Status.REPLIED,
     "已办结": Status.CLOSED,
     "办结": Status.CLOSED,
     "不予受理": Status.NOT_ACCEPTED,
     "不再受理": Status.NOT_ACCEPTED,
 }
+RATING_WORDS = {"满意": "satisfied", "基本满意": "basic", "不满意": "unsatisfied"}
+YES_NO_WORDS = {"": False, "否": False, "不是": False, "是": True}
+SKIP_WORDS = {"": "", "无": "", "否": "", "赴省": "province", "省": "province", "赴京": "beijing", "京": "beijing"}
 DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M",

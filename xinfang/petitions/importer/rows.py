@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -27,7 +28,10 @@ from .columns import (
     MAX_CELL,
     OUTCOME_WORDS,
     PURPOSE_WORDS,
+    RATING_WORDS,
+    SKIP_WORDS,
     STATUS_WORDS,
+    YES_NO_WORDS,
 )
 from .report import Problem
 
@@ -186,12 +190,13 @@ def parse_row(
         outcome = OUTCOME_WORDS.get(values["outcome"], "")
         if not outcome:
             bad("outcome", f"“{values['outcome']}”不是有效的处理意见（支持、解释说明、不予支持）")
+    history = _history_dates(values, status, received, closed, now, bad)
     number = values.get("number", "")
     if number and (len(number) > 40 or not all(ch.isalnum() or ch in "-_/" for ch in number)):
         bad("number", "编号只能由字母、数字和-_/组成，不超过40字符")
     if problems or received is None or area is None or channel is None or status is None:
         return None, problems
-    steps = _history(status, received, closed, unit, outcome, values.get("result", ""))
+    steps = _history(status, received, closed, unit, outcome, values.get("result", ""), history)
     plan = bulk.PetitionPlan(
         office=lk.office,
         channel=channel,
@@ -207,16 +212,92 @@ def parse_row(
         number=number,
         registrar_name=HISTORY_NOTE,
         steps=steps,
+        is_repeat=history.repeat,
+        skip_level_to=history.skip,
     )
     return plan, []
 
 
+@dataclass
+class _Dates:
+    dispatched: dt.datetime | None = None
+    accepted: dt.datetime | None = None
+    replied: dt.datetime | None = None
+    rating: str = ""
+    repeat: bool = False
+    skip: str = ""
+
+
+def _history_dates(
+    values: dict[str, str],
+    status: str | None,
+    received: dt.datetime | None,
+    closed: dt.datetime | None,
+    now: dt.datetime,
+    bad: Callable[[str, str], None],
+) -> _Dates:
+    """The optional history columns (转送/受理/答复日期, 评价, 重复信访, 越级), checked in order: each date
+    after the one before it and not in the future, each only where the status has reached that step."""
+    out = _Dates()
+    reached = {
+        "dispatched": (Status.DISPATCHED, Status.ACCEPTED, Status.REPLIED, Status.CLOSED),
+        "accepted": (Status.ACCEPTED, Status.REPLIED, Status.CLOSED),
+        "replied": (Status.REPLIED, Status.CLOSED),
+    }
+    floor = received
+    for key in ("dispatched", "accepted", "replied"):
+        text = values.get(key, "")
+        if not text:
+            continue
+        day = _parse_date(text)
+        if day is None:
+            bad(key, f"“{text[:20]}”不是有效日期")
+        elif status not in reached[key]:
+            bad(key, f"状态为“{Status(status).label if status else ''}”的信访事项不应填写{LABEL[key]}")
+        elif day > now:
+            bad(key, f"{LABEL[key]}不能晚于今天")
+        elif floor and day < floor:
+            bad(key, f"{LABEL[key]}早于前一环节的日期")
+        elif closed and day > closed:
+            bad(key, f"{LABEL[key]}晚于办结日期")
+        else:
+            setattr(out, key, day)
+            floor = day
+    if status == Status.REPLIED and not values.get("replied"):
+        bad("replied", "状态为已答复时必须填写答复日期")
+    rating = values.get("rating", "")
+    if rating:
+        if rating not in RATING_WORDS:
+            bad("rating", f"“{rating[:20]}”不是有效的评价（满意、基本满意、不满意）")
+        elif status not in (Status.REPLIED, Status.CLOSED):
+            bad("rating", "尚未答复的信访事项不能填写评价")
+        else:
+            out.rating = RATING_WORDS[rating]
+    if values.get("repeat", "") not in YES_NO_WORDS:
+        bad("repeat", "重复信访应填“是”或“否”")
+    else:
+        out.repeat = YES_NO_WORDS[values.get("repeat", "")]
+    if values.get("skip", "") not in SKIP_WORDS:
+        bad("skip", "越级应填“赴省”“赴京”或留空")
+    else:
+        out.skip = SKIP_WORDS[values.get("skip", "")]
+    return out
+
+
 def _history(
-    status: str, received: dt.datetime, closed: dt.datetime | None, unit: Unit | None, outcome: str, result: str
+    status: str,
+    received: dt.datetime,
+    closed: dt.datetime | None,
+    unit: Unit | None,
+    outcome: str,
+    result: str,
+    dates: _Dates | None = None,
 ) -> list[bulk.Step]:
-    """The steps of an imported case: dispatched (or handled directly) on receipt, replied and filed on the
-    closing date. Only what the spreadsheet says; every event says it came from an import."""
-    at = received + dt.timedelta(minutes=1)
+    """The steps of an imported case, on the dates the old system recorded (转送, 受理, 答复, 办结) or, where
+    a date is missing, on receipt (dispatch, acceptance) and on the closing date (reply); then the
+    petitioner's rating. Only what the spreadsheet says; every event says it came from an import."""
+    dates = dates or _Dates()
+    at = dates.dispatched or received + dt.timedelta(minutes=1)
     if status == Status.REGISTERED:
         return []
     if status == Status.NOT_ACCEPTED:
@@ -234,14 +315,14 @@ def _history(
     else:
         steps = [bulk.Step(action="dispatch", at=at, actor_name=HISTORY_NOTE, unit=unit, note=HISTORY_NOTE)]
         if status != Status.DISPATCHED:
-            steps.append(
-                bulk.Step(action="accept", at=at + dt.timedelta(minutes=1), actor_name=HISTORY_NOTE, note=HISTORY_NOTE)
-            )
-    if status == Status.CLOSED and closed is not None:
+            accepted = dates.accepted or at + dt.timedelta(minutes=1)
+            steps.append(bulk.Step(action="accept", at=accepted, actor_name=HISTORY_NOTE, note=HISTORY_NOTE))
+    replied = dates.replied or (closed if status == Status.CLOSED else None)
+    if status in (Status.REPLIED, Status.CLOSED) and replied is not None:
         steps += [
             bulk.Step(
                 action="submit_reply",
-                at=closed,
+                at=replied,
                 actor_name=HISTORY_NOTE,
                 outcome=outcome,
                 facts="（历史数据，见原系统）",
@@ -250,9 +331,23 @@ def _history(
                 text=result or "（历史数据，见原系统）",
                 reason="（历史数据，见原系统）",
             ),
-            bulk.Step(action="approve_reply", at=closed, actor_name=HISTORY_NOTE, note=HISTORY_NOTE),
-            bulk.Step(action="close", at=closed, actor_name=HISTORY_NOTE, note=HISTORY_NOTE),
+            bulk.Step(action="approve_reply", at=replied, actor_name=HISTORY_NOTE, note=HISTORY_NOTE),
         ]
+        rated_at = closed or replied
+        if dates.rating in ("satisfied", "basic"):
+            # 满意 / 基本满意 close the case (as on the portal).
+            return [*steps, bulk.Step(action="rate", at=rated_at, actor_name=HISTORY_NOTE, rating=dates.rating)]
+        if dates.rating == "unsatisfied":
+            steps.append(
+                bulk.Step(action="rate_unsatisfied", at=rated_at, actor_name=HISTORY_NOTE, rating="unsatisfied")
+            )
+            if status == Status.CLOSED and closed is not None:
+                steps.append(
+                    bulk.Step(action="close_unsatisfied", at=closed, actor_name=HISTORY_NOTE, note=HISTORY_NOTE)
+                )
+            return steps
+        if status == Status.CLOSED and closed is not None:
+            steps.append(bulk.Step(action="close", at=closed, actor_name=HISTORY_NOTE, note=HISTORY_NOTE))
     return steps
 
 

@@ -5,7 +5,17 @@ from ..deadlines.models import Deadline  # noqa: E402  (isort: after the case mo
 from .imports import ImportJob, ImportRecord, import_upload_path
 from .petition import Petition, Representative
 from .records import Attachment, Event, NumberSequence, attachment_path
-from .reference import Category, Channel, DeadlineState, DispatchMode, Outcome, Purpose, Rating, ReviewOutcome
+from .reference import (
+    Category,
+    Channel,
+    DeadlineState,
+    DispatchMode,
+    Outcome,
+    Purpose,
+    Rating,
+    ReviewOutcome,
+    SkipLevelTo,
+)
 
 __all__ = [
     "Attachment",
@@ -24,6 +34,7 @@ __all__ = [
     "Rating",
     "Representative",
     "ReviewOutcome",
+    "SkipLevelTo",
     "attachment_path",
     "import_upload_path",
 ]

@@ -11,7 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from xinfang.accounts.models import Area, Unit
 
 from ..workflow import Status
-from .reference import Category, Channel, DeadlineState, DispatchMode, Outcome, Purpose, Rating, ReviewOutcome
+from .reference import (
+    Category,
+    Channel,
+    DeadlineState,
+    DispatchMode,
+    Outcome,
+    Purpose,
+    Rating,
+    ReviewOutcome,
+    SkipLevelTo,
+)
 
 if TYPE_CHECKING:
     pass
@@ -81,6 +91,9 @@ class Petition(models.Model):
         db_index=False,  # pet_repeat_of, partial, in Meta
     )
     is_skip_level = models.BooleanField(_("越级信访"), default=False)
+    skip_level_to = models.CharField(
+        _("越级去向"), max_length=10, choices=SkipLevelTo.choices, blank=True, default=SkipLevelTo.NONE
+    )
 
     status = models.CharField(_("状态"), max_length=24, choices=Status.choices, default=Status.REGISTERED)
     status_changed_at = models.DateTimeField(_("状态变更时间"))
@@ -180,6 +193,8 @@ class Petition(models.Model):
             models.Index(fields=["status", "current_path"], name="pet_status_current"),
             models.Index(fields=["deadline_state", "due_date"], name="pet_deadline"),
             models.Index(fields=["received_at"], name="pet_received"),
+            # The statistics' rating cohort: cases answered in a period (xinfang.statistics).
+            models.Index(fields=["replied_at"], name="pet_replied", condition=models.Q(replied_at__isnull=False)),
             # A list filtered by state, newest first (migration 0006 has the EXPLAIN figures).
             models.Index(fields=["status", "received_at"], name="pet_status_received"),
             # From EXPLAIN at 250k (docs/performance.md): a state in a subtree (a county's list filtered by

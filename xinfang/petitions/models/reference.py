@@ -85,6 +85,14 @@ class Rating(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("不满意")
 
 
+class SkipLevelTo(models.TextChoices):
+    """越级访: where the visit was made or reported from (the statistics split 赴省 / 赴京)."""
+
+    NONE = "", _("未越级或未记录")
+    PROVINCE = "province", _("赴省")
+    BEIJING = "beijing", _("赴京")
+
+
 class DeadlineState(models.TextChoices):
     NONE = "", _("无期限")
     NORMAL = "normal", _("正常")

@@ -27,6 +27,7 @@ from ..models import (
     Petition,
     Purpose,
     Representative,
+    SkipLevelTo,
 )
 from ..persons import person_seal
 from ..timeline import event_record
@@ -102,6 +103,7 @@ def _intake(
     accused_unit: Unit | None,
     accused_person: str,
     errors: dict[str, list[str]] | None = None,
+    skip_level_to: str = "",
 ) -> Registration:
     # Every problem at once (a form that reports its errors one per submit wastes a clerk's and a
     # citizen's time): collect, then raise one ValidationFailed with all fields.
@@ -122,6 +124,8 @@ def _intake(
         bad("title", "标题不超过200字")
     if purpose and purpose not in Purpose.values:
         bad("purpose", "信访目的无效")
+    if skip_level_to not in SkipLevelTo.values:
+        bad("skip_level_to", "越级去向应为赴省或赴京")
     if headcount is None or headcount < 1:
         bad("headcount", "信访人数至少为1人")
     elif headcount > 100000:
@@ -191,7 +195,8 @@ def _intake(
         accused_person=(accused_person or "").strip()[:100],
         is_repeat=is_repeat or repeat_of is not None,
         repeat_of=repeat_of,
-        is_skip_level=is_skip_level,
+        is_skip_level=is_skip_level or bool(skip_level_to),
+        skip_level_to=skip_level_to,
         status=status,
         status_changed_at=now,
         office_unit=office,
@@ -239,6 +244,7 @@ def petition_register(
     confidential: bool = False,
     accused_unit: Unit | None = None,
     accused_person: str = "",
+    skip_level_to: str = "",
 ) -> Registration:
     """A clerk (登记员) or officer registers a petition received by any channel.
 
@@ -274,6 +280,7 @@ def petition_register(
         confidential=confidential,
         accused_unit=accused_unit,
         accused_person=accused_person,
+        skip_level_to=skip_level_to or "",
     )
     petition = reg.petition
     reason = (no_representative_reason or "").strip()[:500]
