@@ -53,6 +53,7 @@ from .models import (
     Representative,
 )
 from .persons import person_seal
+from .seals import events_seal
 from .workflow import Action, Status, allowed, target_of
 
 OPEN = Deadline.Status.OPEN.value
@@ -453,6 +454,7 @@ def _bulk_write(
         actor=actor or "系统",
         action="petition.bulk_import",
         data={"count": len(petitions), "first": ordered[0], "last": ordered[-1], "source": source},
+        seal=events_seal(events),
     )
     return BulkResult(len(petitions), ordered[0], ordered[-1], [p.id for p in petitions], codes)
 

@@ -23,11 +23,13 @@ from xinfang.core.errors import InvalidTransition, NotPermitted, ValidationFaile
 from xinfang.core.timeutil import format_cn_date, local_date
 from xinfang.documents import services as docs
 from xinfang.documents.models import Delivery, Document
+from xinfang.documents.seals import document_seal
 from xinfang.petitions.access import can_see, can_see_identity
 from xinfang.petitions.deadlines import schedule as deadlines
 from xinfang.petitions.deadlines.models import Deadline
 
 from .models import Channel, DispatchMode, Event, Outcome, Petition, ReviewOutcome
+from .seals import events_seal
 from .timeline import event_record
 from .workflow import Action, Status
 
@@ -459,7 +461,7 @@ def notice_issue(*, actor: Any, petition_id: int, kind: str) -> Document:
         "version": doc.version,
         "checksum": doc.checksum,
     }
-    event_record(
+    event = event_record(
         petition=petition,
         action=ISSUE_ACTION,
         actor=actor,
@@ -469,7 +471,14 @@ def notice_issue(*, actor: Any, petition_id: int, kind: str) -> Document:
         public_text=f"{letter.issuer.name}向您出具了{letter.title}（{doc_number}）。" if spec.for_petitioner else "",
         data=data,
     )
-    audit_record(actor=actor, action="petition.issue_document", target=petition, unit_id=letter.issuer.pk, data=data)
+    audit_record(
+        actor=actor,
+        action="petition.issue_document",
+        target=petition,
+        unit_id=letter.issuer.pk,
+        data=data,
+        seal={**events_seal([event]), **document_seal(doc)},
+    )
     petition.save(update_fields=["updated_at"])
     return doc
 
@@ -515,7 +524,7 @@ def notice_deliver(
         opened = deadlines.deadline_open(petition=petition, code=window, start=local_date(delivered_at))
         data["window"] = {"code": window, "due": opened.due_date.isoformat()}
     tracking = f"，邮件单号{delivery.tracking_number}" if delivery.tracking_number else ""
-    event_record(
+    event = event_record(
         petition=petition,
         action=DELIVER_ACTION,
         actor=actor,
@@ -525,6 +534,13 @@ def notice_deliver(
         public_text=f"{doc.title}（{doc.doc_number}）已于{format_cn_date(local_date(delivered_at))}{method_label}。",
         data=data,
     )
-    audit_record(actor=actor, action="petition.deliver_document", target=petition, unit_id=doc.issuer_id, data=data)
+    audit_record(
+        actor=actor,
+        action="petition.deliver_document",
+        target=petition,
+        unit_id=doc.issuer_id,
+        data=data,
+        seal=events_seal([event]),
+    )
     petition.save(update_fields=["updated_at"])
     return delivery

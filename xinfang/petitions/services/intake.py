@@ -29,6 +29,7 @@ from ..models import (
     Representative,
 )
 from ..persons import person_seal
+from ..seals import events_seal
 from ..timeline import event_record
 from ..workflow import Action, Status
 from ._common import (
@@ -337,6 +338,7 @@ def _intake_record(
         unit_id=audit_unit_id,
         ip=ip,
         data={**(audit_data or {}), "number": petition.number},
+        seal=events_seal([event]),
     )
     reg.events, reg.deadlines = [event], [deadline]
     return reg
