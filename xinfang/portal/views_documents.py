@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from xinfang.documents.models import Delivery, Document
 from xinfang.petitions import notices_docs
 from xinfang.petitions.notices_docs import SUBJECT
-from xinfang.petitions.views_documents import document_file
+from xinfang.petitions.views.documents import document_file
 
 from .views import _case_from_session, _to_lookup
 

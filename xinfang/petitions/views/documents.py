@@ -19,9 +19,9 @@ from xinfang.documents import services as docs
 from xinfang.documents.models import Delivery, Document
 from xinfang.petitions.access import access_petition, can_see_identity
 
-from . import notices_docs
-from .models import Petition
-from .views import staff_required
+from .. import notices_docs
+from ..models import Petition
+from .base import staff_required
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
