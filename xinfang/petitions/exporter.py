@@ -62,7 +62,7 @@ def row_for(user: Any, p: Petition) -> list[Any]:
         p.number,
         p.get_channel_display(),
         _when(p.received_at),
-        crypto.mask_name(p.petitioner_name) if visible else "（保密）",
+        p.petitioner_name_masked if visible else "（保密）",
         p.id_number_masked if visible else "",
         p.phone_masked if visible else "",
         p.headcount,

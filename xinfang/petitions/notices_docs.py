@@ -427,8 +427,10 @@ def notice_issue(*, actor: Any, petition_id: int, kind: str) -> Document:
     spec = notice_check(petition, kind)
     _check_actor(actor, petition)
     letter = COMPOSERS[kind](petition)
+    # The document row names its addressee; a petitioner only masked (the name is sealed, issue 20).
+    recipient = (petition.petitioner_name_masked or "信访人") if spec.for_petitioner else letter.addressee
     previous = (
-        Document.objects.filter(subject_type=SUBJECT, subject_id=petition.pk, kind=kind, recipient=letter.addressee)
+        Document.objects.filter(subject_type=SUBJECT, subject_id=petition.pk, kind=kind, recipient=recipient)
         .order_by("-version")
         .first()
     )
@@ -449,7 +451,7 @@ def notice_issue(*, actor: Any, petition_id: int, kind: str) -> Document:
         subject_id=petition.pk,
         reference=petition.number,
         issuer=letter.issuer,
-        recipient=letter.addressee,
+        recipient=recipient,
         for_petitioner=spec.for_petitioner,
         doc_number=doc_number,
         rendered=rendered,

@@ -176,8 +176,6 @@ def _intake(
         received_at=received_at,
         registered_at=now if status == Status.REGISTERED else None,
         registered_by=actor if getattr(actor, "is_authenticated", False) else None,
-        petitioner_name=person["name"],
-        petitioner_address=person["address"],
         confidential=confidential,
         headcount=headcount,
         is_group=headcount >= settings.XINFANG_GROUP_VISIT_THRESHOLD,
@@ -198,7 +196,7 @@ def _intake(
         office_unit=office,
         office_path=office.path,
     )
-    person_seal(petition, person)
+    person_seal(petition, person)  # name, address, ID and phone: sealed
     # Both intake paths open the 15-day transfer limit next, computed here once: the case goes in with its
     # due date already set, so opening the deadline does not have to update the row again.
     first = deadlines.deadline_draft(petition=petition, code="transfer", start=local_date(received_at), config=config)
@@ -209,7 +207,7 @@ def _intake(
     petition.save(force_insert=True)
     sealed = []
     for clean in clean_reps:
-        rep = Representative(petition=petition, name=clean["name"])
+        rep = Representative(petition=petition)
         person_seal(rep, clean)
         sealed.append(rep)
     Representative.objects.bulk_create(sealed)

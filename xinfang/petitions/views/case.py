@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from xinfang.core.errors import DomainError, NotPermitted
-from xinfang.petitions.access import access_petition, can_act, can_see_identity
+from xinfang.petitions.access import access_petition, can_act, can_see_identity, can_see_name
 from xinfang.petitions.deadlines.schedule import petition_deadlines
 from xinfang.routing.services import routing_suggest
 
@@ -60,6 +60,7 @@ def _detail_context(
         "available": available,
         "suggestions": suggestions,
         "identity_visible": identity_visible,
+        "name_visible": identity_visible and can_see_name(request.user, petition),
         "unmask_form": f.UnmaskForm(prefix="unmask"),
         "related": [],
     }
