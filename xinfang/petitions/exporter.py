@@ -14,8 +14,9 @@ from typing import IO, Any, cast
 from django.conf import settings
 
 from xinfang.accounts.models import Unit
-from xinfang.core import crypto
+from xinfang.core.access_log import access_log
 from xinfang.core.audit import audit_record
+from xinfang.core.models import AccessLog
 from xinfang.core.errors import ValidationFailed
 from xinfang.core.timeutil import SHANGHAI
 from xinfang.petitions.access import can_see_identity
@@ -117,5 +118,12 @@ def export_petitions(*, user: Any, filters: dict[str, Any], ip: str | None = Non
         action="petition.export",
         ip=ip,
         data={"filters": {k: str(v) for k, v in clean.items()}, "count": written},
+    )
+    access_log(
+        actor=user,
+        kind=AccessLog.Kind.EXPORT,
+        target=f"信访事项导出（{written} 件）",
+        ip=ip,
+        data={"filters": {k: str(v) for k, v in clean.items() if v}, "count": written},
     )
     return out, written
