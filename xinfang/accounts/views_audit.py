@@ -63,6 +63,4 @@ def access_log_page(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request, "accounts/access_log.html", {"form": form, "page": page, "query": query.urlencode()}
-    )
+    return render(request, "accounts/access_log.html", {"form": form, "page": page, "query": query.urlencode()})

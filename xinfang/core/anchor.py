@@ -129,8 +129,10 @@ def anchor_publish(*, path: Path | None = None) -> dict[str, Any]:
         except Exception as exc:  # noqa: BLE001 - reported below, after the file is safe
             errors.append(f"邮件发送失败：{exc}")
     url = str(getattr(settings, "XINFANG_ANCHOR_URL", "") or "")
-    if url:
-        request = urllib.request.Request(
+    if url and not url.startswith(("https://", "http://")):
+        errors.append("XINFANG_ANCHOR_URL 必须是 http(s) 地址")
+    elif url:
+        request = urllib.request.Request(  # noqa: S310 - http(s) only, checked above
             url, data=line.encode(), headers={"Content-Type": "application/json"}, method="POST"
         )
         try:

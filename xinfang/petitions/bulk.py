@@ -248,7 +248,9 @@ class _Case:
         self.reps: list[Representative] = []
         for r in plan.representatives:
             rep = new_instance(Representative, {})
-            person_seal(rep, {"id_number": r.get("id_number", ""), "phone": r.get("phone", ""), "name": r["name"][:100]})
+            person_seal(
+                rep, {"id_number": r.get("id_number", ""), "phone": r.get("phone", ""), "name": r["name"][:100]}
+            )
             self.reps.append(rep)
         self.deadlines = BatchDeadlines(ctx, p)
         self.actor_label = actor.get_full_name() if getattr(actor, "is_authenticated", False) else str(actor or "")

@@ -16,8 +16,8 @@ from django.conf import settings
 from xinfang.accounts.models import Unit
 from xinfang.core.access_log import access_log
 from xinfang.core.audit import audit_record
-from xinfang.core.models import AccessLog
 from xinfang.core.errors import ValidationFailed
+from xinfang.core.models import AccessLog
 from xinfang.core.timeutil import SHANGHAI
 from xinfang.petitions.access import can_see_identity
 

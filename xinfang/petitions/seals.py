@@ -125,6 +125,4 @@ class EventSeals:
                 else:
                     yield Problem(case, row, "没有审计记录封存这条记录（被插入，或封存它的审计记录被删除）")
             for d in missing:
-                yield Problem(
-                    case, f"审计记录 id={sealed_by[(pid, d)]} 封存的一条办理记录", "已不存在（被删除）"
-                )
+                yield Problem(case, f"审计记录 id={sealed_by[(pid, d)]} 封存的一条办理记录", "已不存在（被删除）")

@@ -222,10 +222,7 @@ def petition_search_q(q: str) -> Q:
         return Q(phone_hash=phone_hash(normalize_phone(compact)))
     # A name: exact full name through its keyed index (names are sealed; no substring match).
     return (
-        Q(number__icontains=q)
-        | Q(petitioner_name_hash=name_hash(q))
-        | Q(title__icontains=q)
-        | Q(content__icontains=q)
+        Q(number__icontains=q) | Q(petitioner_name_hash=name_hash(q)) | Q(title__icontains=q) | Q(content__icontains=q)
     )
 
 

@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_chinese_labels'),
+        ("accounts", "0003_chinese_labels"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='membership',
-            name='role',
-            field=models.CharField(choices=[('clerk', '登记员'), ('dispatcher', '受理分办'), ('handler', '承办人'), ('head', '单位负责人'), ('leader', '领导'), ('supervisor', '督查员'), ('admin', '系统管理员'), ('auditor', '审计员')], max_length=20, verbose_name='角色'),
+            model_name="membership",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("clerk", "登记员"),
+                    ("dispatcher", "受理分办"),
+                    ("handler", "承办人"),
+                    ("head", "单位负责人"),
+                    ("leader", "领导"),
+                    ("supervisor", "督查员"),
+                    ("admin", "系统管理员"),
+                    ("auditor", "审计员"),
+                ],
+                max_length=20,
+                verbose_name="角色",
+            ),
         ),
     ]

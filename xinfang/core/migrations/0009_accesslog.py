@@ -6,32 +6,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0008_deferred_index_to_demo'),
+        ("core", "0008_deferred_index_to_demo"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessLog',
+            name="AccessLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='时间')),
-                ('actor_label', models.CharField(blank=True, max_length=150, verbose_name='访问人')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP 地址')),
-                ('kind', models.CharField(choices=[('case_view', '查看信访事项'), ('attachment', '下载附件'), ('document', '下载文书'), ('export', '导出'), ('portal_document', '信访人下载文书')], max_length=20, verbose_name='访问类型')),
-                ('petition_id_ref', models.BigIntegerField(blank=True, null=True, verbose_name='信访事项ID')),
-                ('reference', models.CharField(blank=True, max_length=40, verbose_name='信访件编号')),
-                ('target', models.CharField(blank=True, max_length=200, verbose_name='访问对象')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='附加信息')),
-                ('actor', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='访问人账号')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(db_index=True, verbose_name="时间")),
+                ("actor_label", models.CharField(blank=True, max_length=150, verbose_name="访问人")),
+                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="IP 地址")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("case_view", "查看信访事项"),
+                            ("attachment", "下载附件"),
+                            ("document", "下载文书"),
+                            ("export", "导出"),
+                            ("portal_document", "信访人下载文书"),
+                        ],
+                        max_length=20,
+                        verbose_name="访问类型",
+                    ),
+                ),
+                ("petition_id_ref", models.BigIntegerField(blank=True, null=True, verbose_name="信访事项ID")),
+                ("reference", models.CharField(blank=True, max_length=40, verbose_name="信访件编号")),
+                ("target", models.CharField(blank=True, max_length=200, verbose_name="访问对象")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="附加信息")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="访问人账号",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '访问日志',
-                'verbose_name_plural': '访问日志',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['kind', 'at'], name='accesslog_kind_at'), models.Index(fields=['actor', 'at'], name='accesslog_actor_at'), models.Index(fields=['reference'], name='accesslog_reference')],
+                "verbose_name": "访问日志",
+                "verbose_name_plural": "访问日志",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["kind", "at"], name="accesslog_kind_at"),
+                    models.Index(fields=["actor", "at"], name="accesslog_actor_at"),
+                    models.Index(fields=["reference"], name="accesslog_reference"),
+                ],
             },
         ),
     ]

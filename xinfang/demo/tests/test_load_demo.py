@@ -77,7 +77,7 @@ def _assert_no_clear_pii(known: set[str]) -> None:
 
 
 def _assert_no_clear_names(names: set[str], addresses: set[str]) -> None:
-    leaks = []
+    leaks: list[tuple[str, str, str]] = []
     for table, column, value in _text_values():
         # A two-character name may occur inside ordinary words (常超 in 经常超载): whole values only.
         leaks.extend((table, column, n) for n in names if (n in value if len(n) >= 3 else n == value.strip()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import template
@@ -11,7 +12,7 @@ from ..downloads import download_token
 
 register = template.Library()
 
-ROUTES = {
+ROUTES: dict[str, tuple[str, Callable[[int, Any], list[Any]]]] = {
     "attachment": ("petitions:attachment", lambda pk, extra: [pk]),
     "document": ("petitions:documents-download", lambda pk, extra: [extra, pk]),
     "portal_document": ("portal:case-document", lambda pk, extra: [extra, pk]),

@@ -39,7 +39,9 @@ def _column_values(table: str) -> list[str]:
 
 
 def test_name_and_address_are_not_stored_in_clear(personas):
-    p = register(personas.clerk, petitioner={"name": "欧阳秀兰", "address": "扶沟县崔桥镇王庄村", "id_number": "", "phone": ""}).petition
+    p = register(
+        personas.clerk, petitioner={"name": "欧阳秀兰", "address": "扶沟县崔桥镇王庄村", "id_number": "", "phone": ""}
+    ).petition
     with connection.cursor() as cur:
         tables = connection.introspection.table_names(cur)
     text = [v for t in tables for v in _column_values(t)]
@@ -74,7 +76,7 @@ def test_attachment_only_through_a_signed_link_after_the_access_check(client, pe
     assert "下载链接已失效" in client.get(path + "?t=forged").content.decode()
     client.force_login(personas.clerk)  # another user with access: the link is not theirs
     assert client.get(link).status_code == 403
-    assert client.get("/media/" + att.file.name).status_code == 404  # no public media
+    assert client.get(f"/media/{att.file.name}").status_code == 404  # no public media
 
 
 def test_accused_unit_cannot_fetch_an_attachment_by_its_url(client, personas):

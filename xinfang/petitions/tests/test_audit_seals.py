@@ -23,7 +23,7 @@ from xinfang.petitions.tests.test_bulk_writer import plan_like_factory
 pytestmark = pytest.mark.django_db
 
 
-def _sql(query: str, params: list[object]) -> None:
+def _sql(query: str, params: list[str | int]) -> None:
     with connection.cursor() as cur:
         cur.execute(query, params)
 

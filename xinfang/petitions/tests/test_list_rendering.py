@@ -159,7 +159,7 @@ def test_the_list_page_shows_each_row_as_a_person_reads_it(client, many):
     assert f'<td class="nowrap">{received}</td>' in body
     # Every case of the first page is a row of the page, in the list's order.
     body = client.get(reverse("petitions:list")).content.decode()
-    first = list(selectors.petition_list(user=many.dispatcher)[: PAGE_SIZE])
+    first = list(selectors.petition_list(user=many.dispatcher)[:PAGE_SIZE])
     positions = [body.index(f">{p.number}</a>") for p in first]
     assert positions == sorted(positions)
     for p in first:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.urls import reverse

@@ -12,9 +12,8 @@ from django.views.decorators.http import require_GET
 
 from xinfang.accounts.access import actor_context
 
-from ..access import shown_name
-
 from .. import selectors
+from ..access import shown_name
 from ..list_filters import ListFilterForm
 from ..models import Petition
 from .base import staff_required
