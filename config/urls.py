@@ -20,7 +20,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No public /media/, not even in development: attachments and documents are served by their views, after
+# the case access check, through short-lived signed links (petitions/downloads.py).

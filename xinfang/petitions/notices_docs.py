@@ -19,11 +19,13 @@ from xinfang.core.errors import InvalidTransition, NotPermitted, ValidationFaile
 from xinfang.core.timeutil import format_cn_date, local_date
 from xinfang.documents import services as docs
 from xinfang.documents.models import Delivery, Document
+from xinfang.documents.seals import document_seal
 from xinfang.petitions.access import can_see, can_see_identity
 from xinfang.petitions.deadlines import schedule as deadlines
 
 from .letters import COMPOSERS, SPECS, SUBJECT, Letter, NoticeSpec, abbreviation, doc_date
 from .models import Petition
+from .seals import events_seal
 from .timeline import event_record
 from .workflow import Status
 
@@ -95,8 +97,10 @@ def notice_issue(*, actor: Any, petition_id: int, kind: str) -> Document:
     spec = notice_check(petition, kind)
     _check_actor(actor, petition)
     letter = COMPOSERS[kind](petition)
+    # The document row names its addressee; a petitioner only masked (the name is sealed, issue 20).
+    recipient = (petition.petitioner_name_masked or "信访人") if spec.for_petitioner else letter.addressee
     previous = (
-        Document.objects.filter(subject_type=SUBJECT, subject_id=petition.pk, kind=kind, recipient=letter.addressee)
+        Document.objects.filter(subject_type=SUBJECT, subject_id=petition.pk, kind=kind, recipient=recipient)
         .order_by("-version")
         .first()
     )
@@ -117,7 +121,7 @@ def notice_issue(*, actor: Any, petition_id: int, kind: str) -> Document:
         subject_id=petition.pk,
         reference=petition.number,
         issuer=letter.issuer,
-        recipient=letter.addressee,
+        recipient=recipient,
         for_petitioner=spec.for_petitioner,
         doc_number=doc_number,
         rendered=rendered,
@@ -129,7 +133,7 @@ def notice_issue(*, actor: Any, petition_id: int, kind: str) -> Document:
         "version": doc.version,
         "checksum": doc.checksum,
     }
-    event_record(
+    event = event_record(
         petition=petition,
         action=ISSUE_ACTION,
         actor=actor,
@@ -139,7 +143,14 @@ def notice_issue(*, actor: Any, petition_id: int, kind: str) -> Document:
         public_text=f"{letter.issuer.name}向您出具了{letter.title}（{doc_number}）。" if spec.for_petitioner else "",
         data=data,
     )
-    audit_record(actor=actor, action="petition.issue_document", target=petition, unit_id=letter.issuer.pk, data=data)
+    audit_record(
+        actor=actor,
+        action="petition.issue_document",
+        target=petition,
+        unit_id=letter.issuer.pk,
+        data=data,
+        seal={**events_seal([event]), **document_seal(doc)},
+    )
     petition.save(update_fields=["updated_at"])
     return doc
 
@@ -185,7 +196,7 @@ def notice_deliver(
         opened = deadlines.deadline_open(petition=petition, code=window, start=local_date(delivered_at))
         data["window"] = {"code": window, "due": opened.due_date.isoformat()}
     tracking = f"，邮件单号{delivery.tracking_number}" if delivery.tracking_number else ""
-    event_record(
+    event = event_record(
         petition=petition,
         action=DELIVER_ACTION,
         actor=actor,
@@ -195,6 +206,13 @@ def notice_deliver(
         public_text=f"{doc.title}（{doc.doc_number}）已于{format_cn_date(local_date(delivered_at))}{method_label}。",
         data=data,
     )
-    audit_record(actor=actor, action="petition.deliver_document", target=petition, unit_id=doc.issuer_id, data=data)
+    audit_record(
+        actor=actor,
+        action="petition.deliver_document",
+        target=petition,
+        unit_id=doc.issuer_id,
+        data=data,
+        seal=events_seal([event]),
+    )
     petition.save(update_fields=["updated_at"])
     return delivery

@@ -239,7 +239,8 @@ def _seed_case(now: dt.datetime) -> CaseSpec:
         rng, area_code=county.code, address="扶沟县城关镇建设街棉麻一场家属院", name=SEED_PERSON, male=True, birth=birth
     )
     content = (
-        "来电人杨国军，76岁，家住扶沟县城关镇建设街棉麻一场家属院。反映建设街与棉麻一场路口东侧人行道上的一个窨井盖"
+        # No name or home address in the text: those are kept sealed in their own fields (issue 20).
+        "来电人76岁，住在建设街附近。反映建设街与棉麻一场路口东侧人行道上的一个窨井盖"
         "破损塌陷已有半个多月，井口露着大洞，旁边没有任何警示标志。晚上路灯暗，老人小孩经过很容易踩空掉下去，"
         "前几天邻居家的孙子骑车差点摔进去。请求有关部门尽快更换井盖，消除安全隐患。"
     )

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.accounts.models import Area, Unit
+from xinfang.core import crypto
 
 from ..workflow import Status
 from .reference import (
@@ -43,15 +44,18 @@ class Petition(models.Model):
         verbose_name=_("登记人"),
     )
 
-    # 信访人 (primary petitioner). ID and phone are sealed; *_hash are keyed hashes for exact lookup.
-    petitioner_name = models.CharField(_("信访人姓名"), max_length=100, blank=True)
+    # 信访人 (primary petitioner). Name, ID, phone and address are sealed (core.crypto); *_hash are keyed
+    # hashes for exact lookup (the name's: exact full-name search); *_masked what lists show.
+    petitioner_name_enc = models.TextField(_("信访人姓名（加密）"), blank=True, editable=False)
+    petitioner_name_hash = models.CharField(_("信访人姓名（检索摘要）"), max_length=64, blank=True, editable=False)
+    petitioner_name_masked = models.CharField(_("信访人姓名"), max_length=100, blank=True, editable=False)
     id_number_enc = models.TextField(_("身份证号（加密）"), blank=True, editable=False)
     id_number_hash = models.CharField(_("身份证号（检索摘要）"), max_length=64, blank=True, editable=False)
     id_number_masked = models.CharField(_("身份证号"), max_length=24, blank=True, editable=False)
     phone_enc = models.TextField(_("联系电话（加密）"), blank=True, editable=False)
     phone_hash = models.CharField(_("联系电话（检索摘要）"), max_length=64, blank=True, editable=False)
     phone_masked = models.CharField(_("联系电话"), max_length=24, blank=True, editable=False)
-    petitioner_address = models.CharField(_("住址"), max_length=200, blank=True)
+    petitioner_address_enc = models.TextField(_("住址（加密）"), blank=True, editable=False)
     confidential = models.BooleanField(_("要求对身份保密"), default=False)
     identity_released = models.BooleanField(_("已向承办单位公开身份"), default=False)
 
@@ -185,6 +189,7 @@ class Petition(models.Model):
             # default-opclass copy serves LIKE under the C collation alone, and no query compares a path
             # whole.
             models.Index(fields=["id_number_hash"], name="pet_id_hash", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["petitioner_name_hash"], name="pet_name_hash", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["phone_hash"], name="pet_phone_hash", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["area_path"], name="pet_area_path", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["office_path"], name="pet_office_path", opclasses=["varchar_pattern_ops"]),
@@ -257,6 +262,24 @@ class Petition(models.Model):
     def is_open(self) -> bool:
         return self.status not in Status.terminal()
 
+    # The clear name and address, decrypted on use: for the pages and letters of those whose role needs
+    # them (petitions.access.can_see_name); lists show petitioner_name_masked. Setting either seals it.
+    @property
+    def petitioner_name(self) -> str:
+        return crypto.decrypt(self.petitioner_name_enc)
+
+    @petitioner_name.setter
+    def petitioner_name(self, value: str) -> None:
+        self.petitioner_name_enc, self.petitioner_name_hash, self.petitioner_name_masked = crypto.seal_name(value)
+
+    @property
+    def petitioner_address(self) -> str:
+        return crypto.decrypt(self.petitioner_address_enc)
+
+    @petitioner_address.setter
+    def petitioner_address(self, value: str) -> None:
+        self.petitioner_address_enc = crypto.seal_text(value)
+
 
 class Representative(models.Model):
     """Co-petitioners; for 集体访 the chosen representatives (at most 5, Art 20(3))."""
@@ -264,7 +287,9 @@ class Representative(models.Model):
     petition = models.ForeignKey(
         Petition, on_delete=models.CASCADE, related_name="representatives", verbose_name=_("信访事项")
     )
-    name = models.CharField(_("姓名"), max_length=100)
+    name_enc = models.TextField(_("姓名（加密）"), blank=True, editable=False)
+    name_hash = models.CharField(_("姓名（检索摘要）"), max_length=64, blank=True, editable=False)
+    name_masked = models.CharField(_("姓名"), max_length=100, blank=True, editable=False)
     id_number_enc = models.TextField(_("身份证号（加密）"), blank=True, editable=False)
     id_number_hash = models.CharField(_("身份证号（检索摘要）"), max_length=64, blank=True, editable=False)
     phone_enc = models.TextField(_("联系电话（加密）"), blank=True, editable=False)
@@ -276,10 +301,20 @@ class Representative(models.Model):
         # Compared whole only: one byte-wise index each (see Petition.Meta.indexes).
         indexes = [
             models.Index(fields=["id_number_hash"], name="rep_id_hash", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["name_hash"], name="rep_name_hash", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["phone_hash"], name="rep_phone_hash", opclasses=["varchar_pattern_ops"]),
         ]
         verbose_name = _("代表")
         verbose_name_plural = _("代表")
 
     def __str__(self) -> str:
-        return self.name
+        return self.name_masked
+
+    # The clear name, for the pages and letters of those whose role needs it (petitions.access.can_see_name).
+    @property
+    def name(self) -> str:
+        return crypto.decrypt(self.name_enc)
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self.name_enc, self.name_hash, self.name_masked = crypto.seal_name(value)

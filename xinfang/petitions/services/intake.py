@@ -30,6 +30,7 @@ from ..models import (
     SkipLevelTo,
 )
 from ..persons import person_seal
+from ..seals import events_seal
 from ..timeline import event_record
 from ..workflow import Action, Status
 from ._common import (
@@ -179,8 +180,6 @@ def _intake(
         received_at=received_at,
         registered_at=now if status == Status.REGISTERED else None,
         registered_by=actor if getattr(actor, "is_authenticated", False) else None,
-        petitioner_name=person["name"],
-        petitioner_address=person["address"],
         confidential=confidential,
         headcount=headcount,
         is_group=headcount >= settings.XINFANG_GROUP_VISIT_THRESHOLD,
@@ -202,7 +201,7 @@ def _intake(
         office_unit=office,
         office_path=office.path,
     )
-    person_seal(petition, person)
+    person_seal(petition, person)  # name, address, ID and phone: sealed
     # Both intake paths open the 15-day transfer limit next, computed here once: the case goes in with its
     # due date already set, so opening the deadline does not have to update the row again.
     first = deadlines.deadline_draft(petition=petition, code="transfer", start=local_date(received_at), config=config)
@@ -213,7 +212,7 @@ def _intake(
     petition.save(force_insert=True)
     sealed = []
     for clean in clean_reps:
-        rep = Representative(petition=petition, name=clean["name"])
+        rep = Representative(petition=petition)
         person_seal(rep, clean)
         sealed.append(rep)
     Representative.objects.bulk_create(sealed)
@@ -344,6 +343,7 @@ def _intake_record(
         unit_id=audit_unit_id,
         ip=ip,
         data={**(audit_data or {}), "number": petition.number},
+        seal=events_seal([event]),
     )
     reg.events, reg.deadlines = [event], [deadline]
     return reg

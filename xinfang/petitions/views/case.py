@@ -12,13 +12,16 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from xinfang.core.access_log import access_log
 from xinfang.core.errors import DomainError, NotPermitted
-from xinfang.petitions.access import access_petition, can_act, can_see_identity
+from xinfang.core.models import AccessLog
+from xinfang.petitions.access import access_petition, can_act, can_see_identity, can_see_name
 from xinfang.petitions.deadlines.schedule import petition_deadlines
 from xinfang.routing.services import routing_suggest
 
 from .. import forms as f
 from .. import selectors, services
+from ..downloads import download_check
 from ..models import Attachment, Petition
 from ..workflow import Action
 from .actions import ACTION_SPECS, SPEC_BY_KEY, _spec_available
@@ -60,6 +63,7 @@ def _detail_context(
         "available": available,
         "suggestions": suggestions,
         "identity_visible": identity_visible,
+        "name_visible": identity_visible and can_see_name(request.user, petition),
         "unmask_form": f.UnmaskForm(prefix="unmask"),
         "related": [],
     }
@@ -69,6 +73,14 @@ def _detail_context(
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     petition = access_petition(request.user, pk)
+    access_log(
+        actor=request.user,
+        kind=AccessLog.Kind.CASE_VIEW,
+        petition_id=petition.pk,
+        reference=petition.number,
+        target=petition.title,
+        ip=client_ip(request),
+    )
     ctx = _detail_context(request, petition)
     if ctx["identity_visible"]:
         ctx["related"] = selectors.petitions_same_person_by_hash(
@@ -138,6 +150,16 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     petition = access_petition(request.user, att.petition_id)
     if att.kind == Attachment.Kind.LETTER and not can_see_identity(request.user, petition):
         raise Http404("附件不存在或无权查看")
+    download_check(request, "attachment", att.pk)
+    access_log(
+        actor=request.user,
+        kind=AccessLog.Kind.ATTACHMENT,
+        petition_id=petition.pk,
+        reference=petition.number,
+        target=att.original_name,
+        ip=client_ip(request),
+        data={"attachment": att.pk},
+    )
     return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name)
 
 

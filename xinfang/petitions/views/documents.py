@@ -13,13 +13,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from xinfang.core.access_log import access_log
 from xinfang.core.errors import DomainError
+from xinfang.core.models import AccessLog
 from xinfang.core.timeutil import SHANGHAI
 from xinfang.documents import services as docs
 from xinfang.documents.models import Delivery, Document
 from xinfang.petitions.access import access_petition, can_see_identity
 
 from .. import letters, notices_docs
+from ..downloads import download_check
 from ..models import Petition
 from .base import staff_required
 
@@ -97,7 +100,18 @@ def document_issue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def document_download(request: HttpRequest, pk: int, doc_id: int) -> HttpResponse:
     petition = access_petition(request.user, pk)
-    return document_file(_document(request, petition, doc_id), request.GET.get("format", "docx"))
+    doc = _document(request, petition, doc_id)
+    download_check(request, "document", doc.pk)
+    fmt = request.GET.get("format", "docx")
+    access_log(
+        actor=request.user,
+        kind=AccessLog.Kind.DOCUMENT,
+        petition_id=petition.pk,
+        reference=petition.number,
+        target=f"{doc.title}（{doc.doc_number}，第{doc.version}版）",
+        data={"document": doc.pk, "format": fmt},
+    )
+    return document_file(doc, fmt)
 
 
 @staff_required

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from xinfang.accounts.access import actor_context
 
 from .. import selectors
+from ..access import shown_name
 from ..list_filters import ListFilterForm
 from ..models import Petition
 from .base import staff_required
@@ -24,7 +25,11 @@ LIST_COLUMNS = (
     "is_repeat",
     "confidential",
     "identity_released",
-    "petitioner_name",
+    "petitioner_name_enc",
+    "petitioner_name_masked",
+    "office_path",
+    "current_path",
+    "review_unit_id",
     "channel",
     "status",
     "due_date",
@@ -67,7 +72,7 @@ COLUMNS = (
 WORKBENCH_CAP = 999
 
 
-def _list_page(qs: Any, number: Any, *, cap: int | None = None) -> Any:
+def _list_page(qs: Any, number: Any, user: Any, *, cap: int | None = None) -> Any:
     """One page of a case list (petitions/_rows.html renders it). With `cap`, the
     paginator counts at most cap + 1 cases and `page.capped` says whether there are more than cap."""
     qs = qs.select_related(None).select_related("area", "current_unit").only(*LIST_COLUMNS)
@@ -79,6 +84,8 @@ def _list_page(qs: Any, number: Any, *, cap: int | None = None) -> Any:
         paginator.count = min(n, cap)  # cached_property: set before anything reads it
     page: Any = paginator.get_page(number)  # carries the extra attributes set below
     page.capped = capped
+    for p in page.object_list:  # full name for the handling units, masked for others (access.shown_name)
+        p.shown_name = shown_name(user, p)
     page.total_label = f"{cap}+" if capped else str(paginator.count)
     return page
 
@@ -92,7 +99,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
     asked = request.GET.get("inbox", "")
     current = asked if asked in keys else selectors.landing_inbox(request.user, counts)
     qs = selectors.petition_list(user=request.user, inbox=current) if current else Petition.objects.none()
-    page = _list_page(qs, request.GET.get("page"), cap=WORKBENCH_CAP)
+    page = _list_page(qs, request.GET.get("page"), request.user, cap=WORKBENCH_CAP)
 
     def badge(n: int) -> str:
         return f"{WORKBENCH_CAP}+" if n > WORKBENCH_CAP else str(n)
@@ -156,7 +163,7 @@ def petition_list(request: HttpRequest) -> HttpResponse:
         sort=params["sort"],
         **dates,
     )
-    page = _list_page(qs, request.GET.get("page"))
+    page = _list_page(qs, request.GET.get("page"), request.user)
     query = request.GET.copy()
     query.pop("page", None)
     unsorted = query.copy()
