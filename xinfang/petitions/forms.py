@@ -18,7 +18,18 @@ from xinfang.core.validators import normalize_id_number, normalize_phone
 from xinfang.routing.services import TargetGroup, dispatch_targets
 
 from . import uploads
-from .models import Attachment, Category, Channel, DispatchMode, Outcome, Petition, Purpose, Rating, ReviewOutcome
+from .models import (
+    Attachment,
+    Category,
+    Channel,
+    DispatchMode,
+    Outcome,
+    Petition,
+    Purpose,
+    Rating,
+    ReviewOutcome,
+    SkipLevelTo,
+)
 from .services import LEGAL_ROUTES, representatives_problem
 
 
@@ -130,6 +141,12 @@ class PetitionRegisterForm(forms.Form):
     is_skip_level = forms.BooleanField(
         label="越级信访", required=False, help_text="同一事项已被下级机关受理且仍在办理期限内（第十九条）"
     )
+    skip_level_to = forms.ChoiceField(
+        label="越级去向",
+        choices=[("", "（未记录）"), *[(v, label) for v, label in SkipLevelTo.choices if v]],
+        required=False,
+        help_text="到省、进京走访或由省、国家信访局转来的，统计为赴省、赴京越级访",
+    )
 
     def __init__(self, *args: Any, area_roots: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -188,6 +205,8 @@ class PetitionRegisterForm(forms.Form):
                         data[name] = domain_clean(normalize, data[name])
                     except forms.ValidationError as exc:
                         self.add_error(name, exc)
+        if not data.get("is_skip_level"):
+            data["skip_level_to"] = ""  # the choice shows only while 越级 is ticked
         headcount = data.get("headcount")
         if headcount:
             problem = representatives_problem(

@@ -52,3 +52,21 @@ def test_wrong_id_shows_message_in_browser(live_server, page, personas):
     page.locator("#register-form button[type=submit]").click()
     assert "校验位不正确" in page.locator("#register-form").inner_text()
     assert Petition.objects.count() == 0
+
+
+def test_skip_level_destination_shows_when_ticked(live_server, page, personas):
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_username", "clerk")
+    page.fill("#id_password", "pass-word-123")
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/staff/.*"))
+    page.goto(live_server.url + "/staff/petitions/register/")
+    assert not page.locator("#id_skip_level_to").is_visible()
+    page.locator("#id_is_skip_level").check()
+    assert page.locator("#id_skip_level_to").is_visible()
+    page.locator("#id_skip_level_to").select_option("beijing")
+    page.locator("#id_content").fill("反映征地补偿问题，已到国家信访局走访。")
+    page.locator("#register-form button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/registered/"))
+    petition = Petition.objects.get()
+    assert petition.is_skip_level and petition.skip_level_to == "beijing"

@@ -52,6 +52,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 is_repeat=d["is_repeat"],
                 repeat_of=d["repeat_of"],
                 is_skip_level=d["is_skip_level"],
+                skip_level_to=d["skip_level_to"],
             )
         except DomainError as exc:
             apply_domain_error(form, exc)
