@@ -8,7 +8,7 @@
 2. migrate; `generate_petitions --count N` (province organisation, every state) → import_per_s;
    `import_petitions` of a generated CSV → import_file_rows_per_s.
 3. In-process (Django test client + CaptureQueriesContext): list_queries, detail_queries, the overdue
-   count of a city as its 信访局 sees it.
+   count of a city as its 信访局 sees it; the 统计分析 cases of bench/stats_cases.py.
 4. Real HTTP against gunicorn (2 sync workers) on 127.0.0.1: intake through the REST API (or the staff
    registration page when xinfang.api is not installed), one client and then 8 concurrent clients;
    a county dispatcher's list filtered by state; the case page; the portal lookup with a 查询码;
@@ -38,6 +38,8 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
+import stats_cases  # the 统计分析 cases (bench/stats_cases.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 VENV_BIN = Path(sys.executable).parent
@@ -50,6 +52,7 @@ TARGETS = {  # at 1M petitions on PostgreSQL (the brief); "<=" or ">="
     "detail_queries": ("<=", 15),
     "import_per_s": (">=", 5000),
     "rss_mb": ("<=", 200),
+    **stats_cases.TARGETS,
 }
 
 
@@ -283,6 +286,7 @@ def inprocess_measurements(s: Setup, repeat: int) -> dict[str, Any]:
         timings.append((time.perf_counter() - t) * 1000)
     out["overdue_city_count_ms_median"] = round(statistics.median(timings), 2)
     out["overdue_city_count"] = count
+    out.update(stats_cases.inprocess(s, repeat))
     return out
 
 
@@ -656,6 +660,7 @@ def http_measurements(server: Server, s: Setup, args: argparse.Namespace, codes_
         else:
             out["portal_lookup_ms_median"] = None
             out["portal_lookup_note"] = f"/portal/lookup/ answered {status}: not measured"
+    out.update(stats_cases.http(server, s, max(20, args.list_n // 2)))
     out["rss_mb"] = server.peak_rss_mb()
     return out
 
@@ -711,7 +716,7 @@ def main() -> int:
         else:
             log(f"generating {count:,} petitions …")
             t0 = time.perf_counter()
-            from xinfang.demo.volume.generator import build_province, load_counties
+            from xinfang.demo.volume.province import build_province, load_counties
 
             if not load_counties():  # first the organisation (what the command would do), outside the CPU figure
                 build_province(log=log)
@@ -795,6 +800,7 @@ def main() -> int:
                     "detail_p95_ms",
                     "portal_lookup_ms_median",
                     "rss_mb",
+                    *stats_cases.HTTP_KEYS,
                 ],
                 "in-process": [
                     "list_queries",
@@ -803,6 +809,7 @@ def main() -> int:
                     "overdue_city_count_ms_median",
                     "import_per_s",
                     "import_file_rows_per_s",
+                    *stats_cases.INPROCESS_KEYS,
                 ],
             },
             # HTTP figures are the median of this many rounds (rss_mb: the maximum); each round's figure:

@@ -26,7 +26,8 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from docx import Document as DocxDocument
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 
 from xinfang.accounts.models import Unit
 from xinfang.core.audit import audit_record
@@ -46,6 +47,7 @@ KINDS: dict[str, str] = {
     "reply": "信访处理意见书",
     "review": "复查意见书",
     "recheck": "复核意见书",
+    "stats_report": "信访统计报告（月报/季报）",
 }
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 PDF_TIMEOUT_S = 120
@@ -70,10 +72,37 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "print_date": "2026年3月3日",
     "case_number": "411621-2026-000015",
     "kind": "transfer",
+    # stats_report (月报/季报): the tables' rows and the charts
+    "as_of": "数据说明：实时数据，截至2026年12月1日。",
+    "indicators": [
+        {
+            "label": "按期答复率（按期办结率）",
+            "rate": "95.00%",
+            "numerator": 19,
+            "denominator": 20,
+            "previous": "90.00%",
+            "last_year": "—",
+        }
+    ],
+    "volumes": [{"label": "信访总量", "value": 20, "persons": 26, "previous": 18, "last_year": 15}],
+    "ranking_label": "按期答复率",
+    "ranking_note": "样本不足10件的单位列于表末，不参与排名。",
+    "ranking": [
+        {"rank": 1, "name": "扶沟县市政所", "received": 12, "rate": "100.00%", "fraction": "12/12", "note": ""}
+    ],
+    "charts": [],
 }
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _pdf_missing_said = False
+
+
+@dataclass(frozen=True)
+class Image:
+    """A picture in a context (a chart as PNG): rendered where the template says {{ name }}."""
+
+    content: bytes
+    width_mm: float = 150.0
 
 
 @dataclass(frozen=True)
@@ -138,6 +167,17 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _images(value: Any, tpl: DocxTemplate) -> Any:
+    """Each Image of the context as the template's InlineImage (it needs the template it goes into)."""
+    if isinstance(value, Image):
+        return InlineImage(tpl, io.BytesIO(value.content), width=Mm(value.width_mm))
+    if isinstance(value, list | tuple):
+        return [_images(v, tpl) for v in value]
+    if isinstance(value, dict):
+        return {k: _images(v, tpl) for k, v in value.items()}
+    return value
+
+
 def _digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
@@ -161,7 +201,7 @@ def render_docx(*, template: bytes, context: dict[str, Any]) -> bytes:
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
     try:
         tpl = DocxTemplate(io.BytesIO(template))
-        tpl.render(_clean(context), jinja_env=env, autoescape=True)
+        tpl.render(_images(_clean(context), tpl), jinja_env=env, autoescape=True)
         out = io.BytesIO()
         tpl.save(out)
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.stats_page, name="page"),
     path("cases/", views.stats_cases, name="cases"),
     path("export.xlsx", views.stats_export, name="export"),
+    path("report.docx", views.stats_report, name="report"),
 ]

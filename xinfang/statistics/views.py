@@ -12,13 +12,15 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from xinfang.accounts.access import actor_context
 from xinfang.core.errors import DomainError, NotPermitted
+from xinfang.documents.services import document_content
 from xinfang.petitions.models import Channel
 
 from . import definitions as d
-from . import export, page, services
+from . import export, page, report, services
 from .config import stats_config
 
 
@@ -141,6 +143,38 @@ def stats_export(request: HttpRequest) -> HttpResponse:
     name = f"统计分析-{req.period.start:%Y%m%d}-{req.period.end:%Y%m%d}.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
     return response
+
+
+@login_required
+@require_POST
+def stats_report(request: HttpRequest) -> HttpResponse:
+    """月报/季报 of the chosen area and month or quarter: stored as a Document (文号, version), then sent."""
+    if not services.can_see_stats(request.user):
+        raise PermissionDenied("您的岗位不能查看统计分析")
+    try:
+        req = _parse_report(request)
+        doc = report.report_issue(actor=request.user, req=req)
+        content = document_content(doc)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(doc.filename)}"
+    return response
+
+
+def _parse_report(request: HttpRequest) -> page.Request:
+    """The page's parameters (sent with the form); without an area, the area of the user's own post."""
+    params = request.POST.copy()
+    if not params.get("area"):
+        units = list(actor_context(request.user).units.values())
+        if units:
+            params["area"] = units[0].area.code
+    try:
+        return page.parse(request.user, params)
+    except NotPermitted as exc:
+        raise PermissionDenied(exc.message) from None
 
 
 def _quote(name: str) -> str:

@@ -189,9 +189,106 @@ def build(kind: str, label: str) -> Path:
     return out
 
 
+def _cell(cell: object, text: str, *, size: Pt, bold: bool = False, center: bool = True) -> None:
+    p: Paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]
+    if center:
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fmt = p.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    run = p.add_run(text)
+    _fonts(run, HEITI if bold else FANGSONG, size)
+    run.bold = bold
+
+
+def _loop_table(doc: DocxDocument, headings: list[str], fields: list[str], rows: str) -> None:
+    """A table whose middle row repeats for each item of `rows` (docxtpl {%tr %} rows)."""
+    small = Pt(12)  # 小四
+    table = doc.add_table(rows=4, cols=len(headings))
+    table.style = "Table Grid"
+    for i, heading in enumerate(headings):
+        _cell(table.rows[0].cells[i], heading, size=small, bold=True)
+        _cell(table.rows[2].cells[i], "{{ r." + fields[i] + " }}", size=small, center=i > 0)
+    _cell(table.rows[1].cells[0], "{%tr for r in " + rows + " %}", size=small)
+    _cell(table.rows[3].cells[0], "{%tr endfor %}", size=small)
+
+
+def build_report(kind: str = "stats_report", label: str = "信访统计报告（月报/季报）") -> Path:
+    """The 月报/季报: 版头 as the notices, a summary, the indicator, volume and ranking tables, the charts."""
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    _fonts(doc.styles["Normal"], FANGSONG, SANHAO)
+    core = doc.core_properties
+    core.title = f"{label}（默认模板）"
+    core.author = core.last_modified_by = "xinfang"
+    core.comments = f"xinfang report template: {kind}"
+    _para(doc, "{{ organ_header }}", align=WD_ALIGN_PARAGRAPH.CENTER, font=XIAOBIAOSONG, size=Pt(36), color=RED)
+    _para(doc)
+    number = _para(doc, "{{ doc_number }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _border(number, "bottom", color="FF0000", size=18)
+    _para(doc)
+    _para(doc, "{{ title }}", align=WD_ALIGN_PARAGRAPH.CENTER, font=XIAOBIAOSONG, size=ERHAO)
+    _para(doc)
+    _para(doc, "{{ addressee }}：")
+    _para(doc, "{%p for para in body %}")
+    _para(doc, "{{ para }}", indent=True)
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{{ as_of }}", indent=True, font=KAITI)
+    _para(doc, "一、主要指标", indent=True, font=HEITI)
+    _loop_table(
+        doc,
+        ["指标", "本期", "分子", "分母", "上期", "去年同期"],
+        ["label", "rate", "numerator", "denominator", "previous", "last_year"],
+        "indicators",
+    )
+    _para(doc, "二、信访量（批次/人次）", indent=True, font=HEITI)
+    _loop_table(
+        doc,
+        ["项目", "本期", "人次", "上期", "去年同期"],
+        ["label", "value", "persons", "previous", "last_year"],
+        "volumes",
+    )
+    _para(doc, "三、{{ ranking_label }}单位排名", indent=True, font=HEITI)
+    _para(doc, "{{ ranking_note }}", indent=True, size=Pt(14))
+    _loop_table(
+        doc,
+        ["名次", "单位", "收到件数", "{{ ranking_label }}", "分子/分母", "备注"],
+        ["rank", "name", "received", "rate", "fraction", "note"],
+        "ranking",
+    )
+    _para(doc, "四、图表", indent=True, font=HEITI)
+    _para(doc, "{%p for c in charts %}")
+    _para(doc, "{{ c.image }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, "图{{ loop.index }}　{{ c.caption }}", align=WD_ALIGN_PARAGRAPH.CENTER, size=Pt(14))
+    _para(doc, "{%p endfor %}")
+    _para(doc)
+    signer = _para(doc, "{{ signer }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    signer.paragraph_format.right_indent = Pt(64)
+    date = _para(doc, "{{ date }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    date.paragraph_format.right_indent = Pt(64)
+    _para(doc)
+    small = Pt(14)
+    _para(doc, "{%p if cc %}")
+    cc = _para(doc, "抄送：{{ cc }}。", size=small)
+    cc.paragraph_format.left_indent = Pt(14)
+    _border(cc, "top", color="000000", size=8)
+    _para(doc, "{%p endif %}")
+    printed = _para(doc, "{{ printer }}{{ print_gap }}{{ print_date }}印发", size=small)
+    printed.paragraph_format.left_indent = Pt(14)
+    _border(printed, "top", color="000000", size=8)
+    _border(printed, "bottom", color="000000", size=8)
+    _font_table(doc)
+    out = HERE / f"{kind}.docx"
+    doc.save(str(out))
+    return out
+
+
 def main() -> None:
     for kind, label in KINDS.items():
         print(build(kind, label))
+    print(build_report())
 
 
 if __name__ == "__main__":
