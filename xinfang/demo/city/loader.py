@@ -28,6 +28,7 @@ from xinfang.petitions import services
 from xinfang.petitions.deadlines.sweep import deadlines_sweep
 from xinfang.petitions.models import Petition
 from xinfang.petitions.workflow import Status
+from xinfang.statistics.services import snapshot_month
 
 from .org import DemoOrg, build_org
 from .plan import SEED_TITLE, build_plan
@@ -138,6 +139,11 @@ def load_demo(*, codes_file: Path | None = None, now: dt.datetime | None = None,
         write_codes(codes_file, result.seed, result.showcase)
         say(f"已生成 {len(loaded)} 件信访事项；查询码已写入 {codes_file}")
         say(f"期限状态已更新：即将到期 {sweep['soon']} 项，已超期 {sweep['overdue']} 项")
+    # The monthly freeze the scheduler runs on the 1st (statistics.tasks): last month's published
+    # figures (通报) exist from the start; an area already frozen is left as it is.
+    frozen = snapshot_month()
+    if frozen["taken"]:
+        say(f"已冻结上月统计数据：{frozen['taken']} 个区划")
     result.petitions = Petition.objects.count()
     result.by_status = dict(Counter(Petition.objects.values_list("status", flat=True)))
     return result

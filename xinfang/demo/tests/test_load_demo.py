@@ -104,6 +104,7 @@ def test_load_demo(tmp_path, client):
     _check_history()
     seed = _check_seed_story(client)
     _check_counties()
+    _check_stats(client)
 
     # The codes file: the seed and some 已答复待评价 cases open on the portal with their codes.
     codes = json.loads(codes_file.read_text(encoding="utf-8"))
@@ -273,3 +274,29 @@ def _check_counties() -> None:
         zjj = statuses(current_unit__code=f"{c.prefix}-ZJJ")
         assert {Status.DISPATCHED, Status.ACCEPTED, Status.REPLY_PENDING} <= zjj, (c.name, zjj)
         assert Status.REVIEWING in statuses(review_unit__code=f"{c.prefix}-GOV"), c.name
+
+
+def _check_stats(client):
+    """统计分析 shows real figures for the demo city and a county; last month is frozen (published)."""
+    from xinfang.statistics import figures, periods
+    from xinfang.statistics.models import Snapshot
+
+    last = local_date().replace(day=1) - dt.timedelta(days=1)
+    month = periods.month(last.year, last.month)
+    city = Area.objects.get(code="4116")
+    snap = Snapshot.objects.get(area_code="4116", period_kind="month", period_start=month.start)
+    frozen = snap.data["summary"]
+    assert frozen["received"] > 0 and frozen["on_time_reply_rate"] is not None
+    assert frozen == figures.summary(figures.Scope(area=city), month, today=snap.taken_on)
+    assert Snapshot.objects.filter(area_code="411621", period_start=month.start).exists()
+    query = {"period": "month", "value": f"{last:%Y-%m}"}
+    client.force_login(User.objects.get(username="ducha"))  # 市信访局 督查员
+    html = client.get(reverse("statistics:page"), {**query, "area": "4116"}).content.decode()
+    assert 'id="frozen-figures"' in html and "已发布数据" in html
+    client.force_login(User.objects.get(username="fenban"))  # 扶沟县信访局
+    r = client.get(reverse("statistics:page"), {"period": "year", "value": str(last.year), "area": "411621"})
+    assert r.status_code == 200
+    county = figures.headline(figures.Scope(area=Area.objects.get(code="411621")), periods.year(last.year))
+    rated = [k for k, b in county["indicators"].items() if b["denominator"]]
+    assert county["volumes"]["received"] >= 20 and len(rated) >= 5, rated
+    assert f"{county['volumes']['received']}</a>" in r.content.decode()
