@@ -58,7 +58,7 @@ def _png(fig: Figure) -> bytes:
     return out.getvalue()
 
 
-def _style() -> dict[str, Any]:
+def _style() -> Any:  # rc_context wants its literal keys; a plain dict is what it gets
     font = cjk_font()
     return {"font.family": [font] if font else ["DejaVu Sans"], "font.size": 8, "axes.unicode_minus": False}
 

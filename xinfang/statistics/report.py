@@ -37,7 +37,7 @@ def subject_type(period: Period) -> str:
 
 
 def report_office(area: Area) -> Unit:
-    office = (
+    office: Unit | None = (
         Unit.objects.select_related("area")
         .filter(kind=Unit.Kind.XINFANG, area=area, active=True)
         .order_by("id")
