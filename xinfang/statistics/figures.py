@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from xinfang.accounts.models import Area, Unit
@@ -52,39 +52,6 @@ def _ctx(period: Period, today: dt.date | None, config: StatsConfig | None) -> d
     return d.Ctx(period=period, today=today or local_date(), config=config or stats_config())
 
 
-def _deadline_aggregates(scope_q: Q, ctx: d.Ctx, inds: list[d.Indicator]) -> dict[str, Any]:
-    aggs: dict[str, Any] = {}
-    cohorts = Q()
-    first = True
-    for ind in inds:
-        cohort = ind.cohort(ctx.config)(ctx)
-        cohorts = cohort if first else cohorts | cohort
-        first = False
-        for b in ind.buckets:
-            aggs[f"{ind.key}__{b.key}"] = Count("petition_id", distinct=True, filter=cohort & b.q(ctx))
-    if not aggs:
-        return {}
-    return Deadline.objects.filter(d.prefixed(scope_q, "petition__")).filter(cohorts).aggregate(**aggs)
-
-
-def _petition_aggregates(scope_q: Q, ctx: d.Ctx, inds: list[d.Indicator], cohort: d.QFn) -> dict[str, Any]:
-    aggs: dict[str, Any] = {}
-    for ind in inds:
-        for b in ind.buckets:
-            aggs[f"{ind.key}__{b.key}"] = Count("pk", filter=ind.cohort(ctx.config)(ctx) & b.q(ctx))
-    return Petition.objects.filter(scope_q & cohort(ctx)).aggregate(**aggs) if aggs else {}
-
-
-def _volume_aggregates(scope_q: Q, ctx: d.Ctx) -> dict[str, int]:
-    aggs: dict[str, Any] = {}
-    for v in d.VOLUMES:
-        aggs[v.key] = Count("pk", filter=v.q(ctx))
-        if v.persons_key:
-            aggs[v.persons_key] = Sum("headcount", filter=v.q(ctx))
-    row = Petition.objects.filter(scope_q & d.received(ctx)).aggregate(**aggs)
-    return {k: int(v or 0) for k, v in row.items()}
-
-
 def _indicator_block(ind: d.Indicator, counts: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     buckets = {b.key: int(counts.get(f"{prefix}{ind.key}__{b.key}") or 0) for b in ind.buckets}
     num = sum(buckets[k] for k in ind.numerator)
@@ -95,65 +62,114 @@ def _indicator_block(ind: d.Indicator, counts: dict[str, Any], prefix: str = "")
 def headline(
     scope: Scope, period: Period, *, today: dt.date | None = None, config: StatsConfig | None = None
 ) -> dict[str, Any]:
-    """The volumes and every rate (with numerator, denominator and buckets) of the whole scope: 3 queries."""
-    ctx = _ctx(period, today, config)
+    """The volumes and every rate (with numerator, denominator and buckets) of the whole scope: 2 queries."""
+    return headlines(scope, [period], today=today, config=config)[0]
+
+
+def headlines(
+    scope: Scope, periods: list[Period], *, today: dt.date | None = None, config: StatsConfig | None = None
+) -> list[dict[str, Any]]:
+    """The headline of each period (the page's, the one before, the same one last year) in two queries
+    whatever their number: one over the deadline rows, one over the cases; each figure a conditional
+    count (FILTER) of its own period and cohort, the rows read once for all of them."""
+    ctxs = [_ctx(p, today, config) for p in periods]
     scope_q = scope.q()
-    inds = d.indicators(ctx.config)
-    dl = [i for i in inds if i.source == "deadline"]
+    inds = d.indicators(ctxs[0].config)
+    dl_aggs: dict[str, Any] = {}
+    pet_aggs: dict[str, Any] = {}
+    dl_where: Q | None = None
+    pet_where: Q | None = None
+    for n, ctx in enumerate(ctxs):
+        pre = f"p{n}__"
+        for ind in inds:
+            cohort = ind.cohort(ctx.config)(ctx)
+            if ind.source == "deadline":
+                dl_where = cohort if dl_where is None else dl_where | cohort
+                for b in ind.buckets:
+                    dl_aggs[f"{pre}{ind.key}__{b.key}"] = Count("petition_id", distinct=True, filter=cohort & b.q(ctx))
+            else:
+                for b in ind.buckets:
+                    pet_aggs[f"{pre}{ind.key}__{b.key}"] = Count("pk", filter=cohort & b.q(ctx))
+        for cohort_fn in d.COHORTS.values():
+            pet_where = cohort_fn(ctx) if pet_where is None else pet_where | cohort_fn(ctx)
+        received = d.received(ctx)
+        for v in d.VOLUMES:
+            pet_aggs[f"{pre}v__{v.key}"] = Count("pk", filter=received & v.q(ctx))
+            if v.persons_key:
+                pet_aggs[f"{pre}v__{v.persons_key}"] = Sum("headcount", filter=received & v.q(ctx))
     counts: dict[str, Any] = {}
-    counts.update(_deadline_aggregates(scope_q, ctx, dl))
-    for base, cohort in d.COHORTS.items():
-        counts.update(_petition_aggregates(scope_q, ctx, [i for i in inds if i.source == base], cohort))
-    volumes = _volume_aggregates(scope_q, ctx)
-    return {
-        "volumes": volumes,
-        "indicators": {i.key: _indicator_block(i, counts) for i in inds},
-    }
-
-
-def _grouped(qs: QuerySet[Any], by: str, aggs: dict[str, Any]) -> dict[Any, dict[str, Any]]:
-    return {row.pop(by): row for row in qs.values(by).annotate(**aggs).order_by()}
+    if dl_aggs and dl_where is not None:
+        deadlines = Deadline.objects.filter(d.prefixed(scope_q, "petition__")).filter(dl_where)
+        counts.update(deadlines.aggregate(**dl_aggs))
+    if pet_where is not None:
+        counts.update(Petition.objects.filter(scope_q & pet_where).aggregate(**pet_aggs))
+    out = []
+    for n in range(len(ctxs)):
+        pre = f"p{n}__"
+        volumes: dict[str, int] = {}
+        for v in d.VOLUMES:
+            volumes[v.key] = int(counts.get(f"{pre}v__{v.key}") or 0)
+            if v.persons_key:
+                volumes[v.persons_key] = int(counts.get(f"{pre}v__{v.persons_key}") or 0)
+        out.append({"volumes": volumes, "indicators": {i.key: _indicator_block(i, counts, pre) for i in inds}})
+    return out
 
 
 def by_unit(
     scope: Scope, period: Period, *, today: dt.date | None = None, config: StatsConfig | None = None
 ) -> list[dict[str, Any]]:
     """Each unit's figures: the 承办单位's rates grouped by the case's current unit, the 信访部门's
-    acceptance by its registering office. A handful of grouped queries, whatever the number of units."""
+    acceptance by its registering office. Three queries (deadlines, cases, unit names), whatever the
+    number of units."""
     ctx = _ctx(period, today, config)
     scope_q = scope.q()
     inds = d.indicators(ctx.config)
     rows: dict[int, dict[str, Any]] = {}
 
-    def put(unit_id: int | None, values: dict[str, Any]) -> None:
-        if unit_id is not None:
-            rows.setdefault(unit_id, {}).update(values)
+    def add(unit_id: int | None, values: dict[str, Any]) -> None:
+        # A unit is listed where it has a case in a cohort: every case falls in one of its buckets.
+        if unit_id is not None and any(values.values()):
+            row = rows.setdefault(unit_id, {})
+            for k, v in values.items():
+                row[k] = row.get(k, 0) + int(v or 0)
 
-    for field_name in ("current_unit", "office_unit"):
-        dl = [i for i in inds if i.source == "deadline" and i.unit_field == field_name]
-        if dl:
-            aggs: dict[str, Any] = {}
-            cohorts = Q()
-            for n, ind in enumerate(dl):
-                cohort = ind.cohort(ctx.config)(ctx)
-                cohorts = cohort if n == 0 else cohorts | cohort
-                for b in ind.buckets:
-                    aggs[f"{ind.key}__{b.key}"] = Count("petition_id", distinct=True, filter=cohort & b.q(ctx))
-            qs = Deadline.objects.filter(d.prefixed(scope_q, "petition__")).filter(cohorts)
-            for unit_id, values in _grouped(qs, f"petition__{field_name}_id", aggs).items():
-                put(unit_id, values)
+    # The deadline rows once, grouped by (承办单位, 登记部门) pairs -- a few per unit; each indicator's
+    # counts then go to the unit it is judged on (a case has one pair, so the distinct counts add up).
+    dl = [i for i in inds if i.source == "deadline"]
+    if dl:
+        aggs: dict[str, Any] = {}
+        where: Q | None = None
+        for ind in dl:
+            cohort = ind.cohort(ctx.config)(ctx)
+            where = cohort if where is None else where | cohort
+            for b in ind.buckets:
+                aggs[f"{ind.key}__{b.key}"] = Count("petition_id", distinct=True, filter=cohort & b.q(ctx))
+        pairs = (
+            Deadline.objects.filter(d.prefixed(scope_q, "petition__"))
+            .filter(where)
+            .values("petition__current_unit_id", "petition__office_unit_id")
+            .annotate(**aggs)
+            .order_by()
+        )
+        for pair in pairs:
+            for field_name in ("current_unit", "office_unit"):
+                keys = [f"{i.key}__{b.key}" for i in dl if i.unit_field == field_name for b in i.buckets]
+                add(pair[f"petition__{field_name}_id"], {k: pair[k] for k in keys})
+    # The cases answered or received in the period, once, grouped by 承办单位.
+    aggs = {"received": Count("pk", filter=d.received(ctx))}
+    keys_of: dict[str, list[str]] = {"received": ["received"], "answered": []}
+    case_where: Q | None = None
     for base, cohort_fn in d.COHORTS.items():
-        group = [i for i in inds if i.source == base]
-        aggs = {
-            f"{i.key}__{b.key}": Count("pk", filter=i.cohort(ctx.config)(ctx) & b.q(ctx))
-            for i in group
-            for b in i.buckets
-        }
-        if base == "received":
-            aggs["received"] = Count("pk")
-        cases = Petition.objects.filter(scope_q & cohort_fn(ctx))
-        for unit_id, values in _grouped(cases, "current_unit_id", aggs).items():
-            put(unit_id, values)
+        case_where = cohort_fn(ctx) if case_where is None else case_where | cohort_fn(ctx)
+        for i in inds:
+            if i.source == base:
+                for b in i.buckets:
+                    aggs[f"{i.key}__{b.key}"] = Count("pk", filter=i.cohort(ctx.config)(ctx) & b.q(ctx))
+                    keys_of.setdefault(base, []).append(f"{i.key}__{b.key}")
+    cases = Petition.objects.filter(scope_q & (case_where or Q())).values("current_unit_id").annotate(**aggs)
+    for r in cases.order_by():
+        for keys in keys_of.values():
+            add(r["current_unit_id"], {k: r[k] for k in keys})
     units = {u.pk: u for u in Unit.objects.filter(pk__in=list(rows)).only("pk", "code", "name", "path", "kind")}
     out = []
     for unit_id, counts in rows.items():

@@ -64,10 +64,11 @@ def full(req: Request) -> dict[str, Any]:
     cfg = stats_config()
     kw: dict[str, Any] = {"today": req.today, "config": cfg}
     units = figures.by_unit(req.scope, p, **kw)
+    now, previous, last_year = figures.headlines(req.scope, [p, p.previous(), p.last_year()], **kw)
     return {
-        "headline": figures.headline(req.scope, p, **kw),
-        "previous": figures.headline(req.scope, p.previous(), **kw),
-        "last_year": figures.headline(req.scope, p.last_year(), **kw),
+        "headline": now,
+        "previous": previous,
+        "last_year": last_year,
         "breakdowns": figures.breakdowns(req.scope, p, **kw),
         "trend": figures.trend(req.scope, p, **kw),
         "by_unit": units,
