@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
@@ -151,7 +151,7 @@ def by_unit(
             .annotate(**aggs)
             .order_by()
         )
-        for pair in pairs:
+        for pair in cast("list[dict[str, Any]]", list(pairs)):
             for field_name in ("current_unit", "office_unit"):
                 keys = [f"{i.key}__{b.key}" for i in dl if i.unit_field == field_name for b in i.buckets]
                 add(pair[f"petition__{field_name}_id"], {k: pair[k] for k in keys})
@@ -167,7 +167,7 @@ def by_unit(
                     aggs[f"{i.key}__{b.key}"] = Count("pk", filter=i.cohort(ctx.config)(ctx) & b.q(ctx))
                     keys_of.setdefault(base, []).append(f"{i.key}__{b.key}")
     cases = Petition.objects.filter(scope_q & (case_where or Q())).values("current_unit_id").annotate(**aggs)
-    for r in cases.order_by():
+    for r in cast("list[dict[str, Any]]", list(cases.order_by())):
         for keys in keys_of.values():
             add(r["current_unit_id"], {k: r[k] for k in keys})
     units = {u.pk: u for u in Unit.objects.filter(pk__in=list(rows)).only("pk", "code", "name", "path", "kind")}
