@@ -130,6 +130,7 @@ def test_report_needs_a_stats_post(personas: Any, client: Any) -> None:
     assert client.get(reverse("statistics:report")).status_code == 405
 
 
+@pytest.mark.filterwarnings("ignore:Glyph .* missing from font")  # what the fallback means: no Chinese glyphs
 def test_charts_fall_back_without_a_cjk_font(monkeypatch: Any) -> None:
     charts.cjk_font.cache_clear()
     monkeypatch.setattr(charts, "FONT_DIRS", ("/nonexistent",))
