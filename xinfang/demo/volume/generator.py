@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult
+from typing import Any
 
 from django.db import connection, connections
 from django.utils import timezone
@@ -369,10 +370,18 @@ class Generator:
                 else:
                     self.origins[self.rng.randrange(len(self.origins))] = origin
 
+    def shared_objects(self) -> dict[tuple[str, int], Any]:
+        """What a parallel writer inherits and a plan refers to (see writers)."""
+        objs: list[Any] = []
+        for c in self.counties:
+            objs += [c.area, c.office, c.gov, *c.towns, *c.town_units, *c.departments.values()]
+        objs += self.category_pick.values
+        return {(type(o).__name__, o.pk): o for o in objs}
+
     def _run_parallel(
         self, count: int, *, batch_size: int, progress: Callable[[int], None] | None, workers: int
     ) -> list[tuple[str, str]]:
-        writers.share(self)
+        writers.share(self.shared_objects())
         codes: list[tuple[str, str]] = []
         connections.close_all()  # the writers must not inherit this process's connection
         gc.freeze()  # the writers' collections then leave the inherited objects (and their pages) alone
