@@ -223,7 +223,12 @@ class Generator:
         received = self.now - dt.timedelta(seconds=back)
         steps: list[Step] = []
         for action, off in zip(path, offsets, strict=True):
-            steps.append(self._step(action, received + dt.timedelta(seconds=off), office, responsible, category, rng))
+            step = self._step(action, received + dt.timedelta(seconds=off), office, responsible, category, rng)
+            steps.append(step)
+            if step.rating == Rating.UNSATISFIED:
+                # 不满意 goes back to the office (不满意待研判), which closes it telling of the 复查 right, at once here.
+                later = step.at + dt.timedelta(minutes=rng.randrange(5, 60))
+                steps.append(Step(action=Action.CLOSE_UNSATISFIED, at=later, actor_name=self._staff_name(office)))
         origin_pid = repeat.pid if repeat else None
         plan = PetitionPlan(
             office=office,
