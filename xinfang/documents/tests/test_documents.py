@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import threading
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -192,7 +193,7 @@ def test_a_rolled_back_document_leaves_no_file_once_pruned(settings, tmp_path):
 
     content = _docx("正文")
     rendered = services.Rendered(content=content, template_version="t1", checksum=hashlib.sha256(content).hexdigest())
-    args = dict(
+    args: dict[str, Any] = dict(
         actor="系统",
         kind="reply",
         title="信访事项处理意见书",
