@@ -208,7 +208,7 @@ def test_a_rolled_back_document_leaves_no_file_once_pruned(settings, tmp_path):
     kept = services.document_store(subject_id=1, **args)
     with pytest.raises(RuntimeError), transaction.atomic():
         lost = services.document_store(subject_id=2, **args)
-        lost_name = lost.file.name
+        lost_name = str(lost.file.name)
         raise RuntimeError("rolled back")
     storage = kept.file.storage
     assert storage.exists(lost_name) and not Document.objects.filter(subject_id=2).exists()
@@ -218,5 +218,5 @@ def test_a_rolled_back_document_leaves_no_file_once_pruned(settings, tmp_path):
     assert json.loads(out.getvalue()) == {"checked": 2, "orphans": 1, "deleted": 0}
     call_command("documents_prune", "--grace-minutes", "0", stdout=(out := io.StringIO()))
     assert json.loads(out.getvalue()) == {"checked": 2, "orphans": 1, "deleted": 1}
-    assert not storage.exists(lost_name) and storage.exists(kept.file.name)
+    assert not storage.exists(lost_name) and storage.exists(str(kept.file.name))
     assert services.document_content(Document.objects.get(pk=kept.pk)) == rendered.content
