@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.utils import timezone
 
 from xinfang.core.models import AccessLog
@@ -28,7 +28,14 @@ def _rows(qs: QuerySet[AccessLog]) -> Iterator[list[Any]]:
     labels = dict(AccessLog.Kind.choices)
     fields = ("at", "actor_label", "kind", "reference", "target", "ip")
     for at, actor, kind, reference, target, ip in qs.values_list(*fields).iterator(chunk_size=2000):
-        yield [at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S"), actor, str(labels.get(kind, kind)), reference, target, ip or ""]
+        yield [
+            at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S"),
+            actor,
+            str(labels.get(kind, kind)),
+            reference,
+            target,
+            ip or "",
+        ]
 
 
 class TooMany(Exception):
@@ -36,7 +43,7 @@ class TooMany(Exception):
         super().__init__(f"符合条件的访问记录有{count}条，超过单次导出{max_rows()}条的上限，请缩小筛选范围后再导出")
 
 
-def export_response(qs: QuerySet[AccessLog], fmt: str) -> tuple[HttpResponse, int]:
+def export_response(qs: QuerySet[AccessLog], fmt: str) -> tuple[HttpResponseBase, int]:
     """The file's response and how many rows it holds. TooMany above XINFANG_EXPORT_MAX_ROWS."""
     count = qs.count()
     if count > max_rows():

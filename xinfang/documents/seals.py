@@ -76,7 +76,9 @@ def documents_backfill(include_later: bool) -> Iterator[Unsealed | Problem]:
         subject = _subject(doc.subject_type, doc.reference)
         row = f"文书 id={doc.pk}（{doc.title}，第{doc.version}版）"
         if not include_later and first_sealed is not None and doc.pk > first_sealed:
-            yield Problem(subject, row, "未补封存：生成于开始封存之后却无审计记录封存（疑被插入），核实后可加 --include-later")
+            yield Problem(
+                subject, row, "未补封存：生成于开始封存之后却无审计记录封存（疑被插入），核实后可加 --include-later"
+            )
             continue
         try:
             with doc.file.open("rb") as fh:

@@ -175,7 +175,9 @@ def events_backfill(include_later: bool) -> Iterator[Unsealed | Problem]:
             if missing:
                 yield Problem(case, row, "未补封存：该事项有已封存的办理记录被修改或删除，请先用 audit_verify 核查")
             elif later:
-                yield Problem(case, row, "未补封存：写于开始封存之后却无审计记录封存（疑被插入），核实后可加 --include-later")
+                yield Problem(
+                    case, row, "未补封存：写于开始封存之后却无审计记录封存（疑被插入），核实后可加 --include-later"
+                )
             else:
                 yield Unsealed(str(pid), [_digest(values)])
 

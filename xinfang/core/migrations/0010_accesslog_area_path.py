@@ -5,20 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0009_accesslog'),
+        ("core", "0009_accesslog"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='accesslog',
-            name='area_path',
-            field=models.CharField(blank=True, default='', max_length=255, verbose_name='所属区域路径'),
+            model_name="accesslog",
+            name="area_path",
+            field=models.CharField(blank=True, default="", max_length=255, verbose_name="所属区域路径"),
         ),
         migrations.AddIndex(
-            model_name='accesslog',
-            index=models.Index(fields=['area_path', 'at'], name='accesslog_area_at'),
+            model_name="accesslog",
+            index=models.Index(fields=["area_path", "at"], name="accesslog_area_at"),
         ),
     ]

@@ -4,6 +4,7 @@ sealed anything, are sealed in batches so that audit_verify is clean, and tamper
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -13,9 +14,9 @@ from django.db import connection
 from xinfang.core.audit import BACKFILL_ACTION, GENESIS, _digest, _row, audit_verify
 from xinfang.core.models import AuditChainHead, AuditEvent
 from xinfang.documents.models import Document
+from xinfang.petitions import services
 from xinfang.petitions.models import Event
 from xinfang.petitions.notices_docs import notice_issue
-from xinfang.petitions import services
 from xinfang.petitions.tests.factories import advance, register
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ def _verify_fails() -> str:
     return str(exc.value)
 
 
-def _backfill(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+def _backfill(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
     call_command("audit_seal_backfill", *args)
     out = capsys.readouterr()
     return {"summary": json.loads(out.out), "progress": out.err}
@@ -59,7 +60,8 @@ def _new_work(petition, personas) -> Event:
         basis="《城市道路管理条例》",
         opinion="已更换井盖。",
     )
-    return petition.events.order_by("-id").first()
+    event: Event = petition.events.order_by("-id").first()
+    return event
 
 
 @pytest.fixture

@@ -63,4 +63,3 @@ def test_clerk_reads_and_the_auditor_sees_it(live_server, page, personas):
     with open(info.value.path(), encoding="utf-8-sig") as fh:
         content = fh.read()
     assert "下载附件" in content and "登记员小李" in content and "查看信访事项" not in content
-

@@ -17,7 +17,9 @@ NAME, PHONE = "王大爷", "13812345678"
 
 @pytest.fixture
 def cases(personas):
-    secret = advance(register(personas.clerk, confidential=True, title="举报材料").petition, "dispatched", personas=personas)
+    secret = advance(
+        register(personas.clerk, confidential=True, title="举报材料").petition, "dispatched", personas=personas
+    )
     plain = advance(register(personas.clerk, title="井盖破损").petition, "dispatched", personas=personas)
     # the handling unit sees the confidential case, not its petitioner
     assert can_see(personas.handler, secret) and not can_see_identity(personas.handler, secret)
