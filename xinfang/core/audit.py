@@ -162,6 +162,34 @@ def seal_kinds() -> dict[str, Callable[[], SealKind]]:
     return dict(_seal_kinds)
 
 
+@dataclass(frozen=True)
+class Unsealed:
+    """One row that no audit record seals yet, as `audit_seal_backfill` seals it: the entry's key and value
+    under its kind (a list is merged with the batch's list of the same key), and how many rows it is."""
+
+    key: str
+    value: Any
+    rows: int = 1
+
+
+# (include_later) -> the rows to seal, and the rows refused (a Problem: tampering suspected).
+SealBackfill = Callable[[bool], Iterator["Unsealed | Problem"]]
+_seal_backfills: dict[str, SealBackfill] = {}
+
+
+def register_seal_backfill(name: str, backfill: SealBackfill) -> None:
+    """For an upgraded database: what of kind `name` no audit record seals yet (see core/audit_backfill.py).
+    `include_later` False: only rows older than the first the application sealed itself."""
+    _seal_backfills[name] = backfill
+
+
+def seal_backfills() -> dict[str, SealBackfill]:
+    return dict(_seal_backfills)
+
+
+BACKFILL_ACTION = "audit.backfill"
+
+
 def iter_seals(kind: str) -> Iterator[tuple[int, str, Any]]:
     """(audit id, key, value) of every entry of `kind` sealed in the chain, in chain order: for a checker
     that keeps only sums on its first pass and looks closer at the few cases that do not add up."""
