@@ -28,8 +28,6 @@ LIST_COLUMNS = (
     "petitioner_name_enc",
     "petitioner_name_masked",
     "office_path",
-    "office_unit_id",
-    "area_path",
     "current_path",
     "review_unit_id",
     "office_unit_id",  # with area_path: access.can_see_identity of a confidential case, in shown_name
