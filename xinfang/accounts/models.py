@@ -67,6 +67,12 @@ class Unit(BaseModel):
     code = models.CharField(_("单位编码"), max_length=40, unique=True)
     name = models.CharField(_("单位名称"), max_length=100)
     short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    doc_word = models.CharField(
+        _("机关代字"),
+        max_length=10,
+        blank=True,
+        help_text=_("发文字号中的机关代字，如“扶信”；留空则取所在区划和单位名称的首字"),
+    )
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="units", verbose_name=_("所在区划"))
     parent = models.ForeignKey(

@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("otp/", views.otp_setup, name="otp"),
     path("audit/access/", views_audit.access_log_page, name="access-log"),
+    path("audit/access/export/", views_audit.access_log_export, name="access-log-export"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(template_name="accounts/password_change.html", success_url="/staff/"),

@@ -17,11 +17,13 @@ def access_log(
     petition_id: int | None = None,
     reference: str = "",
     target: str = "",
+    area_path: str = "",
     ip: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> AccessLog:
     """One row; `actor` a user or a label ("信访人（网上）"). Written at once, outside any business
-    transaction's fate: a read is logged even if what follows fails."""
+    transaction's fate: a read is logged even if what follows fails. `area_path`: the area the read
+    concerns (the case's, or for an export the reader's), which decides which auditors see it."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AccessLog.objects.create(
         at=timezone.now(),
@@ -32,5 +34,6 @@ def access_log(
         petition_id_ref=petition_id,
         reference=reference[:40],
         target=target[:200],
+        area_path=area_path,
         data=data or {},
     )

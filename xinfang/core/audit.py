@@ -100,16 +100,6 @@ def _locked_head() -> AuditChainHead:
     return head
 
 
-def audit_verify() -> tuple[bool, int, AuditEvent | None, str]:
-    """The chain and what it seals (`audit_check.audit_report`). Returns (ok, rows checked, first broken
-    row, reason): the reason of the chain's first break, else of the first sealed row found wrong."""
-    from .audit_check import audit_report
-
-    report = audit_report()
-    reason = report.reason or (str(report.problems[0]) if report.problems else "")
-    return report.ok, report.rows, report.broken, reason
-
-
 def chain_walk(
     on_row: Callable[[AuditEvent], None] | None = None,
 ) -> tuple[int, AuditEvent | None, str]:
@@ -170,6 +160,34 @@ def register_seal_kind(name: str, factory: Callable[[], SealKind]) -> None:
 
 def seal_kinds() -> dict[str, Callable[[], SealKind]]:
     return dict(_seal_kinds)
+
+
+@dataclass(frozen=True)
+class Unsealed:
+    """One row that no audit record seals yet, as `audit_seal_backfill` seals it: the entry's key and value
+    under its kind (a list is merged with the batch's list of the same key), and how many rows it is."""
+
+    key: str
+    value: Any
+    rows: int = 1
+
+
+# (include_later) -> the rows to seal, and the rows refused (a Problem: tampering suspected).
+SealBackfill = Callable[[bool], Iterator["Unsealed | Problem"]]
+_seal_backfills: dict[str, SealBackfill] = {}
+
+
+def register_seal_backfill(name: str, backfill: SealBackfill) -> None:
+    """For an upgraded database: what of kind `name` no audit record seals yet (see core/audit_backfill.py).
+    `include_later` False: only rows older than the first the application sealed itself."""
+    _seal_backfills[name] = backfill
+
+
+def seal_backfills() -> dict[str, SealBackfill]:
+    return dict(_seal_backfills)
+
+
+BACKFILL_ACTION = "audit.backfill"
 
 
 def iter_seals(kind: str) -> Iterator[tuple[int, str, Any]]:

@@ -142,11 +142,15 @@ class AccessLog(models.Model):
     petition_id_ref = models.BigIntegerField(_("信访事项ID"), null=True, blank=True)
     reference = models.CharField(_("信访件编号"), max_length=40, blank=True)
     target = models.CharField(_("访问对象"), max_length=200, blank=True)
+    # The area the read concerns (the case's; for an export, the reader's unit's): an auditor sees the
+    # entries of their own area's subtree.
+    area_path = models.CharField(_("所属区域路径"), max_length=255, blank=True, default="")
     data = models.JSONField(_("附加信息"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [
+            models.Index(fields=["area_path", "at"], name="accesslog_area_at"),
             models.Index(fields=["kind", "at"], name="accesslog_kind_at"),
             models.Index(fields=["actor", "at"], name="accesslog_actor_at"),
             models.Index(fields=["reference"], name="accesslog_reference"),

@@ -8,7 +8,8 @@ import hashlib
 from collections.abc import Iterator
 from typing import Any
 
-from xinfang.core.audit import Problem
+from xinfang.core.audit import BACKFILL_ACTION, Problem, Unsealed, iter_seals
+from xinfang.core.models import AuditEvent
 
 from .models import Document
 
@@ -60,3 +61,32 @@ class DocumentSeals:
             audit_id, _checksum, ref = self.expected[pk]
             subject = _subject("", ref)
             yield Problem(subject, f"审计记录 id={audit_id} 封存的文书 id={pk}", "已不存在（被删除）")
+
+
+def documents_backfill(include_later: bool) -> Iterator[Unsealed | Problem]:
+    """For `audit_seal_backfill`: the stored versions of an upgraded database that no audit record seals.
+    Refused: a version whose file is missing or whose bytes do not match its checksum, and, unless
+    `include_later`, one newer than the first the application sealed itself (inserted after the upgrade)."""
+    sealed: dict[int, bool] = {}
+    backfilled = set(AuditEvent.objects.filter(action=BACKFILL_ACTION).values_list("id", flat=True))
+    for audit_id, key, _value in iter_seals(KIND):
+        sealed[int(key)] = sealed.get(int(key), False) or audit_id not in backfilled
+    first_sealed = min((pk for pk, by_app in sealed.items() if by_app), default=None)
+    for doc in Document.objects.exclude(pk__in=list(sealed)).order_by("id").iterator(chunk_size=500):
+        subject = _subject(doc.subject_type, doc.reference)
+        row = f"文书 id={doc.pk}（{doc.title}，第{doc.version}版）"
+        if not include_later and first_sealed is not None and doc.pk > first_sealed:
+            yield Problem(
+                subject, row, "未补封存：生成于开始封存之后却无审计记录封存（疑被插入），核实后可加 --include-later"
+            )
+            continue
+        try:
+            with doc.file.open("rb") as fh:
+                content = fh.read()
+        except (OSError, ValueError):
+            yield Problem(subject, row, "未补封存：存储的文件缺失")
+            continue
+        if hashlib.sha256(content).hexdigest() != doc.checksum:
+            yield Problem(subject, row, "未补封存：存储的文件内容与其校验值不符")
+            continue
+        yield Unsealed(str(doc.pk), {"sha256": doc.checksum, "ref": doc.reference})

@@ -191,6 +191,21 @@ def can_see_identity(user: Any, petition: Petition) -> bool:
     )
 
 
+def identity_visible_q(user: Any) -> Q:
+    """can_see_identity as a condition: what a search by the petitioner's name, ID number or phone may
+    match, so that a confidential case is not found (nor hinted at) by its petitioner's identity."""
+    open_q = Q(confidential=False) | Q(identity_released=True)
+    ctx = actor_context(user)
+    if ctx.is_superuser:
+        return Q()
+    office_like = [u for u in ctx.units.values() if u.kind == Unit.Kind.XINFANG]
+    for unit in office_like:
+        open_q |= (
+            Q(office_unit_id=unit.pk) | Q(office_path__startswith=unit.path) | Q(area_path__startswith=unit.area.path)
+        )
+    return open_q
+
+
 def can_see_name(user: Any, petition: Petition) -> bool:
     """The petitioner's full name and address: for the units that handle the case (the registering office,
     the handling unit, the review organ, and the units above them), never where the identity is withheld

@@ -13,6 +13,7 @@ from typing import IO, Any, cast
 
 from django.conf import settings
 
+from xinfang.accounts.access import actor_context
 from xinfang.accounts.models import Unit
 from xinfang.core.access_log import access_log
 from xinfang.core.audit import audit_record
@@ -123,7 +124,14 @@ def export_petitions(*, user: Any, filters: dict[str, Any], ip: str | None = Non
         actor=user,
         kind=AccessLog.Kind.EXPORT,
         target=f"信访事项导出（{written} 件）",
+        area_path=_reader_area(user),
         ip=ip,
         data={"filters": {k: str(v) for k, v in clean.items() if v}, "count": written},
     )
     return out, written
+
+
+def _reader_area(user: Any) -> str:
+    """The area an export is logged under (which auditors see it): the exporting user's first unit's."""
+    unit = actor_context(user).primary_unit
+    return unit.area.path if unit is not None else ""

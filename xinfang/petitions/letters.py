@@ -106,10 +106,11 @@ def doc_date(day: dt.date) -> str:
 
 
 def abbreviation(unit: Unit) -> str:
-    """机关代字: the unit's 简称 where set, else the first character of its area and of its own name
-    (扶沟县信访局 → 扶信). An office sets 简称 to what it actually prints."""
-    if unit.short_name:
-        return unit.short_name
+    """机关代字: the unit's own where set (Unit.doc_word, what it actually prints), else the first character of
+    its area and of its own name (扶沟县信访局 → 扶信, 扶沟县市政所 → 扶市). Not the 简称, which is a short
+    display name (市政所), not a 代字."""
+    if unit.doc_word:
+        return unit.doc_word
     own = unit.name.removeprefix(unit.area.name) or unit.name
     return unit.area.name[:1] + own[:1]
 

@@ -11,7 +11,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from xinfang.core.audit import Problem, iter_seals
+from xinfang.core.audit import BACKFILL_ACTION, Problem, Unsealed, iter_seals
+from xinfang.core.models import AuditEvent
 
 from .models import Event, Petition
 
@@ -126,3 +127,73 @@ class EventSeals:
                     yield Problem(case, row, "没有审计记录封存这条记录（被插入，或封存它的审计记录被删除）")
             for d in missing:
                 yield Problem(case, f"审计记录 id={sealed_by[(pid, d)]} 封存的一条办理记录", "已不存在（被删除）")
+
+
+def events_backfill(include_later: bool) -> Iterator[Unsealed | Problem]:
+    """For `audit_seal_backfill`: the timeline rows of an upgraded database that no audit record seals.
+
+    Refused (yielded as a Problem, never sealed): every unsealed row of a case one of whose sealed rows is
+    no longer there as sealed (altered or deleted: the case is for a person to look at), and, unless
+    `include_later`, a row newer than the first row the application sealed itself (written after the
+    upgrade, so it should have been sealed when written: inserted by SQL)."""
+    backfilled = set(AuditEvent.objects.filter(action=BACKFILL_ACTION).values_list("id", flat=True))
+    sealed: dict[int, Counter[tuple[str, bool]]] = defaultdict(Counter)
+    for audit_id, key, value in iter_seals(KIND):
+        if isinstance(value, list):
+            for d in value:
+                sealed[int(key)][(str(d), audit_id in backfilled)] += 1
+
+    def cases() -> Iterator[tuple[int, list[tuple[Any, ...]], list[tuple[Any, ...]], bool]]:
+        """(case, its rows matched by the application's seals, its unsealed rows, a sealed row missing)."""
+        rows = Event.objects.order_by("petition_id", "id").values_list(*_FIELDS)
+        pid: int | None = None
+        mine: list[tuple[Any, ...]] = []
+        for values in rows.iterator(chunk_size=2000):
+            if values[1] != pid and pid is not None:
+                yield _match(pid, mine, sealed.get(pid, Counter()))
+                mine = []
+            pid = values[1]
+            mine.append(values)
+        if pid is not None:
+            yield _match(pid, mine, sealed.get(pid, Counter()))
+
+    # Pass 1: where sealing by the application began (the lowest row id its seals match).
+    first_sealed: int | None = None
+    for _pid, matched, _unsealed, _missing in cases():
+        if matched and (first_sealed is None or matched[0][0] < first_sealed):
+            first_sealed = matched[0][0]
+    for pid, _matched, unsealed, missing in cases():
+        if not unsealed:
+            continue
+        number: str | None = None
+        for values in unsealed:
+            later = not include_later and first_sealed is not None and values[0] > first_sealed
+            if (missing or later) and number is None:
+                number = Petition.objects.filter(pk=pid).values_list("number", flat=True).first() or f"id={pid}"
+            case = f"信访事项 {number}"
+            row = f"办理记录 id={values[0]}（{values[6]}）"
+            if missing:
+                yield Problem(case, row, "未补封存：该事项有已封存的办理记录被修改或删除，请先用 audit_verify 核查")
+            elif later:
+                yield Problem(
+                    case, row, "未补封存：写于开始封存之后却无审计记录封存（疑被插入），核实后可加 --include-later"
+                )
+            else:
+                yield Unsealed(str(pid), [_digest(values)])
+
+
+def _match(
+    pid: int, rows: list[tuple[Any, ...]], sealed: Counter[tuple[str, bool]]
+) -> tuple[int, list[tuple[Any, ...]], list[tuple[Any, ...]], bool]:
+    left = Counter(sealed)
+    matched, unsealed = [], []
+    for values in rows:
+        d = _digest(values)
+        if left[(d, False)] > 0:
+            left[(d, False)] -= 1
+            matched.append(values)
+        elif left[(d, True)] > 0:
+            left[(d, True)] -= 1
+        else:
+            unsealed.append(values)
+    return pid, matched, unsealed, any(n > 0 for n in left.values())

@@ -14,7 +14,7 @@ from xinfang.accounts.access import actor_context
 from xinfang.accounts.models import Role
 from xinfang.core.errors import ValidationFailed
 from xinfang.core.validators import is_ascii_digits, normalize_id_number, normalize_phone
-from xinfang.petitions.access import accusation_rule_q, petition_scope_q, petitions_visible_to
+from xinfang.petitions.access import accusation_rule_q, identity_visible_q, petition_scope_q, petitions_visible_to
 
 from .models import DeadlineState, Event, Petition
 from .persons import id_hash, name_hash, phone_hash
@@ -207,22 +207,29 @@ PHONE_LIKE = re.compile(r"^(\+?86)?1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$")
 NUMBER_LIKE = re.compile(r"^\d{6}-\d{4}-\d{1,6}$")
 
 
-def petition_search_q(q: str) -> Q:
+def petition_search_q(q: str, user: Any = None) -> Q:
+    """`user`: whose search it is. A match on the petitioner's identity (name, ID number, phone) is kept to
+    the cases whose identity the user may see (access.identity_visible_q): a confidential case is never
+    found by who brought it. Without a user (internal callers), no such restriction."""
     q = q.strip()
     if not q:
         return Q()
+    who = identity_visible_q(user) if user is not None else Q()
     if NUMBER_LIKE.match(q):
         return Q(number=q)
     compact = q.replace(" ", "")
     if len(compact) in (15, 18) and is_ascii_digits(compact[:15]):
         digest = _hash_or_empty(normalize_id_number, id_hash, compact)
         if digest:
-            return Q(id_number_hash=digest)
+            return Q(id_number_hash=digest) & who
     if PHONE_LIKE.match(compact):
-        return Q(phone_hash=phone_hash(normalize_phone(compact)))
+        return Q(phone_hash=phone_hash(normalize_phone(compact))) & who
     # A name: exact full name through its keyed index (names are sealed; no substring match).
     return (
-        Q(number__icontains=q) | Q(petitioner_name_hash=name_hash(q)) | Q(title__icontains=q) | Q(content__icontains=q)
+        Q(number__icontains=q)
+        | (Q(petitioner_name_hash=name_hash(q)) & who)
+        | Q(title__icontains=q)
+        | Q(content__icontains=q)
     )
 
 
@@ -259,7 +266,7 @@ def petition_list(
     else:
         qs = petitions_visible_to(user, within_area=area_path)
     if q:
-        qs = qs.filter(petition_search_q(q))
+        qs = qs.filter(petition_search_q(q, user))
     if status:
         qs = qs.filter(status=status)
     if channel:
@@ -315,7 +322,8 @@ def petitions_same_person_by_hash(
 
 
 def _same_person(user: Any, cond: Q, exclude_id: int | None) -> QuerySet[Petition]:
-    qs = petitions_visible_to(user).filter(cond)
+    # Found by the person's ID number or phone: only cases whose petitioner this user may know.
+    qs = petitions_visible_to(user).filter(cond & identity_visible_q(user))
     if exclude_id:
         qs = qs.exclude(pk=exclude_id)
     return qs.select_related(*LIST_RELATED).order_by("-received_at")[:20]

@@ -52,6 +52,7 @@ def case_document(request: HttpRequest, number: str, doc_id: int) -> HttpRespons
         kind=AccessLog.Kind.PORTAL_DOCUMENT,
         petition_id=petition.pk,
         reference=petition.number,
+        area_path=petition.area_path,
         target=f"{doc.title}（{doc.doc_number}）",
         data={"document": doc.pk},
     )

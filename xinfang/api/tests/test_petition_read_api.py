@@ -63,6 +63,18 @@ def test_personal_numbers_are_masked(tokens, personas):
     assert "11010519491231002X" not in text and "13812345678" not in text
 
 
+def test_who_sees_the_case_only_by_area_gets_the_masked_name_as_on_the_pages(tokens, personas):
+    """The city's 信访局 sees the county's cases (by area) but does not handle them: the masked name and no
+    address, over the API exactly as on the pages (access.can_see_name); the handling unit gets them whole."""
+    p = advance(register(personas.clerk).petition, "dispatched", personas=personas)
+    by_area = tokens.client("city_office").get(f"{URL}{p.number}/").json()["petitioner"]
+    assert by_area["name"] == "王**" and by_area["address"] == "" and by_area["identity_hidden"] is False
+    listed = tokens.client("city_office").get(URL).json()["results"]
+    assert "王大爷" not in str(listed) and "扶沟县建设街" not in str(listed)
+    handling = tokens.client("handler").get(f"{URL}{p.number}/").json()["petitioner"]
+    assert handling["name"] == "王大爷" and handling["address"] == "扶沟县建设街"
+
+
 def test_confidential_petitioner_hidden_from_the_handling_unit(tokens, personas):
     p = advance(register(personas.clerk, confidential=True).petition, "dispatched", personas=personas)
     hidden = tokens.client("handler").get(f"{URL}{p.number}/").json()["petitioner"]

@@ -18,7 +18,7 @@ from django.db import models
 from django.utils.translation import get_language
 from rest_framework import serializers
 
-from xinfang.petitions.access import can_see_identity
+from xinfang.petitions.access import can_see_identity, can_see_name
 from xinfang.petitions.models import Channel, Petition, Purpose
 from xinfang.petitions.workflow import Status
 
@@ -68,11 +68,14 @@ def petitioner_output(petition: Petition, context: Mapping[str, Any]) -> dict[st
             "confidential": True,
             "identity_hidden": True,
         }
+    # The full name and the address for the units that handle the case (access.can_see_name), as on the
+    # pages; others who may see the case (by area) get the masked name and no address.
+    full = can_see_name(getattr(request, "user", None), petition)
     return {
-        "name": petition.petitioner_name,
+        "name": petition.petitioner_name if full else petition.petitioner_name_masked,
         "id_number_masked": petition.id_number_masked,
         "phone_masked": petition.phone_masked,
-        "address": petition.petitioner_address,
+        "address": petition.petitioner_address if full else "",
         "confidential": petition.confidential,
         "identity_hidden": False,
     }

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from docx import Document as Docx
 
-from xinfang.core.audit import audit_verify
+from xinfang.core.audit_check import audit_verify
 from xinfang.core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from xinfang.core.timeutil import local_date
 from xinfang.documents import services as docs
@@ -107,6 +107,23 @@ def test_extension_tells_reason_days_and_new_due_date(personas):
     assert "延长20日，延长至" in text and "第三十四条" in text
     assert doc.doc_number in text
     assert_clean(text)
+
+
+def test_the_doc_number_uses_the_units_own_doc_word_never_its_short_name(personas):
+    """发文字号: the 机关代字 the unit prints (Unit.doc_word), else derived from area and name; the 简称
+    (a display name such as 市政所) is not a 代字."""
+    p = _replied(personas)
+    unit = personas.org.municipal
+    unit.short_name = "市政所"
+    unit.save()
+    doc, _text = issue(personas, p, "reply", actor=personas.handler)
+    assert doc.doc_number.startswith("扶市处〔")
+    unit.doc_word = "扶市政"
+    unit.save()
+    again, _text = issue(personas, p, "reply", actor=personas.handler)
+    assert again.version == 2 and again.doc_number == doc.doc_number  # a new version keeps its 文号
+    other, _text = issue(personas, _replied(personas), "reply", actor=personas.handler)
+    assert other.doc_number.startswith("扶市政处〔")
 
 
 def test_reply_names_the_real_review_organ_once_and_says_outcome_once(personas):

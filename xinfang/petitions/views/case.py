@@ -78,6 +78,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         kind=AccessLog.Kind.CASE_VIEW,
         petition_id=petition.pk,
         reference=petition.number,
+        area_path=petition.area_path,
         target=petition.title,
         ip=client_ip(request),
     )
@@ -156,6 +157,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
         kind=AccessLog.Kind.ATTACHMENT,
         petition_id=petition.pk,
         reference=petition.number,
+        area_path=petition.area_path,
         target=att.original_name,
         ip=client_ip(request),
         data={"attachment": att.pk},

@@ -108,6 +108,7 @@ def document_download(request: HttpRequest, pk: int, doc_id: int) -> HttpRespons
         kind=AccessLog.Kind.DOCUMENT,
         petition_id=petition.pk,
         reference=petition.number,
+        area_path=petition.area_path,
         target=f"{doc.title}（{doc.doc_number}，第{doc.version}版）",
         data={"document": doc.pk, "format": fmt},
     )

@@ -30,6 +30,8 @@ LIST_COLUMNS = (
     "office_path",
     "current_path",
     "review_unit_id",
+    "office_unit_id",  # with area_path: access.can_see_identity of a confidential case, in shown_name
+    "area_path",
     "channel",
     "status",
     "due_date",
