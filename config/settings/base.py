@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "xinfang.petitions",
     "xinfang.deadlines",
     "xinfang.portal",
+    "xinfang.screening",  # 矛盾纠纷排查, 攻坚, 作战示意图, 接访日, 下访 (above petitions)
     "xinfang.api",
     "xinfang.demo",  # demo city and volume generator: on top, imports every app, imported by none
 ]
