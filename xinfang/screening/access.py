@@ -138,3 +138,13 @@ def leader_level(user: Any) -> int | None:
     ctx = actor_context(user)
     levels = [u.area.level for u in ctx.units_with(Role.LEADER)]
     return min(levels) if levels else None
+
+
+def scope_paths(user: Any) -> list[str]:
+    """Area paths the user works in (forms' choices of areas, units and leaders; 接访日 and 下访 lists):
+    their offices', leaders' and territories' areas and the areas of the units they register at."""
+    ctx = actor_context(user)
+    if ctx.is_superuser and not ctx.units:
+        return ["/"]
+    paths = set(area_scope_paths(ctx)) | {u.area.path for u in registrable_units(user)}
+    return sorted(paths) or ["\0"]

@@ -28,19 +28,11 @@ from .access import (
     can_work_dispute,
     disputes_visible_to,
     registrable_units,
+    scope_paths,
 )
 from .models import DisputeType, Outcome, RiskGrade
 from .parties import party_unseal
 from .services._common import ACTION_LABELS
-
-
-def scope_paths(user: Any) -> list[str]:
-    """Area paths the user's forms offer (areas, units, leaders): their offices' and territories' areas."""
-    ctx = actor_context(user)
-    if ctx.is_superuser and not ctx.units:
-        return ["/"]
-    paths = set(area_scope_paths(ctx)) | {u.area.path for u in registrable_units(user)}
-    return sorted(paths) or ["\0"]
 
 
 @staff_required

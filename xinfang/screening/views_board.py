@@ -20,7 +20,7 @@ from xinfang.petitions.views import apply_domain_error, staff_required
 from . import forms as f, importer, selectors, services
 from .access import disputes_visible_to, leader_level, registrable_units
 from .models import AreaMap, Campaign, DownVisit, ReceptionDay
-from .views import scope_paths
+from .access import scope_paths
 
 
 def _campaign(user: Any, pk: int) -> Campaign:
