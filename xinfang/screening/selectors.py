@@ -14,7 +14,7 @@ from xinfang.petitions.models import Petition
 from xinfang.petitions.workflow import Status
 
 from .access import disputes_visible_to
-from .models import Campaign, CaseClass, Dispute, Outcome, RiskGrade
+from .models import Campaign, CaseClass, Dispute, Outcome, ReceptionDay, RiskGrade
 
 RESOLVED = Q(outcome=Outcome.RESOLVED)
 OPEN = ~Q(outcome__in=Outcome.closed())
@@ -195,3 +195,17 @@ def campaigns_visible_to(user: Any) -> QuerySet[Campaign]:
 def _ancestors(path: str) -> list[str]:
     parts = [p for p in path.strip("/").split("/") if p]
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def reception_days_public(*, area_code: str = "", days_ahead: int = 60) -> QuerySet[ReceptionDay]:
+    """The published schedule for the portal: today onwards, not cancelled ones hidden (shown as cancelled)."""
+    import datetime as dt
+
+    from xinfang.core.timeutil import today
+
+    start = today()
+    qs = ReceptionDay.objects.filter(published=True, date__gte=start, date__lte=start + dt.timedelta(days=days_ahead))
+    if area_code:
+        area = Area.objects.filter(code=area_code).first()
+        qs = qs.filter(area_path__startswith=area.path) if area else qs.none()
+    return qs.select_related("leader", "area").order_by("date", "start_time")

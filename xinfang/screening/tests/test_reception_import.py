@@ -104,3 +104,15 @@ def test_import_refuses_a_file_that_is_not_a_screening_list(scene):
     out = io.BytesIO()
     book.save(out)
     assert "表头缺少列" in importer.screening_import(actor=scene.p.clerk, office=scene.p.org.county_office, data=out.getvalue()).fatal
+
+
+def test_portal_shows_the_published_schedule(client, scene):
+    today = dt.date.today()
+    kw = dict(actor=scene.p.clerk, leader=scene.p.leader, leader_title="县长", office=scene.p.org.county_office, area=scene.p.org.chengguan, start_time=dt.time(9), end_time=dt.time(11))
+    services.reception_day_create(date=today + dt.timedelta(days=2), place="城关镇便民服务中心", **kw)
+    services.reception_day_create(date=today + dt.timedelta(days=3), place="内部不公开", published=False, **kw)
+    services.reception_day_create(date=today - dt.timedelta(days=3), place="已过去", **kw)
+    page = client.get("/portal/reception-days/").content.decode()
+    assert "城关镇便民服务中心" in page and "县长" in page
+    assert "内部不公开" not in page and "已过去" not in page
+    assert "城关镇便民服务中心" not in client.get("/portal/reception-days/?area=411627").content.decode()
