@@ -548,6 +548,9 @@ def load_demo(*, codes_file: Path | None = None, now: dt.datetime | None = None,
         write_codes(codes_file, result.seed, result.showcase)
         say(f"已生成 {len(loaded)} 件信访事项；查询码已写入 {codes_file}")
         say(f"期限状态已更新：即将到期 {sweep['soon']} 项，已超期 {sweep['overdue']} 项")
+    from xinfang.demo.screening_seed import load_screening  # 郸城县 四大攻坚: disputes, 接访日, 下访
+
+    load_screening(now=now, log=say)
     result.petitions = Petition.objects.count()
     result.by_status = dict(Counter(Petition.objects.values_list("status", flat=True)))
     return result
