@@ -141,7 +141,7 @@ def board_map(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "screening/map.html",
-        {"board": board, "area": area, "campaign": campaign, "data_json": json.dumps(data, ensure_ascii=False), "upload": upload, "area_map": area_map},
+        {"board": board, "area": area, "campaign": campaign, "map_data": data, "upload": upload, "area_map": area_map},
     )
 
 
