@@ -63,15 +63,60 @@ GROUPS = ("信访积案化解组", "矛盾纠纷排查组", "重点人员稳控�
 
 # (type, unit key or TOWN, title, summary) with {village} {n} {amount} {company}.
 TEXTS = (
-    ("land", "TOWN", "{village}土地流转租金拖欠", "{village}{n}户村民反映，{company}承包土地三年未付流转租金约{amount}万元，群众多次到镇政府反映。"),
-    ("land", "ZRZY", "{village}征地补偿分配争议", "{village}村民对征地补偿款在村组内的分配方案有异议，涉及{n}户，要求重新核算。"),
-    ("demolition", "ZJJ", "{village}拆迁安置房逾期未交付", "{village}{n}户拆迁群众的安置房已逾期交付两年，过渡费停发，群众情绪较大。"),
-    ("wages", "RSJ", "{company}拖欠农民工工资", "{company}在{village}附近的工地拖欠{n}名农民工工资约{amount}万元，包工头失联。"),
-    ("property", "ZJJ", "小区物业服务纠纷", "{village}附近小区业主与物业公司因收费和维修问题矛盾激化，{n}户业主拒交物业费。"),
-    ("neighbour", "TOWN", "{village}宅基地边界纠纷", "{village}两户村民因宅基地边界和排水沟问题多次发生争执，曾发生肢体冲突。"),
-    ("neighbour", "TOWN", "{village}通行道路纠纷", "{village}村民因一户修建院墙占用生产路，影响{n}户通行，双方多次争吵。"),
-    ("family", "TOWN", "{village}赡养纠纷", "{village}一位八旬老人的{n}名子女因赡养费分担问题长期互相推诿，老人生活困难。"),
-    ("environment", "SCJG", "{company}噪音粉尘扰民", "{village}群众反映{company}夜间生产噪音和粉尘严重，涉及{n}户，要求停产整改。"),
+    (
+        "land",
+        "TOWN",
+        "{village}土地流转租金拖欠",
+        "{village}{n}户村民反映，{company}承包土地三年未付流转租金约{amount}万元，群众多次到镇政府反映。",
+    ),
+    (
+        "land",
+        "ZRZY",
+        "{village}征地补偿分配争议",
+        "{village}村民对征地补偿款在村组内的分配方案有异议，涉及{n}户，要求重新核算。",
+    ),
+    (
+        "demolition",
+        "ZJJ",
+        "{village}拆迁安置房逾期未交付",
+        "{village}{n}户拆迁群众的安置房已逾期交付两年，过渡费停发，群众情绪较大。",
+    ),
+    (
+        "wages",
+        "RSJ",
+        "{company}拖欠农民工工资",
+        "{company}在{village}附近的工地拖欠{n}名农民工工资约{amount}万元，包工头失联。",
+    ),
+    (
+        "property",
+        "ZJJ",
+        "小区物业服务纠纷",
+        "{village}附近小区业主与物业公司因收费和维修问题矛盾激化，{n}户业主拒交物业费。",
+    ),
+    (
+        "neighbour",
+        "TOWN",
+        "{village}宅基地边界纠纷",
+        "{village}两户村民因宅基地边界和排水沟问题多次发生争执，曾发生肢体冲突。",
+    ),
+    (
+        "neighbour",
+        "TOWN",
+        "{village}通行道路纠纷",
+        "{village}村民因一户修建院墙占用生产路，影响{n}户通行，双方多次争吵。",
+    ),
+    (
+        "family",
+        "TOWN",
+        "{village}赡养纠纷",
+        "{village}一位八旬老人的{n}名子女因赡养费分担问题长期互相推诿，老人生活困难。",
+    ),
+    (
+        "environment",
+        "SCJG",
+        "{company}噪音粉尘扰民",
+        "{village}群众反映{company}夜间生产噪音和粉尘严重，涉及{n}户，要求停产整改。",
+    ),
     ("village", "TOWN", "{village}村务财务不公开", "{village}{n}名村民反映村集体收入和低保评定不公开，要求查账。"),
     ("litigation", "GAJ", "{village}交通事故赔偿纠纷", "{village}一起交通事故的赔偿款执行不到位，受害人家属多次上访。"),
     ("social", "RSJ", "{village}养老保险待遇争议", "{village}{n}名原民办教师对养老保险待遇核定有异议，要求补缴认定。"),
@@ -94,7 +139,14 @@ def _towns() -> list[tuple[Area, Unit]]:
     for code, name in MORE_TOWNS:
         area = area_upsert(code=code, name=name, level=Area.Level.TOWNSHIP, parent=county)
         suffix = "办事处" if name.endswith("街道") else "人民政府"
-        unit_upsert(code=f"DC-XZ-{code[-3:]}", name=f"郸城县{name}{suffix}", kind=Unit.Kind.TOWNSHIP, area=area, parent=gov, short_name=name)
+        unit_upsert(
+            code=f"DC-XZ-{code[-3:]}",
+            name=f"郸城县{name}{suffix}",
+            kind=Unit.Kind.TOWNSHIP,
+            area=area,
+            parent=gov,
+            short_name=name,
+        )
     towns = Area.objects.filter(parent=county, level=Area.Level.TOWNSHIP).order_by("code")
     units = {u.area_id: u for u in Unit.objects.filter(kind=Unit.Kind.TOWNSHIP, area__in=towns)}
     return [(t, units[t.pk]) for t in towns if t.pk in units]
@@ -104,7 +156,8 @@ def _leaders() -> list[tuple[User, str]]:
     """Made by load_users from LOGINS (city/logins.all_logins); made here too when loaded alone."""
     gov = Unit.objects.get(code="DC-GOV")
     return [
-        (user_create(username=u, password=PASSWORD, full_name=n, unit=gov, roles=[Role.LEADER]), t) for u, n, t in LEADERS
+        (user_create(username=u, password=PASSWORD, full_name=n, unit=gov, roles=[Role.LEADER]), t)
+        for u, n, t in LEADERS
     ]
 
 
@@ -152,7 +205,9 @@ def _load(now: dt.datetime) -> Seeded:
         for (leader, _title), role in zip(leaders, roles + [CampaignMember.Role.MEMBER] * 2, strict=True):
             services.campaign_add_member(actor=clerk, campaign=campaign, user=leader, role=role)
         for group, (leader, _t) in zip(GROUPS, leaders[1:], strict=True):
-            services.campaign_add_member(actor=clerk, campaign=campaign, user=leader, role=CampaignMember.Role.GROUP_LEAD, group=group)
+            services.campaign_add_member(
+                actor=clerk, campaign=campaign, user=leader, role=CampaignMember.Role.GROUP_LEAD, group=group
+            )
 
     # 146 disputes: 10 red, 30 orange, 66 yellow, 40 blue; the 10 red and 18 orange are marked.
     plan = ["red"] * 10 + ["orange"] * 30 + ["yellow"] * 66 + ["blue"] * 40
@@ -162,7 +217,7 @@ def _load(now: dt.datetime) -> Seeded:
     for i, grade_code in enumerate(plan):
         town, town_unit = towns[(i * 7 + rng.randrange(3)) % len(towns)]
         kind, unit_key, title, summary = TEXTS[rng.randrange(len(TEXTS))]
-        fill = {
+        fill: dict[str, Any] = {
             "village": rng.choice(fake.VILLAGES), "n": rng.randrange(2, 40), "amount": rng.randrange(5, 300),
             "company": rng.choice(COMPANIES),
         }  # fmt: skip
@@ -180,15 +235,15 @@ def _load(now: dt.datetime) -> Seeded:
             "office": office,
         }  # fmt: skip
         steps.append((_at(found, 10, i % 50), ("register", i, kwargs)))
-    moments: dict[int, dt.datetime] = {}
-    for at, (_kind, i, kwargs) in sorted(steps, key=lambda s: s[0]):
-        moments[i] = at
+    moments = {step[1]: at for at, step in steps}
     # Each dispute's later steps: 包案, a plan step, weekly progress, an outcome (or not yet).
     later: list[tuple[dt.datetime, tuple[str, int, dict[str, Any]]]] = []
     for i, grade_code in enumerate(plan):
         at = moments[i]
         if grade_code in ("red", "orange") and (grade_code == "red" or i < 28):
-            later.append((at + dt.timedelta(hours=3), ("take_on", i, {"leader": county_leaders[i % len(county_leaders)]})))
+            later.append(
+                (at + dt.timedelta(hours=3), ("take_on", i, {"leader": county_leaders[i % len(county_leaders)]}))
+            )
         later.append((at + dt.timedelta(days=1), ("step", i, {"days": grades[grade_code].deadline_days // 2})))
         weeks = rng.randrange(1, 7)
         for w in range(1, weeks):
@@ -214,28 +269,40 @@ def _load(now: dt.datetime) -> Seeded:
         pk = ids[i]
         with time_machine.travel(at, tick=False):
             if kind == "take_on":
-                services.dispute_take_on(actor=clerk, dispute_id=pk, leader=data["leader"], note="挂图作战案件，县级领导包案")
+                services.dispute_take_on(
+                    actor=clerk, dispute_id=pk, leader=data["leader"], note="挂图作战案件，县级领导包案"
+                )
             elif kind == "step":
                 services.plan_step_add(
                     actor=clerk, dispute_id=pk, description="召开联席会议研究化解方案，明确责任人", owner_person="县信访局",
                     due_date=local_date(at) + dt.timedelta(days=max(3, data["days"])),
                 )  # fmt: skip
             elif kind == "progress":
-                services.dispute_record_progress(actor=clerk, dispute_id=pk, note=f"第{data['week']}周：责任单位入户走访，当事人情绪稳定，继续调处。")
+                services.dispute_record_progress(
+                    actor=clerk, dispute_id=pk, note=f"第{data['week']}周：责任单位入户走访，当事人情绪稳定，继续调处。"
+                )
             elif kind == "conclude":
                 outcome = data["outcome"]
-                note = {"resolved": "经多次调解，双方达成协议并履行完毕", "controlled": "诉求暂难解决，已落实稳控措施", "legal": "已引导当事人通过诉讼途径解决"}[outcome]
+                note = {
+                    "resolved": "经多次调解，双方达成协议并履行完毕",
+                    "controlled": "诉求暂难解决，已落实稳控措施",
+                    "legal": "已引导当事人通过诉讼途径解决",
+                }[outcome]
                 services.dispute_conclude(
                     actor=clerk, dispute_id=pk, outcome=outcome, note=note, confirmed=True if outcome == "resolved" else None,
                     confirmation_note="当事人签字确认" if outcome == "resolved" else "",
                 )  # fmt: skip
     services.deadlines_sweep(on=today)
     days, visits = _reception(rng, clerk=clerk, office=office, towns=towns, leaders=leaders, today=today, now=now)
-    downs = _down_visits(rng, clerk=clerk, office=office, towns=towns, leaders=leaders, today=today, ids=list(ids.values()))
+    downs = _down_visits(
+        rng, clerk=clerk, office=office, towns=towns, leaders=leaders, today=today, ids=list(ids.values())
+    )
     return Seeded(disputes=len(ids), visits=visits, days=days, down_visits=downs)
 
 
-def _reception(rng: random.Random, *, clerk: User, office: Unit, towns: Any, leaders: Any, today: dt.date, now: dt.datetime) -> tuple[int, int]:
+def _reception(
+    rng: random.Random, *, clerk: User, office: Unit, towns: Any, leaders: Any, today: dt.date, now: dt.datetime
+) -> tuple[int, int]:
     """A weekly reception day per county leader in turn: four weeks back (with visits) and four ahead."""
     county = Area.objects.get(code=COUNTY_CODE)
     monday = today - dt.timedelta(days=today.weekday())
@@ -256,7 +323,12 @@ def _reception(rng: random.Random, *, clerk: User, office: Unit, towns: Any, lea
         for n in range(1 + week % 2 + (1 if week == -4 else 0)):
             person = fake.make_person(rng, area_code=COUNTY_CODE, address=f"郸城县{town.name}")
             kind, _u, title_t, summary = TEXTS[rng.randrange(len(TEXTS))]
-            fill = {"village": rng.choice(fake.VILLAGES), "n": rng.randrange(2, 20), "amount": rng.randrange(5, 80), "company": rng.choice(COMPANIES)}
+            fill = {
+                "village": rng.choice(fake.VILLAGES),
+                "n": rng.randrange(2, 20),
+                "amount": rng.randrange(5, 80),
+                "company": rng.choice(COMPANIES),
+            }
             at = _at(day, 9 + n)
             with time_machine.travel(at, tick=False):
                 services.reception_register_visit(
@@ -269,7 +341,9 @@ def _reception(rng: random.Random, *, clerk: User, office: Unit, towns: Any, lea
     return days, visits
 
 
-def _down_visits(rng: random.Random, *, clerk: User, office: Unit, towns: Any, leaders: Any, today: dt.date, ids: list[int]) -> int:
+def _down_visits(
+    rng: random.Random, *, clerk: User, office: Unit, towns: Any, leaders: Any, today: dt.date, ids: list[int]
+) -> int:
     from xinfang.screening.models import Dispute
 
     count = 0

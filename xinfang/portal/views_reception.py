@@ -18,7 +18,9 @@ def reception_days(request: HttpRequest) -> HttpResponse:
         "portal/reception_days.html",
         {
             "days": reception_days_public(area_code=code),
-            "areas": Area.objects.filter(level__lte=Area.Level.TOWNSHIP, active=True, level__gte=Area.Level.COUNTY).order_by("path"),
+            "areas": Area.objects.filter(
+                level__lte=Area.Level.TOWNSHIP, active=True, level__gte=Area.Level.COUNTY
+            ).order_by("path"),
             "area_code": code,
         },
     )

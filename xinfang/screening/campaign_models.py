@@ -21,8 +21,12 @@ class Campaign(BaseModel):
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"))
     description = models.TextField(_("工作要求"), blank=True)
-    target_first = models.DecimalField(_("初信初访化解率目标（%）"), max_digits=5, decimal_places=2, default=Decimal(90))
-    target_repeat = models.DecimalField(_("重信重访化解率目标（%）"), max_digits=5, decimal_places=2, default=Decimal(80))
+    target_first = models.DecimalField(
+        _("初信初访化解率目标（%）"), max_digits=5, decimal_places=2, default=Decimal(90)
+    )
+    target_repeat = models.DecimalField(
+        _("重信重访化解率目标（%）"), max_digits=5, decimal_places=2, default=Decimal(80)
+    )
     target_old = models.DecimalField(_("历史积案化解率目标（%）"), max_digits=5, decimal_places=2, default=Decimal(70))
     units = models.ManyToManyField(Unit, related_name="campaigns", blank=True, verbose_name=_("参战单位"))
     petitions = models.ManyToManyField(
@@ -52,7 +56,9 @@ class CampaignMember(models.Model):
         GROUP_MEMBER = "group_member", _("工作组成员")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("人员"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("人员")
+    )
     role = models.CharField(_("职务"), max_length=20, choices=Role.choices)
     group = models.CharField(_("工作组"), max_length=50, blank=True, help_text=_("如“信访积案化解组”"))
 
@@ -60,7 +66,9 @@ class CampaignMember(models.Model):
         ordering = ["campaign", "role", "group", "id"]
         verbose_name = _("指挥部成员")
         verbose_name_plural = _("指挥部成员")
-        constraints = [models.UniqueConstraint(fields=["campaign", "user", "role", "group"], name="uniq_campaign_member")]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "user", "role", "group"], name="uniq_campaign_member")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.user}"

@@ -8,7 +8,7 @@ from django import forms
 
 from xinfang.accounts.models import Area, Role, Unit, User
 
-from .models import CampaignMember, CaseClass, DisputeParty, DisputeType, Outcome, RiskGrade, Source
+from .models import Campaign, CampaignMember, CaseClass, DisputeParty, DisputeType, Outcome, RiskGrade, Source
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TIME = forms.TimeInput(attrs={"type": "time"})
@@ -17,12 +17,12 @@ PARTY_SLOTS = 3
 
 class AreaChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return f"{'　' * max(0, obj.level - 3)}{obj.name}（{obj.code}）"
+        return str(f"{'　' * max(0, obj.level - 3)}{obj.name}（{obj.code}）")
 
 
 class UserChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name()
+        return str(obj.get_full_name())
 
 
 def areas_under(paths: list[str]) -> Any:
@@ -142,7 +142,9 @@ class ConcludeForm(forms.Form):
     confirmed = forms.NullBooleanField(
         label="当事人确认",
         required=False,
-        widget=forms.Select(choices=[("unknown", "无须/未回访"), ("true", "已确认（签字或回访满意）"), ("false", "未确认")]),
+        widget=forms.Select(
+            choices=[("unknown", "无须/未回访"), ("true", "已确认（签字或回访满意）"), ("false", "未确认")]
+        ),
     )
     confirmation_note = forms.CharField(label="确认情况", max_length=300, required=False)
 
@@ -152,7 +154,7 @@ class ReasonForm(forms.Form):
 
 
 class CampaignChoiceForm(forms.Form):
-    campaign = forms.ModelChoiceField(label="专项攻坚", queryset=None, required=False)  # type: ignore[arg-type]
+    campaign = forms.ModelChoiceField(label="专项攻坚", queryset=Campaign.objects.none(), required=False)
     marked = forms.BooleanField(label="挂图作战（重点难点案件）", required=False)
 
     def __init__(self, *args: Any, campaigns: Any, **kwargs: Any) -> None:
@@ -230,7 +232,7 @@ class DownVisitForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label="排查台账（.xlsx）")
-    campaign = forms.ModelChoiceField(label="纳入专项攻坚", queryset=None, required=False)  # type: ignore[arg-type]
+    campaign = forms.ModelChoiceField(label="纳入专项攻坚", queryset=Campaign.objects.none(), required=False)
     partial = forms.BooleanField(label="只导入正确的行（默认有错则全部不导入）", required=False)
 
     def __init__(self, *args: Any, campaigns: Any, **kwargs: Any) -> None:

@@ -88,9 +88,13 @@ def _grade(value: str, grades: list[RiskGrade]) -> RiskGrade | None:
     return None
 
 
-def _row_kwargs(cells: dict[str, str], raw: dict[str, Any], *, office: Unit, grades: list[RiskGrade]) -> tuple[dict[str, Any], list[str]]:
+def _row_kwargs(
+    cells: dict[str, str], raw: dict[str, Any], *, office: Unit, grades: list[RiskGrade]
+) -> tuple[dict[str, Any], list[str]]:
     problems = [f"“{c}”未填写" for c in REQUIRED if not cells.get(c)]
-    town = Area.objects.filter(path__startswith=office.area.path, name=cells["乡镇（街道）"], level=Area.Level.TOWNSHIP).first()
+    town = Area.objects.filter(
+        path__startswith=office.area.path, name=cells["乡镇（街道）"], level=Area.Level.TOWNSHIP
+    ).first()
     if cells["乡镇（街道）"] and town is None:
         problems.append(f"乡镇（街道）“{cells['乡镇（街道）']}”不在{office.area.name}的区划内")
     area = town
@@ -100,11 +104,13 @@ def _row_kwargs(cells: dict[str, str], raw: dict[str, Any], *, office: Unit, gra
             problems.append(f"{town.name}没有村（社区）“{cells['村（社区）']}”，请先在区划中维护")
     dispute_type = _lookup(DisputeType.choices, cells["纠纷类型"]) if cells["纠纷类型"] else None
     if cells["纠纷类型"] and dispute_type is None:
-        problems.append(f"纠纷类型“{cells['纠纷类型']}”无效，可填：" + "、".join(str(lbl) for _c, lbl in DisputeType.choices))
+        problems.append(
+            f"纠纷类型“{cells['纠纷类型']}”无效，可填：" + "、".join(str(lbl) for _c, lbl in DisputeType.choices)
+        )
     grade = _grade(cells["风险等级"], grades) if cells["风险等级"] else None
     if cells["风险等级"] and grade is None:
         problems.append(f"风险等级“{cells['风险等级']}”无效，可填：" + "、".join(g.name for g in grades))
-    case_class = _lookup(CaseClass.choices, cells.get("案件类别") or CaseClass.FIRST.label)
+    case_class = _lookup(CaseClass.choices, cells.get("案件类别") or str(CaseClass.FIRST.label))
     if case_class is None:
         problems.append(f"案件类别“{cells['案件类别']}”无效，可填：初信初访、重信重访、历史积案")
     headcount = 1
@@ -127,13 +133,21 @@ def _row_kwargs(cells: dict[str, str], raw: dict[str, Any], *, office: Unit, gra
     unit = None
     if cells.get("责任单位"):
         unit = Unit.objects.filter(area__path__startswith=office.area.path, name=cells["责任单位"]).first()
-        unit = unit or Unit.objects.filter(area__path__startswith=office.area.path, short_name=cells["责任单位"]).first()
+        unit = (
+            unit or Unit.objects.filter(area__path__startswith=office.area.path, short_name=cells["责任单位"]).first()
+        )
         if unit is None:
             problems.append(f"责任单位“{cells['责任单位']}”不存在")
     marked = cells.get("挂图作战", "") in ("是", "Y", "y", "1", "√")
     parties = []
     if cells.get("当事人") or cells.get("身份证号") or cells.get("联系电话"):
-        parties.append({"name": cells.get("当事人", ""), "id_number": cells.get("身份证号", ""), "phone": cells.get("联系电话", "")})
+        parties.append(
+            {
+                "name": cells.get("当事人", ""),
+                "id_number": cells.get("身份证号", ""),
+                "phone": cells.get("联系电话", ""),
+            }
+        )
     kwargs = {
         "area": area,
         "dispute_type": dispute_type,
@@ -152,7 +166,9 @@ def _row_kwargs(cells: dict[str, str], raw: dict[str, Any], *, office: Unit, gra
     return kwargs, problems
 
 
-def screening_import(*, actor: Any, office: Unit, data: bytes, campaign: Any = None, partial: bool = False) -> ImportReport:
+def screening_import(
+    *, actor: Any, office: Unit, data: bytes, campaign: Any = None, partial: bool = False
+) -> ImportReport:
     report = ImportReport()
     try:
         header, body = _read(data)

@@ -145,8 +145,8 @@ class Rate:
 def campaign_progress(user: Any, campaign: Campaign) -> list[Rate]:
     """化解率 against each target, numerator and denominator shown (research-wave2 §1.2)."""
     qs = board_disputes(user, area=campaign.area, campaign=campaign)
-    counts = {
-        row["case_class"]: row
+    counts: dict[str, dict[str, Any]] = {
+        row["case_class"]: dict(row)
         for row in qs.values("case_class").annotate(total=Count("id"), resolved=Count("id", filter=RESOLVED))
     }
     targets = {
@@ -178,8 +178,9 @@ def leader_rate(leader: Any) -> Rate:
 
 
 def campaigns_visible_to(user: Any) -> QuerySet[Campaign]:
-    from .access import area_scope_paths
     from xinfang.accounts.access import actor_context
+
+    from .access import area_scope_paths
 
     ctx = actor_context(user)
     qs = Campaign.objects.select_related("area", "office")

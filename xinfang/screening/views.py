@@ -13,17 +13,16 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from xinfang.accounts.access import actor_context
 from xinfang.accounts.models import Area
 from xinfang.core.audit import audit_record
 from xinfang.core.errors import DomainError, ValidationFailed
 from xinfang.petitions.access import access_petition
 from xinfang.petitions.views import apply_domain_error, staff_required
 
-from . import deadlines, forms as f, selectors, services
+from . import deadlines, selectors, services
+from . import forms as f
 from .access import (
     access_dispute,
-    area_scope_paths,
     can_manage_dispute,
     can_work_dispute,
     disputes_visible_to,
@@ -156,7 +155,9 @@ def _actions(request: HttpRequest, dispute: Any) -> dict[str, tuple[str, forms.F
         "release": ("解除包案", f.ReasonForm(data), bool(dispute.leader_id)),
         "campaign": (
             "专项攻坚与挂图",
-            f.CampaignChoiceForm(data, campaigns=campaigns, initial={"campaign": dispute.campaign, "marked": dispute.marked}),
+            f.CampaignChoiceForm(
+                data, campaigns=campaigns, initial={"campaign": dispute.campaign, "marked": dispute.marked}
+            ),
             manage,
         ),
         "conclude": ("化解结果", f.ConcludeForm(data), work and is_open),
@@ -207,7 +208,9 @@ def _run(request: HttpRequest, key: str, dispute: Any, d: dict[str, Any]) -> Any
     raise Http404
 
 
-def _detail(request: HttpRequest, dispute: Any, *, actions: Any = None, failed: str = "", unmasked: Any = None) -> HttpResponse:
+def _detail(
+    request: HttpRequest, dispute: Any, *, actions: Any = None, failed: str = "", unmasked: Any = None
+) -> HttpResponse:
     actions = actions or _actions(request, dispute)
     steps = list(dispute.steps.select_related("owner_unit"))
     for step in steps:

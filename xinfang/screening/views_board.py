@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -17,10 +16,10 @@ from xinfang.core.errors import DomainError
 from xinfang.core.timeutil import SHANGHAI, today
 from xinfang.petitions.views import apply_domain_error, staff_required
 
-from . import forms as f, importer, selectors, services
-from .access import disputes_visible_to, leader_level, registrable_units
+from . import forms as f
+from . import importer, selectors, services
+from .access import disputes_visible_to, leader_level, registrable_units, scope_paths
 from .models import AreaMap, Campaign, DownVisit, ReceptionDay
-from .access import scope_paths
 
 
 def _campaign(user: Any, pk: int) -> Campaign:
@@ -34,11 +33,13 @@ def _home_area(user: Any) -> Area:
     ctx = actor_context(user)
     units = list(ctx.units.values())
     if not units:
-        area = Area.objects.filter(parent__isnull=True).first()
+        area: Area | None = Area.objects.filter(parent__isnull=True).first()
         if area is None:
             raise Http404
         return area
-    return min((u.area for u in units), key=lambda a: len(a.path))
+    areas: list[Area] = [u.area for u in units]
+    areas.sort(key=lambda a: len(a.path))
+    return areas[0]
 
 
 @staff_required
@@ -114,7 +115,9 @@ def county_board(request: HttpRequest) -> HttpResponse:
 def board_map(request: HttpRequest) -> HttpResponse:
     """The real shapes (ECharts, the office's own GeoJSON) with the tiles' counts and the disputes' points."""
     area = get_object_or_404(Area, code=request.GET.get("area", ""))
-    campaign = _campaign(request.user, int(request.GET["campaign"])) if request.GET.get("campaign", "").isdigit() else None
+    campaign = (
+        _campaign(request.user, int(request.GET["campaign"])) if request.GET.get("campaign", "").isdigit() else None
+    )
     area_map = AreaMap.objects.filter(area=area).first()
     upload = f.MapUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and upload.is_valid():
@@ -126,12 +129,21 @@ def board_map(request: HttpRequest) -> HttpResponse:
             messages.success(request, "辖区地图已上传")
             return redirect(request.get_full_path())
     board = selectors.board_build(request.user, area=area, campaign=campaign)
-    points = [
-        {"name": d.number, "value": [float(d.longitude), float(d.latitude)], "grade": d.grade.color, "url": f"/screening/d/{d.pk}/"}
-        for d in selectors.board_disputes(request.user, area=area, campaign=campaign)
+    located = (
+        selectors.board_disputes(request.user, area=area, campaign=campaign)
         .exclude(latitude=None)
         .exclude(longitude=None)
         .select_related("grade")[:2000]
+    )
+    points = [
+        {
+            "name": d.number,
+            "value": [float(d.longitude), float(d.latitude)],
+            "grade": d.grade.color,
+            "url": f"/screening/d/{d.pk}/",
+        }
+        for d in located
+        if d.longitude is not None and d.latitude is not None
     ]
     data = {
         "tiles": [{**t.as_json(), "color": t.color or "#e6f4ea", "open": t.open} for t in board.tiles],
@@ -156,7 +168,7 @@ def leader_page(request: HttpRequest) -> HttpResponse:
             "petitions": petitions,
             "rate": selectors.leader_rate(request.user),
             "is_leader": leader_level(request.user) is not None,
-            "days": ReceptionDay.objects.filter(leader=request.user, date__gte=today()).order_by("date")[:10],
+            "days": ReceptionDay.objects.filter(leader_id=request.user.pk, date__gte=today()).order_by("date")[:10],
         },
     )
 
@@ -181,7 +193,12 @@ def reception_list(request: HttpRequest) -> HttpResponse:
     q = Q(pk__in=[])
     for path in paths:
         q |= Q(area_path__startswith=path)
-    days = ReceptionDay.objects.filter(q).select_related("leader", "area").annotate(n=Count("visits")).order_by("-date")[:100]
+    days = (
+        ReceptionDay.objects.filter(q)
+        .select_related("leader", "area")
+        .annotate(n=Count("visits"))
+        .order_by("-date")[:100]
+    )
     return render(request, "screening/reception_list.html", {"days": days, "form": form})
 
 
@@ -211,7 +228,11 @@ def reception_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"已登记为信访事项 {visit.petition.number}（领导接访）")
             return redirect("screening:reception", pk=pk)
     visits = day.visits.select_related("petition").order_by("received_at")
-    return render(request, "screening/reception.html", {"day": day, "visits": visits, "form": form, "is_today": day.date == today()})
+    return render(
+        request,
+        "screening/reception.html",
+        {"day": day, "visits": visits, "form": form, "is_today": day.date == today()},
+    )
 
 
 def _on_day(day: ReceptionDay) -> Any:

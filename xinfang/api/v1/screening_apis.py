@@ -54,19 +54,35 @@ class DisputeDetailSerializer(DisputeSerializer):
     def get_parties(self, obj: Dispute) -> list[dict[str, str]]:
         # masked only: the full numbers are shown on the staff page, with a reason, and audited
         return [
-            {"side": p.side, "name": p.name_masked or p.organisation, "id_number": p.id_number_masked, "phone": p.phone_masked}
+            {
+                "side": p.side,
+                "name": p.name_masked or p.organisation,
+                "id_number": p.id_number_masked,
+                "phone": p.phone_masked,
+            }
             for p in obj.parties.all()
         ]
 
     def get_timeline(self, obj: Dispute) -> list[dict[str, Any]]:
         return [
-            {"at": e.at.isoformat(), "action": e.action, "label": ACTION_LABELS.get(e.action, e.action), "actor": e.actor_name, "note": e.note}
+            {
+                "at": e.at.isoformat(),
+                "action": e.action,
+                "label": ACTION_LABELS.get(e.action, e.action),
+                "actor": e.actor_name,
+                "note": e.note,
+            }
             for e in obj.events.all()
         ]
 
     def get_steps(self, obj: Dispute) -> list[dict[str, Any]]:
         return [
-            {"order": s.order, "description": s.description, "due_date": s.due_date.isoformat(), "done": s.done_at is not None}
+            {
+                "order": s.order,
+                "description": s.description,
+                "due_date": s.due_date.isoformat(),
+                "done": s.done_at is not None,
+            }
             for s in obj.steps.all()
         ]
 
@@ -78,7 +94,9 @@ class DisputeInput(serializers.Serializer):  # type: ignore[type-arg]
     area = serializers.CharField(help_text="区划代码")
     dispute_type = serializers.ChoiceField(choices=DisputeType.choices)
     case_class = serializers.ChoiceField(choices=CaseClass.choices, default=CaseClass.FIRST)
-    source = serializers.ChoiceField(choices=[c for c in Source.choices if c[0] != Source.PETITION], default=Source.SCREENING)
+    source = serializers.ChoiceField(  # type: ignore[assignment]  # a declared field, not Field.source
+        choices=[c for c in Source.choices if c[0] != Source.PETITION], default=Source.SCREENING
+    )
     grade = serializers.CharField(help_text="风险等级代码：red/orange/yellow/blue")
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
     summary = serializers.CharField()
@@ -87,7 +105,9 @@ class DisputeInput(serializers.Serializer):  # type: ignore[type-arg]
     measures = serializers.CharField(required=False, allow_blank=True)
     responsible_unit = serializers.CharField(required=False, allow_blank=True, help_text="单位编码")
     responsible_person = serializers.CharField(required=False, allow_blank=True, max_length=50)
-    parties = serializers.ListField(child=serializers.DictField(child=serializers.CharField(allow_blank=True)), required=False)
+    parties = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField(allow_blank=True)), required=False
+    )
 
 
 class DisputePagination(CursorPagination):
@@ -98,7 +118,9 @@ class DisputePagination(CursorPagination):
 
 
 class DisputeListCreateApi(APIView):
-    @extend_schema(tags=[TAG], operation_id="disputes_list", summary="矛盾纠纷台账", responses=DisputeSerializer(many=True))
+    @extend_schema(
+        tags=[TAG], operation_id="disputes_list", summary="矛盾纠纷台账", responses=DisputeSerializer(many=True)
+    )
     def get(self, request: Request) -> Response:
         qs = disputes_visible_to(request.user).select_related("area", "grade", "responsible_unit", "leader")
         if request.query_params.get("area"):
@@ -110,7 +132,13 @@ class DisputeListCreateApi(APIView):
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(DisputeSerializer(page, many=True).data)
 
-    @extend_schema(tags=[TAG], operation_id="disputes_create", summary="登记矛盾纠纷", request=DisputeInput, responses={201: DisputeDetailSerializer})
+    @extend_schema(
+        tags=[TAG],
+        operation_id="disputes_create",
+        summary="登记矛盾纠纷",
+        request=DisputeInput,
+        responses={201: DisputeDetailSerializer},
+    )
     def post(self, request: Request) -> Response:
         data = DisputeInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -135,7 +163,12 @@ def _load(request: Request, number: str) -> Dispute:
 
 
 class DisputeDetailApi(APIView):
-    @extend_schema(tags=[TAG], operation_id="disputes_retrieve", summary="矛盾纠纷详情（一案一档）", responses=DisputeDetailSerializer)
+    @extend_schema(
+        tags=[TAG],
+        operation_id="disputes_retrieve",
+        summary="矛盾纠纷详情（一案一档）",
+        responses=DisputeDetailSerializer,
+    )
     def get(self, request: Request, number: str) -> Response:
         return Response(DisputeDetailSerializer(_load(request, number)).data)
 
@@ -157,7 +190,13 @@ class ConcludeInput(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class DisputeProgressApi(APIView):
-    @extend_schema(tags=[TAG], operation_id="disputes_progress", summary="记录化解进展", request=NoteInput, responses=DisputeDetailSerializer)
+    @extend_schema(
+        tags=[TAG],
+        operation_id="disputes_progress",
+        summary="记录化解进展",
+        request=NoteInput,
+        responses=DisputeDetailSerializer,
+    )
     def post(self, request: Request, number: str) -> Response:
         dispute = _load(request, number)
         data = NoteInput(data=request.data)
@@ -167,18 +206,32 @@ class DisputeProgressApi(APIView):
 
 
 class DisputeGradeApi(APIView):
-    @extend_schema(tags=[TAG], operation_id="disputes_grade", summary="调整风险等级", request=GradeInput, responses=DisputeDetailSerializer)
+    @extend_schema(
+        tags=[TAG],
+        operation_id="disputes_grade",
+        summary="调整风险等级",
+        request=GradeInput,
+        responses=DisputeDetailSerializer,
+    )
     def post(self, request: Request, number: str) -> Response:
         dispute = _load(request, number)
         data = GradeInput(data=request.data)
         data.is_valid(raise_exception=True)
         grade = services.grade_get(data.validated_data["grade"])
-        services.dispute_change_grade(actor=request.user, dispute_id=dispute.pk, grade=grade, reason=data.validated_data["reason"])
+        services.dispute_change_grade(
+            actor=request.user, dispute_id=dispute.pk, grade=grade, reason=data.validated_data["reason"]
+        )
         return Response(DisputeDetailSerializer(access_dispute(request.user, dispute.pk)).data)
 
 
 class DisputeConcludeApi(APIView):
-    @extend_schema(tags=[TAG], operation_id="disputes_conclude", summary="化解结果", request=ConcludeInput, responses=DisputeDetailSerializer)
+    @extend_schema(
+        tags=[TAG],
+        operation_id="disputes_conclude",
+        summary="化解结果",
+        request=ConcludeInput,
+        responses=DisputeDetailSerializer,
+    )
     def post(self, request: Request, number: str) -> Response:
         dispute = _load(request, number)
         data = ConcludeInput(data=request.data)
@@ -199,7 +252,9 @@ class CampaignSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class CampaignListApi(APIView):
-    @extend_schema(tags=[TAG], operation_id="campaigns_list", summary="专项攻坚", responses=CampaignSerializer(many=True))
+    @extend_schema(
+        tags=[TAG], operation_id="campaigns_list", summary="专项攻坚", responses=CampaignSerializer(many=True)
+    )
     def get(self, request: Request) -> Response:
         return Response(CampaignSerializer(selectors.campaigns_visible_to(request.user), many=True).data)
 
@@ -231,7 +286,12 @@ class ReceptionDaySerializer(serializers.ModelSerializer):  # type: ignore[type-
 
 
 class ReceptionDayListApi(APIView):
-    @extend_schema(tags=[TAG], operation_id="reception_days_list", summary="领导接访日（今天起）", responses=ReceptionDaySerializer(many=True))
+    @extend_schema(
+        tags=[TAG],
+        operation_id="reception_days_list",
+        summary="领导接访日（今天起）",
+        responses=ReceptionDaySerializer(many=True),
+    )
     def get(self, request: Request) -> Response:
         days = [
             day

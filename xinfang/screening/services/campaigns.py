@@ -159,5 +159,7 @@ def area_map_upload(*, actor: Any, area: Area, raw: bytes | str) -> AreaMap:
     area_map, _created = AreaMap.objects.update_or_create(
         area=area, defaults={"geojson": doc, "feature_count": len(codes), "uploaded_by": actor}
     )
-    audit_record(actor=actor, action="screening.map_upload", target=area_map, data={"area": area.code, "features": len(codes)})
+    audit_record(
+        actor=actor, action="screening.map_upload", target=area_map, data={"area": area.code, "features": len(codes)}
+    )
     return area_map

@@ -113,9 +113,9 @@ def dispute_register(
     if headcount is None or headcount < 1:
         bad("headcount", "涉及人数至少为1人")
     clean_parties = []
-    for i, party in enumerate(p for p in (parties or []) if any(str(v or "").strip() for v in p.values())):
+    for i, given in enumerate(p for p in (parties or []) if any(str(v or "").strip() for v in p.values())):
         try:
-            clean_parties.append(clean_party(party, prefix=f"party{i + 1}_"))
+            clean_parties.append(clean_party(given, prefix=f"party{i + 1}_"))
         except ValidationFailed as exc:
             for field, msgs in exc.errors.items():
                 errors.setdefault(field, []).extend(msgs)
@@ -275,7 +275,9 @@ def dispute_assign(*, actor: Any, dispute_id: int, unit: Unit, person: str = "",
         dispute,
         action="assign",
         actor=actor,
-        note=f"责任单位：{unit.name}" + (f"，责任人：{dispute.responsible_person}" if person else "") + (f"；{note}" if note else ""),
+        note=f"责任单位：{unit.name}"
+        + (f"，责任人：{dispute.responsible_person}" if person else "")
+        + (f"；{note}" if note else ""),
         data={"unit": unit.code},
     )
     return dispute
@@ -286,9 +288,9 @@ def dispute_take_on(*, actor: Any, dispute_id: int, leader: Any = None, note: st
     """领导包案: a leader takes the dispute on (themselves, or named by the office). The grade sets the level."""
     dispute = lock(dispute_id)
     leader = leader or actor
-    if leader.pk != actor.pk:
-        ensure_manage(actor, dispute)
-    elif not (leader_level(actor) is not None and dispute.area_path.startswith(_leader_area(actor))):
+    if leader.pk != actor.pk or not (
+        leader_level(actor) is not None and dispute.area_path.startswith(_leader_area(actor))
+    ):
         ensure_manage(actor, dispute)
     if dispute.leader_id:
         raise InvalidTransition(f"该矛盾纠纷已由{dispute.leader.get_full_name() if dispute.leader else ''}包案")
@@ -344,9 +346,7 @@ def dispute_release(*, actor: Any, dispute_id: int, reason: str) -> Dispute:
     old = dispute.leader
     dispute.leader = None
     dispute.save(update_fields=["leader", "updated_at"])
-    record(
-        dispute, action="release", actor=actor, note=f"解除{old.get_full_name() if old else ''}包案：{reason}"
-    )
+    record(dispute, action="release", actor=actor, note=f"解除{old.get_full_name() if old else ''}包案：{reason}")
     return dispute
 
 
@@ -371,7 +371,13 @@ def dispute_update_plan(*, actor: Any, dispute_id: int, measures: str, plan: str
 
 @transaction.atomic
 def plan_step_add(
-    *, actor: Any, dispute_id: int, description: str, due_date: dt.date, owner_unit: Unit | None = None, owner_person: str = ""
+    *,
+    actor: Any,
+    dispute_id: int,
+    description: str,
+    due_date: dt.date,
+    owner_unit: Unit | None = None,
+    owner_person: str = "",
 ) -> PlanStep:
     dispute = lock(dispute_id)
     ensure_work(actor, dispute)

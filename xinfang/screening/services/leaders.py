@@ -17,8 +17,8 @@ from xinfang.petitions.models import Channel, Petition
 
 from ..access import leader_level
 from ..models import Dispute, DownVisit, ReceptionDay, ReceptionVisit
-from .campaigns import can_manage_area
 from ._common import require
+from .campaigns import can_manage_area
 
 
 @transaction.atomic
@@ -49,7 +49,9 @@ def reception_day_create(
         errors["leader_title"] = ["请填写领导职务（门户公开显示）"]
     if errors:
         raise ValidationFailed(errors)
-    if ReceptionDay.objects.filter(leader=leader, date=date, cancelled=False, start_time__lt=end_time, end_time__gt=start_time).exists():
+    if ReceptionDay.objects.filter(
+        leader=leader, date=date, cancelled=False, start_time__lt=end_time, end_time__gt=start_time
+    ).exists():
         raise ValidationFailed("该领导在这一时段已安排接访", field="start_time")
     day = ReceptionDay.objects.create(
         leader=leader,
@@ -64,7 +66,9 @@ def reception_day_create(
         topics=(topics or "").strip()[:200],
         published=published,
     )
-    audit_record(actor=actor, action="reception_day.create", target=day, unit_id=office.pk, data={"date": date.isoformat()})
+    audit_record(
+        actor=actor, action="reception_day.create", target=day, unit_id=office.pk, data={"date": date.isoformat()}
+    )
     return day
 
 

@@ -24,7 +24,9 @@ class Scene:
     cuiqiao_worker: User
     town_leader: User  # 领导, 城关镇 (乡镇级)
 
-    def dispute(self, *, area: Area | None = None, grade: str = "yellow", actor: User | None = None, **kw: Any) -> Dispute:
+    def dispute(
+        self, *, area: Area | None = None, grade: str = "yellow", actor: User | None = None, **kw: Any
+    ) -> Dispute:
         defaults: dict[str, Any] = {
             "dispute_type": "neighbour",
             "title": "宅基地边界纠纷",
@@ -44,7 +46,11 @@ class Scene:
 def scene(personas: Any) -> Scene:
     cuiqiao = area_upsert(code="411621101", name="崔桥镇", level=Area.Level.TOWNSHIP, parent=personas.org.fugou)
     cuiqiao_unit = unit_upsert(
-        code="FG-CQZ", name="扶沟县崔桥镇人民政府", kind=Unit.Kind.TOWNSHIP, area=cuiqiao, parent=personas.org.county_gov
+        code="FG-CQZ",
+        name="扶沟县崔桥镇人民政府",
+        kind=Unit.Kind.TOWNSHIP,
+        area=cuiqiao,
+        parent=personas.org.county_gov,
     )
     return Scene(
         p=personas,

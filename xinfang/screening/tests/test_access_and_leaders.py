@@ -44,7 +44,14 @@ def test_leader_sees_their_area_and_their_cases_elsewhere(scene):
     assert list(disputes_visible_to(scene.town_leader)) == [other]
     # the outsider sees nothing; the python check and the query agree on every pair
     assert not disputes_visible_to(scene.p.outsider).exists()
-    for user in (scene.p.outsider, scene.p.leader, scene.town_leader, taikang_leader, scene.cuiqiao_worker, scene.p.handler):
+    for user in (
+        scene.p.outsider,
+        scene.p.leader,
+        scene.town_leader,
+        taikang_leader,
+        scene.cuiqiao_worker,
+        scene.p.handler,
+    ):
         assert {d.pk for d in disputes_visible_to(user)} == {d.pk for d in (here, other) if can_see_dispute(user, d)}
 
 
@@ -56,7 +63,9 @@ def test_responsible_unit_sees_and_works_what_it_was_given(scene):
     assert can_see_dispute(scene.p.handler, d)
     services.dispute_record_progress(actor=scene.p.handler, dispute_id=d.pk, note="已约谈双方")
     with pytest.raises(NotPermitted):  # but may not change the grade
-        services.dispute_change_grade(actor=scene.p.handler, dispute_id=d.pk, grade=services.grade_get("red"), reason="x")
+        services.dispute_change_grade(
+            actor=scene.p.handler, dispute_id=d.pk, grade=services.grade_get("red"), reason="x"
+        )
 
 
 def test_raising_a_petition_keeps_both_timelines(scene):
@@ -64,7 +73,11 @@ def test_raising_a_petition_keeps_both_timelines(scene):
     before = list(petition.events.values_list("action", flat=True))
     due_before = Petition.objects.get(pk=petition.pk).due_date
     d = services.dispute_raise_from_petition(
-        actor=scene.p.clerk, petition=petition, grade=services.grade_get("orange"), dispute_type="property", note="群众反映强烈"
+        actor=scene.p.clerk,
+        petition=petition,
+        grade=services.grade_get("orange"),
+        dispute_type="property",
+        note="群众反映强烈",
     )
     petition.refresh_from_db()
     # the petition: its workflow and deadline untouched, its timeline one entry longer and naming the dispute

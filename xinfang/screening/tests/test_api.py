@@ -41,7 +41,9 @@ def test_create_list_detail_and_act(scene):
     assert r.status_code == 200 and r.json()["grade"] == "red"
     r = client.post(f"{URL}{number}/conclude/", {"outcome": "resolved", "note": "已足额支付"}, format="json")
     assert r.status_code == 400 and "确认" in r.content.decode()
-    r = client.post(f"{URL}{number}/conclude/", {"outcome": "resolved", "note": "已足额支付", "confirmed": True}, format="json")
+    r = client.post(
+        f"{URL}{number}/conclude/", {"outcome": "resolved", "note": "已足额支付", "confirmed": True}, format="json"
+    )
     assert r.status_code == 200 and r.json()["outcome"] == "resolved"
     assert [e["action"] for e in r.json()["timeline"]] == ["register", "grade", "conclude"]
 

@@ -106,10 +106,16 @@ def test_geojson_upload_checks_the_codes(scene):
     from xinfang.core.errors import ValidationFailed
 
     square = {"type": "Polygon", "coordinates": [[[114.3, 34.0], [114.4, 34.0], [114.4, 34.1], [114.3, 34.0]]]}
-    good = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code": "411621100"}, "geometry": square}]}
+    good = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {"code": "411621100"}, "geometry": square}],
+    }
     area_map = services.area_map_upload(actor=scene.p.clerk, area=scene.p.org.fugou, raw=json.dumps(good))
     assert area_map.feature_count == 1
-    bad = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code": "110101"}, "geometry": square}]}
+    bad = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {"code": "110101"}, "geometry": square}],
+    }
     with pytest.raises(ValidationFailed, match="不在扶沟县"):
         services.area_map_upload(actor=scene.p.clerk, area=scene.p.org.fugou, raw=json.dumps(bad))
     with pytest.raises(ValidationFailed, match="GeoJSON"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from typing import Any
 
 import pytest
 
@@ -37,7 +38,9 @@ def test_board_tile_to_list_to_case(live_server, page, scene):
     page.goto(f"{live_server.url}/screening/campaigns/{campaign.pk}/")
     tile = page.locator(f'#board-tiles a[data-area="{scene.cuiqiao.code}"]')
     assert "排查 1 · 挂图 1 · 化解 0" in tile.inner_text()
-    assert "rgb(217, 48, 37)" in tile.evaluate("el => getComputedStyle(el).borderLeftColor")  # red: the worst open grade
+    assert "rgb(217, 48, 37)" in tile.evaluate(
+        "el => getComputedStyle(el).borderLeftColor"
+    )  # red: the worst open grade
     tile.click()
     page.wait_for_url(re.compile(r".*/screening/\?area=411621101.*"))
     rows = page.locator("#dispute-list tbody tr")
@@ -51,7 +54,7 @@ def test_map_from_uploaded_geojson(live_server, page, scene):
     campaign = _campaign(scene)
     scene.dispute(area=scene.cuiqiao, grade="orange", campaign=campaign)
 
-    def square(x: float) -> dict:
+    def square(x: float) -> dict[str, Any]:
         return {"type": "Polygon", "coordinates": [[[x, 34.0], [x + 0.1, 34.0], [x + 0.1, 34.1], [x, 34.1], [x, 34.0]]]}
 
     geojson = {

@@ -48,6 +48,7 @@ def test_grade_change_recomputes_the_deadline_and_keeps_the_history(scene):
     assert d.grade.code == "red"
     assert d.due_date == dt.date(2027, 1, 1)  # 60 days from 2026-11-02
     change = GradeChange.objects.get(dispute=d)
+    assert change.from_grade is not None
     assert (change.from_grade.code, change.to_grade.code, change.reason) == ("yellow", "red", "涉及30余户，有聚集苗头")
     assert change.due_before == dt.date(2026, 12, 2)
     assert d.events.filter(action="grade").count() == 1
@@ -83,7 +84,9 @@ def test_yellow_dispute_may_go_to_a_township_leader_who_takes_it_on_himself(scen
 def test_upgrade_flags_a_leader_below_the_new_level(scene):
     d = scene.dispute(grade="yellow")
     services.dispute_take_on(actor=scene.town_leader, dispute_id=d.pk)
-    services.dispute_change_grade(actor=scene.p.clerk, dispute_id=d.pk, grade=services.grade_get("orange"), reason="升级")
+    services.dispute_change_grade(
+        actor=scene.p.clerk, dispute_id=d.pk, grade=services.grade_get("orange"), reason="升级"
+    )
     assert "请调整包案" in d.events.get(action="grade").note
 
 
@@ -92,8 +95,12 @@ def test_plan_step_overdue_like_the_deadline_engine(scene):
     from xinfang.screening.deadlines import step_state
 
     d = scene.dispute()
-    late = services.plan_step_add(actor=scene.p.clerk, dispute_id=d.pk, description="组织双方现场勘界", due_date=dt.date(2026, 11, 15))
-    soon = services.plan_step_add(actor=scene.p.clerk, dispute_id=d.pk, description="召开调解会", due_date=dt.date(2026, 11, 21))
+    late = services.plan_step_add(
+        actor=scene.p.clerk, dispute_id=d.pk, description="组织双方现场勘界", due_date=dt.date(2026, 11, 15)
+    )
+    soon = services.plan_step_add(
+        actor=scene.p.clerk, dispute_id=d.pk, description="召开调解会", due_date=dt.date(2026, 11, 21)
+    )
     assert step_state(late, start=d.found_on) == "overdue"
     assert step_state(soon, start=d.found_on) == "soon"
     services.plan_step_done(actor=scene.p.clerk, step_id=late.pk, note="已勘界")

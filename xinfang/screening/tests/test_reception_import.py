@@ -71,8 +71,42 @@ def _sheet(rows):
     return out.getvalue()
 
 
-GOOD = ["城关镇", "", "邻里纠纷", "黄色", "初信初访", "", "两户因排水沟发生争执", "张三", "", "13800001111", 2, dt.date(2026, 11, 2), "扶沟县市政所", "王磊", "网格员每日走访", "否"]
-RED = ["崔桥镇", "", "土地征收与流转", "红", "历史积案", "征地补偿", "征地补偿款分配争议，涉及30户", "", "", "", 30, "2026-10-15", "", "", "", "是"]
+GOOD = [
+    "城关镇",
+    "",
+    "邻里纠纷",
+    "黄色",
+    "初信初访",
+    "",
+    "两户因排水沟发生争执",
+    "张三",
+    "",
+    "13800001111",
+    2,
+    dt.date(2026, 11, 2),
+    "扶沟县市政所",
+    "王磊",
+    "网格员每日走访",
+    "否",
+]
+RED = [
+    "崔桥镇",
+    "",
+    "土地征收与流转",
+    "红",
+    "历史积案",
+    "征地补偿",
+    "征地补偿款分配争议，涉及30户",
+    "",
+    "",
+    "",
+    30,
+    "2026-10-15",
+    "",
+    "",
+    "",
+    "是",
+]
 BAD = ["不存在镇", "", "打架", "紫色", "", "", "", "李四", "", "12345", "很多", "昨天", "", "", "", ""]
 
 
@@ -80,7 +114,9 @@ def test_import_all_good(scene):
     report = importer.screening_import(actor=scene.p.clerk, office=scene.p.org.county_office, data=_sheet([GOOD, RED]))
     assert report.ok and len(report.created) == 2
     red = Dispute.objects.get(grade__code="red")
-    assert red.marked and red.case_class == "old" and red.area == scene.cuiqiao and red.found_on == dt.date(2026, 10, 15)
+    assert (
+        red.marked and red.case_class == "old" and red.area == scene.cuiqiao and red.found_on == dt.date(2026, 10, 15)
+    )
     good = Dispute.objects.get(grade__code="yellow")
     assert good.responsible_unit == scene.p.org.municipal and good.parties.get().phone_masked == "138****1111"
 
@@ -88,27 +124,42 @@ def test_import_all_good(scene):
 def test_import_with_errors_writes_nothing_and_reports_every_problem(scene):
     report = importer.screening_import(actor=scene.p.clerk, office=scene.p.org.county_office, data=_sheet([GOOD, BAD]))
     assert not report.ok and not report.written and not Dispute.objects.exists()
-    (row, msgs), = report.errors
+    ((row, msgs),) = report.errors
     assert row == 3
     text = "；".join(msgs)
     for expected in ("不存在镇", "纠纷类型“打架”", "风险等级“紫色”", "涉及人数", "排查日期", "简要情况"):
         assert expected in text
-    partial = importer.screening_import(actor=scene.p.clerk, office=scene.p.org.county_office, data=_sheet([GOOD, BAD]), partial=True)
+    partial = importer.screening_import(
+        actor=scene.p.clerk, office=scene.p.org.county_office, data=_sheet([GOOD, BAD]), partial=True
+    )
     assert partial.written and len(partial.created) == 1 and Dispute.objects.count() == 1
 
 
 def test_import_refuses_a_file_that_is_not_a_screening_list(scene):
-    assert "Excel" in importer.screening_import(actor=scene.p.clerk, office=scene.p.org.county_office, data=b"hello").fatal
+    assert (
+        "Excel" in importer.screening_import(actor=scene.p.clerk, office=scene.p.org.county_office, data=b"hello").fatal
+    )
     book = Workbook()
     book.active.append(["姓名", "电话"])
     out = io.BytesIO()
     book.save(out)
-    assert "表头缺少列" in importer.screening_import(actor=scene.p.clerk, office=scene.p.org.county_office, data=out.getvalue()).fatal
+    assert (
+        "表头缺少列"
+        in importer.screening_import(actor=scene.p.clerk, office=scene.p.org.county_office, data=out.getvalue()).fatal
+    )
 
 
 def test_portal_shows_the_published_schedule(client, scene):
     today = dt.date.today()
-    kw = dict(actor=scene.p.clerk, leader=scene.p.leader, leader_title="县长", office=scene.p.org.county_office, area=scene.p.org.chengguan, start_time=dt.time(9), end_time=dt.time(11))
+    kw = dict(
+        actor=scene.p.clerk,
+        leader=scene.p.leader,
+        leader_title="县长",
+        office=scene.p.org.county_office,
+        area=scene.p.org.chengguan,
+        start_time=dt.time(9),
+        end_time=dt.time(11),
+    )
     services.reception_day_create(date=today + dt.timedelta(days=2), place="城关镇便民服务中心", **kw)
     services.reception_day_create(date=today + dt.timedelta(days=3), place="内部不公开", published=False, **kw)
     services.reception_day_create(date=today - dt.timedelta(days=3), place="已过去", **kw)
