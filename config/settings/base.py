@@ -239,6 +239,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # screening's choice sets of fields that petitions name alike (outcome, source)
+    "ENUM_NAME_OVERRIDES": {
+        "DisputeOutcomeEnum": "xinfang.api.v1.screening_apis.CONCLUDE_CHOICES",
+        "DisputeSourceEnum": "xinfang.api.v1.screening_apis.SOURCE_CHOICES",
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",  # assets from drf-spectacular-sidecar: the servers have no internet
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -320,7 +320,8 @@ def _reception(
         days += 1
         if day >= today:
             continue
-        for n in range(1 + week % 2 + (1 if week == -4 else 0)):
+        # One visit a day in the last three weeks (the city demo keeps every county near 30 cases).
+        for n in range(1 if week >= -3 else 0):
             person = fake.make_person(rng, area_code=COUNTY_CODE, address=f"郸城县{town.name}")
             kind, _u, title_t, summary = TEXTS[rng.randrange(len(TEXTS))]
             fill = {

@@ -21,6 +21,10 @@ from xinfang.screening.models import CaseClass, Dispute, DisputeType, Outcome, R
 from xinfang.screening.services._common import ACTION_LABELS
 
 TAG = "矛盾纠纷排查化解"
+# Named enums in the schema (config.settings SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]): petitions use
+# "outcome" and "source" for other choice sets.
+CONCLUDE_CHOICES = [c for c in Outcome.choices if c[0]]
+SOURCE_CHOICES = [c for c in Source.choices if c[0] != Source.PETITION]
 
 
 class DisputeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -31,6 +35,10 @@ class DisputeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     responsible_unit = serializers.CharField(source="responsible_unit.code", default=None)
     leader = serializers.CharField(source="leader.get_full_name", default=None)
     campaign = serializers.IntegerField(source="campaign_id")
+    source = serializers.CharField(help_text="来源：" + "、".join(f"{v} {lbl}" for v, lbl in Source.choices))  # type: ignore[assignment]  # a declared field, not Field.source
+    outcome = serializers.CharField(
+        help_text="化解结果（空为化解中）：" + "、".join(f"{v} {lbl}" for v, lbl in CONCLUDE_CHOICES)
+    )
 
     class Meta:
         model = Dispute
@@ -94,9 +102,7 @@ class DisputeInput(serializers.Serializer):  # type: ignore[type-arg]
     area = serializers.CharField(help_text="区划代码")
     dispute_type = serializers.ChoiceField(choices=DisputeType.choices)
     case_class = serializers.ChoiceField(choices=CaseClass.choices, default=CaseClass.FIRST)
-    source = serializers.ChoiceField(  # type: ignore[assignment]  # a declared field, not Field.source
-        choices=[c for c in Source.choices if c[0] != Source.PETITION], default=Source.SCREENING
-    )
+    source = serializers.ChoiceField(choices=SOURCE_CHOICES, default=Source.SCREENING)  # type: ignore[assignment]
     grade = serializers.CharField(help_text="风险等级代码：red/orange/yellow/blue")
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
     summary = serializers.CharField()
@@ -110,6 +116,37 @@ class DisputeInput(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
+class DisputePageSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = DisputeSerializer(many=True)
+
+
+class AreaCountSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    area = serializers.CharField()
+    name = serializers.CharField()
+    screened = serializers.IntegerField()
+    marked = serializers.IntegerField()
+    resolved = serializers.IntegerField()
+
+
+class ProgressSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    label = serializers.CharField()
+    total = serializers.IntegerField()
+    resolved = serializers.IntegerField()
+    rate = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True, coerce_to_string=False)
+    target = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True, coerce_to_string=False)
+
+
+class BoardSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    name = serializers.CharField()
+    screened = serializers.IntegerField()
+    marked = serializers.IntegerField()
+    resolved = serializers.IntegerField()
+    by_area = AreaCountSerializer(many=True)
+    progress = ProgressSerializer(many=True)
+
+
 class DisputePagination(CursorPagination):
     ordering = ("-found_on", "-id")
     page_size = 50
@@ -118,9 +155,7 @@ class DisputePagination(CursorPagination):
 
 
 class DisputeListCreateApi(APIView):
-    @extend_schema(
-        tags=[TAG], operation_id="disputes_list", summary="矛盾纠纷台账", responses=DisputeSerializer(many=True)
-    )
+    @extend_schema(tags=[TAG], operation_id="disputes_list", summary="矛盾纠纷台账", responses=DisputePageSerializer)
     def get(self, request: Request) -> Response:
         qs = disputes_visible_to(request.user).select_related("area", "grade", "responsible_unit", "leader")
         if request.query_params.get("area"):
@@ -183,7 +218,7 @@ class GradeInput(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class ConcludeInput(serializers.Serializer):  # type: ignore[type-arg]
-    outcome = serializers.ChoiceField(choices=[c for c in Outcome.choices if c[0]])
+    outcome = serializers.ChoiceField(choices=CONCLUDE_CHOICES)
     note = serializers.CharField()
     confirmed = serializers.BooleanField(required=False, allow_null=True, default=None)
     confirmation_note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -260,9 +295,13 @@ class CampaignListApi(APIView):
 
 
 class CampaignBoardApi(APIView):
-    @extend_schema(tags=[TAG], operation_id="campaigns_board", summary="攻坚作战图数据（按区域）", responses=dict)
-    def get(self, request: Request, pk: int) -> Response:
-        campaign = selectors.campaigns_visible_to(request.user).filter(pk=pk).first()
+    @extend_schema(
+        tags=[TAG], operation_id="campaigns_board", summary="攻坚作战图数据（按区域）", responses=BoardSerializer
+    )
+    def get(self, request: Request, pk: str) -> Response:
+        if not pk.isdigit() or len(pk) > 18:
+            raise Http404("专项攻坚不存在或无权查看")
+        campaign = selectors.campaigns_visible_to(request.user).filter(pk=int(pk)).first()
         if campaign is None:
             raise Http404("专项攻坚不存在或无权查看")
         board = selectors.board_build(request.user, area=campaign.area, campaign=campaign).as_json()
@@ -270,7 +309,7 @@ class CampaignBoardApi(APIView):
             {"label": r.label, "total": r.total, "resolved": r.resolved, "rate": r.rate, "target": r.target}
             for r in selectors.campaign_progress(request.user, campaign)
         ]
-        return Response(board)
+        return Response(BoardSerializer(board).data)
 
 
 class ReceptionDaySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

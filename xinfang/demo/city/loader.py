@@ -31,6 +31,7 @@ from django.utils import timezone
 from xinfang.accounts.models import Role, Unit, User
 from xinfang.accounts.services import user_create
 from xinfang.core.timeutil import local_date
+from xinfang.demo.screening_seed import load_screening
 from xinfang.petitions import services
 from xinfang.petitions.deadlines.sweep import deadlines_sweep
 from xinfang.petitions.models import Category, Petition
@@ -530,6 +531,8 @@ def load_demo(*, codes_file: Path | None = None, now: dt.datetime | None = None,
     result = Result(loaded=False, codes_file=codes_file)
     if is_loaded():
         say("演示信访事项已存在，跳过（如需重建，请删除数据库后重新 migrate）")
+        if not load_screening(now=now, log=say).skipped:
+            deadlines_sweep(now=now)
         if not codes_file.exists():
             with transaction.atomic():
                 seed, showcase = reissue_codes(staff)
@@ -538,6 +541,8 @@ def load_demo(*, codes_file: Path | None = None, now: dt.datetime | None = None,
     else:
         with transaction.atomic():
             loaded = load_cases(org, staff, now=now)
+        # 郸城县 四大攻坚 (disputes, 接访日 with their 领导接访 petitions, 下访): before the sweep.
+        load_screening(now=now, log=say)
         # The steps set the deadlines as of their own day; today some of them are 即将到期 or 已超期.
         sweep = deadlines_sweep(now=now)
         result.loaded = True
@@ -548,9 +553,6 @@ def load_demo(*, codes_file: Path | None = None, now: dt.datetime | None = None,
         write_codes(codes_file, result.seed, result.showcase)
         say(f"已生成 {len(loaded)} 件信访事项；查询码已写入 {codes_file}")
         say(f"期限状态已更新：即将到期 {sweep['soon']} 项，已超期 {sweep['overdue']} 项")
-    from xinfang.demo.screening_seed import load_screening  # 郸城县 四大攻坚: disputes, 接访日, 下访
-
-    load_screening(now=now, log=say)
     result.petitions = Petition.objects.count()
     result.by_status = dict(Counter(Petition.objects.values_list("status", flat=True)))
     return result
