@@ -14,13 +14,12 @@ urlpatterns = [
     path("staff/", include("xinfang.petitions.urls")),
     path("deadlines/", include("xinfang.deadlines.urls")),
     path("screening/", include("xinfang.screening.urls")),
+    path("stats/", include("xinfang.statistics.urls")),
     path("portal/", include("xinfang.portal.urls")),
     path("api/", include("xinfang.api.urls")),
     path("open311/", include("xinfang.api.open311.urls")),
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No public /media/, not even in development: attachments and documents are served by their views, after
+# the case access check, through short-lived signed links (petitions/downloads.py).

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "xinfang.deadlines",
     "xinfang.portal",
     "xinfang.screening",  # 矛盾纠纷排查, 攻坚, 作战示意图, 接访日, 下访 (above petitions)
+    "xinfang.statistics",
     "xinfang.api",
     "xinfang.demo",  # demo city and volume generator: on top, imports every app, imported by none
 ]
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xinfang.accounts.context_processors.staff_context",
+                "xinfang.statistics.context_processors.stats_nav",
             ],
         },
     },
@@ -205,6 +207,18 @@ XINFANG_FIELD_KEY = env_secret("XINFANG_FIELD_KEY", "")
 XINFANG_FIELD_KEY_FILE_DEFAULT = VAR_DIR / "field.key"
 # HMAC key of the blind indexes; set it before rotating the field key (see rotate_field_key).
 XINFANG_INDEX_KEY = env_secret("XINFANG_INDEX_KEY", "")
+
+# Anchors of the audit chain (xinfang/core/anchor.py, docs/operations.md "Audit anchors"): the chain's head
+# signed with an Ed25519 key kept outside the database (XINFANG_ANCHOR_KEY or XINFANG_ANCHOR_KEY_FILE;
+# dev/test: a key file under var/), appended to an append-only file and, where set, mailed and/or POSTed.
+XINFANG_ANCHOR_KEY = env_secret("XINFANG_ANCHOR_KEY", "")
+XINFANG_ANCHOR_KEY_FILE_DEFAULT = VAR_DIR / "anchor.key"
+XINFANG_ANCHOR_PUBLIC_KEY = env_str("XINFANG_ANCHOR_PUBLIC_KEY", "")
+XINFANG_ANCHOR_FILE = Path(env_str("XINFANG_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.jsonl")))
+XINFANG_ANCHOR_EMAILS = env_list("XINFANG_ANCHOR_EMAILS", "")
+XINFANG_ANCHOR_URL = env_str("XINFANG_ANCHOR_URL", "")
+# Short-lived download links of attachments and documents (django.core.signing.TimestampSigner), seconds.
+XINFANG_DOWNLOAD_LINK_MAX_AGE = env_int("XINFANG_DOWNLOAD_LINK_MAX_AGE", 600)
 
 # Domain settings that local practice varies ([?] in domain.md): configurable, not hard-coded.
 XINFANG_GROUP_VISIT_THRESHOLD = env_int("XINFANG_GROUP_VISIT_THRESHOLD", 5)

@@ -10,10 +10,12 @@ DEBUG = False
 SECRET_KEY = env_secret("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 XINFANG_FIELD_KEY = env_secret("XINFANG_FIELD_KEY")
+XINFANG_ANCHOR_KEY = env_secret("XINFANG_ANCHOR_KEY")
 for _name, _value in (
     ("DJANGO_SECRET_KEY", SECRET_KEY),
     ("DJANGO_ALLOWED_HOSTS", ALLOWED_HOSTS),
     ("XINFANG_FIELD_KEY", XINFANG_FIELD_KEY),
+    ("XINFANG_ANCHOR_KEY", XINFANG_ANCHOR_KEY),
 ):
     if not _value:
         raise ImproperlyConfigured(f"{_name} must be set in the environment for production.")

@@ -16,3 +16,5 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Per-process memory: tests without the database can still use the cache. The shared caches of base.py
 # (database, Redis) are tested in portal/tests/test_throttle_shared.py.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+XINFANG_ANCHOR_KEY = "dGVzdC1hbmNob3Ita2V5LWZvci14aW5mYW5nLXRlc3Q="  # fixed 32-byte Ed25519 seed, tests only
+XINFANG_ANCHOR_FILE = BASE_DIR / "var" / "test-anchors.jsonl"

@@ -133,6 +133,7 @@ class Role(models.TextChoices):
     LEADER = "leader", _("领导")
     SUPERVISOR = "supervisor", _("督查员")
     ADMIN = "admin", _("系统管理员")
+    AUDITOR = "auditor", _("审计员")  # reads the access log (accounts.views_audit); no case actions
 
 
 class Membership(BaseModel):

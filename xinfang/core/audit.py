@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.db import transaction
 from django.utils import timezone
@@ -45,6 +47,7 @@ def audit_record(
     unit_id: int | None = None,
     ip: str | None = None,
     data: dict[str, Any] | None = None,
+    seal: dict[str, dict[str, Any]] | None = None,
 ) -> AuditEvent:
     """Append one sealed row.
 
@@ -52,7 +55,12 @@ def audit_record(
     callers write their audit record last: the lock is then held only from here to the commit. Ids come
     from the head (last_id + 1), not from the table's sequence: the head is locked, so they are gap-free
     and known before the insert, and the row goes in already sealed. The digest is `_digest`, the same
-    function `audit_verify` checks with, on every database."""
+    function `audit_verify` checks with, on every database.
+
+    `seal` is what the change wrote elsewhere, by kind (see `register_seal_kind`): e.g. the digests of
+    the timeline events of a case (`{"events": {"<case id>": ["<digest>", …]}}`) or a stored document's
+    checksum (`{"documents": {"<id>": "<sha256>"}}`). It is kept in `data["seal"]` and so covered by this
+    row's hash: `audit_verify` finds a sealed row changed or deleted, and a row that no audit record seals."""
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)
@@ -67,7 +75,9 @@ def audit_record(
         target_type=target_type,
         target_id=str(target_id),
         # as stored and read back (JSON), so the digest is over what audit_verify will read
-        data=json.loads(json.dumps(data or {}, ensure_ascii=False, default=str)),
+        data=json.loads(
+            json.dumps({**(data or {}), **({"seal": seal} if seal else {})}, ensure_ascii=False, default=str)
+        ),
     )
     # No savepoint of our own: a failure here fails the caller's transaction anyway.
     with transaction.atomic(savepoint=False):
@@ -91,17 +101,81 @@ def _locked_head() -> AuditChainHead:
 
 
 def audit_verify() -> tuple[bool, int, AuditEvent | None, str]:
-    """Walk the chain in id order. Returns (ok, rows checked, first broken row, reason)."""
+    """The chain and what it seals (`audit_check.audit_report`). Returns (ok, rows checked, first broken
+    row, reason): the reason of the chain's first break, else of the first sealed row found wrong."""
+    from .audit_check import audit_report
+
+    report = audit_report()
+    reason = report.reason or (str(report.problems[0]) if report.problems else "")
+    return report.ok, report.rows, report.broken, reason
+
+
+def chain_walk(
+    on_row: Callable[[AuditEvent], None] | None = None,
+) -> tuple[int, AuditEvent | None, str]:
+    """Walk the chain in id order (every row, past a break: what the rows seal is still read). Returns
+    (rows checked, first broken row, reason)."""
     prev = GENESIS
     count = 0
+    broken: AuditEvent | None = None
+    reason = ""
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
         count += 1
-        if event.prev_hash != prev:
-            return False, count, event, "前一条记录的哈希不符（有记录被删除或篡改）"
-        if _digest(prev, _row(event)) != event.hash:
-            return False, count, event, "记录内容与哈希不符（记录被修改）"
+        if broken is None:
+            if event.prev_hash != prev:
+                broken, reason = event, "前一条记录的哈希不符（有记录被删除或篡改）"
+            elif _digest(prev, _row(event)) != event.hash:
+                broken, reason = event, "记录内容与哈希不符（记录被修改）"
+        if on_row is not None:
+            on_row(event)
         prev = event.hash
     head = AuditChainHead.objects.filter(id=1).first()
-    if head and head.last_hash != prev:
-        return False, count, None, "链尾与最后一条记录不符（末尾记录被删除）"
-    return True, count, None, ""
+    if broken is None and head and head.last_hash != prev:
+        reason = "链尾与最后一条记录不符（末尾记录被删除）"
+    return count, broken, reason
+
+
+# ---------------------------------------------------------------- what audit records seal, by kind
+
+
+class SealKind(Protocol):
+    """The checker of one kind of sealed rows (registered by the app that owns them, from ready()):
+    `add` is given each sealed entry as `audit_verify` walks the chain, then `problems` compares them with
+    the rows as they are now: a row changed, deleted, or present without any record sealing it."""
+
+    def add(self, audit_id: int, key: str, value: Any) -> None: ...
+
+    def problems(self) -> Iterator[Problem]: ...
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of `audit_verify`: the case (or other owner) it concerns, the row, and what is wrong."""
+
+    subject: str
+    row: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.subject}：{self.row}：{self.reason}"
+
+
+_seal_kinds: dict[str, Callable[[], SealKind]] = {}
+
+
+def register_seal_kind(name: str, factory: Callable[[], SealKind]) -> None:
+    """`name` is the key under `audit_record(seal=...)`; `factory` makes a fresh checker per verification."""
+    _seal_kinds[name] = factory
+
+
+def seal_kinds() -> dict[str, Callable[[], SealKind]]:
+    return dict(_seal_kinds)
+
+
+def iter_seals(kind: str) -> Iterator[tuple[int, str, Any]]:
+    """(audit id, key, value) of every entry of `kind` sealed in the chain, in chain order: for a checker
+    that keeps only sums on its first pass and looks closer at the few cases that do not add up."""
+    rows = AuditEvent.objects.filter(data__has_key="seal").order_by("id").values_list("id", "data")
+    for audit_id, data in rows.iterator(chunk_size=500):
+        for key, value in ((data.get("seal") or {}).get(kind) or {}).items():
+            yield audit_id, key, value

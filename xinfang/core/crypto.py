@@ -1,4 +1,4 @@
-"""Field-level protection of ID and phone numbers (PIPL Art 51; 居民身份证法 Art 19).
+"""Field-level protection of ID and phone numbers, names and addresses (PIPL Art 51; 居民身份证法 Art 19).
 
 Values are sealed with AES-256-GCM (authenticated encryption from `cryptography`); beside each an
 HMAC-SHA256 "blind index" lets us find a person by exact ID number or phone without decrypting.
@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -216,6 +217,28 @@ def mask_phone(value: str) -> str:
     if len(value) < 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def normalize_name(value: str) -> str:
+    """A name as compared: full-width forms folded (NFKC), whitespace collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", value or "").split())
+
+
+def name_hash(value: str) -> str:
+    """The keyed index of a person's name: an exact full-name search matches it without decrypting."""
+    return blind_index(normalize_name(value), purpose="name")
+
+
+def seal_name(value: str) -> tuple[str, str, str]:
+    """A person's name as stored: (ciphertext, keyed index, masked form "张**"). For every kind of party
+    kept by the platform (petitioners, representatives, dispute parties): one function, one format."""
+    value = normalize_name(value)
+    return encrypt(value), name_hash(value), mask_name(value)
+
+
+def seal_text(value: str) -> str:
+    """A free-text personal detail (an address) as stored: its ciphertext only, never searched."""
+    return encrypt((value or "").strip())
 
 
 def mask_name(value: str) -> str:

@@ -113,3 +113,46 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.token}"
+
+
+class AccessLog(models.Model):
+    """Who read what, when, from where: a case page opened, an attachment or a document downloaded, an
+    export (PIPL Art 55 ff.; 《信访工作条例》 Art 45 on confidentiality). Shown to 审计员 on their page."""
+
+    class Kind(models.TextChoices):
+        CASE_VIEW = "case_view", _("查看信访事项")
+        ATTACHMENT = "attachment", _("下载附件")
+        DOCUMENT = "document", _("下载文书")
+        EXPORT = "export", _("导出")
+        PORTAL_DOCUMENT = "portal_document", _("信访人下载文书")
+
+    at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("访问人账号"),
+        db_index=False,  # accesslog_actor_at
+    )
+    actor_label = models.CharField(_("访问人"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    kind = models.CharField(_("访问类型"), max_length=20, choices=Kind.choices)
+    petition_id_ref = models.BigIntegerField(_("信访事项ID"), null=True, blank=True)
+    reference = models.CharField(_("信访件编号"), max_length=40, blank=True)
+    target = models.CharField(_("访问对象"), max_length=200, blank=True)
+    data = models.JSONField(_("附加信息"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["kind", "at"], name="accesslog_kind_at"),
+            models.Index(fields=["actor", "at"], name="accesslog_actor_at"),
+            models.Index(fields=["reference"], name="accesslog_reference"),
+        ]
+        verbose_name = _("访问日志")
+        verbose_name_plural = _("访问日志")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_kind_display()} {self.reference}"

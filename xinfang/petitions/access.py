@@ -189,3 +189,30 @@ def can_see_identity(user: Any, petition: Petition) -> bool:
             for uid in office_like
         )
     )
+
+
+def can_see_name(user: Any, petition: Petition) -> bool:
+    """The petitioner's full name and address: for the units that handle the case (the registering office,
+    the handling unit, the review organ, and the units above them), never where the identity is withheld
+    (a confidential case); others who may see the case (by area, a leader) see the masked name. The
+    accused unit never sees the case at all (can_see)."""
+    if not can_see_identity(user, petition):
+        return False
+    ctx = actor_context(user)
+    if ctx.is_superuser:
+        return True
+    for unit in ctx.units.values():
+        if petition.office_path.startswith(unit.path) or (
+            petition.current_path and petition.current_path.startswith(unit.path)
+        ):
+            return True
+    return petition.review_unit_id is not None and petition.review_unit_id in ctx.units
+
+
+def shown_name(user: Any, petition: Petition) -> str:
+    """The petitioner's name as this viewer is shown it: full, masked, or （保密）."""
+    if petition.confidential and not petition.identity_released and not can_see_identity(user, petition):
+        return "（保密）"
+    if can_see_name(user, petition):
+        return petition.petitioner_name or ""
+    return petition.petitioner_name_masked

@@ -10,13 +10,17 @@ class PetitionsConfig(AppConfig):
     def ready(self) -> None:
         from xinfang.accounts.signals import areas_moved, units_moved
         from xinfang.core import versioned
+        from xinfang.core.audit import register_seal_kind
         from xinfang.deadlines.services import recompute_requested
 
         from . import paths
         from .deadlines.sweep import recompute_on_request
         from .models import Category
+        from .seals import KIND, EventSeals
 
         versioned.track(Category, Category.versioned_name)
+        # The audit chain seals the timeline: audit_verify finds a row changed, deleted or inserted.
+        register_seal_kind(KIND, EventSeals)
         # A rule or calendar change in the deadlines admin recomputes the cases' open deadlines.
         recompute_requested.connect(recompute_on_request, dispatch_uid="petitions.deadlines.recompute")
         # Cases' copies of area and unit paths follow a move in accounts' trees.

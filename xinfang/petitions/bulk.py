@@ -53,6 +53,7 @@ from .models import (
     Representative,
 )
 from .persons import person_seal
+from .seals import events_seal
 from .workflow import Action, Status, allowed, target_of
 
 OPEN = Deadline.Status.OPEN.value
@@ -119,6 +120,7 @@ class PetitionPlan:
     is_repeat: bool = False
     repeat_of_id: int | None = None
     is_skip_level: bool = False
+    skip_level_to: str = ""  # SkipLevelTo: 赴省 / 赴京 (implies is_skip_level)
     representatives: list[dict[str, str]] = field(default_factory=list)
     number: str = ""  # empty: reserved from NumberSequence; else kept (an imported 编号)
     query_code: str = ""  # empty: a new random code
@@ -209,8 +211,6 @@ class _Case:
                 "received_at": plan.received_at,
                 "registered_at": None if plan.submitted else reg_at,
                 "registered_by_id": registrar.pk if registrar else None,
-                "petitioner_name": (plan.petitioner.get("name") or "")[:100],
-                "petitioner_address": (plan.petitioner.get("address") or "")[:200],
                 "confidential": plan.confidential,
                 "headcount": plan.headcount,
                 "is_group": plan.headcount >= ctx.group_threshold,
@@ -225,7 +225,8 @@ class _Case:
                 "accused_person": (plan.accused_person or "")[:100],
                 "is_repeat": plan.is_repeat or plan.repeat_of_id is not None,
                 "repeat_of_id": plan.repeat_of_id,
-                "is_skip_level": plan.is_skip_level,
+                "is_skip_level": plan.is_skip_level or bool(plan.skip_level_to),
+                "skip_level_to": plan.skip_level_to,
                 "status": status.value,
                 "status_changed_at": reg_at,
                 "office_unit_id": office.id,
@@ -234,13 +235,24 @@ class _Case:
         )
         cache = p._state.fields_cache
         cache["office_unit"], cache["area"], cache["category"] = office, plan.area, plan.category
-        person_seal(p, {"id_number": plan.petitioner.get("id_number", ""), "phone": plan.petitioner.get("phone", "")})
+        person = plan.petitioner
+        person_seal(
+            p,
+            {
+                "id_number": person.get("id_number", ""),
+                "phone": person.get("phone", ""),
+                "name": (person.get("name") or "")[:100],
+                "address": (person.get("address") or "")[:200],
+            },
+        )
         self.petition = p
         self.events: list[Event] = []
         self.reps: list[Representative] = []
         for r in plan.representatives:
-            rep = new_instance(Representative, {"name": r["name"][:100]})
-            person_seal(rep, {"id_number": r.get("id_number", ""), "phone": r.get("phone", "")})
+            rep = new_instance(Representative, {})
+            person_seal(
+                rep, {"id_number": r.get("id_number", ""), "phone": r.get("phone", ""), "name": r["name"][:100]}
+            )
             self.reps.append(rep)
         self.deadlines = BatchDeadlines(ctx, p)
         self.actor_label = actor.get_full_name() if getattr(actor, "is_authenticated", False) else str(actor or "")
@@ -453,6 +465,7 @@ def _bulk_write(
         actor=actor or "系统",
         action="petition.bulk_import",
         data={"count": len(petitions), "first": ordered[0], "last": ordered[-1], "source": source},
+        seal=events_seal(events),
     )
     return BulkResult(len(petitions), ordered[0], ordered[-1], [p.id for p in petitions], codes)
 

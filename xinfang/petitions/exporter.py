@@ -14,9 +14,10 @@ from typing import IO, Any, cast
 from django.conf import settings
 
 from xinfang.accounts.models import Unit
-from xinfang.core import crypto
+from xinfang.core.access_log import access_log
 from xinfang.core.audit import audit_record
 from xinfang.core.errors import ValidationFailed
+from xinfang.core.models import AccessLog
 from xinfang.core.timeutil import SHANGHAI
 from xinfang.petitions.access import can_see_identity
 
@@ -62,7 +63,7 @@ def row_for(user: Any, p: Petition) -> list[Any]:
         p.number,
         p.get_channel_display(),
         _when(p.received_at),
-        crypto.mask_name(p.petitioner_name) if visible else "（保密）",
+        p.petitioner_name_masked if visible else "（保密）",
         p.id_number_masked if visible else "",
         p.phone_masked if visible else "",
         p.headcount,
@@ -117,5 +118,12 @@ def export_petitions(*, user: Any, filters: dict[str, Any], ip: str | None = Non
         action="petition.export",
         ip=ip,
         data={"filters": {k: str(v) for k, v in clean.items()}, "count": written},
+    )
+    access_log(
+        actor=user,
+        kind=AccessLog.Kind.EXPORT,
+        target=f"信访事项导出（{written} 件）",
+        ip=ip,
+        data={"filters": {k: str(v) for k, v in clean.items() if v}, "count": written},
     )
     return out, written

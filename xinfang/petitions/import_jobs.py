@@ -123,7 +123,7 @@ def _precheck(upload: UploadedFile[Any], filename: str) -> None:
         importer.check_zip(upload)
     elif name.endswith(".csv"):
         rows = importer.read_rows(upload, filename)
-        importer._header_keys(next(rows, None))
+        importer.header_keys(next(rows, None))
     else:
         raise importer.FileRejected("只能导入.xlsx或.csv文件")
     upload.seek(0)

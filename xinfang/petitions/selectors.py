@@ -17,7 +17,7 @@ from xinfang.core.validators import is_ascii_digits, normalize_id_number, normal
 from xinfang.petitions.access import accusation_rule_q, petition_scope_q, petitions_visible_to
 
 from .models import DeadlineState, Event, Petition
-from .persons import id_hash, phone_hash
+from .persons import id_hash, name_hash, phone_hash
 from .workflow import Status
 
 LIST_RELATED = ("area", "category", "current_unit", "office_unit")
@@ -220,7 +220,10 @@ def petition_search_q(q: str) -> Q:
             return Q(id_number_hash=digest)
     if PHONE_LIKE.match(compact):
         return Q(phone_hash=phone_hash(normalize_phone(compact)))
-    return Q(number__icontains=q) | Q(petitioner_name=q) | Q(title__icontains=q) | Q(content__icontains=q)
+    # A name: exact full name through its keyed index (names are sealed; no substring match).
+    return (
+        Q(number__icontains=q) | Q(petitioner_name_hash=name_hash(q)) | Q(title__icontains=q) | Q(content__icontains=q)
+    )
 
 
 def petition_list(

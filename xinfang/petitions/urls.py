@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views, views_documents, views_io
+from . import views
+from .views import documents as views_documents
+from .views import io as views_io
 
 app_name = "petitions"
 

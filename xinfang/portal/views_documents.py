@@ -9,10 +9,13 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from xinfang.core.access_log import access_log
+from xinfang.core.models import AccessLog
 from xinfang.documents.models import Delivery, Document
 from xinfang.petitions import notices_docs
-from xinfang.petitions.notices_docs import SUBJECT
-from xinfang.petitions.views_documents import document_file
+from xinfang.petitions.downloads import download_check
+from xinfang.petitions.letters import SUBJECT
+from xinfang.petitions.views.documents import document_file
 
 from .views import _case_from_session, _to_lookup
 
@@ -43,6 +46,15 @@ def case_document(request: HttpRequest, number: str, doc_id: int) -> HttpRespons
     doc = next((d for d in _own(petition.pk) if d.pk == doc_id), None)
     if doc is None:
         raise Http404("文书不存在")
+    download_check(request, "portal_document", doc.pk, portal_number=petition.number)
+    access_log(
+        actor="信访人（网上）",
+        kind=AccessLog.Kind.PORTAL_DOCUMENT,
+        petition_id=petition.pk,
+        reference=petition.number,
+        target=f"{doc.title}（{doc.doc_number}）",
+        data={"document": doc.pk},
+    )
     response = document_file(doc, request.GET.get("format", "docx"))
     if not doc.deliveries.exists():
         # 网上送达: the petitioner has the notice the moment they download it; the first delivery

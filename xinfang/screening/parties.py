@@ -1,8 +1,7 @@
 """A party's name, ID and phone as the database keeps them: sealed, blind-indexed, masked.
 
-The same core.crypto primitives as petitions/persons.py (the purposes "id" and "phone" are shared, so a
-party and a petitioner with the same number match); the name is sealed too (purpose "name").
-TODO(lead): unify with the name sealing being added to petitions/persons.py."""
+The same core.crypto functions as petitions/persons.py (`seal_name` for the name, the "id" and "phone"
+blind indexes), so a party and a petitioner with the same name or number match."""
 
 from __future__ import annotations
 
@@ -40,9 +39,7 @@ def clean_party(data: dict[str, Any], *, prefix: str = "") -> dict[str, str]:
 def party_seal(party: DisputeParty, clean: dict[str, str]) -> None:
     party.side = clean["side"]
     party.organisation = clean.get("organisation", "")
-    party.name_enc = crypto.encrypt(clean["name"])
-    party.name_hash = crypto.blind_index(clean["name"], purpose="name")
-    party.name_masked = crypto.mask_name(clean["name"])
+    party.name_enc, party.name_hash, party.name_masked = crypto.seal_name(clean["name"])
     party.id_number_enc = crypto.encrypt(clean["id_number"])
     party.id_number_hash = crypto.blind_index(clean["id_number"], purpose="id")
     party.id_number_masked = crypto.mask_id_number(clean["id_number"])
@@ -54,10 +51,9 @@ def party_seal(party: DisputeParty, clean: dict[str, str]) -> None:
 def party_from_petitioner(party: DisputeParty, petition: Any) -> None:
     """Copy a petitioner's sealed numbers as they are (never decrypted on the way)."""
     party.side = DisputeParty.Side.CLAIMANT
-    name = petition.petitioner_name or ""
-    party.name_enc = crypto.encrypt(name)
-    party.name_hash = crypto.blind_index(name, purpose="name")
-    party.name_masked = crypto.mask_name(name)
+    party.name_enc = petition.petitioner_name_enc
+    party.name_hash = petition.petitioner_name_hash
+    party.name_masked = petition.petitioner_name_masked
     for attr in ("id_number_enc", "id_number_hash", "id_number_masked", "phone_enc", "phone_hash", "phone_masked"):
         setattr(party, attr, getattr(petition, attr))
 

@@ -111,6 +111,7 @@ def test_prod_check_deploy_passes(tmp_path):
             "DJANGO_SECRET_KEY": "k" * 10 + "Zq8#2vLp!xR7@mN4$tW9^cY1&bH6*jD3(fG5)sK0_eA-uI+oP",
             "DJANGO_ALLOWED_HOSTS": "xf.example.gov.cn",
             "XINFANG_FIELD_KEY": "dGVzdC1rZXktZm9yLXhpbmZhbmctdGVzdHMtb25seSE=",
+            "XINFANG_ANCHOR_KEY": "dGVzdC1hbmNob3Ita2V5LWZvci14aW5mYW5nLXRlc3Q=",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
         },
         "check",

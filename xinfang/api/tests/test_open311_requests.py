@@ -167,7 +167,7 @@ def test_empty_parameters_equal_absent_ones(client, personas):
 
 
 def test_cap_and_paging_are_stable_and_complete(client, personas, monkeypatch):
-    from xinfang.api.open311 import views
+    from xinfang.api.open311.views import reads as views
 
     numbers = [register(personas.clerk, title=f"第{i}件").petition.number for i in range(7)]
     monkeypatch.setattr(views, "DEFAULT_CAP", 5)

@@ -145,6 +145,7 @@ class PetitionListCreateApi(generics.ListAPIView[Petition]):
             headcount=data["headcount"],
             is_repeat=data["is_repeat"],
             is_skip_level=data["is_skip_level"],
+            skip_level_to=data.get("skip_level_to", ""),
             confidential=data["confidential"],
             accused_unit=data.get("accused_unit_code"),
             accused_person=data.get("accused_person", ""),

@@ -93,6 +93,7 @@ def petition_summary(p: Petition, context: Mapping[str, Any]) -> dict[str, Any]:
         "is_group": p.is_group,
         "is_repeat": p.is_repeat,
         "is_skip_level": p.is_skip_level,
+        "skip_level_to": p.skip_level_to,
         "area": _ref(p.area),
         "category": _ref(p.category),
         "office_unit": _ref(p.office_unit),

@@ -23,6 +23,7 @@ from xinfang.petitions.models import (
     Purpose,
     Rating,
     ReviewOutcome,
+    SkipLevelTo,
 )
 from xinfang.petitions.reference import active_category
 from xinfang.petitions.services import LEGAL_ROUTES
@@ -142,6 +143,7 @@ class PetitionSerializer(serializers.Serializer[Petition]):
     is_group = serializers.BooleanField()
     is_repeat = serializers.BooleanField()
     is_skip_level = serializers.BooleanField()
+    skip_level_to = serializers.CharField(help_text="越级去向：province 赴省 / beijing 赴京，可为空")
     area = RefSerializer()
     category = RefSerializer(allow_null=True)
     office_unit = RefSerializer()
@@ -312,6 +314,13 @@ class RegisterInSerializer(serializers.Serializer[Any]):
     confidential = serializers.BooleanField(default=False)
     is_repeat = serializers.BooleanField(default=False)
     is_skip_level = serializers.BooleanField(default=False)
+    skip_level_to = serializers.ChoiceField(
+        choices=SkipLevelTo.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="越级访的去向：province 赴省、beijing 赴京（填写即视为越级信访）",
+    )
     accused_unit_code = TextField(max_length=40, required=False, allow_blank=True)
     accused_person = TextField(max_length=100, required=False, allow_blank=True, default="")
     office_code = TextField(

@@ -3,8 +3,10 @@ from django.urls import path
 from . import petition_apis as p
 from . import reference_apis as r
 from . import screening_apis as sc
+from . import stats_apis
 
 urlpatterns = [
+    path("stats/", stats_apis.StatsApi.as_view(), name="stats"),
     path("petitions/", p.PetitionListCreateApi.as_view(), name="petition-list"),
     path("petitions/<str:number>/", p.PetitionDetailApi.as_view(), name="petition-detail"),
     path("petitions/<str:number>/dispatch/", p.PetitionDispatchApi.as_view(), name="petition-dispatch"),

@@ -130,15 +130,15 @@ def test_builds_an_organisation_when_there_is_none(db, monkeypatch):
 def test_plans_travel_to_writer_processes_by_reference(personas):
     # Parallel writers (PostgreSQL) get the drawn plans pickled, units, areas and categories as references
     # to the objects they inherited, so a plan arrives as drawn and its units keep their parents.
-    from xinfang.demo.volume import generator as g
+    from xinfang.demo.volume import writers
 
     gen = Generator(seed=4, now=dt.datetime(2026, 11, 1, 9, 30, tzinfo=dt.UTC))
     plans = [gen.plan()[0] for _ in range(40)]
-    g._SHARED = g._shared_objects(gen)
+    writers.share(gen)
     try:
-        back, ids = g._loads(g._dumps(plans, list(range(40))))
+        back, ids = writers.loads(writers.dumps(plans, list(range(40))))
     finally:
-        g._SHARED = {}
+        writers.unshare()
     assert ids == list(range(40))
     for a, b in zip(plans, back, strict=True):
         assert b.office is a.office and b.area is a.area and b.category is a.category

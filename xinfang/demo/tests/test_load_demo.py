@@ -76,6 +76,15 @@ def _assert_no_clear_pii(known: set[str]) -> None:
     assert not leaks, f"clear ID or phone numbers stored: {leaks[:10]}"
 
 
+def _assert_no_clear_names(names: set[str], addresses: set[str]) -> None:
+    leaks: list[tuple[str, str, str]] = []
+    for table, column, value in _text_values():
+        # A two-character name may occur inside ordinary words (常超 in 经常超载): whole values only.
+        leaks.extend((table, column, n) for n in names if (n in value if len(n) >= 3 else n == value.strip()))
+        leaks.extend((table, column, a) for a in addresses if a in value)
+    assert not leaks, f"clear names or addresses stored: {leaks[:10]}"
+
+
 @pytest.mark.django_db
 def test_load_demo(tmp_path, client):
     codes_file = tmp_path / "demo_codes.json"
@@ -138,6 +147,8 @@ def test_load_demo(tmp_path, client):
     people = all_people(build_plan(timezone.now()))
     known = {p.id_number for p in people} | {p.phone for p in people}
     _assert_no_clear_pii(known)
+    # Nor any petitioner's or representative's name or address (issue 20): every text column of every table.
+    _assert_no_clear_names({p.name for p in people}, {p.address for p in people if p.address})
 
     # The audit chain of the whole history verifies.
     out = StringIO()

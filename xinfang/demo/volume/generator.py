@@ -8,254 +8,30 @@ services would have produced.
 
 from __future__ import annotations
 
-import bisect
-import copyreg
 import dataclasses
 import datetime as dt
 import gc
-import hashlib
-import io
 import multiprocessing
-import operator
-import pickle
 import random
 from collections import deque
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from itertools import accumulate
+from collections.abc import Callable
+from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult
-from typing import Any, Generic, TypeVar
 
-from django.db import connection, connections, transaction
+from django.db import connection, connections
 from django.utils import timezone
 
 from xinfang.accounts.models import Area, Unit
-from xinfang.accounts.services import area_upsert, unit_upsert
 from xinfang.demo import fake
 from xinfang.demo.fake import Person
 from xinfang.petitions import services
 from xinfang.petitions.bulk import BatchContext, PetitionPlan, Step, bulk_write, no_gc, reserve
-from xinfang.petitions.models import Category, Channel, DispatchMode, Outcome, Petition, Purpose, Rating, ReviewOutcome
+from xinfang.petitions.models import Category, Channel, DispatchMode, Outcome, Purpose, Rating, ReviewOutcome
 from xinfang.petitions.workflow import Action, Status
 
-from . import texts
-
-CHANNELS = (
-    (Channel.LETTER, 30),
-    (Channel.VISIT, 25),
-    (Channel.ONLINE, 30),
-    (Channel.CALL, 10),
-    (Channel.MAILBOX, 1.5),
-    (Channel.LEADER, 1.5),
-    (Channel.SMS, 1),
-    (Channel.FAX, 0.5),
-    (Channel.CONTACT_POINT, 0.5),
-)
-PURPOSES = (
-    (Purpose.DEMAND, 55),
-    (Purpose.INQUIRY, 12),
-    (Purpose.APPEAL, 10),
-    (Purpose.SUGGESTION, 8),
-    (Purpose.ACCUSATION, 8),
-    (Purpose.OTHER, 7),
-)
-# Target states with weights. Terminal ones are old cases; open ones are recent.
-STATES = (
-    (Status.CLOSED, 50),
-    (Status.NOT_ACCEPTED, 7),
-    (Status.FINAL, 1),
-    (Status.REPLIED, 4),
-    (Status.REVIEWING, 1),
-    (Status.REVIEWED, 1),
-    (Status.RECHECKING, 0.5),
-    (Status.ACCEPTED, 14),
-    (Status.EXTENSION_PENDING, 1),
-    (Status.REPLY_PENDING, 2.5),
-    (Status.DISPATCHED, 6),
-    (Status.REGISTERED, 7),
-    (Status.SUBMITTED, 3),
-)
-# The path of actions to each state (after register/submit); DIRECT is handle_directly instead of dispatch+accept.
-PATHS: dict[str, tuple[str, ...]] = {
-    Status.SUBMITTED: (),
-    Status.REGISTERED: (),
-    Status.DISPATCHED: ("dispatch",),
-    Status.ACCEPTED: ("dispatch", "accept"),
-    Status.EXTENSION_PENDING: ("dispatch", "accept", "request_extension"),
-    Status.REPLY_PENDING: ("dispatch", "accept", "submit_reply"),
-    Status.REPLIED: ("dispatch", "accept", "submit_reply", "approve_reply"),
-    Status.CLOSED: ("dispatch", "accept", "submit_reply", "approve_reply", "rate"),
-    Status.NOT_ACCEPTED: ("reject",),
-    Status.REVIEWING: ("dispatch", "accept", "submit_reply", "approve_reply", "rate", "request_review"),
-    Status.REVIEWED: ("dispatch", "accept", "submit_reply", "approve_reply", "rate", "request_review", "decide_review"),
-    Status.RECHECKING: (
-        "dispatch",
-        "accept",
-        "submit_reply",
-        "approve_reply",
-        "rate",
-        "request_review",
-        "decide_review",
-        "request_recheck",
-    ),
-    Status.FINAL: (
-        "dispatch",
-        "accept",
-        "submit_reply",
-        "approve_reply",
-        "rate",
-        "request_review",
-        "decide_review",
-        "request_recheck",
-        "decide_recheck",
-    ),
-}
-# Days after the previous step: (low, high), drawn uniformly; a few steps are late on purpose.
-GAPS = {
-    "register": (0, 3),
-    "dispatch": (1, 13),
-    "accept": (0, 9),
-    "request_extension": (35, 55),
-    "approve_extension": (1, 3),
-    "submit_reply": (8, 58),
-    "approve_reply": (0, 3),
-    "rate": (1, 20),
-    "close": (10, 30),
-    "reject": (1, 12),
-    "handle_directly": (0, 5),
-    "request_review": (3, 25),
-    "decide_review": (8, 29),
-    "request_recheck": (3, 25),
-    "decide_recheck": (8, 29),
-}
-# How far back an open case in this state may have started (days beyond its steps): some become overdue.
-OPEN_SLACK = {
-    Status.SUBMITTED: 20,
-    Status.REGISTERED: 25,
-    Status.DISPATCHED: 25,
-    Status.ACCEPTED: 100,
-    Status.EXTENSION_PENDING: 20,
-    Status.REPLY_PENDING: 20,
-    Status.REPLIED: 25,
-    Status.REVIEWING: 40,
-    Status.REVIEWED: 25,
-    Status.RECHECKING: 40,
-}
-
-
-_T = TypeVar("_T")
-
-
-class Weighted(Generic[_T]):
-    def __init__(self, items: Sequence[tuple[_T, float]]) -> None:
-        self.values = [v for v, _ in items]
-        self.cum = list(accumulate(w for _, w in items))
-
-    def pick(self, rng: random.Random) -> _T:
-        return self.values[bisect.bisect_right(self.cum, rng.random() * self.cum[-1])]
-
-
-# ---------------------------------------------------------------- organisation
-
-
-@dataclass
-class County:
-    area: Area
-    office: Unit
-    gov: Unit
-    towns: list[Area]
-    town_units: list[Unit]
-    departments: dict[str, Unit] = field(default_factory=dict)
-    streets: tuple[str, ...] = ()
-
-
-def _population(code: str) -> int:
-    h = int(hashlib.sha256(code.encode()).hexdigest()[:8], 16)
-    return 300_000 + h % 1_100_000
-
-
-def _gov_name(name: str) -> str:
-    return f"{name}委{name[-1]}政府"
-
-
-@transaction.atomic
-def build_province(*, log: Callable[[str], None] = lambda _m: None) -> None:
-    """One province, its 17 cities and their counties, each with 党委政府, 信访局, the usual departments and
-    two townships, through the accounts services (upserts: running twice changes nothing)."""
-    pcode, pname = texts.PROVINCE
-    province = area_upsert(code=pcode, name=pname, level=Area.Level.PROVINCE, population=99_000_000)
-    pgov = unit_upsert(code=f"{pcode}-GOV", name="河南省委省政府", kind=Unit.Kind.GOVERNMENT, area=province)
-    unit_upsert(code=f"{pcode}-XFJ", name="河南省信访局", kind=Unit.Kind.XINFANG, area=province, parent=pgov)
-    for ccode, cname, counties in texts.CITIES:
-        city = area_upsert(
-            code=ccode,
-            name=cname,
-            level=Area.Level.CITY,
-            parent=province,
-            population=sum(_population(c) for c, _ in counties),
-        )
-        cgov = unit_upsert(
-            code=f"{ccode}-GOV", name=f"{cname[:-1]}市委市政府", kind=Unit.Kind.GOVERNMENT, area=city, parent=pgov
-        )
-        unit_upsert(code=f"{ccode}-XFJ", name=f"{cname}信访局", kind=Unit.Kind.XINFANG, area=city, parent=cgov)
-        for key, suffix, kind, _words in texts.DEPARTMENTS[:6]:
-            unit_upsert(code=f"{ccode}-{key}", name=f"{cname}{suffix}", kind=kind, area=city, parent=cgov)
-        for code, name in counties:
-            county = area_upsert(
-                code=code, name=name, level=Area.Level.COUNTY, parent=city, population=_population(code)
-            )
-            gov = unit_upsert(
-                code=f"{code}-GOV", name=_gov_name(name), kind=Unit.Kind.GOVERNMENT, area=county, parent=cgov
-            )
-            unit_upsert(code=f"{code}-XFJ", name=f"{name}信访局", kind=Unit.Kind.XINFANG, area=county, parent=gov)
-            for key, suffix, kind, _words in texts.DEPARTMENTS:
-                unit_upsert(code=f"{code}-{key}", name=f"{name}{suffix}", kind=kind, area=county, parent=gov)
-            h = int(code)
-            for i, town in enumerate((texts.TOWNSHIPS[0], texts.TOWNSHIPS[1 + h % (len(texts.TOWNSHIPS) - 1)])):
-                tcode = f"{code}{100 + i}"
-                tarea = area_upsert(code=tcode, name=town, level=Area.Level.TOWNSHIP, parent=county)
-                unit_upsert(code=f"{tcode}-TOWN", name=f"{name}{town}", kind=Unit.Kind.TOWNSHIP, area=tarea, parent=gov)
-        log(f"  {cname}：{len(counties)} 个县区")
-
-
-def load_counties() -> list[County]:
-    """Every county-level area that has an active 信访部门, with its government, towns and departments."""
-    units = list(Unit.objects.filter(active=True).select_related("area", "parent"))
-    by_id = {u.pk: u for u in units}
-    for u in units:  # link parents in memory: review and recheck walk up the tree without queries
-        if u.parent_id in by_id:
-            u.parent = by_id[u.parent_id]
-    by_area: dict[int, list[Unit]] = {}
-    for u in units:
-        by_area.setdefault(u.area_id, []).append(u)
-    areas = {a.pk: a for a in Area.objects.filter(active=True)}
-    out = []
-    for area in sorted((a for a in areas.values() if a.level == Area.Level.COUNTY), key=lambda a: a.code):
-        own = by_area.get(area.pk, [])
-        office = next((u for u in sorted(own, key=lambda u: u.pk) if u.kind == Unit.Kind.XINFANG), None)
-        if office is None:
-            continue
-        gov = next((u for u in own if u.kind == Unit.Kind.GOVERNMENT), None) or office.parent or office
-        towns = [a for a in areas.values() if a.parent_id == area.pk and a.level == Area.Level.TOWNSHIP]
-        town_units = [u for a in towns for u in by_area.get(a.pk, []) if u.kind == Unit.Kind.TOWNSHIP]
-        county = County(
-            area=area, office=office, gov=gov, towns=sorted(towns, key=lambda a: a.code), town_units=town_units
-        )
-        for key, _suffix, _kind, words in texts.DEPARTMENTS:
-            found = next(
-                (u for u in own if u.kind != Unit.Kind.XINFANG and any(w in u.name for w in words) and u.parent_id),
-                None,
-            )
-            if found:
-                county.departments[key] = found
-        county.departments["GOV"] = gov
-        if town_units:
-            county.departments["TOWN"] = town_units[0]
-        out.append(county)
-    return out
-
-
-# ---------------------------------------------------------------- people and texts
+from . import texts, writers
+from .mix import CHANNELS, GAPS, OPEN_SLACK, PATHS, PURPOSES, STATES, Weighted
+from .province import County, load_counties
 
 
 def blanked(person: Person, rng: random.Random) -> Person:
@@ -596,8 +372,7 @@ class Generator:
     def _run_parallel(
         self, count: int, *, batch_size: int, progress: Callable[[int], None] | None, workers: int
     ) -> list[tuple[str, str]]:
-        global _SHARED  # noqa: PLW0603  (inherited by the forked writers)
-        _SHARED = _shared_objects(self)
+        writers.share(self)
         codes: list[tuple[str, str]] = []
         connections.close_all()  # the writers must not inherit this process's connection
         gc.freeze()  # the writers' collections then leave the inherited objects (and their pages) alone
@@ -621,14 +396,14 @@ class Generator:
                     repeats = [(pid, p.repeat_of_id) for p, pid in zip(plans, ids, strict=True) if p.repeat_of_id]
                     for p in plans:
                         p.repeat_of_id = None  # is_repeat stays set
-                    pending.append((pool.apply_async(_write_batch, (_dumps(plans, ids),)), n, repeats))
+                    pending.append((pool.apply_async(writers.write_batch, (writers.dumps(plans, ids),)), n, repeats))
                     left -= n
                     gc.collect(1)
                     continue
                 result, n, repeats = pending.popleft()
                 result.get()
                 # Batches finish here in the order they were drawn: this one and every earlier one are in.
-                _link_repeats(repeats)
+                writers.link_repeats(repeats)
                 if progress:
                     progress(n)
             pool.close()
@@ -637,86 +412,5 @@ class Generator:
             raise
         finally:
             pool.join()
-            _SHARED = {}
+            writers.unshare()
         return codes
-
-
-# ---------------------------------------------------------------- parallel writers
-#
-# Plans go to the writer processes pickled, with their units, areas and categories as references to the
-# writer's own copies (inherited at fork), not as pickled model instances with their parents.
-
-_SHARED: dict[tuple[str, int], Any] = {}
-_WRITER_CONTEXT: BatchContext | None = None
-
-
-def _shared_objects(gen: Generator) -> dict[tuple[str, int], Any]:
-    objs: list[Any] = []
-    for c in gen.counties:
-        objs += [c.area, c.office, c.gov, *c.towns, *c.town_units, *c.departments.values()]
-    objs += gen.category_pick.values
-    return {(type(o).__name__, o.pk): o for o in objs}
-
-
-def _shared(kind: str, pk: int) -> Any:
-    return _SHARED[(kind, pk)]
-
-
-def _by_reference(obj: Any) -> Any:
-    key = (type(obj).__name__, obj.pk)
-    if key in _SHARED:
-        return _shared, key
-    return obj.__reduce__()  # not one of the inherited objects: pickled whole
-
-
-# Looked up by type in C for the model instances only (a persistent_id hook would be a Python call for every
-# string and date of the batch: more than drawing the cases).
-def _as_fields(cls: type, get: Callable[[Any], tuple[Any, ...]]) -> Callable[[Any], Any]:
-    # A dataclass as its class and field values in order (one C call), not as a dict of name: value.
-    return lambda obj: (cls, get(obj))
-
-
-_DISPATCH: dict[type, Callable[[Any], Any]] = {
-    **copyreg.dispatch_table,
-    Area: _by_reference,
-    Unit: _by_reference,
-    Category: _by_reference,
-    **{
-        cls: _as_fields(cls, operator.attrgetter(*(f.name for f in dataclasses.fields(cls))))
-        for cls in (PetitionPlan, Step)
-    },
-}
-
-
-def _dumps(plans: list[PetitionPlan], ids: list[int]) -> bytes:
-    buf = io.BytesIO()
-    pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = _DISPATCH
-    pickler.dump((plans, ids))
-    return buf.getvalue()
-
-
-def _loads(payload: bytes) -> tuple[list[PetitionPlan], list[int]]:
-    # Our own payload, from the parent process.
-    loaded: tuple[list[PetitionPlan], list[int]] = pickle.loads(payload)  # noqa: S301
-    return loaded
-
-
-def _link_repeats(repeats: list[tuple[int, int]]) -> None:
-    if not repeats:
-        return
-    table = connection.ops.quote_name(Petition._meta.db_table)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET repeat_of_id = %s WHERE id = %s",  # noqa: S608
-            [(origin, pid) for pid, origin in repeats],
-        )
-
-
-def _write_batch(payload: bytes) -> int:
-    global _WRITER_CONTEXT  # noqa: PLW0603  (one per writer process, kept between its batches)
-    plans, ids = _loads(payload)
-    if _WRITER_CONTEXT is None:
-        _WRITER_CONTEXT = BatchContext()
-    bulk_write(plans, actor="数据生成", source="generate_petitions", context=_WRITER_CONTEXT, ids=ids)
-    return len(plans)

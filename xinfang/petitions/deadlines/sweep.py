@@ -17,7 +17,8 @@ from xinfang.deadlines import engine
 from xinfang.deadlines.models import Party
 from xinfang.deadlines.services import apply_due, calendar_load, config_changed, state_of
 
-from ..models import Petition
+from ..models import Event, Petition
+from ..seals import events_seal
 from ..timeline import event_record
 from .models import Deadline
 from .schedule import case_refresh, row_due
@@ -44,6 +45,7 @@ def deadlines_recompute(*, reason: str) -> int:
     today_ = today()
     changed = 0
     touched: dict[int, Petition] = {}
+    written: list[Event] = []
     qs = (
         Deadline.objects.select_for_update(of=("self",))
         .select_related("rule", "petition")
@@ -77,22 +79,29 @@ def deadlines_recompute(*, reason: str) -> int:
             note = f"期限重新计算（{reason}）：{name}到期日{engine.cn_date(deadline.due_date)}" + (
                 "为预计日期" if deadline.estimated else "已确定，不再为预计"
             )
-        event_record(
-            petition=deadline.petition,
-            action="deadline_recomputed",
-            note=note,
-            data={
-                "code": deadline.code,
-                "old_due": old_due.isoformat(),
-                "new_due": deadline.due_date.isoformat(),
-                "estimated": deadline.estimated,
-                "reason": reason,
-            },
+        written.append(
+            event_record(
+                petition=deadline.petition,
+                action="deadline_recomputed",
+                note=note,
+                data={
+                    "code": deadline.code,
+                    "old_due": old_due.isoformat(),
+                    "new_due": deadline.due_date.isoformat(),
+                    "estimated": deadline.estimated,
+                    "reason": reason,
+                },
+            )
         )
     for petition in touched.values():
         case_refresh(petition, today_)
     if changed:
-        audit_record(actor="系统", action="deadlines.recompute", data={"reason": reason, "changed": changed})
+        audit_record(
+            actor="系统",
+            action="deadlines.recompute",
+            data={"reason": reason, "changed": changed},
+            seal=events_seal(written),
+        )
     return changed
 
 

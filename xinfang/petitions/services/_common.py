@@ -27,6 +27,7 @@ from ..models import (
     Event,
     Petition,
 )
+from ..seals import events_seal
 from ..timeline import event_record
 from ..workflow import ACTIONS, Action, Status, allowed, target_of
 
@@ -144,7 +145,7 @@ def _transition(
     unit = _actor_unit(actor, petition, ACTIONS[action].unit) if check_actor else None
     petition.status = target
     petition.status_changed_at = timezone.now()
-    event_record(
+    event = event_record(
         petition=petition,
         action=action.value,
         actor=actor,
@@ -162,6 +163,7 @@ def _transition(
         target=petition,
         unit_id=unit.pk if unit else None,
         data={"from": current.value, "to": target.value, **(data or {})},
+        seal=events_seal([event]),
     )
     return target
 

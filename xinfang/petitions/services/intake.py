@@ -27,8 +27,10 @@ from ..models import (
     Petition,
     Purpose,
     Representative,
+    SkipLevelTo,
 )
 from ..persons import person_seal
+from ..seals import events_seal
 from ..timeline import event_record
 from ..workflow import Action, Status
 from ._common import (
@@ -102,6 +104,7 @@ def _intake(
     accused_unit: Unit | None,
     accused_person: str,
     errors: dict[str, list[str]] | None = None,
+    skip_level_to: str = "",
 ) -> Registration:
     # Every problem at once (a form that reports its errors one per submit wastes a clerk's and a
     # citizen's time): collect, then raise one ValidationFailed with all fields.
@@ -122,6 +125,8 @@ def _intake(
         bad("title", "标题不超过200字")
     if purpose and purpose not in Purpose.values:
         bad("purpose", "信访目的无效")
+    if skip_level_to not in SkipLevelTo.values:
+        bad("skip_level_to", "越级去向应为赴省或赴京")
     if headcount is None or headcount < 1:
         bad("headcount", "信访人数至少为1人")
     elif headcount > 100000:
@@ -175,8 +180,6 @@ def _intake(
         received_at=received_at,
         registered_at=now if status == Status.REGISTERED else None,
         registered_by=actor if getattr(actor, "is_authenticated", False) else None,
-        petitioner_name=person["name"],
-        petitioner_address=person["address"],
         confidential=confidential,
         headcount=headcount,
         is_group=headcount >= settings.XINFANG_GROUP_VISIT_THRESHOLD,
@@ -191,13 +194,14 @@ def _intake(
         accused_person=(accused_person or "").strip()[:100],
         is_repeat=is_repeat or repeat_of is not None,
         repeat_of=repeat_of,
-        is_skip_level=is_skip_level,
+        is_skip_level=is_skip_level or bool(skip_level_to),
+        skip_level_to=skip_level_to,
         status=status,
         status_changed_at=now,
         office_unit=office,
         office_path=office.path,
     )
-    person_seal(petition, person)
+    person_seal(petition, person)  # name, address, ID and phone: sealed
     # Both intake paths open the 15-day transfer limit next, computed here once: the case goes in with its
     # due date already set, so opening the deadline does not have to update the row again.
     first = deadlines.deadline_draft(petition=petition, code="transfer", start=local_date(received_at), config=config)
@@ -208,7 +212,7 @@ def _intake(
     petition.save(force_insert=True)
     sealed = []
     for clean in clean_reps:
-        rep = Representative(petition=petition, name=clean["name"])
+        rep = Representative(petition=petition)
         person_seal(rep, clean)
         sealed.append(rep)
     Representative.objects.bulk_create(sealed)
@@ -239,6 +243,7 @@ def petition_register(
     confidential: bool = False,
     accused_unit: Unit | None = None,
     accused_person: str = "",
+    skip_level_to: str = "",
 ) -> Registration:
     """A clerk (登记员) or officer registers a petition received by any channel.
 
@@ -274,6 +279,7 @@ def petition_register(
         confidential=confidential,
         accused_unit=accused_unit,
         accused_person=accused_person,
+        skip_level_to=skip_level_to or "",
     )
     petition = reg.petition
     reason = (no_representative_reason or "").strip()[:500]
@@ -337,6 +343,7 @@ def _intake_record(
         unit_id=audit_unit_id,
         ip=ip,
         data={**(audit_data or {}), "number": petition.number},
+        seal=events_seal([event]),
     )
     reg.events, reg.deadlines = [event], [deadline]
     return reg

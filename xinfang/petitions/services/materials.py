@@ -84,4 +84,6 @@ def petition_unmask(*, actor: Any, petition: Petition, reason: str, ip: str | No
     return {
         "id_number": crypto.decrypt(petition.id_number_enc),
         "phone": crypto.decrypt(petition.phone_enc),
+        "name": crypto.decrypt(petition.petitioner_name_enc),
+        "address": crypto.decrypt(petition.petitioner_address_enc),
     }

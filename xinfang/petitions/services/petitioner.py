@@ -19,6 +19,7 @@ from ..models import (
     Petition,
     Rating,
 )
+from ..seals import events_seal
 from ..timeline import event_record
 from ..workflow import Action, Status, allowed
 from ._common import (
@@ -148,6 +149,6 @@ def petition_reissue_query_code(*, actor: Any, petition_id: int) -> str:
         code = new_query_code()
         petition.query_code_hash = query_code_hash(code)
         petition.save(update_fields=["query_code_hash", "updated_at"])
-        event_record(petition=petition, action="reissue_code", actor=actor, note="重新生成查询码")
-        audit_record(actor=actor, action="petition.reissue_code", target=petition)
+        event = event_record(petition=petition, action="reissue_code", actor=actor, note="重新生成查询码")
+        audit_record(actor=actor, action="petition.reissue_code", target=petition, seal=events_seal([event]))
     return code

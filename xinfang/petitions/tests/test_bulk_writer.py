@@ -104,7 +104,9 @@ def test_one_audit_record_per_batch(personas):
     assert audits.count() == before + 1
     audit = audits.last()
     assert audit is not None
+    seal = audit.data.pop("seal")
     assert audit.data == {"count": 4, "first": result.first, "last": result.last, "source": "test"}
+    assert sorted(seal["events"]) == sorted(str(pk) for pk in result.ids)  # the batch's timeline, sealed
 
 
 def test_query_code_works_on_the_portal_lookup(personas):

@@ -215,7 +215,7 @@ def test_unmask_needs_reason_and_is_audited(personas):
     with writes_nothing(p), pytest.raises(ValidationFailed):
         services.petition_unmask(actor=personas.dispatcher, petition=p, reason="")
     full = services.petition_unmask(actor=personas.dispatcher, petition=p, reason="电话回访")
-    assert full == {"id_number": VALID_ID, "phone": "13812345678"}
+    assert full == {"id_number": VALID_ID, "phone": "13812345678", "name": "王大爷", "address": "扶沟县建设街"}
     assert AuditEvent.objects.filter(action="pii.unmask", target_id=str(p.pk)).count() == 1
     with writes_nothing(p), pytest.raises(NotPermitted):
         services.petition_unmask(actor=personas.outsider, petition=p, reason="好奇")

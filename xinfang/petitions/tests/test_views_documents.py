@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -44,7 +45,11 @@ def test_handler_issues_and_downloads_the_reply(client, personas, replied):
     doc = Document.objects.get(subject_id=p.pk, kind="reply")
     page = client.get(reverse("petitions:documents", args=[p.pk])).content.decode()
     assert doc.doc_number in page and "已生成信访处理意见书" in page
-    download = client.get(reverse("petitions:documents-download", args=[p.pk, doc.pk]))
+    bare = reverse("petitions:documents-download", args=[p.pk, doc.pk])
+    assert client.get(bare).status_code == 403  # only through the page's short-lived signed link
+    link = re.search(re.escape(bare) + r"\?t=[^\"&]+", page)
+    assert link
+    download = client.get(link.group(0))
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment; filename*=UTF-8''")
     assert doc.doc_number in text_of(download.content)
@@ -123,10 +128,14 @@ def test_portal_shows_the_petitioners_own_notices_only(client, personas, replied
     assert listing in client.get(reverse("portal:case", args=[p.number])).content.decode()
     html = client.get(listing).content.decode()
     assert reply.doc_number in html and transfer.doc_number not in html
-    download = client.get(reverse("portal:case-document", args=[p.number, reply.pk]))
+    bare = reverse("portal:case-document", args=[p.number, reply.pk])
+    assert client.get(bare).status_code == 403
+    signed = re.search(re.escape(bare) + r"\?t=[^\"&]+", html)
+    assert signed
+    download = client.get(signed.group(0))
     assert download.status_code == 200 and "王大爷：" in text_of(download.content)
     online = Delivery.objects.get(document=reply)
     assert online.method == "online" and online.recorded_by_name == "信访人（网上）"
-    client.get(reverse("portal:case-document", args=[p.number, reply.pk]))
+    client.get(signed.group(0))
     assert Delivery.objects.filter(document=reply).count() == 1  # downloading again is not a new delivery
     assert client.get(reverse("portal:case-document", args=[p.number, transfer.pk])).status_code == 404

@@ -185,7 +185,7 @@ def dispute_raise_from_petition(
         headcount=petition.headcount,
         **extra,
     )
-    if petition.petitioner_name or petition.id_number_hash or petition.phone_hash:
+    if petition.petitioner_name_hash or petition.id_number_hash or petition.phone_hash:
         party = DisputeParty(dispute=dispute)
         party_from_petitioner(party, petition)
         party.save(force_insert=True)
@@ -211,7 +211,7 @@ def dispute_link_petition(*, actor: Any, dispute_id: int, petition: Petition, no
     if DisputePetition.objects.filter(dispute=dispute, petition=petition).exists():
         raise InvalidTransition("该信访事项已关联本矛盾纠纷")
     DisputePetition.objects.create(dispute=dispute, petition=petition, linked_at=timezone.now())
-    if petition.petitioner_name and not dispute.parties.filter(id_number_hash=petition.id_number_hash).exclude(
+    if petition.petitioner_name_hash and not dispute.parties.filter(id_number_hash=petition.id_number_hash).exclude(
         id_number_hash=""
     ):
         party = DisputeParty(dispute=dispute)

@@ -14,7 +14,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from xinfang.demo.volume import deferred_indexes
-from xinfang.demo.volume.generator import Generator, build_province, load_counties
+from xinfang.demo.volume.generator import Generator
+from xinfang.demo.volume.province import build_province, load_counties
 from xinfang.petitions.deadlines.models import Deadline
 from xinfang.petitions.management.progress import Progress
 from xinfang.petitions.models import Event, Petition, Representative

@@ -14,8 +14,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from xinfang.core.errors import DomainError
 from xinfang.documents import services as docs
+from xinfang.petitions.letters import SPECS
 from xinfang.petitions.models import Petition
-from xinfang.petitions.notices_docs import SPECS, notice_issue
+from xinfang.petitions.notices_docs import notice_issue
 
 
 class Command(BaseCommand):

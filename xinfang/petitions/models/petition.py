@@ -1,3 +1,5 @@
+"""The case (信访事项) and its co-petitioners/representatives."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -7,91 +9,23 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.accounts.models import Area, Unit
-from xinfang.core.versioned import VersionedQuerySet
+from xinfang.core import crypto
 
-from .workflow import Status
+from ..workflow import Status
+from .reference import (
+    Category,
+    Channel,
+    DeadlineState,
+    DispatchMode,
+    Outcome,
+    Purpose,
+    Rating,
+    ReviewOutcome,
+    SkipLevelTo,
+)
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-
-class Category(models.Model):
-    """内容分类: 18 first-level categories shipped as editable seed data; second levels under them."""
-
-    code = models.CharField(_("分类代码"), max_length=20, unique=True)
-    name = models.CharField(_("名称"), max_length=60)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("上级分类")
-    )
-    sort_order = models.PositiveIntegerField(_("排序"), default=0)
-    active = models.BooleanField(_("启用"), default=True)
-
-    # Workers keep the categories in memory (core.versioned): every write renews this token.
-    versioned_name = "reference"
-    objects = VersionedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["sort_order", "code"]
-        verbose_name = _("内容分类")
-        verbose_name_plural = _("内容分类")
-
-    def __str__(self) -> str:
-        return f"{self.parent.name} / {self.name}" if self.parent_id and self.parent else self.name
-
-
-class Channel(models.TextChoices):
-    LETTER = "letter", _("来信")
-    VISIT = "visit", _("来访")
-    CALL = "call", _("来电/热线")
-    ONLINE = "online", _("网上信访")
-    SMS = "sms", _("短信")
-    FAX = "fax", _("传真")
-    MAILBOX = "mailbox", _("民情意见箱")
-    LEADER = "leader", _("领导接访")
-    CONTACT_POINT = "contact_point", _("群众诉求举报联系点")
-
-
-class Purpose(models.TextChoices):
-    # Codes as used by provincial systems (domain.md §4).
-    SUGGESTION = "601001", _("意见建议")
-    APPEAL = "601002", _("申诉")
-    DEMAND = "601003", _("求决")
-    ACCUSATION = "601004", _("揭发控告")
-    INQUIRY = "601005", _("咨询")
-    OTHER = "601006", _("其他")
-
-
-class DispatchMode(models.TextChoices):
-    TRANSFER = "transfer", _("转送")
-    ASSIGN = "assign", _("交办")
-    DIRECT = "direct", _("直接办理")
-
-
-class Outcome(models.TextChoices):
-    """Art 32 《信访工作条例》."""
-
-    SUPPORT = "support", _("支持")
-    EXPLAIN = "explain", _("解释说明")
-    NOT_SUPPORTED = "not_supported", _("不予支持")
-
-
-class ReviewOutcome(models.TextChoices):
-    UPHOLD = "uphold", _("维持原处理意见")
-    CHANGE = "change", _("变更原处理意见")
-    REVOKE = "revoke", _("撤销原处理意见，责令重新办理")
-
-
-class Rating(models.TextChoices):
-    SATISFIED = "satisfied", _("满意")
-    BASIC = "basic", _("基本满意")
-    UNSATISFIED = "unsatisfied", _("不满意")
-
-
-class DeadlineState(models.TextChoices):
-    NONE = "", _("无期限")
-    NORMAL = "normal", _("正常")
-    SOON = "soon", _("即将到期")
-    OVERDUE = "overdue", _("已超期")
+    pass
 
 
 class Petition(models.Model):
@@ -110,15 +44,18 @@ class Petition(models.Model):
         verbose_name=_("登记人"),
     )
 
-    # 信访人 (primary petitioner). ID and phone are sealed; *_hash are keyed hashes for exact lookup.
-    petitioner_name = models.CharField(_("信访人姓名"), max_length=100, blank=True)
+    # 信访人 (primary petitioner). Name, ID, phone and address are sealed (core.crypto); *_hash are keyed
+    # hashes for exact lookup (the name's: exact full-name search); *_masked what lists show.
+    petitioner_name_enc = models.TextField(_("信访人姓名（加密）"), blank=True, editable=False)
+    petitioner_name_hash = models.CharField(_("信访人姓名（检索摘要）"), max_length=64, blank=True, editable=False)
+    petitioner_name_masked = models.CharField(_("信访人姓名"), max_length=100, blank=True, editable=False)
     id_number_enc = models.TextField(_("身份证号（加密）"), blank=True, editable=False)
     id_number_hash = models.CharField(_("身份证号（检索摘要）"), max_length=64, blank=True, editable=False)
     id_number_masked = models.CharField(_("身份证号"), max_length=24, blank=True, editable=False)
     phone_enc = models.TextField(_("联系电话（加密）"), blank=True, editable=False)
     phone_hash = models.CharField(_("联系电话（检索摘要）"), max_length=64, blank=True, editable=False)
     phone_masked = models.CharField(_("联系电话"), max_length=24, blank=True, editable=False)
-    petitioner_address = models.CharField(_("住址"), max_length=200, blank=True)
+    petitioner_address_enc = models.TextField(_("住址（加密）"), blank=True, editable=False)
     confidential = models.BooleanField(_("要求对身份保密"), default=False)
     identity_released = models.BooleanField(_("已向承办单位公开身份"), default=False)
 
@@ -158,6 +95,9 @@ class Petition(models.Model):
         db_index=False,  # pet_repeat_of, partial, in Meta
     )
     is_skip_level = models.BooleanField(_("越级信访"), default=False)
+    skip_level_to = models.CharField(
+        _("越级去向"), max_length=10, choices=SkipLevelTo.choices, blank=True, default=SkipLevelTo.NONE
+    )
 
     status = models.CharField(_("状态"), max_length=24, choices=Status.choices, default=Status.REGISTERED)
     status_changed_at = models.DateTimeField(_("状态变更时间"))
@@ -249,6 +189,7 @@ class Petition(models.Model):
             # default-opclass copy serves LIKE under the C collation alone, and no query compares a path
             # whole.
             models.Index(fields=["id_number_hash"], name="pet_id_hash", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["petitioner_name_hash"], name="pet_name_hash", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["phone_hash"], name="pet_phone_hash", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["area_path"], name="pet_area_path", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["office_path"], name="pet_office_path", opclasses=["varchar_pattern_ops"]),
@@ -257,6 +198,8 @@ class Petition(models.Model):
             models.Index(fields=["status", "current_path"], name="pet_status_current"),
             models.Index(fields=["deadline_state", "due_date"], name="pet_deadline"),
             models.Index(fields=["received_at"], name="pet_received"),
+            # The statistics' rating cohort: cases answered in a period (xinfang.statistics).
+            models.Index(fields=["replied_at"], name="pet_replied", condition=models.Q(replied_at__isnull=False)),
             # A list filtered by state, newest first (migration 0006 has the EXPLAIN figures).
             models.Index(fields=["status", "received_at"], name="pet_status_received"),
             # From EXPLAIN at 250k (docs/performance.md): a state in a subtree (a county's list filtered by
@@ -319,6 +262,24 @@ class Petition(models.Model):
     def is_open(self) -> bool:
         return self.status not in Status.terminal()
 
+    # The clear name and address, decrypted on use: for the pages and letters of those whose role needs
+    # them (petitions.access.can_see_name); lists show petitioner_name_masked. Setting either seals it.
+    @property
+    def petitioner_name(self) -> str:
+        return crypto.decrypt(self.petitioner_name_enc)
+
+    @petitioner_name.setter
+    def petitioner_name(self, value: str) -> None:
+        self.petitioner_name_enc, self.petitioner_name_hash, self.petitioner_name_masked = crypto.seal_name(value)
+
+    @property
+    def petitioner_address(self) -> str:
+        return crypto.decrypt(self.petitioner_address_enc)
+
+    @petitioner_address.setter
+    def petitioner_address(self, value: str) -> None:
+        self.petitioner_address_enc = crypto.seal_text(value)
+
 
 class Representative(models.Model):
     """Co-petitioners; for 集体访 the chosen representatives (at most 5, Art 20(3))."""
@@ -326,7 +287,9 @@ class Representative(models.Model):
     petition = models.ForeignKey(
         Petition, on_delete=models.CASCADE, related_name="representatives", verbose_name=_("信访事项")
     )
-    name = models.CharField(_("姓名"), max_length=100)
+    name_enc = models.TextField(_("姓名（加密）"), blank=True, editable=False)
+    name_hash = models.CharField(_("姓名（检索摘要）"), max_length=64, blank=True, editable=False)
+    name_masked = models.CharField(_("姓名"), max_length=100, blank=True, editable=False)
     id_number_enc = models.TextField(_("身份证号（加密）"), blank=True, editable=False)
     id_number_hash = models.CharField(_("身份证号（检索摘要）"), max_length=64, blank=True, editable=False)
     phone_enc = models.TextField(_("联系电话（加密）"), blank=True, editable=False)
@@ -338,178 +301,20 @@ class Representative(models.Model):
         # Compared whole only: one byte-wise index each (see Petition.Meta.indexes).
         indexes = [
             models.Index(fields=["id_number_hash"], name="rep_id_hash", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["name_hash"], name="rep_name_hash", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["phone_hash"], name="rep_phone_hash", opclasses=["varchar_pattern_ops"]),
         ]
         verbose_name = _("代表")
         verbose_name_plural = _("代表")
 
     def __str__(self) -> str:
-        return self.name
+        return self.name_masked
 
+    # The clear name, for the pages and letters of those whose role needs it (petitions.access.can_see_name).
+    @property
+    def name(self) -> str:
+        return crypto.decrypt(self.name_enc)
 
-class Event(models.Model):
-    """The case timeline: one row per action, written in the same transaction as the change."""
-
-    # No index of its own: event_petition_at (petition, at) serves every lookup by case, and the cascade.
-    petition = models.ForeignKey(
-        Petition, on_delete=models.CASCADE, related_name="events", db_index=False, verbose_name=_("信访事项")
-    )
-    at = models.DateTimeField(_("时间"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("操作人账号"),
-    )
-    actor_name = models.CharField(_("操作人"), max_length=100, blank=True)
-    unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作单位")
-    )
-    action = models.CharField(_("动作"), max_length=40)
-    from_status = models.CharField(_("原状态"), max_length=24, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=24, blank=True)
-    note = models.TextField(_("说明"), blank=True)
-    public = models.BooleanField(_("向信访人公开"), default=False)
-    public_text = models.TextField(_("公开内容"), blank=True)
-    data = models.JSONField(_("附加数据"), default=dict, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-        indexes = [models.Index(fields=["petition", "at"], name="event_petition_at")]
-        verbose_name = _("办理记录")
-        verbose_name_plural = _("办理记录")
-
-    def __str__(self) -> str:
-        return f"{self.petition_id} {self.action}"
-
-    def get_action_label(self) -> StrOrPromise:
-        from .workflow import Action
-
-        extra = {
-            "deadline_recomputed": "期限重新计算",
-            "reissue_code": "重新生成查询码",
-            "issue_document": "生成文书",
-            "deliver_document": "文书送达",
-        }
-        return Action(self.action).label if self.action in Action.values else extra.get(self.action, self.action)
-
-
-def attachment_path(instance: Attachment, filename: str) -> str:
-    return f"attachments/{instance.petition_id}/{filename}"
-
-
-class Attachment(models.Model):
-    class Kind(models.TextChoices):
-        LETTER = "letter", _("来信扫描件")
-        EVIDENCE = "evidence", _("证据材料")
-        REPLY = "reply", _("答复文书")
-        OTHER = "other", _("其他")
-
-    petition = models.ForeignKey(
-        Petition, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("信访事项")
-    )
-    file = models.FileField(_("文件"), upload_to=attachment_path)
-    original_name = models.CharField(_("文件名"), max_length=200)
-    size = models.PositiveIntegerField(_("大小"))
-    content_type = models.CharField(_("文件类型"), max_length=100, blank=True)
-    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("上传人"),
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("附件")
-        verbose_name_plural = _("附件")
-
-    def __str__(self) -> str:
-        return self.original_name
-
-
-class NumberSequence(models.Model):
-    """Per (scope, year) counter, locked while incremented so concurrent clerks get distinct numbers."""
-
-    scope = models.CharField(_("编号范围"), max_length=20)
-    year = models.PositiveIntegerField(_("年份"))
-    last = models.PositiveIntegerField(_("最后使用的序号"), default=0)
-
-    class Meta:
-        verbose_name = _("编号序列")
-        verbose_name_plural = _("编号序列")
-        constraints = [models.UniqueConstraint(fields=["scope", "year"], name="uniq_sequence")]
-
-
-class ImportRecord(models.Model):
-    """One imported spreadsheet row: a keyed fingerprint of its normalized content, so that importing the
-    same file again (or an overlapping one) creates nothing twice."""
-
-    fingerprint = models.CharField(_("行内容校验值"), max_length=64, unique=True)
-    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="+", verbose_name=_("信访事项"))
-    source = models.CharField(_("来源文件"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("导入记录")
-        verbose_name_plural = _("导入记录")
-
-    def __str__(self) -> str:
-        return f"{self.source} → {self.petition_id}"
-
-
-def import_upload_path(instance: ImportJob, filename: str) -> str:
-    """A random name: the clerk's file name may itself carry a petitioner's name."""
-    import uuid
-
-    suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
-    return f"imports/{uuid.uuid4().hex}{suffix}"
-
-
-class ImportJob(models.Model):
-    """One spreadsheet import started on the staff page and run in the background (see import_jobs.py).
-
-    The upload is kept only while the job waits or runs; it is deleted when the job ends (done,
-    failed or found interrupted), since it holds ID and phone numbers in clear text."""
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("排队中")
-        RUNNING = "running", _("正在导入")
-        DONE = "done", _("已完成")
-        FAILED = "failed", _("失败")
-        INTERRUPTED = "interrupted", _("中断")
-
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("导入人")
-    )
-    office = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("信访部门"))
-    filename = models.CharField(_("原文件名"), max_length=200)
-    file = models.FileField(_("上传文件"), upload_to=import_upload_path, max_length=200, blank=True)
-    partial = models.BooleanField(_("只导入正确的行"), default=False)
-    status = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.QUEUED)
-    rows_done = models.PositiveIntegerField(_("已处理行数"), default=0)
-    rows_total = models.PositiveIntegerField(_("总行数"), null=True, blank=True)
-    report = models.JSONField(_("导入结果"), default=dict, blank=True)
-    error = models.TextField(_("错误信息"), blank=True)
-    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
-    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    progress_at = models.DateTimeField(_("最近进度时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["office", "-created_at"], name="importjob_office_created")]
-        verbose_name = _("导入任务")
-        verbose_name_plural = _("导入任务")
-
-    def __str__(self) -> str:
-        return f"{self.filename}（{self.get_status_display()}）"
-
-
-# A case's deadline rows: their own module (this one is long), registered with this app from here.
-from .deadlines.models import Deadline as Deadline  # noqa: E402
+    @name.setter
+    def name(self, value: str) -> None:
+        self.name_enc, self.name_hash, self.name_masked = crypto.seal_name(value)

@@ -13,15 +13,18 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from xinfang.core.access_log import access_log
 from xinfang.core.errors import DomainError
+from xinfang.core.models import AccessLog
 from xinfang.core.timeutil import SHANGHAI
 from xinfang.documents import services as docs
 from xinfang.documents.models import Delivery, Document
 from xinfang.petitions.access import access_petition, can_see_identity
 
-from . import notices_docs
-from .models import Petition
-from .views import staff_required
+from .. import letters, notices_docs
+from ..downloads import download_check
+from ..models import Petition
+from .base import staff_required
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -53,7 +56,7 @@ def document_file(document: Document, fmt: str) -> HttpResponse:
 
 
 def _document(request: HttpRequest, petition: Petition, doc_id: int) -> Document:
-    doc = Document.objects.filter(subject_type=notices_docs.SUBJECT, subject_id=petition.pk, pk=doc_id).first()
+    doc = Document.objects.filter(subject_type=letters.SUBJECT, subject_id=petition.pk, pk=doc_id).first()
     # A letter to a confidential petitioner carries the name: hidden like the letter attachment.
     if doc is None or (doc.for_petitioner and petition.confidential and not can_see_identity(request.user, petition)):
         raise Http404("文书不存在或无权查看")
@@ -64,8 +67,8 @@ def _document(request: HttpRequest, petition: Petition, doc_id: int) -> Document
 @require_GET
 def documents(request: HttpRequest, pk: int) -> HttpResponse:
     petition = access_petition(request.user, pk)
-    rows = docs.documents_of(subject_type=notices_docs.SUBJECT, subject_id=petition.pk)
-    ready = [(kind, spec.label) for kind, spec in notices_docs.SPECS.items() if spec.ready(petition)]
+    rows = docs.documents_of(subject_type=letters.SUBJECT, subject_id=petition.pk)
+    ready = [(kind, spec.label) for kind, spec in letters.SPECS.items() if spec.ready(petition)]
     now = timezone.now().astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M")
     return render(
         request,
@@ -97,7 +100,18 @@ def document_issue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def document_download(request: HttpRequest, pk: int, doc_id: int) -> HttpResponse:
     petition = access_petition(request.user, pk)
-    return document_file(_document(request, petition, doc_id), request.GET.get("format", "docx"))
+    doc = _document(request, petition, doc_id)
+    download_check(request, "document", doc.pk)
+    fmt = request.GET.get("format", "docx")
+    access_log(
+        actor=request.user,
+        kind=AccessLog.Kind.DOCUMENT,
+        petition_id=petition.pk,
+        reference=petition.number,
+        target=f"{doc.title}（{doc.doc_number}，第{doc.version}版）",
+        data={"document": doc.pk, "format": fmt},
+    )
+    return document_file(doc, fmt)
 
 
 @staff_required

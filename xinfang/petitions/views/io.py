@@ -15,8 +15,9 @@ from xinfang.accounts.access import actor_context
 from xinfang.accounts.models import Role, Unit
 from xinfang.core.errors import DomainError, ValidationFailed
 
-from . import exporter, import_jobs, importer
-from .views import ListFilterForm, client_ip, staff_required
+from .. import exporter, import_jobs, importer
+from ..list_filters import ListFilterForm
+from .base import client_ip, staff_required
 
 
 class ImportForm(forms.Form):

@@ -1,0 +1,85 @@
+"""Each indicator on the hand-built set (cases.py), for the office's area and for the unit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from xinfang.statistics import figures, periods
+from xinfang.statistics.figures import Scope
+
+from . import cases
+
+YEAR = periods.custom(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+
+
+@pytest.fixture
+def built(personas: Any, time_machine: Any) -> dict[str, Any]:
+    return cases.build(personas, time_machine)
+
+
+def check(summary: dict[str, Any], expected: dict[str, Any]) -> None:
+    for key, want in expected.items():
+        if isinstance(want, tuple):
+            num, den = want
+            block = summary["indicators"][key]
+            assert (block["numerator"], block["denominator"]) == (num, den), key
+            assert summary[key] == pytest.approx(round(num / den, 4)), key
+        else:
+            assert summary[key] == want, key
+
+
+def test_each_indicator_for_the_office_area(built: Any, personas: Any) -> None:
+    s = figures.summary(Scope(area=personas.org.fugou), YEAR, today=cases.TODAY)
+    check(s, cases.EXPECTED)
+    reply = s["indicators"]["on_time_reply_rate"]["buckets"]
+    assert reply == {"met": 3, "late": 1, "overdue": 1}
+    office = s["indicators"]["timely_acceptance_rate"]["buckets"]
+    assert office == {"met": 6, "late": 1, "overdue": 1}
+
+
+def test_each_indicator_for_the_unit(built: Any, personas: Any) -> None:
+    s = figures.summary(Scope(area=personas.org.fugou), YEAR, today=cases.TODAY)
+    rows = {u["unit"]: u for u in s["by_unit"]}
+    unit = rows["FG-SZS"]
+    assert unit["timely_acceptance_rate"] == pytest.approx(4 / 7, abs=1e-4)
+    assert unit["on_time_reply_rate"] == pytest.approx(0.6)
+    assert unit["satisfaction_rate"] == pytest.approx(2 / 3, abs=1e-4)
+    assert unit["participation_rate"] == pytest.approx(0.75)
+    # E was never dispatched: the unit received 7 of the 8, one of them a repeat.
+    assert unit["repeat_rate"] == pytest.approx(1 / 7, abs=1e-4)
+    assert unit["received"] == 7
+    office = rows["FG-XFJ"]
+    assert office["office_timely_acceptance_rate"] == pytest.approx(0.75)
+    # The unit subtree filter gives the unit's own figures.
+    only = figures.summary(Scope(area=personas.org.fugou, unit=personas.org.municipal), YEAR, today=cases.TODAY)
+    assert only["received"] == 7
+    assert only["on_time_reply_rate"] == pytest.approx(0.6)
+
+
+def test_periods_count_deadlines_by_due_date(built: Any, personas: Any) -> None:
+    march = periods.month(2025, 3)
+    s = figures.summary(Scope(area=personas.org.fugou), march, today=cases.TODAY, units=False)
+    # Received in March: A and B. Transfer limits due in March: A (met, due 03-16) and B (late).
+    assert s["received"] == 2
+    assert s["indicators"]["timely_acceptance_rate"]["buckets"] == {"met": 1, "late": 1, "overdue": 0}
+    # A was answered in March and rated: participation 1/1.
+    assert s["participation_rate"] == 1.0
+    empty = figures.summary(Scope(area=personas.org.fugou), periods.month(2024, 3), today=cases.TODAY, units=False)
+    assert empty["received"] == 0
+    assert empty["on_time_reply_rate"] is None
+    assert empty["satisfaction_rate"] is None
+
+
+def test_a_limit_not_yet_due_is_not_counted(built: Any, personas: Any) -> None:
+    # Seen on 2025-06-01, C's handling limit (due 06-02) is neither met nor overdue yet.
+    s = figures.summary(Scope(area=personas.org.fugou), YEAR, today=dt.date(2025, 6, 1), units=False)
+    assert s["indicators"]["on_time_reply_rate"]["buckets"]["overdue"] == 0
+
+
+def test_other_county_sees_nothing_of_these(built: Any, personas: Any) -> None:
+    s = figures.summary(Scope(area=personas.org.taikang), YEAR, today=cases.TODAY)
+    assert s["received"] == 0
+    assert s["by_unit"] == []

@@ -1,0 +1,224 @@
+"""The page, the drill-down, the export, the API, the command and the frozen snapshots, from personas."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from xinfang.petitions import services as petition_services
+from xinfang.petitions.models import Petition
+from xinfang.statistics import definitions as d
+from xinfang.statistics import figures, page, services
+from xinfang.statistics.config import stats_config
+from xinfang.statistics.models import Snapshot
+
+from . import cases
+from .test_indicators import YEAR
+
+YEAR_QUERY = {"period": "custom", "from": "2025-01-01", "to": "2025-12-31", "area": "411621"}
+
+
+@pytest.fixture
+def built(personas: Any, time_machine: Any) -> dict[str, Any]:
+    return cases.build(personas, time_machine)
+
+
+def test_drill_down_lists_exactly_the_cases_counted(built: Any, personas: Any) -> None:
+    req = page.parse(personas.supervisor, YEAR_QUERY, today=cases.TODAY)
+    h = figures.headline(req.scope, req.period, today=cases.TODAY)
+    for ind in d.indicators(stats_config()):
+        for b in ind.buckets:
+            qs, _title = page.drill_cases(req, {"indicator": ind.key, "bucket": b.key})
+            assert qs.count() == h["indicators"][ind.key]["buckets"][b.key], (ind.key, b.key)
+    for vol in d.VOLUMES:
+        qs, _title = page.drill_cases(req, {"volume": vol.key})
+        assert qs.count() == h["volumes"][vol.key], vol.key
+    late, _ = page.drill_cases(req, {"indicator": "on_time_reply_rate", "bucket": "late"})
+    assert [p.title for p in late] == ["统计用例B"]
+    overdue, _ = page.drill_cases(req, {"indicator": "timely_acceptance_rate", "bucket": "overdue"})
+    assert [p.title for p in overdue] == ["统计用例E"]
+
+
+def test_page_shows_rates_with_formula_and_drills_down(built: Any, personas: Any, client: Any) -> None:
+    client.force_login(personas.supervisor)
+    r = client.get(reverse("statistics:page"), YEAR_QUERY)
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "按期答复率" in html and "60.00%" in html and "3 / 5" in html
+    assert d.BY_KEY["on_time_reply_rate"].formula in html  # the tooltip
+    assert "截至2026年6月1日" in html
+    assert "echarts.min.js" in html
+    r = client.get(reverse("statistics:cases"), {**YEAR_QUERY, "indicator": "on_time_reply_rate", "bucket": "overdue"})
+    assert r.status_code == 200
+    assert "统计用例C" in r.content.decode() and "统计用例A" not in r.content.decode()
+    assert 'id="case-count">1<' in r.content.decode()
+
+
+def test_bad_parameters_get_a_chinese_message(built: Any, personas: Any, client: Any) -> None:
+    client.force_login(personas.supervisor)
+    r = client.get(reverse("statistics:page"), {"period": "month", "value": "2026-13"})
+    assert r.status_code == 200 and "统计期间“2026-13”无效" in r.content.decode()
+    r = client.get(reverse("statistics:cases"), {**YEAR_QUERY, "indicator": "nope", "bucket": "x"})
+    assert r.status_code == 400 and "指标或栏目无效" in r.content.decode()
+
+
+def test_a_unit_sees_only_figures_of_what_it_may_see(built: Any, personas: Any, time_machine: Any, client: Any) -> None:
+    # A case of another unit: the 市政所's head does not see it in the figures; the county office does.
+    time_machine.move_to(cases.at("2025-08-01"), tick=False)
+    from xinfang.petitions.tests.factories import register
+
+    reg = register(personas.clerk, received_at=cases.at("2025-08-01"), title="住建局的件")
+    petition_services.petition_dispatch(
+        actor=personas.dispatcher, petition_id=reg.petition.pk, unit=personas.org.housing, mode="transfer"
+    )
+    time_machine.move_to(cases.at(cases.TODAY.isoformat()), tick=False)
+    head = figures.summary(page.parse(personas.head, YEAR_QUERY, today=cases.TODAY).scope, YEAR, today=cases.TODAY)
+    office = figures.summary(
+        page.parse(personas.dispatcher, YEAR_QUERY, today=cases.TODAY).scope, YEAR, today=cases.TODAY
+    )
+    assert head["received"] == 7  # the 市政所's seven
+    assert office["received"] == 9
+    assert "FG-ZJJ" not in {u["unit"] for u in head["by_unit"]}
+    assert "FG-ZJJ" in {u["unit"] for u in office["by_unit"]}
+    # Handlers and outsiders have no statistics at all; the nav entry follows the same rule.
+    client.force_login(personas.handler)
+    assert client.get(reverse("statistics:page")).status_code == 403
+    assert "统计分析" not in client.get(reverse("petitions:workbench")).content.decode()
+    client.force_login(personas.supervisor)
+    assert "统计分析" in client.get(reverse("petitions:workbench")).content.decode()
+    # The other county's office sees none of 扶沟's cases.
+    client.force_login(personas.outsider)
+    assert client.get("/api/v1/stats/", YEAR_QUERY).status_code == 403
+
+
+def test_api_returns_the_same_figures(built: Any, personas: Any, client: Any) -> None:
+    client.force_login(personas.supervisor)
+    r = client.get("/api/v1/stats/", YEAR_QUERY)
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["received"] == 8
+    assert body["on_time_reply_rate"] == pytest.approx(0.6)
+    assert body["indicators"]["timely_acceptance_rate"]["buckets"] == {"met": 6, "late": 1, "overdue": 1}
+    r = client.get("/api/v1/stats/", {"period": "custom", "from": "2025-12-31", "to": "2025-01-01"})
+    assert r.status_code == 400 and "不能早于" in r.content.decode()
+    schema = client.get("/api/schema/")
+    if schema.status_code == 200:
+        assert "/api/v1/stats/" in schema.content.decode()
+
+
+def test_excel_export_has_every_table(built: Any, personas: Any, client: Any) -> None:
+    client.force_login(personas.supervisor)
+    r = client.get(reverse("statistics:export"), YEAR_QUERY)
+    assert r.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(r.content))
+    assert {
+        "主要指标",
+        "按信访形式",
+        "按内容分类",
+        "按问题属地",
+        "按承办单位",
+        "按信访目的",
+        "单位排名",
+        "月度趋势",
+    } <= set(wb.sheetnames)
+    rows = {row[0]: row for row in wb["主要指标"].iter_rows(values_only=True) if row and row[0]}
+    assert rows["按期答复率（按期办结率）"][1:4] == ("60.00%", 3, 5)
+
+
+def test_ranking_needs_a_minimum_sample() -> None:
+    def unit(code: str, num: int, den: int) -> dict[str, Any]:
+        return {"unit": code, "name": code, "indicators": {"x": {"rate": figures.rate(num, den), "denominator": den}}}
+
+    units = [unit("small", 2, 2), unit("big", 45, 50), unit("mid", 18, 20), unit("tie", 9, 10)]
+    out = figures.ranking(units, "x", min_sample=10)
+    # 90% each: one shared rank, the larger sample first; the 2-case unit at 100% is not ranked.
+    assert [(u["unit"], u["rank"]) for u in out] == [("big", 1), ("mid", 1), ("tie", 1), ("small", None)]
+    out = figures.ranking([*units, unit("low", 5, 10)], "x", min_sample=10)
+    assert [(u["unit"], u["rank"]) for u in out][3] == ("low", 4)
+    assert out[-1]["sample_ok"] is False
+
+
+def test_command_prints_one_json_object(built: Any, personas: Any, capsys: Any) -> None:
+    call_command("stats", "--office", "FG-XFJ", "--from", "2025-01-01", "--to", "2025-12-31")
+    out = json.loads(capsys.readouterr().out)
+    for key in (
+        "received",
+        "persons",
+        "group_visits",
+        "skip_level",
+        "to_province",
+        "to_beijing",
+        "repeat",
+        "timely_acceptance_rate",
+        "on_time_reply_rate",
+        "satisfaction_rate",
+        "participation_rate",
+        "repeat_rate",
+    ):
+        assert key in out
+    assert out["timely_acceptance_rate"] == pytest.approx(0.75)
+    assert out["to_beijing"] == 1 and out["persons"] == 13
+    unit = {u["unit"]: u for u in out["by_unit"]}["FG-SZS"]
+    assert unit["name"] == "扶沟县市政所" and unit["on_time_reply_rate"] == pytest.approx(0.6)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--office", "NOPE", "--from", "2025-01-01", "--to", "2025-12-31"], "不存在"),
+        (["--office", "FG-SZS", "--from", "2025-01-01", "--to", "2025-12-31"], "不是信访部门"),
+        (["--office", "FG-XFJ", "--from", "2025-13-01", "--to", "2025-12-31"], "不是有效日期"),
+        (["--office", "FG-XFJ", "--from", "2025-12-31", "--to", "2025-01-01"], "不能早于"),
+        (["--office", "FG-XFJ"], "起止日期"),
+    ],
+)
+def test_command_bad_arguments_exit_2(personas: Any, capsys: Any, args: list[str], message: str) -> None:
+    with pytest.raises(SystemExit) as exc:
+        call_command("stats", *args)
+    assert exc.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_frozen_snapshot_does_not_change_when_a_case_is_edited(built: Any, personas: Any, client: Any) -> None:
+    counts = services.snapshot_month(year=2025, month_=6)
+    assert counts["taken"] >= 1
+    snap = Snapshot.objects.get(area_code="411621", period_start="2025-06-01")
+    frozen = snap.data["summary"]
+    assert frozen["received"] == 2  # F and G
+    assert frozen["participation_rate"] == 0.5
+    # Later, F is rated: the live figures move, the published ones do not.
+    petition_services.petition_rate(petition_id=built["F"].pk, rating="satisfied")
+    june = {"period": "month", "value": "2025-06", "area": "411621"}
+    live = figures.summary(figures.Scope(area=personas.org.fugou), page.parse(personas.supervisor, june).period)
+    assert live["participation_rate"] == 1.0
+    snap.refresh_from_db()
+    assert snap.data["summary"]["participation_rate"] == 0.5
+    client.force_login(personas.supervisor)
+    html = client.get(reverse("statistics:page"), june).content.decode()
+    assert "已发布数据" in html and "第1版" in html and "50.00%" in html
+    assert "截至" in client.get(reverse("statistics:page"), {**june, "live": "1"}).content.decode()
+    # Run again: left alone; forced: a new version, the old one kept.
+    assert services.snapshot_month(year=2025, month_=6)["taken"] == 0
+    services.snapshot_month(year=2025, month_=6, force=True)
+    assert Snapshot.objects.filter(area_code="411621", period_start="2025-06-01").count() == 2
+
+
+def test_snapshot_command_enqueues_the_task(personas: Any, capsys: Any) -> None:
+    call_command("stats_snapshot", "--month", "2025-06", "--enqueue")
+    assert "enqueued" in json.loads(capsys.readouterr().out)
+    assert Snapshot.objects.filter(period_start="2025-06-01").exists()  # the immediate backend in tests
+    with pytest.raises(SystemExit):
+        call_command("stats_snapshot", "--month", "2025-13")
+
+
+def test_query_count_is_bounded(built: Any, personas: Any, django_assert_max_num_queries: Any) -> None:
+    req = page.parse(personas.supervisor, YEAR_QUERY, today=cases.TODAY)
+    with django_assert_max_num_queries(30):
+        page.full(req)
+    assert Petition.objects.count() == 8

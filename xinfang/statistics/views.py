@@ -1,0 +1,149 @@
+"""统计分析 pages: parse → figures → render. The figures and their definitions live in figures.py and
+definitions.py; these views only show them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from xinfang.core.errors import DomainError, NotPermitted
+from xinfang.petitions.models import Channel
+
+from . import definitions as d
+from . import export, page, services
+from .config import stats_config
+
+
+def _parse(request: HttpRequest) -> page.Request:
+    try:
+        return page.parse(request.user, request.GET)
+    except NotPermitted as exc:
+        raise PermissionDenied(exc.message) from None
+
+
+def _cards(data: dict[str, Any], query: str) -> list[dict[str, Any]]:
+    cards = []
+    h, prev, ly = data["headline"], data["previous"], data["last_year"]
+    for ind in d.indicators(stats_config()):
+        block = h["indicators"][ind.key]
+        cards.append(
+            {
+                "key": ind.key,
+                "label": ind.label,
+                "formula": ind.formula,
+                "block": block,
+                "buckets": [(b.key, b.label, block["buckets"][b.key]) for b in ind.buckets],
+                "previous": prev["indicators"][ind.key]["rate"],
+                "last_year": ly["indicators"][ind.key]["rate"],
+                "query": query,
+            }
+        )
+    return cards
+
+
+def _volumes(data: dict[str, Any]) -> list[dict[str, Any]]:
+    h, prev, ly = data["headline"]["volumes"], data["previous"]["volumes"], data["last_year"]["volumes"]
+    return [
+        {
+            "key": v.key,
+            "label": v.label,
+            "formula": v.formula,
+            "value": h[v.key],
+            "persons": h.get(v.persons_key) if v.persons_key else None,
+            "previous": prev[v.key],
+            "last_year": ly[v.key],
+        }
+        for v in d.VOLUMES
+    ]
+
+
+@login_required
+@require_GET
+def stats_page(request: HttpRequest) -> HttpResponse:
+    if not services.can_see_stats(request.user):
+        raise PermissionDenied("您的岗位不能查看统计分析")
+    error = ""
+    try:
+        req = _parse(request)
+    except DomainError as exc:
+        error = exc.message
+        req = page.parse(request.user, {})
+    query = urlencode(req.query)
+    snapshot = None
+    if req.area is not None and req.unit is None and not req.live and services.sees_whole_area(request.user, req.area):
+        snapshot = services.snapshot_latest(area=req.area, period=req.period)
+    data = page.full(req)
+    charts = {
+        "trend": data["trend"],
+        "category": data["breakdowns"]["category"][:12],
+        "channel": data["breakdowns"]["channel"],
+    }
+    context = {
+        "req": req,
+        "error": error,
+        "query": query,
+        "cards": _cards(data, query),
+        "volumes": _volumes(data),
+        "data": data,
+        "snapshot": snapshot,
+        "frozen": snapshot.data["summary"] if snapshot else None,
+        "charts_json": json.dumps(charts, ensure_ascii=False),
+        "rank_choices": [(i.key, i.label) for i in d.indicators(stats_config())],
+        "kinds": [("month", "月"), ("quarter", "季度"), ("year", "年"), ("custom", "自定义")],
+        "channel_labels": dict(Channel.choices),
+        "breakdown_labels": [(k, label) for k, label, _f in d.BREAKDOWNS],
+    }
+    return render(request, "statistics/page.html", context)
+
+
+@login_required
+@require_GET
+def stats_cases(request: HttpRequest) -> HttpResponse:
+    if not services.can_see_stats(request.user):
+        raise PermissionDenied("您的岗位不能查看统计分析")
+    try:
+        req = _parse(request)
+        qs, title = page.drill_cases(req, request.GET)
+    except DomainError as exc:
+        return render(request, "statistics/cases.html", {"error": exc.message}, status=400)
+    pager = Paginator(qs.select_related("current_unit", "office_unit"), 50)
+    number = request.GET.get("page") or 1
+    current = pager.get_page(number)
+    back = urlencode(req.query)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "statistics/cases.html",
+        {"page": current, "title": title, "req": req, "back": back, "query": query.urlencode()},
+    )
+
+
+@login_required
+@require_GET
+def stats_export(request: HttpRequest) -> HttpResponse:
+    if not services.can_see_stats(request.user):
+        raise PermissionDenied("您的岗位不能查看统计分析")
+    try:
+        req = _parse(request)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    content = export.workbook(req, page.full(req))
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    name = f"统计分析-{req.period.start:%Y%m%d}-{req.period.end:%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
