@@ -161,6 +161,13 @@ def _leaders() -> list[tuple[User, str]]:
     ]
 
 
+def _official(rng: random.Random, unit_key: str) -> str:
+    """A responsible official by surname and post (as ledgers write them: 王主任). Never a full fake name:
+    those come from the petitioners' pool, and the demo keeps no petitioner's name in clear anywhere."""
+    post = {"TOWN": "综治中心主任", "GAJ": "所长"}.get(unit_key, "股长")
+    return rng.choice(fake.SURNAMES) + post
+
+
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=SHANGHAI)
 
@@ -229,7 +236,7 @@ def _load(now: dt.datetime) -> Seeded:
             "area": town, "dispute_type": kind, "title": f"{town.name}{title.format(**fill)}"[:200],
             "summary": summary.format(**fill), "grade": grades[grade_code], "case_class": classes[i], "found_on": found,
             "headcount": int(fill["n"]) if "{n}" in summary else 2, "responsible_unit": unit,
-            "responsible_person": fake.person_name(rng), "campaign": campaign, "marked": marked,
+            "responsible_person": _official(rng, unit_key), "campaign": campaign, "marked": marked,
             "measures": "落实专人稳控，每日见面、每周研判" if grade_code in ("red", "orange") else "网格员跟踪走访",
             "parties": [{"name": person.name, "id_number": person.id_number, "phone": person.phone}],
             "office": office,
@@ -333,7 +340,7 @@ def _reception(
             at = _at(day, 9 + n)
             with time_machine.travel(at, tick=False):
                 services.reception_register_visit(
-                    actor=clerk, day_id=rec.pk, interviewer="县信访局接访科 " + fake.person_name(rng),
+                    actor=clerk, day_id=rec.pk, interviewer="县信访局接访科" + rng.choice(fake.SURNAMES) + "科长",
                     content=summary.format(**fill), title=title_t.format(**fill)[:60],
                     petitioner=person.as_petitioner(), area=area, received_at=at,
                     leader_instruction=f"请责任单位7日内拿出化解方案，向{title}报告",
