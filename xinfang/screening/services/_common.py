@@ -35,9 +35,20 @@ def lock(dispute_id: int) -> Dispute:
 
 
 def record(
-    dispute: Dispute, *, action: str, actor: Any, note: str = "", data: dict[str, Any] | None = None
+    dispute: Dispute,
+    *,
+    action: str,
+    actor: Any,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    petition_events: list[Any] | None = None,
 ) -> DisputeEvent:
-    """One timeline entry and one audit record (last: the audit chain's head stays locked to the commit)."""
+    """One timeline entry and one audit record sealing it (and `petition_events`, the entries written on
+    linked cases' timelines); last: the audit chain's head stays locked to the commit."""
+    from xinfang.petitions.seals import events_seal
+
+    from ..seals import dispute_events_seal
+
     user = actor if getattr(actor, "is_authenticated", False) else None
     event = DisputeEvent.objects.create(
         dispute=dispute,
@@ -54,6 +65,7 @@ def record(
         target=dispute,
         unit_id=dispute.office_id,
         data={"number": dispute.number, **(data or {}), **({"note": note[:200]} if note else {})},
+        seal={**dispute_events_seal([event]), **events_seal(petition_events or [])},
     )
     return event
 

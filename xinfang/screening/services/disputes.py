@@ -190,14 +190,14 @@ def dispute_raise_from_petition(
         party_from_petitioner(party, petition)
         party.save(force_insert=True)
     DisputePetition.objects.create(dispute=dispute, petition=petition, linked_at=timezone.now())
-    event_record(
+    event = event_record(
         petition=petition,
         action="note",
         actor=actor,
         note=f"转为矛盾纠纷{dispute.number}（{grade.name}），纳入排查化解" + (f"：{note}" if note else ""),
         data={"dispute": dispute.number},
     )
-    record(dispute, action="raise", actor=actor, note=note, data={"petition": petition.number})
+    record(dispute, action="raise", actor=actor, note=note, data={"petition": petition.number}, petition_events=[event])
     return dispute
 
 
@@ -217,8 +217,15 @@ def dispute_link_petition(*, actor: Any, dispute_id: int, petition: Petition, no
         party = DisputeParty(dispute=dispute)
         party_from_petitioner(party, petition)
         party.save(force_insert=True)
-    event_record(petition=petition, action="note", actor=actor, note=f"并入矛盾纠纷{dispute.number}")
-    record(dispute, action="link_petition", actor=actor, note=note, data={"petition": petition.number})
+    event = event_record(petition=petition, action="note", actor=actor, note=f"并入矛盾纠纷{dispute.number}")
+    record(
+        dispute,
+        action="link_petition",
+        actor=actor,
+        note=note,
+        data={"petition": petition.number},
+        petition_events=[event],
+    )
     return dispute
 
 

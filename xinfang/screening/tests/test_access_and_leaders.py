@@ -138,3 +138,26 @@ def test_leader_rate_on_hand_built_cases(scene):
     assert (selectors.leader_rate(leader).total, selectors.leader_rate(other).total) == (5, 1)
     services.dispute_release(actor=other, dispute_id=e.pk, reason="已转入法定途径")
     assert selectors.leader_rate(other).total == 0
+
+
+def test_audit_chain_seals_both_timelines(scene):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from xinfang.screening.models import DisputeEvent
+
+    petition = register(scene.p.clerk, area=scene.p.org.chengguan).petition
+    d = services.dispute_raise_from_petition(
+        actor=scene.p.clerk, petition=petition, grade=services.grade_get("yellow"), dispute_type="property"
+    )
+    services.dispute_record_progress(actor=scene.p.clerk, dispute_id=d.pk, note="入户走访")
+    out = StringIO()
+    call_command("audit_verify", stdout=out)
+    assert "审计链完整" in out.getvalue()
+    DisputeEvent.objects.filter(dispute=d, action="progress").update(note="篡改")
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError) as exc:
+        call_command("audit_verify", stdout=StringIO())
+    assert d.number in str(exc.value) and "被修改" in str(exc.value)
