@@ -131,7 +131,7 @@ class AreaCountSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class ProgressSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
     total = serializers.IntegerField()
     resolved = serializers.IntegerField()
     rate = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True, coerce_to_string=False)
