@@ -210,3 +210,31 @@ def reception_days_public(*, area_code: str = "", days_ahead: int = 60) -> Query
         area = Area.objects.filter(code=area_code).first()
         qs = qs.filter(area_path__startswith=area.path) if area else qs.none()
     return qs.select_related("leader", "area").order_by("date", "start_time")
+
+
+@dataclass
+class LeaderRow:
+    leader: Any
+    total: int
+    resolved: int
+    overdue: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        return Rate("", self.total, self.resolved).rate
+
+
+def campaign_leaders(user: Any, campaign: Campaign) -> list[LeaderRow]:
+    """Each 包案 leader's cases in the campaign: how many, resolved, overdue (化解率 counted per leader)."""
+    from xinfang.accounts.models import User
+
+    qs = board_disputes(user, area=campaign.area, campaign=campaign).exclude(leader=None)
+    rows = qs.values("leader_id").annotate(
+        total=Count("id"),
+        resolved=Count("id", filter=RESOLVED),
+        overdue=Count("id", filter=Q(deadline_state="overdue")),
+    )
+    users = User.objects.in_bulk([r["leader_id"] for r in rows])
+    out = [LeaderRow(users[r["leader_id"]], r["total"], r["resolved"], r["overdue"]) for r in rows]
+    out.sort(key=lambda r: (-(r.rate or 0), -r.total))
+    return out

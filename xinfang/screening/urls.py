@@ -14,6 +14,7 @@ urlpatterns = [
     path("d/<int:pk>/unmask/", views.party_unmask, name="unmask"),
     path("board/", views_board.county_board, name="board"),
     path("board/map/", views_board.board_map, name="map"),
+    path("board/image.svg", views_board.board_image, name="board-image"),
     path("campaigns/", views_board.campaign_list, name="campaigns"),
     path("campaigns/<int:pk>/", views_board.campaign_detail, name="campaign"),
     path("leader/", views_board.leader_page, name="leader"),

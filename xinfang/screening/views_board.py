@@ -19,6 +19,7 @@ from xinfang.petitions.views import apply_domain_error, staff_required
 from . import forms as f
 from . import importer, selectors, services
 from .access import disputes_visible_to, leader_level, registrable_units, scope_paths
+from .board_svg import board_svg
 from .models import AreaMap, Campaign, DownVisit, ReceptionDay
 
 
@@ -89,6 +90,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx.update(
         {
             "progress": selectors.campaign_progress(request.user, campaign),
+            "leaders": selectors.campaign_leaders(request.user, campaign),
             "members": campaign.members.select_related("user"),
             "units": campaign.units.all(),
             "petition_count": campaign.petitions.count(),
@@ -109,6 +111,27 @@ def county_board(request: HttpRequest) -> HttpResponse:
     ctx = _board_context(request, area, None)
     ctx["parent"] = area.parent
     return render(request, "screening/board.html", ctx)
+
+
+@staff_required
+def board_image(request: HttpRequest) -> HttpResponse:
+    """The schematic board as an SVG file to put into a 通报 (campaign=…, or area=… for a county's)."""
+    campaign = None
+    if request.GET.get("campaign", "").isdigit():
+        campaign = _campaign(request.user, int(request.GET["campaign"]))
+        area = campaign.area
+    else:
+        code = request.GET.get("area", "")
+        found = Area.objects.filter(code=code).first() if code else _home_area(request.user)
+        if found is None:
+            raise Http404
+        area = found
+    board = selectors.board_build(request.user, area=area, campaign=campaign)
+    title = f"{campaign.name}作战示意图" if campaign else f"{area.name}矛盾纠纷作战示意图"
+    svg = board_svg(board, title=title, subtitle=f"截至{today():%Y年%m月%d日}：")
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f"attachment; filename=board-{area.code}.svg"
+    return response
 
 
 @staff_required

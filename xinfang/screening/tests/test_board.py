@@ -120,3 +120,17 @@ def test_geojson_upload_checks_the_codes(scene):
         services.area_map_upload(actor=scene.p.clerk, area=scene.p.org.fugou, raw=json.dumps(bad))
     with pytest.raises(ValidationFailed, match="GeoJSON"):
         services.area_map_upload(actor=scene.p.clerk, area=scene.p.org.fugou, raw=b"{not json")
+
+
+def test_board_image_and_leader_table(client, scene, campaign):
+    d = scene.dispute(area=scene.cuiqiao, grade="red", campaign=campaign, marked=True)
+    services.dispute_take_on(actor=scene.p.clerk, dispute_id=d.pk, leader=scene.p.leader)
+    client.force_login(scene.p.clerk)
+    resp = client.get(reverse("screening:board-image"), {"campaign": campaign.pk})
+    assert resp["Content-Type"].startswith("image/svg+xml")
+    svg = resp.content.decode()
+    assert svg.startswith("<svg") and "崔桥镇" in svg and "#d93025" in svg and "扶沟县四大攻坚作战示意图" in svg
+    page = client.get(reverse("screening:campaign", args=[campaign.pk])).content.decode()
+    assert "领导包案化解情况" in page and "县领导" in page
+    client.force_login(scene.p.outsider)
+    assert client.get(reverse("screening:board-image"), {"campaign": campaign.pk}).status_code == 404
