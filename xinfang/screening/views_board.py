@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from xinfang.accounts.access import actor_context
 from xinfang.accounts.models import Area
-from xinfang.core.errors import DomainError
+from xinfang.core.errors import DomainError, ValidationFailed
 from xinfang.core.timeutil import SHANGHAI, today
 from xinfang.petitions.views import apply_domain_error, staff_required
 
@@ -182,6 +182,31 @@ def board_map(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def leader_page(request: HttpRequest) -> HttpResponse:
+    """My 包案: disputes and petitions with their deadlines, my 化解率; hand a petition over or release it."""
+    from xinfang.petitions import services as petition_services
+    from xinfang.petitions.access import access_petition
+
+    if request.method == "POST":
+        form = f.LeaderForm(request.POST, paths=scope_paths(request.user))
+        petition = access_petition(request.user, request.POST.get("petition", ""))
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                if request.POST.get("op") == "release":
+                    petition_services.petition_release_leader(
+                        actor=request.user, petition_id=petition.pk, reason=d["reason"]
+                    )
+                elif d["leader"] is None:
+                    raise ValidationFailed("请选择接手的领导", field="leader")
+                else:
+                    petition_services.petition_hand_over(
+                        actor=request.user, petition_id=petition.pk, to_leader=d["leader"], reason=d["reason"]
+                    )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"{petition.number}：已保存")
+                return redirect("screening:leader")
     disputes, petitions = selectors.leader_cases(request.user)
     return render(
         request,
@@ -191,6 +216,7 @@ def leader_page(request: HttpRequest) -> HttpResponse:
             "petitions": petitions,
             "rate": selectors.leader_rate(request.user),
             "is_leader": leader_level(request.user) is not None,
+            "handover_form": f.LeaderForm(paths=scope_paths(request.user)),
             "days": ReceptionDay.objects.filter(leader_id=request.user.pk, date__gte=today()).order_by("date")[:10],
         },
     )

@@ -161,3 +161,31 @@ def test_audit_chain_seals_both_timelines(scene):
     with pytest.raises(CommandError) as exc:
         call_command("audit_verify", stdout=StringIO())
     assert d.number in str(exc.value) and "被修改" in str(exc.value)
+
+
+def test_petition_leader_hands_over_and_releases_with_a_reason(client, scene):
+    from xinfang.core.errors import ValidationFailed
+    from xinfang.petitions import services as ps
+
+    leader, other = scene.p.leader, make_user("leader3", scene.p.org.county_gov, Role.LEADER, full_name="副书记")
+    p = register(scene.p.clerk).petition
+    ps.petition_take_on(actor=leader, petition_id=p.pk)
+    with pytest.raises(NotPermitted):  # another leader may not take it away
+        ps.petition_hand_over(actor=other, petition_id=p.pk, to_leader=other, reason="抢")
+    with pytest.raises(ValidationFailed):
+        ps.petition_hand_over(actor=leader, petition_id=p.pk, to_leader=scene.p.handler, reason="交给承办人")
+    with pytest.raises(ValidationFailed, match="理由"):
+        ps.petition_release_leader(actor=leader, petition_id=p.pk, reason="")
+    # through the leader's page
+    client.force_login(leader)
+    resp = client.post(
+        "/screening/leader/", {"petition": p.pk, "leader": other.pk, "reason": "分工调整", "op": "hand_over"}
+    )
+    assert resp.status_code == 302
+    p.refresh_from_db()
+    assert p.leader == other and p.status == "registered"
+    assert "分工调整" in p.events.get(action="hand_over").note
+    ps.petition_release_leader(actor=scene.p.dispatcher, petition_id=p.pk, reason="已转入诉讼")
+    p.refresh_from_db()
+    assert p.leader is None and p.events.filter(action="release_leader").count() == 1
+    assert selectors.leader_rate(other).total == 0
