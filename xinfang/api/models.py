@@ -101,7 +101,7 @@ class Open311Service(models.Model):
         BLACKBOX = "blackbox", _("blackbox：不返回编号")
 
     category = models.OneToOneField(
-        "petitions.Category", on_delete=models.CASCADE, related_name="+", verbose_name=_("内容分类")
+        "routing.Category", on_delete=models.CASCADE, related_name="+", verbose_name=_("内容分类")
     )
     type = models.CharField(_("类型"), max_length=10, choices=Type.choices, default=Type.REALTIME)
     description = models.CharField(_("说明"), max_length=400, blank=True)

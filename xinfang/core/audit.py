@@ -100,16 +100,6 @@ def _locked_head() -> AuditChainHead:
     return head
 
 
-def audit_verify() -> tuple[bool, int, AuditEvent | None, str]:
-    """The chain and what it seals (`audit_check.audit_report`). Returns (ok, rows checked, first broken
-    row, reason): the reason of the chain's first break, else of the first sealed row found wrong."""
-    from .audit_check import audit_report
-
-    report = audit_report()
-    reason = report.reason or (str(report.problems[0]) if report.problems else "")
-    return report.ok, report.rows, report.broken, reason
-
-
 def chain_walk(
     on_row: Callable[[AuditEvent], None] | None = None,
 ) -> tuple[int, AuditEvent | None, str]:

@@ -45,3 +45,11 @@ def audit_report(*, anchors: Path | None = None) -> Report:
     if anchors is not None:
         report.anchors, report.anchor_findings = anchors_check(anchors)
     return report
+
+
+def audit_verify() -> tuple[bool, int, AuditEvent | None, str]:
+    """The chain and what it seals (`audit_check.audit_report`). Returns (ok, rows checked, first broken
+    row, reason): the reason of the chain's first break, else of the first sealed row found wrong."""
+    report = audit_report()
+    reason = report.reason or (str(report.problems[0]) if report.problems else "")
+    return report.ok, report.rows, report.broken, reason

@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -384,3 +385,37 @@ def delivery_record(
         recorded_by=user,
         recorded_by_name=user.get_full_name() if user else str(actor or "系统"),
     )
+
+
+# ---------------------------------------------------------------- files left by a rolled-back transaction
+
+
+def _stored_files(storage: Any, folder: str) -> Iterator[str]:
+    dirs, files = storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in dirs:
+        yield from _stored_files(storage, f"{folder}/{sub}")
+
+
+def documents_prune(*, grace: dt.timedelta = dt.timedelta(hours=1), dry_run: bool = False) -> dict[str, int]:
+    """Delete stored document files that no document row names: what a transaction wrote to storage before it
+    rolled back (storage is not transactional). Files younger than `grace` are left alone, since a transaction
+    still open may yet commit them. Returns {"checked", "orphans", "deleted"}."""
+    storage = Document._meta.get_field("file").storage
+    if not storage.exists("documents"):
+        return {"checked": 0, "orphans": 0, "deleted": 0}
+    known = set(Document.objects.values_list("file", flat=True))
+    cutoff = timezone.now() - grace
+    checked = orphans = deleted = 0
+    for name in _stored_files(storage, "documents"):
+        checked += 1
+        if name in known:
+            continue
+        orphans += 1
+        if storage.get_modified_time(name) > cutoff:
+            continue
+        if not dry_run:
+            storage.delete(name)
+            deleted += 1
+    return {"checked": checked, "orphans": orphans, "deleted": deleted}

@@ -193,7 +193,7 @@ def can_see_identity(user: Any, petition: Petition) -> bool:
 
 def can_see_name(user: Any, petition: Petition) -> bool:
     """The petitioner's full name and address: for the units that handle the case (the registering office,
-    the handling unit, the review organ, and the units above them), never where the identity is withheld
+    the handling unit, the review organ, and the units above them) and the 信访部门 over its area, never where the identity is withheld
     (a confidential case); others who may see the case (by area, a leader) see the masked name. The
     accused unit never sees the case at all (can_see)."""
     if not can_see_identity(user, petition):
@@ -205,6 +205,9 @@ def can_see_name(user: Any, petition: Petition) -> bool:
         if petition.office_path.startswith(unit.path) or (
             petition.current_path and petition.current_path.startswith(unit.path)
         ):
+            return True
+        # A 信访部门 over the case's area (the city's 信访局 supervising a county's case) works with the person.
+        if unit.kind == Unit.Kind.XINFANG and petition.area_path.startswith(unit.area.path):
             return True
     return petition.review_unit_id is not None and petition.review_unit_id in ctx.units
 

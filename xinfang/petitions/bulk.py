@@ -316,7 +316,9 @@ class _Case:
     def apply(self, s: Step) -> None:
         """Record one step as the service would: its effect comes from `steps.effect`, as the service's."""
         p, dls = self.petition, self.deadlines
-        action, current, target = _transition(p.status, s.action)
+        # A rating's action follows from the rating (steps.rating_action): 不满意 never closes the case.
+        asked = steps.rating_action(s.rating) if s.action in (Action.RATE, Action.RATE_UNSATISFIED) else s.action
+        action, current, target = _transition(p.status, asked)
         if target is None:
             raise InvalidTransition(f"{p.number}：当前为“{current.label}”，不能执行“{action.label}”")
         try:

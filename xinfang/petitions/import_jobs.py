@@ -2,7 +2,7 @@
 
 `import_job_create()` checks what is cheap to check (size, type, an .xlsx's zip structure, a .csv's
 header), stores the upload, and in one transaction writes an `ImportJob` and enqueues the task
-`petitions.tasks.run_import_job` (django-tasks; with the database backend the task is a row, so the job
+`run_import_job` below (django-tasks; with the database backend the task is a row, so the job
 and its task exist together or not at all). A worker (`manage.py db_worker`) then runs `import_job_run()`.
 
 All or nothing: the import and the job's final state (done, with the report) are one transaction. A
@@ -40,6 +40,7 @@ from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django_tasks import task
 
 from xinfang.accounts.access import actor_context
 from xinfang.accounts.models import Role, Unit
@@ -136,8 +137,6 @@ def import_job_create(*, actor: Any, upload: UploadedFile[Any], filename: str, p
     form) before anything is stored. Effects: the upload under MEDIA_ROOT/imports/ (random name), an
     ImportJob row and its task, in one transaction (with the immediate backend of the tests the task
     runs right here, before this returns)."""
-    from .tasks import run_import_job  # tasks imports this module
-
     office = importer.import_office(actor)
     _precheck(upload, filename)
     name = filename[:200] or "upload"
@@ -404,3 +403,9 @@ def import_job_view(job: ImportJob) -> JobView:
         more_problems=max(0, int(report.get("problems_total", 0)) - len(problems)) if ended else 0,
         queued_long=job.status == ImportJob.State.QUEUED and timezone.now() - job.created_at > QUEUED_LONG_AFTER,
     )
+
+
+@task()
+def run_import_job(job_id: int) -> None:
+    """One staff-page import in the background (django-tasks; `manage.py db_worker`): `import_job_run`."""
+    import_job_run(job_id=job_id)

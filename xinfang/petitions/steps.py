@@ -64,6 +64,12 @@ OFFICE_SIDE = (Action.REGISTER, Action.DISPATCH, Action.HANDLE_DIRECTLY, Action.
 CITIZEN_SIDE = (Action.RATE, Action.RATE_UNSATISFIED, Action.REQUEST_REVIEW, Action.REQUEST_RECHECK)
 
 
+def rating_action(rating: str) -> Action:
+    """The workflow action a rating is: 满意 / 基本满意 close the case (RATE), 不满意 sends it back to the office
+    to decide (RATE_UNSATISFIED → 不满意待研判). Services and the bulk path both ask here."""
+    return Action.RATE_UNSATISFIED if rating == Rating.UNSATISFIED else Action.RATE
+
+
 def registration_note(*, channel: str, is_group: bool, is_repeat: bool, is_skip_level: bool, extra: str = "") -> str:
     flags = [
         label for flag, label in ((is_group, "集体访"), (is_repeat, "重复信访"), (is_skip_level, "越级信访")) if flag

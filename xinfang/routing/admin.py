@@ -2,7 +2,15 @@ from django.contrib import admin
 
 from xinfang.core.admin_types import ModelAdmin
 
-from .models import RoutingRule
+from .models import Category, RoutingRule
+
+
+@admin.register(Category)
+class CategoryAdmin(ModelAdmin):
+    list_display = ["code", "name", "parent", "sort_order", "active"]
+    list_filter = ["active", "parent"]
+    search_fields = ["code", "name"]
+    list_editable = ["sort_order", "active"]
 
 
 @admin.register(RoutingRule)

@@ -9,6 +9,7 @@ from django.db.models import Q
 from xinfang.accounts.models import ACCESS, Area, Unit
 from xinfang.core import versioned
 
+from .categories import category_copy
 from .models import RoutingRule
 
 
@@ -20,8 +21,6 @@ class Suggestion:
 
 def _category_lineage(category_id: int | None) -> dict[int, int]:
     """The case's category and the categories above it, each with its specificity (own category highest)."""
-    from xinfang.petitions.reference import category_copy  # petitions imports routing
-
     out: dict[int, int] = {}
     seen = 0
     current = category_copy(category_id) if category_id else None

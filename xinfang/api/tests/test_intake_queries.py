@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from xinfang.core.audit import audit_verify
+from xinfang.core.audit_check import audit_verify
 from xinfang.petitions.models import Petition
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from xinfang.core.audit import audit_verify
+from xinfang.core.audit_check import audit_verify
 from xinfang.core.models import AuditEvent
 from xinfang.petitions.models import Petition
 from xinfang.petitions.services import petition_find_by_query_code

@@ -10,7 +10,8 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 
 from xinfang.core import crypto
-from xinfang.core.audit import audit_record, audit_verify
+from xinfang.core.audit import audit_record
+from xinfang.core.audit_check import audit_verify
 from xinfang.core.models import AuditEvent
 from xinfang.petitions.models import Petition
 from xinfang.petitions.services import petition_find_by_query_code

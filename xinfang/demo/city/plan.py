@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from xinfang.core.timeutil import SHANGHAI
 from xinfang.demo import fake
@@ -18,52 +18,10 @@ from . import texts
 from .org import COUNTIES, COUNTY_BY_KEY, SEED_COUNTY, County, Town, town_unit_code
 from .scenarios import CHANNEL_WEIGHTS, CITY_UNIT, FINAL_REPEATS, QUOTA, SCENARIOS, WRONG_UNIT, R, Scenario
 from .schedule import schedule
+from .spec import CaseSpec
 
 SEED = 20260428  # fixed: the same plan every time
 SEED_TITLE = "建设街与棉麻一场路口窨井盖破损，老人夜间出行危险"
-
-
-@dataclass
-class CaseSpec:
-    key: int
-    scenario: str
-    steps: tuple[str, ...]
-    county: str
-    office: str  # unit code of the registering 信访部门
-    channel: str
-    category: str
-    template: int
-    area: str  # area code of the problem
-    title: str
-    content: str
-    person: Person
-    received_at: dt.datetime
-    unit: str = ""  # unit code the case is dispatched to (final)
-    wrong_unit: str = ""  # first dispatch, objected to
-    mode: str = "transfer"
-    with_id: bool = True
-    with_phone: bool = True
-    headcount: int = 1
-    representatives: list[Person] = field(default_factory=list)
-    confidential: bool = False
-    accused_person: str = ""
-    accused_unit: str = ""
-    repeat_of: int | None = None
-    skip_level: bool = False
-    purpose: str = ""
-    outcome: str = "support"
-    rating: str = "satisfied"
-    review_outcome: str = "uphold"
-    recheck_outcome: str = "uphold"
-    seed: bool = False
-    take_on: bool = False  # 领导包案 by the county leader (扶沟 only: the `lingdao` login)
-    ctx: dict[str, str] = field(default_factory=dict)  # the names filled into the template
-    times: list[dt.datetime] = field(default_factory=list)  # when each step happens (see `schedule`)
-    pinned: bool = False  # one of its county's QUOTA cases: not made into another case's repeat
-
-    @property
-    def tpl(self) -> texts.Template:
-        return texts.TEMPLATES[self.category][self.template]
 
 
 def _weighted(rng: random.Random, weights: dict[str, int]) -> str:

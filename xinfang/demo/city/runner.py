@@ -16,7 +16,8 @@ from xinfang.petitions.models import Category, Petition
 
 from . import texts
 from .org import DemoOrg
-from .plan import SEED, CaseSpec
+from .plan import SEED
+from .spec import CaseSpec
 
 if TYPE_CHECKING:
     pass

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from xinfang.core.timeutil import SHANGHAI
 
 if TYPE_CHECKING:
-    from .plan import CaseSpec
+    from .spec import CaseSpec
 
 # Days from the previous step to each step, (low, high). The petitioner's steps stay inside their
 # windows (异议 5 working days, 复查/复核 30 days from the decision) because gaps only ever shrink there.

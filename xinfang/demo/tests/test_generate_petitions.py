@@ -134,7 +134,7 @@ def test_plans_travel_to_writer_processes_by_reference(personas):
 
     gen = Generator(seed=4, now=dt.datetime(2026, 11, 1, 9, 30, tzinfo=dt.UTC))
     plans = [gen.plan()[0] for _ in range(40)]
-    writers.share(gen)
+    writers.share(gen.shared_objects())
     try:
         back, ids = writers.loads(writers.dumps(plans, list(range(40))))
     finally:

@@ -85,6 +85,7 @@ def _assert_no_clear_names(names: set[str], addresses: set[str]) -> None:
     assert not leaks, f"clear names or addresses stored: {leaks[:10]}"
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_load_demo(tmp_path, client):
     codes_file = tmp_path / "demo_codes.json"

@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult
+from typing import Any
 
 from django.db import connection, connections
 from django.utils import timezone
@@ -222,7 +223,12 @@ class Generator:
         received = self.now - dt.timedelta(seconds=back)
         steps: list[Step] = []
         for action, off in zip(path, offsets, strict=True):
-            steps.append(self._step(action, received + dt.timedelta(seconds=off), office, responsible, category, rng))
+            step = self._step(action, received + dt.timedelta(seconds=off), office, responsible, category, rng)
+            steps.append(step)
+            if step.rating == Rating.UNSATISFIED:
+                # 不满意 goes back to the office (不满意待研判), which closes it telling of the 复查 right, at once here.
+                later = step.at + dt.timedelta(minutes=rng.randrange(5, 60))
+                steps.append(Step(action=Action.CLOSE_UNSATISFIED, at=later, actor_name=self._staff_name(office)))
         origin_pid = repeat.pid if repeat else None
         plan = PetitionPlan(
             office=office,
@@ -369,10 +375,18 @@ class Generator:
                 else:
                     self.origins[self.rng.randrange(len(self.origins))] = origin
 
+    def shared_objects(self) -> dict[tuple[str, int], Any]:
+        """What a parallel writer inherits and a plan refers to (see writers)."""
+        objs: list[Any] = []
+        for c in self.counties:
+            objs += [c.area, c.office, c.gov, *c.towns, *c.town_units, *c.departments.values()]
+        objs += self.category_pick.values
+        return {(type(o).__name__, o.pk): o for o in objs}
+
     def _run_parallel(
         self, count: int, *, batch_size: int, progress: Callable[[int], None] | None, workers: int
     ) -> list[tuple[str, str]]:
-        writers.share(self)
+        writers.share(self.shared_objects())
         codes: list[tuple[str, str]] = []
         connections.close_all()  # the writers must not inherit this process's connection
         gc.freeze()  # the writers' collections then leave the inherited objects (and their pages) alone

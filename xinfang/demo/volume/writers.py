@@ -9,17 +9,13 @@ import io
 import operator
 import pickle
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import connection, transaction
 
 from xinfang.accounts.models import Area, Unit
 from xinfang.petitions.bulk import BatchContext, PetitionPlan, Step, bulk_write
 from xinfang.petitions.models import Category, Petition
-
-if TYPE_CHECKING:
-    from .generator import Generator
-
 
 # ---------------------------------------------------------------- parallel writers
 #
@@ -30,23 +26,15 @@ _SHARED: dict[tuple[str, int], Any] = {}
 _WRITER_CONTEXT: BatchContext | None = None
 
 
-def share(gen: Generator) -> None:
-    """Before forking: the objects the writers inherit and plans refer to."""
+def share(objects: dict[tuple[str, int], Any]) -> None:
+    """Before forking: the objects the writers inherit and plans refer to, by (type name, pk)."""
     global _SHARED  # noqa: PLW0603  (inherited by the forked writers)
-    _SHARED = shared_objects(gen)
+    _SHARED = objects
 
 
 def unshare() -> None:
     global _SHARED  # noqa: PLW0603
     _SHARED = {}
-
-
-def shared_objects(gen: Generator) -> dict[tuple[str, int], Any]:
-    objs: list[Any] = []
-    for c in gen.counties:
-        objs += [c.area, c.office, c.gov, *c.towns, *c.town_units, *c.departments.values()]
-    objs += gen.category_pick.values
-    return {(type(o).__name__, o.pk): o for o in objs}
 
 
 def _shared(kind: str, pk: int) -> Any:

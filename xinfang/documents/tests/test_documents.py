@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import threading
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -173,3 +174,49 @@ def test_pdf_conversion():
 def test_missing_converter_gives_none(monkeypatch):
     monkeypatch.setattr("shutil.which", lambda name: None)
     assert services.pdf_convert(b"whatever") is None
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_document_leaves_no_file_once_pruned(settings, tmp_path):
+    """Storage is not transactional: a document written in a transaction that rolls back leaves its file;
+    documents_prune deletes such files (past the grace period) and keeps every file a document names."""
+    import json
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from xinfang.documents.models import Document
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    org = build_org()
+    import hashlib
+
+    content = _docx("正文")
+    rendered = services.Rendered(content=content, template_version="t1", checksum=hashlib.sha256(content).hexdigest())
+    args: dict[str, Any] = dict(
+        actor="系统",
+        kind="reply",
+        title="信访事项处理意见书",
+        subject_type="petition",
+        reference="X-1",
+        issuer=org.county_office,
+        recipient="信访人",
+        for_petitioner=True,
+        doc_number="扶信〔2026〕1号",
+        rendered=rendered,
+    )
+    kept = services.document_store(subject_id=1, **args)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        lost = services.document_store(subject_id=2, **args)
+        lost_name = str(lost.file.name)
+        raise RuntimeError("rolled back")
+    storage = kept.file.storage
+    assert storage.exists(lost_name) and not Document.objects.filter(subject_id=2).exists()
+
+    out = io.StringIO()
+    call_command("documents_prune", stdout=out)  # within the grace period: left alone
+    assert json.loads(out.getvalue()) == {"checked": 2, "orphans": 1, "deleted": 0}
+    call_command("documents_prune", "--grace-minutes", "0", stdout=(out := io.StringIO()))
+    assert json.loads(out.getvalue()) == {"checked": 2, "orphans": 1, "deleted": 1}
+    assert not storage.exists(lost_name) and storage.exists(str(kept.file.name))
+    assert services.document_content(Document.objects.get(pk=kept.pk)) == rendered.content

@@ -52,7 +52,7 @@ def petition_rate(
     unsatisfied = rating == Rating.UNSATISFIED
     eff = steps.effect(
         petition,
-        Action.RATE_UNSATISFIED if unsatisfied else Action.RATE,
+        steps.rating_action(rating),
         at=timezone.now(),
         rating=rating,
         comment=comment,

@@ -11,7 +11,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from xinfang.core import anchor
-from xinfang.core.audit import GENESIS, _digest, _row, audit_verify
+from xinfang.core.audit import GENESIS, _digest, _row
+from xinfang.core.audit_check import audit_verify
 from xinfang.core.models import AuditChainHead, AuditEvent
 from xinfang.documents.models import Document
 from xinfang.petitions import bulk

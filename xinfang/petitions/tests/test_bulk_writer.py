@@ -197,3 +197,32 @@ def test_bulk_and_services_tell_the_same_story_through_review(personas):
     assert texts(by_bulk) == texts(p)
     approve = by_bulk.events.get(action="approve_reply").public_text
     assert "处理意见书" in approve and "已于当日更换井盖。" in approve and "请求复查" in approve
+
+
+def test_an_unsatisfied_rating_in_bulk_goes_to_the_office_like_the_service(personas):
+    """不满意 never closes a case: written through the bulk path (import, generator) it goes to 不满意待研判
+    exactly as the portal's rating does, with the same events and deadlines."""
+    p = advance(register(personas.clerk).petition, "replied", personas=personas)
+    services.petition_rate(petition_id=p.pk, rating="unsatisfied", comment="井盖又坏了")
+    p.refresh_from_db()
+    reply = {"outcome": "support", "facts": "属实", "reasons": "理由", "basis": "依据", "text": "已修复"}
+    result = bulk.bulk_write(
+        [
+            plan_like_factory(
+                personas,
+                steps=[
+                    {"action": "dispatch", "unit": personas.org.municipal, "mode": "transfer"},
+                    {"action": "accept"},
+                    {"action": "submit_reply", **reply},
+                    {"action": "approve_reply"},
+                    {"action": "rate", "rating": "unsatisfied", "note": "井盖又坏了"},
+                ],
+            )
+        ]
+    )
+    by_bulk = Petition.objects.get(pk=result.ids[0])
+    assert by_bulk.status == p.status == "revisit"
+    assert by_bulk.closed_at is None and by_bulk.rating == "unsatisfied"
+    assert event_rows(by_bulk)[-1] == ("rate_unsatisfied", "replied", "revisit", True)
+    assert event_rows(by_bulk)[-1] == event_rows(p)[-1]
+    assert deadline_rows(by_bulk) == deadline_rows(p)

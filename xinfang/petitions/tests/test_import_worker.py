@@ -31,7 +31,7 @@ from xinfang.petitions import import_jobs, importer
 from xinfang.petitions.models import ImportJob, Petition
 from xinfang.petitions.tests.test_import_petitions import GOOD, csv_bytes
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 ROOT = Path(__file__).resolve().parents[3]

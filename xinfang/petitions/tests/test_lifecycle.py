@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from xinfang.core.audit import audit_verify
+from xinfang.core.audit_check import audit_verify
 from xinfang.core.errors import DeadlinePassed, InvalidTransition, NotPermitted, ValidationFailed
 from xinfang.core.testing.nothing_written import writes_nothing
 from xinfang.petitions import services

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from docx import Document as Docx
 
-from xinfang.core.audit import audit_verify
+from xinfang.core.audit_check import audit_verify
 from xinfang.core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from xinfang.core.timeutil import local_date
 from xinfang.documents import services as docs

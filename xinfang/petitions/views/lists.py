@@ -28,6 +28,8 @@ LIST_COLUMNS = (
     "petitioner_name_enc",
     "petitioner_name_masked",
     "office_path",
+    "office_unit_id",
+    "area_path",
     "current_path",
     "review_unit_id",
     "channel",
