@@ -136,3 +136,18 @@ def test_bad_input_reports_everything_and_writes_nothing(scene):
         scene.dispute(summary="", dispute_type="nope", parties=[{"name": "李四", "phone": "123"}])
     assert {"summary", "dispute_type", "party1_phone"} <= set(exc.value.errors)
     assert not Dispute.objects.exists()
+
+
+def test_sweep_command_moves_states_as_days_pass(scene):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with time_machine.travel("2026-11-20 10:00 +0800"):
+        d = scene.dispute(grade="yellow")  # due 2026-12-02
+    assert d.deadline_state == "normal"
+    with time_machine.travel("2026-12-05 10:00 +0800"):
+        out = StringIO()
+        call_command("screening_sweep", stdout=out)
+    d.refresh_from_db()
+    assert d.deadline_state == "overdue" and "1 件" in out.getvalue()
