@@ -32,6 +32,7 @@ class Personas:
 SEED_MIGRATIONS = [
     ("xinfang.petitions.migrations.0002_seed_categories", "seed", "routing.Category"),
     ("xinfang.deadlines.migrations.0002_default_rules", "forwards", "deadlines.TimeLimitRule"),
+    ("xinfang.screening.migrations.0002_default_grades", "seed", "screening.RiskGrade"),
 ]
 
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "xinfang.petitions",
     "xinfang.deadlines",
     "xinfang.portal",
+    "xinfang.screening",  # 矛盾纠纷排查, 攻坚, 作战示意图, 接访日, 下访 (above petitions)
     "xinfang.statistics",
     "xinfang.api",
     "xinfang.demo",  # demo city and volume generator: on top, imports every app, imported by none
@@ -252,6 +253,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # screening's choice sets of fields that petitions name alike (outcome, source)
+    "ENUM_NAME_OVERRIDES": {
+        "DisputeOutcomeEnum": "xinfang.api.v1.screening_apis.CONCLUDE_CHOICES",
+        "DisputeSourceEnum": "xinfang.api.v1.screening_apis.SOURCE_CHOICES",
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",  # assets from drf-spectacular-sidecar: the servers have no internet
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

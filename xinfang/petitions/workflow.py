@@ -65,6 +65,8 @@ class Action(models.TextChoices):
     ATTACH = "attach", _("上传附件")
     RELEASE_IDENTITY = "release_identity", _("公开信访人身份")
     TAKE_ON = "take_on", _("领导包案")
+    HAND_OVER = "hand_over", _("移交包案")
+    RELEASE_LEADER = "release_leader", _("解除包案")
 
 
 S = Status
@@ -121,6 +123,9 @@ ACTIONS: dict[Action, Rule] = {
     Action.ATTACH: Rule(ALL_OPEN, None, CLERKS | UNIT_STAFF, "office_or_current"),
     Action.RELEASE_IDENTITY: Rule(ALL_OPEN - {S.SUBMITTED}, None, OFFICE, "office"),
     Action.TAKE_ON: Rule(ALL_OPEN - {S.SUBMITTED}, None, frozenset({"leader"}), "any"),
+    # The 包案 leader, or the registering office's dispatcher or head (the service checks which).
+    Action.HAND_OVER: Rule(ALL_OPEN - {S.SUBMITTED}, None, frozenset({"leader", "dispatcher", "head"}), "any"),
+    Action.RELEASE_LEADER: Rule(ALL_OPEN - {S.SUBMITTED}, None, frozenset({"leader", "dispatcher", "head"}), "any"),
 }
 
 

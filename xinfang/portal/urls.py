@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_documents
+from . import views, views_documents, views_reception
 
 app_name = "portal"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("submit/", views.submit, name="submit"),
     path("submit/done/", views.submitted, name="submitted"),
     path("lookup/", views.lookup, name="lookup"),
+    path("reception-days/", views_reception.reception_days, name="reception-days"),
     path("leave/", views.leave, name="leave"),
     path("case/<str:number>/", views.case, name="case"),
     path("case/<str:number>/notice/<int:event_id>/", views.case_notice, name="case-notice"),

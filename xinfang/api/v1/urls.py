@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import petition_apis as p
 from . import reference_apis as r
+from . import screening_apis as sc
 from . import stats_apis
 
 urlpatterns = [
@@ -43,6 +44,14 @@ urlpatterns = [
         p.PetitionRecheckDecisionApi.as_view(),
         name="petition-recheck-decision",
     ),
+    path("disputes/", sc.DisputeListCreateApi.as_view(), name="dispute-list"),
+    path("disputes/<str:number>/", sc.DisputeDetailApi.as_view(), name="dispute-detail"),
+    path("disputes/<str:number>/progress/", sc.DisputeProgressApi.as_view(), name="dispute-progress"),
+    path("disputes/<str:number>/grade/", sc.DisputeGradeApi.as_view(), name="dispute-grade"),
+    path("disputes/<str:number>/conclude/", sc.DisputeConcludeApi.as_view(), name="dispute-conclude"),
+    path("campaigns/", sc.CampaignListApi.as_view(), name="campaign-list"),
+    path("campaigns/<str:pk>/board/", sc.CampaignBoardApi.as_view(), name="campaign-board"),
+    path("reception-days/", sc.ReceptionDayListApi.as_view(), name="reception-day-list"),
     path("areas/", r.AreaListApi.as_view(), name="area-list"),
     path("units/", r.UnitListApi.as_view(), name="unit-list"),
     path("categories/", r.CategoryListApi.as_view(), name="category-list"),

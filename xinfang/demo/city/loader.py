@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from xinfang.demo.screening_seed import load_screening
 from xinfang.petitions import services
 from xinfang.petitions.deadlines.sweep import deadlines_sweep
 from xinfang.petitions.models import Petition
@@ -121,6 +122,8 @@ def load_demo(*, codes_file: Path | None = None, now: dt.datetime | None = None,
     result = Result(loaded=False, codes_file=codes_file)
     if is_loaded():
         say("演示信访事项已存在，跳过（如需重建，请删除数据库后重新 migrate）")
+        if not load_screening(now=now, log=say).skipped:
+            deadlines_sweep(now=now)
         if not codes_file.exists():
             with transaction.atomic():
                 seed, showcase = reissue_codes(staff)
@@ -129,6 +132,8 @@ def load_demo(*, codes_file: Path | None = None, now: dt.datetime | None = None,
     else:
         with transaction.atomic():
             loaded = load_cases(org, staff, now=now)
+        # 郸城县 四大攻坚 (disputes, 接访日 with their 领导接访 petitions, 下访): before the sweep.
+        load_screening(now=now, log=say)
         # The steps set the deadlines as of their own day; today some of them are 即将到期 or 已超期.
         sweep = deadlines_sweep(now=now)
         result.loaded = True

@@ -97,4 +97,6 @@ CITY_LOGIN = Login(
 
 
 def all_logins() -> list[Login]:
-    return [*NAMED, *(county_login(c) for c in COUNTIES), CITY_LOGIN]
+    from xinfang.demo.screening_seed import LOGINS as SCREENING_LOGINS  # 郸城县 leaders (包案, 接访日)
+
+    return [*NAMED, *(county_login(c) for c in COUNTIES), CITY_LOGIN, *SCREENING_LOGINS]

@@ -39,7 +39,9 @@ from .intake import (
 from .materials import (
     UNMASK_ROLES,
     petition_attach,
+    petition_hand_over,
     petition_release_identity,
+    petition_release_leader,
     petition_take_on,
     petition_unmask,
 )
@@ -102,6 +104,8 @@ __all__ = [
     "petition_attach",
     "petition_release_identity",
     "petition_take_on",
+    "petition_hand_over",
+    "petition_release_leader",
     "UNMASK_ROLES",
     "petition_unmask",
     "LEGAL_ROUTES",

@@ -68,6 +68,49 @@ def petition_take_on(*, actor: Any, petition_id: int, note: str = "") -> Petitio
     return petition
 
 
+def _leader_change_check(actor: Any, petition: Petition) -> None:
+    if petition.leader_id is None:
+        raise InvalidTransition("该信访事项尚无包案领导")
+    ctx = actor_context(actor)
+    if petition.leader_id != ctx.user_id and not ctx.roles_in(petition.office_unit_id) & {Role.DISPATCHER, Role.HEAD}:
+        raise NotPermitted("只有包案领导本人或登记信访部门的分办、负责人可以移交或解除包案")
+
+
+@transaction.atomic
+def petition_hand_over(*, actor: Any, petition_id: int, to_leader: Any, reason: str) -> Petition:
+    """The 包案 leader (or the office) hands the case to another leader, with a reason."""
+    petition = _lock(petition_id)
+    reason = _require(reason, "请填写移交包案的理由", "reason")
+    _leader_change_check(actor, petition)
+    if to_leader.pk == petition.leader_id:
+        raise ValidationFailed("移交对象与现包案领导相同", field="leader")
+    if not actor_context(to_leader).has_role(Role.LEADER):
+        raise ValidationFailed(f"{to_leader.get_full_name()}没有领导岗位，不能包案", field="leader")
+    old = petition.leader
+    note = f"{old.get_full_name() if old else ''}移交{to_leader.get_full_name()}包案：{reason}"
+    _transition(
+        petition, Action.HAND_OVER, actor=actor, note=note, data={"from": petition.leader_id, "to": to_leader.pk}
+    )
+    petition.leader = to_leader
+    petition.save(update_fields=["leader", "updated_at"])
+    return petition
+
+
+@transaction.atomic
+def petition_release_leader(*, actor: Any, petition_id: int, reason: str) -> Petition:
+    """The 包案 ends before the case does (e.g. the leader's post changed), with a reason."""
+    petition = _lock(petition_id)
+    reason = _require(reason, "请填写解除包案的理由", "reason")
+    _leader_change_check(actor, petition)
+    old = petition.leader
+    _transition(
+        petition, Action.RELEASE_LEADER, actor=actor, note=f"解除{old.get_full_name() if old else ''}包案：{reason}"
+    )
+    petition.leader = None
+    petition.save(update_fields=["leader", "updated_at"])
+    return petition
+
+
 UNMASK_ROLES = {Role.CLERK, Role.DISPATCHER, Role.HEAD, Role.HANDLER}
 
 

@@ -141,7 +141,16 @@ def _unit_staff(p: Petition, personas):
     return personas.handler
 
 
-SKIP = {Action.SUBMIT, Action.ATTACH, Action.END_HEARING, Action.RELEASE_IDENTITY, Action.TAKE_ON}
+# The 包案 hand-over and release (no state change; tested in screening/tests/test_access_and_leaders.py).
+SKIP = {
+    Action.SUBMIT,
+    Action.ATTACH,
+    Action.END_HEARING,
+    Action.RELEASE_IDENTITY,
+    Action.TAKE_ON,
+    Action.HAND_OVER,
+    Action.RELEASE_LEADER,
+}
 # Pairs the table allows but a guard in the service refuses for the case built here:
 # a 复核 needs a 复查 first, and a closed case built by _to_state had none.
 GUARDED = {(Status.CLOSED, Action.REQUEST_RECHECK)}
