@@ -29,9 +29,8 @@ from xinfang.screening import services
 from xinfang.screening.models import Campaign, CampaignMember, RiskGrade
 
 from . import fake
-from .city.logins import PASSWORD, Login
+from .city.logins import CAMPAIGN_NAME, LEADERS, PASSWORD
 
-CAMPAIGN_NAME = "郸城县信访问题源头治理“四大攻坚”专项行动"
 COUNTY_CODE = "411625"
 OFFICE = "DC-XFJ"
 CLERK_USERNAME = "dancheng"  # the county's back-office login (city/logins.county_login)
@@ -47,18 +46,6 @@ MORE_TOWNS = (
     ("411625208", "虎岗乡"), ("411625209", "古城乡"), ("411625210", "巴集乡"),
 )  # fmt: skip
 
-# County leaders: username, name, title. Also demo logins (all with the demo password).
-LEADERS = (
-    ("dc_shuji", "郭建国", "县委书记"),
-    ("dc_xianzhang", "马卫东", "县长"),
-    ("dc_zhengfa", "韩立新", "县委常委、政法委书记"),
-    ("dc_changwu", "罗志强", "常务副县长"),
-    ("dc_fuxian", "宋雅琴", "副县长"),
-)
-LOGINS = tuple(
-    Login(u, n, (("DC-GOV", (Role.LEADER,)),), f"郸城县{t}：包案、接访日、作战示意图（{CAMPAIGN_NAME}）")
-    for u, n, t in LEADERS
-)
 GROUPS = ("信访积案化解组", "矛盾纠纷排查组", "重点人员稳控组", "督导问责组")
 
 # (type, unit key or TOWN, title, summary) with {village} {n} {amount} {company}.

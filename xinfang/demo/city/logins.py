@@ -97,6 +97,21 @@ CITY_LOGIN = Login(
 
 
 def all_logins() -> list[Login]:
-    from xinfang.demo.screening_seed import LOGINS as SCREENING_LOGINS  # 郸城县 leaders (包案, 接访日)
+    return [*NAMED, *(county_login(c) for c in COUNTIES), CITY_LOGIN, *LOGINS]
 
-    return [*NAMED, *(county_login(c) for c in COUNTIES), CITY_LOGIN, *SCREENING_LOGINS]
+
+# 郸城县's campaign and its leaders (demo/screening_seed.py: 包案, 接访日, 作战示意图).
+CAMPAIGN_NAME = "郸城县信访问题源头治理“四大攻坚”专项行动"
+
+# County leaders: username, name, title. Also demo logins (all with the demo password).
+LEADERS = (
+    ("dc_shuji", "郭建国", "县委书记"),
+    ("dc_xianzhang", "马卫东", "县长"),
+    ("dc_zhengfa", "韩立新", "县委常委、政法委书记"),
+    ("dc_changwu", "罗志强", "常务副县长"),
+    ("dc_fuxian", "宋雅琴", "副县长"),
+)
+LOGINS = tuple(
+    Login(u, n, (("DC-GOV", (Role.LEADER,)),), f"郸城县{t}：包案、接访日、作战示意图（{CAMPAIGN_NAME}）")
+    for u, n, t in LEADERS
+)

@@ -9,9 +9,10 @@ import pytest
 from django.core.management import call_command
 
 from xinfang.core.models import AuditEvent
+from xinfang.demo.city.logins import CAMPAIGN_NAME
 from xinfang.demo.city.org import build_org
 from xinfang.demo.city.staff import load_users
-from xinfang.demo.screening_seed import CAMPAIGN_NAME, load_screening
+from xinfang.demo.screening_seed import load_screening
 from xinfang.petitions.models import Channel, Petition
 from xinfang.screening.models import Campaign, Dispute, DisputeEvent, DownVisit, ReceptionDay, ReceptionVisit
 
