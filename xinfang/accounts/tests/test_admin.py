@@ -26,7 +26,7 @@ def test_admin_changelists_render(admin_client, name):
         "area": "accounts",
         "unit": "accounts",
         "user": "accounts",
-        "category": "petitions",
+        "category": "routing",
         "routingrule": "routing",
         "auditevent": "core",
     }[name]
