@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("xinfang.accounts.urls")),
     path("staff/", include("xinfang.petitions.urls")),
     path("deadlines/", include("xinfang.deadlines.urls")),
+    path("notifications/", include("xinfang.notifications.urls")),
     path("portal/", include("xinfang.portal.urls")),
     path("api/", include("xinfang.api.urls")),
     path("open311/", include("xinfang.api.open311.urls")),

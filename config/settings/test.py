@@ -16,3 +16,5 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Per-process memory: tests without the database can still use the cache. The shared caches of base.py
 # (database, Redis) are tested in portal/tests/test_throttle_shared.py.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+XINFANG_SMS_LOG_FILE = BASE_DIR / "var" / "test-sms-outbox.log"
+XINFANG_PORTAL_URL = "https://xf.example.cn/portal/"

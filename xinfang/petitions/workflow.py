@@ -65,6 +65,7 @@ class Action(models.TextChoices):
     ATTACH = "attach", _("上传附件")
     RELEASE_IDENTITY = "release_identity", _("公开信访人身份")
     TAKE_ON = "take_on", _("领导包案")
+    RETURN_VISIT = "return_visit", _("回访")
 
 
 S = Status
@@ -121,6 +122,8 @@ ACTIONS: dict[Action, Rule] = {
     Action.ATTACH: Rule(ALL_OPEN, None, CLERKS | UNIT_STAFF, "office_or_current"),
     Action.RELEASE_IDENTITY: Rule(ALL_OPEN - {S.SUBMITTED}, None, OFFICE, "office"),
     Action.TAKE_ON: Rule(ALL_OPEN - {S.SUBMITTED}, None, frozenset({"leader"}), "any"),
+    # 回访 (有信必复): the office calls the petitioner back after the reply, also after a 满意 close.
+    Action.RETURN_VISIT: Rule(frozenset({S.REPLIED, S.REVISIT, S.CLOSED}), None, OFFICE, "office"),
 }
 
 

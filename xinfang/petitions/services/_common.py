@@ -21,7 +21,7 @@ from xinfang.petitions.access import ensure_can_act
 from xinfang.petitions.deadlines import schedule as deadlines
 from xinfang.petitions.deadlines.models import Deadline
 
-from .. import steps, uploads
+from .. import messaging, steps, uploads
 from ..models import (
     Attachment,
     Event,
@@ -133,8 +133,8 @@ def _transition(
     public_text: str = "",
     data: dict[str, Any] | None = None,
     check_actor: bool = True,
-) -> Status:
-    """Check the (state, action) pair and the actor; move the state; write event + audit."""
+) -> Event:
+    """Check the (state, action) pair and the actor; move the state; write event + audit. Returns the event."""
     current = Status(petition.status)
     if not allowed(current, action):
         raise InvalidTransition(f"该信访事项当前为“{current.label}”，不能执行“{action.label}”")
@@ -144,7 +144,7 @@ def _transition(
     unit = _actor_unit(actor, petition, ACTIONS[action].unit) if check_actor else None
     petition.status = target
     petition.status_changed_at = timezone.now()
-    event_record(
+    event = event_record(
         petition=petition,
         action=action.value,
         actor=actor,
@@ -163,14 +163,15 @@ def _transition(
         unit_id=unit.pk if unit else None,
         data={"from": current.value, "to": target.value, **(data or {})},
     )
-    return target
+    return event
 
 
 def _apply(
     petition: Petition, eff: steps.Effect, *, actor: Any, check_actor: bool = True, extra_fields: tuple[str, ...] = ()
 ) -> Petition:
-    """Record `eff` (steps.effect) through the ORM: state, event + audit, fields, then the deadlines."""
-    _transition(
+    """Record `eff` (steps.effect) through the ORM: state, event + audit, fields, the deadlines, then the
+    messages to the people concerned (petitions.messaging; sent after commit)."""
+    event = _transition(
         petition,
         eff.action,
         actor=actor,
@@ -200,6 +201,7 @@ def _apply(
             deadlines.deadline_pause(petition=petition, code=op.code)
         else:
             deadlines.deadline_resume(petition=petition, code=op.code)
+    messaging.after_step(petition, eff, event)
     return petition
 
 
