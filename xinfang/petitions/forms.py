@@ -18,7 +18,18 @@ from xinfang.core.validators import normalize_id_number, normalize_phone
 from xinfang.routing.services import TargetGroup, dispatch_targets
 
 from . import uploads
-from .models import Attachment, Category, Channel, DispatchMode, Outcome, Petition, Purpose, Rating, ReviewOutcome
+from .models import (
+    Attachment,
+    Category,
+    Channel,
+    DispatchMode,
+    Outcome,
+    Petition,
+    Purpose,
+    Rating,
+    ReturnVisit,
+    ReviewOutcome,
+)
 from .services import LEGAL_ROUTES, representatives_problem
 
 
@@ -358,6 +369,16 @@ class RateForm(forms.Form):
     rating = forms.ChoiceField(label="评价", choices=Rating.choices, widget=forms.RadioSelect)
     comment = forms.CharField(
         label="评价意见", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReturnVisitForm(forms.Form):
+    method = forms.ChoiceField(label="回访方式", choices=ReturnVisit.Method.choices)
+    visited_at = forms.DateTimeField(label="回访时间", required=False, help_text="留空为现在")
+    reached = forms.BooleanField(label="已联系上信访人", required=False)
+    rating = forms.ChoiceField(label="评价", required=False, choices=[("", "未评价"), *Rating.choices])
+    comment = forms.CharField(
+        label="信访人意见", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

@@ -58,6 +58,7 @@ from .petitioner import (
     petition_request_recheck,
     petition_request_review,
 )
+from .revisit import petition_return_visit, rating_state, return_visits_sweep
 from .review import (
     petition_decide_recheck,
     petition_decide_review,
@@ -102,6 +103,9 @@ __all__ = [
     "petition_attach",
     "petition_release_identity",
     "petition_take_on",
+    "petition_return_visit",
+    "return_visits_sweep",
+    "rating_state",
     "UNMASK_ROLES",
     "petition_unmask",
     "LEGAL_ROUTES",
