@@ -44,7 +44,7 @@ class LogSmsBackend:
     def send(self, out: Outgoing) -> SendResult:
         from ..models import ProviderReceipt
 
-        found = self.lookup(out)
+        found = self._receipt(out)
         if found is not None:
             return found
         provider_id = f"log-{secrets.token_hex(6)}"
@@ -54,7 +54,7 @@ class LogSmsBackend:
                     key=out.idempotency_key, provider_id=provider_id, to_masked=out.to_masked, text=out.text
                 )
         except IntegrityError:  # a concurrent send of the same key won
-            again = self.lookup(out)
+            again = self._receipt(out)
             assert again is not None
             return again
         path = Path(settings.XINFANG_SMS_LOG_FILE)
@@ -68,6 +68,9 @@ class LogSmsBackend:
         return SendResult(self.name, provider_id)
 
     def lookup(self, out: Outgoing) -> SendResult | None:
+        return self._receipt(out)
+
+    def _receipt(self, out: Outgoing) -> SendResult | None:
         from ..models import ProviderReceipt
 
         receipt = ProviderReceipt.objects.filter(key=out.idempotency_key).first()
