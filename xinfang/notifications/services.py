@@ -192,7 +192,7 @@ def _render(
     shown_values = {**values, **{k: "*" * len(v) for k, v in notice.secrets.items()}}
     full_values = {**values, **notice.secrets}
     if notice.secrets.get("query_code") and not target.staff:
-        line = "，查询码{query_code}（请妥善保管）"
+        line = "查询码{query_code}，请妥善保管。"
         shown_values["query_code_line"] = rendering.fill(line, shown_values)
         full_values["query_code_line"] = rendering.fill(line, full_values)
     subject = rendering.fill(tpl.subject, shown_values)[:200]
@@ -201,6 +201,13 @@ def _render(
         subject, shown, full = (_scrub(t, notice.hide_from_staff) for t in (subject, shown, full))
     if target.channel == "sms":
         limit = (getattr(tpl, "max_chars", 0) or 0) or settings.XINFANG_SMS_MAX_CHARS
+        over = len(full) - limit
+        text = str(values.get("text", ""))
+        if over > 0 and text:
+            # Shorten the notice itself, so that the number, the 查询码 and the portal link stay whole.
+            short = text[: max(len(text) - over - 1, 0)] + "…"
+            shown = rendering.fill(tpl.body, {**shown_values, "text": short})
+            full = rendering.fill(tpl.body, {**full_values, "text": short})
         link = values.get("link", "")
         shown, full = rendering.cut_sms(shown, limit=limit, link=link), rendering.cut_sms(full, limit=limit, link=link)
     names = list(getattr(tpl, "provider_params", None) or getattr(tpl, "params", ()) or [])

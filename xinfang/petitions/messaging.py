@@ -102,7 +102,8 @@ def after_intake(
             },
         )
     key = f"case:{p.pk}:ev:{event.pk}"
-    code = query_code if send_code else ""
+    # As printed for the clerk (services.format_query_code): groups of four.
+    code = "-".join(query_code[i : i + 4] for i in range(0, len(query_code), 4)) if send_code else ""
     if action == Action.SUBMIT:
         _tell_petitioner(p, E.SUBMITTED, key, event.public_text, query_code=code)
         _tell_unit(p, E.NEW_ONLINE, key, p.office_unit_id, INTAKE_DESK, f"新的网上信访待登记：{p.number}")
