@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from xinfang.core.errors import ValidationFailed
@@ -74,10 +74,13 @@ def return_visits_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     days = settings.XINFANG_RETURN_VISIT_AFTER_DAYS
     cutoff = now - dt.timedelta(days=days)
     stats = {"tasks": 0, "notified": 0}
+    visits = ReturnVisit.objects.filter(petition_id=OuterRef("pk"))
+    open_task = visits.filter(visited_at__isnull=True)
+    visited_since = visits.filter(visited_at__gte=OuterRef("replied_at"))
     due = (
         Petition.objects.filter(status=Status.REPLIED, rating="", replied_at__lte=cutoff)
-        .exclude(return_visits__visited_at__gte=F("replied_at"))
-        .exclude(return_visits__visited_at__isnull=True)
+        .exclude(Exists(open_task))
+        .exclude(Exists(visited_since))
         .order_by("id")
     )
     for petition in due.iterator(chunk_size=500):
