@@ -9,9 +9,7 @@ from .models import Channel, State
 class PreferenceForm(forms.Form):
     email = forms.BooleanField(label="同时用邮件通知我", required=False)
     sms = forms.BooleanField(label="紧急事项（超期、督办单、紧急线索）同时用短信通知我", required=False)
-    mobile = forms.CharField(
-        label="手机号码", required=False, max_length=11, help_text="加密保存；留空则保持原号码"
-    )
+    mobile = forms.CharField(label="手机号码", required=False, max_length=11, help_text="加密保存；留空则保持原号码")
 
 
 class OutboxFilterForm(forms.Form):

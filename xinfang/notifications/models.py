@@ -46,7 +46,10 @@ class MessageTemplate(models.Model):
         _("服务商模板编号"), default=dict, blank=True, help_text=_('如 {"aliyun": "SMS_123456", "tencent": "1234567"}')
     )
     provider_params = models.JSONField(
-        _("服务商模板变量"), default=list, blank=True, help_text=_('审核通过的模板所需变量，依次，如 ["number", "link"]')
+        _("服务商模板变量"),
+        default=list,
+        blank=True,
+        help_text=_('审核通过的模板所需变量，依次，如 ["number", "link"]'),
     )
     active = models.BooleanField(_("启用"), default=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

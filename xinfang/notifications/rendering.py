@@ -29,7 +29,7 @@ def cut_sms(text: str, *, limit: int, link: str) -> str:
 
 
 def parse_quiet_hours(spec: str) -> tuple[dt.time, dt.time] | None:
-    """"21:00-08:00" → (21:00, 08:00); "" or "off" → None."""
+    """ "21:00-08:00" → (21:00, 08:00); "" or "off" → None."""
     spec = (spec or "").strip()
     if not spec or spec.lower() in {"off", "none", "0"}:
         return None
@@ -52,7 +52,7 @@ def quiet_until(now: dt.datetime, quiet: tuple[dt.time, dt.time] | None) -> dt.d
 
 
 def parse_rates(spec: str) -> list[tuple[int, int]]:
-    """"5/hour,10/day" → [(5, 3600), (10, 86400)]."""
+    """ "5/hour,10/day" → [(5, 3600), (10, 86400)]."""
     seconds = {"minute": 60, "min": 60, "hour": 3600, "day": 86400}
     rates = []
     for part in filter(None, (p.strip() for p in (spec or "").split(","))):

@@ -32,9 +32,7 @@ def can_see_outbox(user: Any) -> bool:
     return any(u.kind == Unit.Kind.XINFANG for u in ctx.units_with(Role.DISPATCHER))
 
 
-def outbox_list(
-    *, channel: str = "", state: str = "", event: str = "", case_number: str = ""
-) -> QuerySet[Message]:
+def outbox_list(*, channel: str = "", state: str = "", event: str = "", case_number: str = "") -> QuerySet[Message]:
     qs = Message.objects.select_related("user").order_by("-created_at", "-id")
     if channel:
         qs = qs.filter(channel=channel)

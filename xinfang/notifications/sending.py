@@ -60,7 +60,9 @@ def _rate_wait(m: Message, now: dt.datetime) -> dt.datetime | None:
             .values_list("sent_at", flat=True)[:count]
         )
         if len(recent) >= count:
-            free = recent[-1] + dt.timedelta(seconds=seconds)
+            oldest = recent[-1]
+            assert oldest is not None  # filtered on sent_at
+            free = oldest + dt.timedelta(seconds=seconds)
             wait = max(wait, free) if wait else free
     return wait
 

@@ -51,7 +51,12 @@ class Recipient:
 
     @classmethod
     def person(
-        cls, *, phone_enc: str = "", phone_hash: str = "", phone_masked: str = "", email_enc: str = "",
+        cls,
+        *,
+        phone_enc: str = "",
+        phone_hash: str = "",
+        phone_masked: str = "",
+        email_enc: str = "",
         email_masked: str = "",
     ) -> Recipient:
         return cls(
@@ -100,6 +105,8 @@ def _template(event: str, channel: str) -> MessageTemplate | DefaultTemplate | N
 
 def _users_of(recipient: Recipient) -> list[User]:
     if recipient.kind == "user":
+        if recipient.user_id is None:
+            return []
         return list(User.objects.filter(pk=recipient.user_id, is_active=True))
     if recipient.unit_id is None:
         return []

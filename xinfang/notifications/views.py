@@ -25,9 +25,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.inbox_for(request.user), 30).get_page(request.GET.get("page"))
     for m in page:
         m.case_url = case_url(m.case_id)  # type: ignore[attr-defined]
-    return render(
-        request, "notifications/inbox.html", {"page": page, "unread": selectors.unread_count(request.user)}
-    )
+    return render(request, "notifications/inbox.html", {"page": page, "unread": selectors.unread_count(request.user)})
 
 
 @login_required
@@ -48,7 +46,7 @@ def bell(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    pref = Preference.objects.filter(user=request.user).first()
+    pref = Preference.objects.filter(user_id=request.user.pk or 0).first()
     initial = {"email": pref.email, "sms": pref.sms} if pref else {}
     form = PreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -513,6 +513,7 @@ class ImportJob(models.Model):
 
 # A case's deadline rows: their own module (this one is long), registered with this app from here.
 from .deadlines.models import Deadline as Deadline  # noqa: E402
+
 # After the reply: 回访 records and the petitioner's contact choices (petitions/followup.py).
 from .followup import PetitionerContact as PetitionerContact  # noqa: E402
 from .followup import ReturnVisit as ReturnVisit  # noqa: E402

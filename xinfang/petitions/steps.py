@@ -256,7 +256,12 @@ def effect(
         # `via` carries the method; `final` whether the petitioner was reached; rating and comment as said.
         method_label = {"phone": "电话", "sms": "短信", "visit": "上门", "interview": "当面"}.get(via, via)
         said = f"，评价：{Rating(rating).label}" if rating else ""
-        e.note = f"回访（{method_label}）：" + ("已联系上" if final else "未联系上") + said + (f"。{comment}" if comment else "")
+        e.note = (
+            f"回访（{method_label}）："
+            + ("已联系上" if final else "未联系上")
+            + said
+            + (f"。{comment}" if comment else "")
+        )
         if via == "sms":
             e.public_text = notices.return_visit(number=p.number)
         e.data = {"method": via, "reached": final, "rating": rating}

@@ -108,7 +108,11 @@ class AliyunSmsBackend:
             raise SendFailed(f"阿里云短信接口调用失败：{exc}") from exc
         body = response.body
         if body.code != "OK":
-            permanent = body.code in {"isv.MOBILE_NUMBER_ILLEGAL", "isv.SMS_TEMPLATE_ILLEGAL", "isv.SMS_SIGNATURE_ILLEGAL"}
+            permanent = body.code in {
+                "isv.MOBILE_NUMBER_ILLEGAL",
+                "isv.SMS_TEMPLATE_ILLEGAL",
+                "isv.SMS_SIGNATURE_ILLEGAL",
+            }
             raise SendFailed(f"阿里云短信拒绝发送：{body.code} {body.message}", permanent=permanent)
         return SendResult(self.name, str(body.biz_id))
 

@@ -15,7 +15,14 @@ def person(phone: str = "13812345678") -> Recipient:
     )
 
 
-def send_sms(*, key: str = "case:1:ev:1", event: str = "accepted", urgent: bool | None = None, phone: str = "13812345678", text: str = "已受理您的信访事项。") -> Message:
+def send_sms(
+    *,
+    key: str = "case:1:ev:1",
+    event: str = "accepted",
+    urgent: bool | None = None,
+    phone: str = "13812345678",
+    text: str = "已受理您的信访事项。",
+) -> Message:
     created = notify_event(
         notice=Notice(
             event=event,

@@ -32,7 +32,7 @@ def _install(monkeypatch, modules: dict[str, types.ModuleType]) -> None:
 def aliyun(monkeypatch, settings):
     settings.XINFANG_SMS_SIGN_NAME = "扶沟信访"
     settings.XINFANG_SMS_ACCESS_KEY_ID, settings.XINFANG_SMS_ACCESS_KEY_SECRET = "id", "secret"
-    sent: list[object] = []
+    sent: list[NS] = []
     answer = {"code": "OK"}
 
     class Client:

@@ -69,7 +69,9 @@ def test_sms_goes_out_once_through_the_log_backend(sms_log, time_machine, django
     assert json.loads(line)["to"] == "138****5678" and "已受理" in json.loads(line)["text"]
 
 
-def test_a_retry_after_a_failed_provider_call_sends_once(flaky, sms_log, time_machine, django_capture_on_commit_callbacks):
+def test_a_retry_after_a_failed_provider_call_sends_once(
+    flaky, sms_log, time_machine, django_capture_on_commit_callbacks
+):
     time_machine.move_to(DAY, tick=False)
     with django_capture_on_commit_callbacks(execute=True):
         m = send_sms()
@@ -99,22 +101,14 @@ def test_backoff_doubles_and_then_gives_up(flaky, settings, time_machine):
     assert sending.run_due(now=now + dt.timedelta(days=1)) == {}
 
 
-def test_a_permanent_refusal_is_given_up_at_once(settings, time_machine):
+def test_a_permanent_refusal_is_given_up_at_once(monkeypatch):
     class Refuses(LogSmsBackend):
         def send(self, out: Outgoing) -> SendResult:
             raise SendFailed("号码无效", permanent=True)
 
-    settings.XINFANG_SMS_BACKEND = "log"
-    time_machine.move_to(DAY, tick=False)
     m = send_sms()
-    import xinfang.notifications.sending as mod
-
-    original = mod.backend_for
-    mod.backend_for = lambda channel: Refuses()  # type: ignore[assignment]
-    try:
-        assert sending.message_send(message_id=m.pk, now=DAY) == "given_up"
-    finally:
-        mod.backend_for = original
+    monkeypatch.setattr(sending, "backend_for", lambda channel: Refuses())
+    assert sending.message_send(message_id=m.pk, now=DAY) == "given_up"
     m.refresh_from_db()
     assert m.attempts == 1 and m.last_error == "号码无效"
 
@@ -198,7 +192,9 @@ def test_the_same_event_reaches_the_same_person_once():
     first = send_sms(key="case:9:ev:3")
     from .helpers import Notice, notify_event, person
 
-    again = notify_event(notice=Notice(event="accepted", key="case:9:ev:3", context={"text": "x"}), recipients=[person()])
+    again = notify_event(
+        notice=Notice(event="accepted", key="case:9:ev:3", context={"text": "x"}), recipients=[person()]
+    )
     assert again == [] and Message.objects.filter(key=first.key).count() == 1
 
 

@@ -58,12 +58,12 @@ from .petitioner import (
     petition_request_recheck,
     petition_request_review,
 )
-from .revisit import petition_return_visit, rating_state, return_visits_sweep
 from .review import (
     petition_decide_recheck,
     petition_decide_review,
     petition_hearing,
 )
+from .revisit import petition_return_visit, rating_state, return_visits_sweep
 
 __all__ = [
     "QUERY_ALPHABET",

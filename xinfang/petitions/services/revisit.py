@@ -53,9 +53,7 @@ def petition_return_visit(
         raise ValidationFailed("回访时间不能晚于现在", field="visited_at")
     if petition.replied_at and at < petition.replied_at:
         raise ValidationFailed("回访时间不能早于答复时间", field="visited_at")
-    eff = steps.effect(
-        petition, Action.RETURN_VISIT, at=at, via=method, final=reached, rating=rating, comment=comment
-    )
+    eff = steps.effect(petition, Action.RETURN_VISIT, at=at, via=method, final=reached, rating=rating, comment=comment)
     _apply(petition, eff, actor=actor)
     task = ReturnVisit.objects.select_for_update().filter(petition=petition, visited_at__isnull=True).first()
     visit = task or ReturnVisit(petition=petition)

@@ -25,11 +25,20 @@ def replied(personas):
 
 def test_a_reached_return_visit_records_the_rating_and_closes(replied, personas):
     visit = services.petition_return_visit(
-        actor=personas.dispatcher, petition_id=replied.pk, method="phone", reached=True, rating="satisfied",
+        actor=personas.dispatcher,
+        petition_id=replied.pk,
+        method="phone",
+        reached=True,
+        rating="satisfied",
         comment="井盖已换，满意",
     )
     p = Petition.objects.get(pk=replied.pk)
-    assert (visit.caller, visit.method, visit.reached, visit.rating) == (personas.dispatcher, "phone", True, "satisfied")
+    assert (visit.caller, visit.method, visit.reached, visit.rating) == (
+        personas.dispatcher,
+        "phone",
+        True,
+        "satisfied",
+    )
     assert p.status == "closed" and p.rating == "satisfied"
     ev = Event.objects.filter(petition=p, action="return_visit").get()
     assert "回访（电话）：已联系上，评价：满意" in ev.note
@@ -42,7 +51,9 @@ def test_an_unreached_visit_changes_nothing_but_the_record(replied, personas):
     assert ReturnVisit.objects.get().reached is False
 
 
-def test_an_sms_return_visit_asks_the_petitioner(replied, personas, django_capture_on_commit_callbacks, settings, tmp_path):
+def test_an_sms_return_visit_asks_the_petitioner(
+    replied, personas, django_capture_on_commit_callbacks, settings, tmp_path
+):
     settings.XINFANG_SMS_QUIET_HOURS = "off"
     settings.XINFANG_SMS_LOG_FILE = tmp_path / "sms.log"
     with django_capture_on_commit_callbacks(execute=True):
@@ -88,6 +99,7 @@ def test_unrated_replies_become_one_task_and_one_message(replied, personas, sett
 def test_an_unrated_reply_counts_as_unrated_not_satisfied(replied, settings):
     p = Petition.objects.get(pk=replied.pk)
     assert services.rating_state(p) == "待评价"
+    assert p.replied_at is not None
     late = p.replied_at + dt.timedelta(days=settings.XINFANG_RATING_WINDOW_DAYS + 1)
     assert services.rating_state(p, now=late) == "未评价"
 
