@@ -17,8 +17,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from xinfang.accounts.models import Membership, User
-from xinfang.core import crypto
+from xinfang.accounts.models import ACCESS, Membership, User
+from xinfang.core import crypto, versioned
 from xinfang.core.audit import audit_record
 
 from . import rendering
@@ -96,8 +96,13 @@ class Notice:
     urgent: bool | None = None
 
 
+TEMPLATES = "notify_templates"  # versioned token: renewed whenever an administrator edits a template
+
+
 def _template(event: str, channel: str) -> MessageTemplate | DefaultTemplate | None:
-    row = MessageTemplate.objects.filter(event=event, channel=channel).first()
+    row = versioned.cached(
+        TEMPLATES, f"{event}:{channel}", lambda: MessageTemplate.objects.filter(event=event, channel=channel).first()
+    )
     if row is not None:
         return row if row.active else None
     return DEFAULTS.get((event, channel))
@@ -108,13 +113,19 @@ def _users_of(recipient: Recipient) -> list[User]:
         if recipient.user_id is None:
             return []
         return list(User.objects.filter(pk=recipient.user_id, is_active=True))
-    if recipient.unit_id is None:
+    unit_id = recipient.unit_id
+    if unit_id is None:
         return []
-    qs = Membership.objects.filter(unit_id=recipient.unit_id, user__is_active=True).select_related("user")
-    if recipient.roles:
-        qs = qs.filter(role__in=recipient.roles)
-    users = {m.user_id: m.user for m in qs.order_by("user_id")}
-    return list(users.values())
+    # A unit's posts from the worker's memory while the "access" token is unchanged (as actor_context does).
+    posts = versioned.cached(
+        ACCESS,
+        f"unit-posts:{unit_id}",
+        lambda: tuple(Membership.objects.filter(unit_id=unit_id).order_by("user_id").values_list("user_id", "role")),
+    )
+    ids = sorted({uid for uid, role in posts if not recipient.roles or role in recipient.roles})
+    if not ids:
+        return []
+    return list(User.objects.filter(pk__in=ids, is_active=True).select_related("notification_preference"))
 
 
 def _targets(recipient: Recipient, *, urgent: bool) -> list[_Target]:
@@ -146,11 +157,10 @@ def _targets(recipient: Recipient, *, urgent: bool) -> list[_Target]:
     if not users:
         # Nobody holds the post: keep the notice on the unit, visible on the outbox page.
         return [_Target("inbox", f"n{recipient.unit_id}", unit_id=recipient.unit_id)] if recipient.unit_id else []
-    prefs = {p.user_id: p for p in Preference.objects.filter(user__in=users)}
     out = []
     for user in users:
         out.append(_Target("inbox", f"u{user.pk}", user=user, unit_id=recipient.unit_id))
-        pref = prefs.get(user.pk)
+        pref: Preference | None = getattr(user, "notification_preference", None)
         if pref and pref.email and user.email:
             out.append(
                 _Target(

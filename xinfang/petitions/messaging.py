@@ -35,8 +35,12 @@ def staff_link(case_id: int) -> str:
     return reverse("petitions:detail", args=[case_id])
 
 
-def petitioner(p: Petition) -> Recipient:
-    contact = PetitionerContact.objects.filter(petition=p).first()
+_UNKNOWN = PetitionerContact()  # "not looked up yet", as opposed to None: "the case has none"
+
+
+def petitioner(p: Petition, contact: PetitionerContact | None = _UNKNOWN) -> Recipient:
+    if contact is _UNKNOWN:
+        contact = PetitionerContact.objects.filter(petition=p).first()
     return Recipient.person(
         phone_enc=p.phone_enc,
         phone_hash=p.phone_hash,
@@ -71,12 +75,15 @@ def _notice(p: Petition, event: str, key: str, **context: str) -> Notice:
     )
 
 
-def _tell_petitioner(p: Petition, event: str, key: str, text: str, **secrets: str) -> None:
-    if not (p.phone_enc or PetitionerContact.objects.filter(petition=p).exclude(email_enc="").exists()):
+def _tell_petitioner(
+    p: Petition, event: str, key: str, text: str, contact: PetitionerContact | None = _UNKNOWN, **secrets: str
+) -> None:
+    who = petitioner(p, contact)
+    if not (who.phone_enc or who.email_enc):
         return
     notice = _notice(p, event, key, text=text)
     notice.secrets.update({k: v for k, v in secrets.items() if v})
-    notify_event(notice=notice, recipients=[petitioner(p)])
+    notify_event(notice=notice, recipients=[who])
 
 
 def _tell_unit(
@@ -92,8 +99,9 @@ def after_intake(
     p: Petition, *, action: Action, event: Event, query_code: str = "", email: str = "", send_code: bool = False
 ) -> None:
     """A case registered by a clerk (REGISTER) or submitted online (SUBMIT)."""
+    contact: PetitionerContact | None = None  # a new case: none unless given now
     if email or send_code:
-        PetitionerContact.objects.update_or_create(
+        contact, _ = PetitionerContact.objects.update_or_create(
             petition=p,
             defaults={
                 "email_enc": crypto.encrypt(email) if email else "",
@@ -105,10 +113,10 @@ def after_intake(
     # As printed for the clerk (services.format_query_code): groups of four.
     code = "-".join(query_code[i : i + 4] for i in range(0, len(query_code), 4)) if send_code else ""
     if action == Action.SUBMIT:
-        _tell_petitioner(p, E.SUBMITTED, key, event.public_text, query_code=code)
+        _tell_petitioner(p, E.SUBMITTED, key, event.public_text, contact, query_code=code)
         _tell_unit(p, E.NEW_ONLINE, key, p.office_unit_id, INTAKE_DESK, f"新的网上信访待登记：{p.number}")
     else:
-        _tell_petitioner(p, E.REGISTERED, key, event.public_text, query_code=code)
+        _tell_petitioner(p, E.REGISTERED, key, event.public_text, contact, query_code=code)
         _tell_unit(p, E.NEW_CASE, key, p.office_unit_id, OFFICE_DESK, f"新登记信访事项待分办：{p.number}")
 
 
