@@ -15,6 +15,7 @@ urlpatterns = [
     path("deadlines/", include("xinfang.deadlines.urls")),
     path("screening/", include("xinfang.screening.urls")),
     path("stats/", include("xinfang.statistics.urls")),
+    path("notifications/", include("xinfang.notifications.urls")),
     path("portal/", include("xinfang.portal.urls")),
     path("api/", include("xinfang.api.urls")),
     path("open311/", include("xinfang.api.open311.urls")),

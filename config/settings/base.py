@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "xinfang.core",
     "xinfang.accounts",
     "xinfang.documents",
+    "xinfang.notifications",
     "xinfang.routing",
     "xinfang.petitions",
     "xinfang.deadlines",
@@ -225,6 +226,34 @@ XINFANG_GROUP_VISIT_THRESHOLD = env_int("XINFANG_GROUP_VISIT_THRESHOLD", 5)
 XINFANG_MAX_REPRESENTATIVES = 5  # Art 20(3) 《信访工作条例》: 不超过5人
 XINFANG_SITE_NAME = env_str("XINFANG_SITE_NAME", "信访综合业务平台")
 OTP_TOTP_ISSUER = XINFANG_SITE_NAME  # the name a person sees in the authenticator app
+
+# Notifications (xinfang/notifications): SMS through `log` (the outbox page and a file) unless a provider is
+# configured: aliyun (阿里云短信) or tencent (腾讯云短信), their SDKs being the optional extras sms-aliyun / sms-tencent.
+XINFANG_SMS_BACKEND = env_str("XINFANG_SMS_BACKEND", "log")
+XINFANG_SMS_LOG_FILE = Path(env_str("XINFANG_SMS_LOG_FILE", str(VAR_DIR / "sms-outbox.log")))
+XINFANG_SMS_SIGN_NAME = env_str("XINFANG_SMS_SIGN_NAME", "")
+XINFANG_SMS_ACCESS_KEY_ID = env_secret("XINFANG_SMS_ACCESS_KEY_ID", "")
+XINFANG_SMS_ACCESS_KEY_SECRET = env_secret("XINFANG_SMS_ACCESS_KEY_SECRET", "")
+XINFANG_SMS_APP_ID = env_str("XINFANG_SMS_APP_ID", "")  # Tencent SmsSdkAppId
+XINFANG_SMS_REGION = env_str("XINFANG_SMS_REGION", "")
+XINFANG_SMS_ENDPOINT = env_str("XINFANG_SMS_ENDPOINT", "")
+XINFANG_SMS_MAX_CHARS = env_int("XINFANG_SMS_MAX_CHARS", 140)  # longer texts are cut, with the portal link
+XINFANG_SMS_QUIET_HOURS = env_str("XINFANG_SMS_QUIET_HOURS", "21:00-08:00")  # Asia/Shanghai; "off" to disable
+XINFANG_SMS_RATE = env_str("XINFANG_SMS_RATE", "5/hour,10/day")  # per phone number
+XINFANG_NOTIFY_MAX_ATTEMPTS = env_int("XINFANG_NOTIFY_MAX_ATTEMPTS", 6)
+XINFANG_NOTIFY_RETRY_SECONDS = env_int("XINFANG_NOTIFY_RETRY_SECONDS", 60)  # doubled after each failure
+XINFANG_NOTIFY_LEASE_SECONDS = env_int("XINFANG_NOTIFY_LEASE_SECONDS", 300)  # a send silent this long died
+XINFANG_PORTAL_URL = env_str("XINFANG_PORTAL_URL", "http://127.0.0.1:8000/portal/")  # in petitioners' messages
+XINFANG_RETURN_VISIT_AFTER_DAYS = env_int("XINFANG_RETURN_VISIT_AFTER_DAYS", 7)  # unrated → a 回访 task
+XINFANG_RATING_WINDOW_DAYS = env_int("XINFANG_RATING_WINDOW_DAYS", 30)  # then 未评价 (never counted satisfied)
+EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "xinfang@localhost")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "xinfang.api.schema.ApiAutoSchema",

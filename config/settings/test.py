@@ -18,3 +18,5 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 XINFANG_ANCHOR_KEY = "dGVzdC1hbmNob3Ita2V5LWZvci14aW5mYW5nLXRlc3Q="  # fixed 32-byte Ed25519 seed, tests only
 XINFANG_ANCHOR_FILE = BASE_DIR / "var" / "test-anchors.jsonl"
+XINFANG_SMS_LOG_FILE = BASE_DIR / "var" / "test-sms-outbox.log"
+XINFANG_PORTAL_URL = "https://xf.example.cn/portal/"

@@ -69,34 +69,6 @@ class AuditChainHead(models.Model):
         verbose_name_plural = _("审计链末端")
 
 
-class Notification(models.Model):
-    """Messages handed to the notification interface (in-app inbox; SMS/e-mail senders plug in)."""
-
-    class Channel(models.TextChoices):
-        INAPP = "inapp", _("站内")
-        SMS = "sms", _("短信")
-        EMAIL = "email", _("邮件")
-
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    channel = models.CharField(_("发送渠道"), max_length=10, choices=Channel.choices, default=Channel.INAPP)
-    unit_id_target = models.BigIntegerField(_("接收单位"), null=True, blank=True, db_index=True)
-    user_id_target = models.BigIntegerField(_("接收人"), null=True, blank=True)
-    petition_id_ref = models.BigIntegerField(_("信访事项"), null=True, blank=True, db_index=True)
-    kind = models.CharField(_("类型"), max_length=40)
-    dedupe_key = models.CharField(_("去重标识"), max_length=120, unique=True, null=True, blank=True)
-    subject = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("内容"), blank=True)
-    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-id"]
-        verbose_name = _("通知")
-        verbose_name_plural = _("通知")
-
-    def __str__(self) -> str:
-        return self.subject
-
-
 class DataVersion(models.Model):
     """A token per kind of reference data (areas and categories: "reference") that changes, to a fresh
     random value, whenever a row of that kind is saved, deleted or bulk-written. Workers keep such data in

@@ -27,3 +27,9 @@ class PetitionsConfig(AppConfig):
         # Cases' copies of area and unit paths follow a move in accounts' trees.
         units_moved.connect(paths.on_units_moved, dispatch_uid="petitions.paths.units")
         areas_moved.connect(paths.on_areas_moved, dispatch_uid="petitions.paths.areas")
+        # A message's case link on the staff site (notifications sits below petitions).
+        from xinfang.notifications.links import register_case_url
+
+        from .messaging import staff_link
+
+        register_case_url(staff_link)

@@ -27,6 +27,7 @@ from .models import (
     Petition,
     Purpose,
     Rating,
+    ReturnVisit,
     ReviewOutcome,
     SkipLevelTo,
 )
@@ -377,6 +378,16 @@ class RateForm(forms.Form):
     rating = forms.ChoiceField(label="评价", choices=Rating.choices, widget=forms.RadioSelect)
     comment = forms.CharField(
         label="评价意见", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReturnVisitForm(forms.Form):
+    method = forms.ChoiceField(label="回访方式", choices=ReturnVisit.Method.choices)
+    visited_at = forms.DateTimeField(label="回访时间", required=False, help_text="留空为现在")
+    reached = forms.BooleanField(label="已联系上信访人", required=False)
+    rating = forms.ChoiceField(label="评价", required=False, choices=[("", "未评价"), *Rating.choices])
+    comment = forms.CharField(
+        label="信访人意见", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

@@ -107,3 +107,7 @@ def review_decided(*, outcome_label: str, text: str) -> str:
 
 def recheck_decided(*, outcome_label: str, text: str) -> str:
     return f"复核意见书：{outcome_label}。{text}\n本事项已复核终结，同一事实和理由不再受理。"
+
+
+def return_visit(*, number: str) -> str:
+    return f"回访：您的信访事项{number}已作出答复，请告诉我们您对办理结果是否满意（满意、基本满意或不满意）。"

@@ -258,6 +258,19 @@ def effect(
         e.public_text = notices.recheck_decided(outcome_label=label, text=text)
         f.update(recheck_outcome=outcome, recheck_text=text, closed_at=at)
         ops.append(_cancel_all())
+    elif act == Action.RETURN_VISIT:
+        # `via` carries the method; `final` whether the petitioner was reached; rating and comment as said.
+        method_label = {"phone": "电话", "sms": "短信", "visit": "上门", "interview": "当面"}.get(via, via)
+        said = f"，评价：{Rating(rating).label}" if rating else ""
+        e.note = (
+            f"回访（{method_label}）："
+            + ("已联系上" if final else "未联系上")
+            + said
+            + (f"。{comment}" if comment else "")
+        )
+        if via == "sms":
+            e.public_text = notices.return_visit(number=p.number)
+        e.data = {"method": via, "reached": final, "rating": rating}
     elif act in (Action.START_HEARING, Action.END_HEARING):
         start = act == Action.START_HEARING
         f["hearing_open"] = start

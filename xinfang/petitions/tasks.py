@@ -17,3 +17,11 @@ def sweep_deadlines() -> dict[str, int]:
     from .deadlines.sweep import deadlines_sweep
 
     return deadlines_sweep()
+
+
+@task()
+def sweep_return_visits() -> dict[str, int]:
+    """Unrated replies become 回访 tasks (services.revisit.return_visits_sweep)."""
+    from .services.revisit import return_visits_sweep
+
+    return return_visits_sweep()

@@ -67,6 +67,7 @@ class Action(models.TextChoices):
     TAKE_ON = "take_on", _("领导包案")
     HAND_OVER = "hand_over", _("移交包案")
     RELEASE_LEADER = "release_leader", _("解除包案")
+    RETURN_VISIT = "return_visit", _("回访")
 
 
 S = Status
@@ -126,6 +127,8 @@ ACTIONS: dict[Action, Rule] = {
     # The 包案 leader, or the registering office's dispatcher or head (the service checks which).
     Action.HAND_OVER: Rule(ALL_OPEN - {S.SUBMITTED}, None, frozenset({"leader", "dispatcher", "head"}), "any"),
     Action.RELEASE_LEADER: Rule(ALL_OPEN - {S.SUBMITTED}, None, frozenset({"leader", "dispatcher", "head"}), "any"),
+    # 回访 (有信必复): the office calls the petitioner back after the reply, also after a 满意 close.
+    Action.RETURN_VISIT: Rule(frozenset({S.REPLIED, S.REVISIT, S.CLOSED}), None, OFFICE, "office"),
 }
 
 

@@ -299,6 +299,12 @@ PetitionRateApi = action_api(
         actor=r.user, petition_id=p.pk, rating=d["rating"], comment=d["comment"], via="api"
     ),
 )
+PetitionReturnVisitApi = action_api(
+    "return_visit",
+    "回访（日期、回访人、方式、是否联系上、评价和意见）",
+    s.ReturnVisitInSerializer,
+    lambda r, p, d: services.petition_return_visit(actor=r.user, petition_id=p.pk, **d),
+)
 PetitionRehandleApi = action_api(
     "rehandle",
     "信访人不满意：责成承办单位重新办理（新的办理期限）",

@@ -22,6 +22,7 @@ from xinfang.petitions.models import (
     Petition,
     Purpose,
     Rating,
+    ReturnVisit,
     ReviewOutcome,
     SkipLevelTo,
 )
@@ -456,6 +457,14 @@ class ReplyInSerializer(serializers.Serializer[Any]):
 class RateInSerializer(serializers.Serializer[Any]):
     rating = serializers.ChoiceField(choices=Rating.choices)
     comment = TextField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ReturnVisitInSerializer(serializers.Serializer[Any]):
+    method = serializers.ChoiceField(choices=ReturnVisit.Method.choices, help_text="回访方式")
+    reached = serializers.BooleanField(help_text="是否联系上信访人")
+    rating = serializers.ChoiceField(choices=Rating.choices, required=False, allow_blank=True, default="")
+    comment = TextField(max_length=2000, required=False, allow_blank=True, default="")
+    visited_at = serializers.DateTimeField(required=False, allow_null=True, default=None, help_text="默认为现在")
 
 
 class CitizenRequestInSerializer(serializers.Serializer[Any]):

@@ -25,6 +25,7 @@ urlpatterns = [
         "petitions/<str:number>/reply/decision/", p.PetitionReplyDecisionApi.as_view(), name="petition-reply-decision"
     ),
     path("petitions/<str:number>/rate/", p.PetitionRateApi.as_view(), name="petition-rate"),
+    path("petitions/<str:number>/return-visit/", p.PetitionReturnVisitApi.as_view(), name="petition-return-visit"),
     path("petitions/<str:number>/close/", p.PetitionCloseApi.as_view(), name="petition-close"),
     path("petitions/<str:number>/rehandle/", p.PetitionRehandleApi.as_view(), name="petition-rehandle"),
     path(

@@ -16,7 +16,7 @@ WATCHED = (
     "petitions.Representative",
     "petitions.Attachment",
     "core.AuditEvent",
-    "core.Notification",
+    "notifications.Message",
     "petitions.Deadline",
     "accounts.Area",
     "accounts.Unit",

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from xinfang.core.models import Notification
+from xinfang.notifications.models import Message
 from xinfang.petitions.deadlines.models import Deadline
 from xinfang.petitions.deadlines.schedule import deadline_open
 from xinfang.petitions.deadlines.sweep import deadlines_sweep
@@ -39,18 +39,20 @@ def test_running_twice_sends_each_warning_once(case, world, time_machine) -> Non
     second = deadlines_sweep()
     assert first["notified"] == 1 and first["changed"] == 1
     assert second["notified"] == 0 and second["changed"] == 0
-    soon = Notification.objects.get(kind="deadline_soon")
-    assert soon.unit_id_target == world.handler.pk
-    assert soon.petition_id_ref == case.pk
-    assert soon.dedupe_key == f"deadline:{Deadline.objects.get(code='notify_acceptance').pk}:soon"
+    soon = Message.objects.get(event="deadline_soon")
+    assert soon.unit_id == world.handler.pk
+    assert soon.case_id == case.pk
+    # The unit has nobody at the post: the warning stays on the unit (the outbox page shows it).
+    assert soon.key.startswith(f"deadline:{Deadline.objects.get(code='notify_acceptance').pk}:soon:")
+    assert soon.channel == "inbox" and soon.user is None
     assert "即将到期" in soon.subject
     assert Petition.objects.get(pk=case.pk).deadline_state == "soon"
 
     time_machine.move_to(at("2026-09-17"), tick=False)
     deadlines_sweep()
     deadlines_sweep()
-    assert Notification.objects.filter(kind="deadline_overdue").count() == 1
-    assert Notification.objects.count() == 2
+    assert Message.objects.filter(event="deadline_overdue").count() == 1
+    assert Message.objects.count() == 2
     assert Petition.objects.get(pk=case.pk).deadline_state == "overdue"
     assert Deadline.objects.get(code="notify_acceptance").state == "overdue"
     # The petitioner's expired window made nothing overdue and sent nothing.
@@ -62,7 +64,7 @@ def test_sweep_now_argument_and_command(case, time_machine) -> None:
     assert stats["overdue"] == 1 and stats["notified"] == 1
     time_machine.move_to(at("2026-09-20"), tick=False)
     call_command("deadlines_sweep")
-    assert Notification.objects.count() == 1
+    assert Message.objects.count() == 1
 
 
 def test_transfer_warning_goes_to_the_office(world, time_machine) -> None:
@@ -70,7 +72,7 @@ def test_transfer_warning_goes_to_the_office(world, time_machine) -> None:
     petition = make_petition(area=world.area, office=world.office, received=D("2026-09-01"))
     deadline_open(petition=petition, code="transfer", start=D("2026-09-01"))
     deadlines_sweep(now=at("2026-09-30"))
-    assert Notification.objects.get().unit_id_target == world.office.pk
+    assert Message.objects.get().unit_id == world.office.pk
 
 
 def test_review_decision_warning_goes_to_the_reviewer(world, time_machine) -> None:
@@ -80,7 +82,7 @@ def test_review_decision_warning_goes_to_the_reviewer(world, time_machine) -> No
     )
     deadline_open(petition=petition, code="review_decision", start=D("2026-09-01"))
     deadlines_sweep(now=at("2026-09-29"))
-    assert Notification.objects.get().unit_id_target == world.reviewer.pk
+    assert Message.objects.get().unit_id == world.reviewer.pk
 
 
 def test_sweep_clears_a_stale_case_state(case) -> None:

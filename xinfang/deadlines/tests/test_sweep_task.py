@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from xinfang.core.models import Notification
+from xinfang.notifications.models import Message
 from xinfang.petitions.deadlines.schedule import deadline_open
 from xinfang.petitions.models import Petition
 from xinfang.petitions.tests.test_import_worker import DB_TASKS, run_worker
@@ -41,12 +41,12 @@ def test_enqueued_sweep_waits_for_a_worker_then_moves_the_case(world, time_machi
     assert queued == {"enqueued": str(task.id)} and task.status == "READY"
     assert task.task_path == "xinfang.petitions.tasks.sweep_deadlines"
     assert Petition.objects.get(pk=petition.pk).deadline_state != "overdue"  # nothing swept yet
-    assert not Notification.objects.exists()
+    assert not Message.objects.exists()
 
     run_worker()
 
     task.refresh_from_db()
     assert task.status == "SUCCESSFUL" and task.return_value is not None and task.return_value["changed"] == 1
     assert Petition.objects.get(pk=petition.pk).deadline_state == "overdue"
-    assert Notification.objects.filter(kind="deadline_overdue").count() == 1
+    assert Message.objects.filter(event="deadline_overdue").count() == 1
     assert sweep()["changed"] == 0  # the default, in-process sweep finds nothing left to do

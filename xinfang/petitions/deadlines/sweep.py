@@ -11,12 +11,12 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from xinfang.core.audit import audit_record
-from xinfang.core.notify import notify
 from xinfang.core.timeutil import local_date, today
 from xinfang.deadlines import engine
 from xinfang.deadlines.models import Party
 from xinfang.deadlines.services import apply_due, calendar_load, config_changed, state_of
 
+from .. import messaging
 from ..models import Event, Petition
 from ..seals import events_seal
 from ..timeline import event_record
@@ -125,15 +125,15 @@ def _warn(deadline: Deadline, petition: Petition, state: str, today_: dt.date) -
     else:
         subject = f"【已超期】{petition.number} {name}已于{engine.cn_date(due)}到期，超期{-left}天"
     body = f"{petition.title}\n{deadline.basis}"
-    sent = notify(
-        kind=f"deadline_{state}",
-        subject=subject,
-        body=body,
+    # Once per deadline and threshold: the message key is the deadline and the state.
+    return messaging.deadline_warning(
+        petition,
+        deadline_id=deadline.pk,
+        state=state,
         unit_id=_unit_for(deadline, petition),
-        petition_id=petition.pk,
-        dedupe_key=f"deadline:{deadline.pk}:{state}",
+        subject=subject,
+        detail=body,
     )
-    return sent is not None
 
 
 def _needs_work(deadline: Deadline, state: str) -> bool:

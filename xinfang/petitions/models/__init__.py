@@ -2,6 +2,7 @@
 
 # A case's deadline rows: their own module, registered with this app from here.
 from ..deadlines.models import Deadline  # noqa: E402  (isort: after the case models it points at)
+from .followup import PetitionerContact, ReturnVisit
 from .imports import ImportJob, ImportRecord, import_upload_path
 from .petition import Petition, Representative
 from .records import Attachment, Event, NumberSequence, attachment_path
@@ -30,9 +31,11 @@ __all__ = [
     "NumberSequence",
     "Outcome",
     "Petition",
+    "PetitionerContact",
     "Purpose",
     "Rating",
     "Representative",
+    "ReturnVisit",
     "ReviewOutcome",
     "SkipLevelTo",
     "attachment_path",

@@ -65,6 +65,7 @@ from .review import (
     petition_decide_review,
     petition_hearing,
 )
+from .revisit import petition_return_visit, rating_state, return_visits_sweep
 
 __all__ = [
     "QUERY_ALPHABET",
@@ -106,6 +107,9 @@ __all__ = [
     "petition_take_on",
     "petition_hand_over",
     "petition_release_leader",
+    "petition_return_visit",
+    "return_visits_sweep",
+    "rating_state",
     "UNMASK_ROLES",
     "petition_unmask",
     "LEGAL_ROUTES",

@@ -21,7 +21,7 @@ from xinfang.petitions.access import ensure_can_act
 from xinfang.petitions.deadlines import schedule as deadlines
 from xinfang.petitions.deadlines.models import Deadline
 
-from .. import steps, uploads
+from .. import messaging, steps, uploads
 from ..models import (
     Attachment,
     Event,
@@ -134,8 +134,8 @@ def _transition(
     public_text: str = "",
     data: dict[str, Any] | None = None,
     check_actor: bool = True,
-) -> Status:
-    """Check the (state, action) pair and the actor; move the state; write event + audit."""
+) -> Event:
+    """Check the (state, action) pair and the actor; move the state; write event + audit. Returns the event."""
     current = Status(petition.status)
     if not allowed(current, action):
         raise InvalidTransition(f"该信访事项当前为“{current.label}”，不能执行“{action.label}”")
@@ -165,14 +165,15 @@ def _transition(
         data={"from": current.value, "to": target.value, **(data or {})},
         seal=events_seal([event]),
     )
-    return target
+    return event
 
 
 def _apply(
     petition: Petition, eff: steps.Effect, *, actor: Any, check_actor: bool = True, extra_fields: tuple[str, ...] = ()
 ) -> Petition:
-    """Record `eff` (steps.effect) through the ORM: state, event + audit, fields, then the deadlines."""
-    _transition(
+    """Record `eff` (steps.effect) through the ORM: state, event + audit, fields, the deadlines, then the
+    messages to the people concerned (petitions.messaging; sent after commit)."""
+    event = _transition(
         petition,
         eff.action,
         actor=actor,
@@ -202,6 +203,7 @@ def _apply(
             deadlines.deadline_pause(petition=petition, code=op.code)
         else:
             deadlines.deadline_resume(petition=petition, code=op.code)
+    messaging.after_step(petition, eff, event)
     return petition
 
 

@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from xinfang.core.errors import DeadlinePassed, InvalidTransition, ValidationFailed
-from xinfang.core.notify import notify
 from xinfang.core.timeutil import local_date
 from xinfang.petitions.deadlines import schedule as deadlines
 
@@ -44,17 +43,7 @@ def petition_object(*, actor: Any, petition_id: int, reason: str) -> Petition:
         raise InvalidTransition(f"该信访事项当前为“{Status(petition.status).label}”，不能提出异议")
     if not deadlines.deadline_window_open(petition=petition, code="objection"):
         raise DeadlinePassed("已超过收到后5个工作日的异议期限（《信访工作条例》第二十三条），请受理并办理")
-    _apply(petition, steps.effect(petition, Action.OBJECT, at=timezone.now(), reason=reason), actor=actor)
-    transaction.on_commit(
-        lambda: notify(
-            kind="objection",
-            subject=f"异议退回：{petition.number}",
-            body=reason,
-            unit_id=petition.office_unit_id,
-            petition_id=petition.pk,
-        )
-    )
-    return petition
+    return _apply(petition, steps.effect(petition, Action.OBJECT, at=timezone.now(), reason=reason), actor=actor)
 
 
 @transaction.atomic

@@ -14,12 +14,11 @@ from xinfang.accounts.access import actor_context
 from xinfang.accounts.models import Area, Role, Unit
 from xinfang.core.audit import audit_record
 from xinfang.core.errors import NotPermitted, ValidationFailed
-from xinfang.core.notify import notify
 from xinfang.core.timeutil import local_date
 from xinfang.core.validators import normalize_id_number, normalize_phone
 from xinfang.petitions.deadlines import schedule as deadlines
 
-from .. import notices, steps
+from .. import messaging, notices, steps
 from ..models import (
     Attachment,
     Category,
@@ -244,6 +243,8 @@ def petition_register(
     accused_unit: Unit | None = None,
     accused_person: str = "",
     skip_level_to: str = "",
+    email: str = "",
+    send_query_code: bool = False,
 ) -> Registration:
     """A clerk (登记员) or officer registers a petition received by any channel.
 
@@ -300,6 +301,8 @@ def petition_register(
         public_text=notices.registered(office=office.name, day=local_date(), number=petition.number),
         audit_unit_id=office.pk,
         audit_data={"channel": channel, **({"no_representative_reason": reason} if reason else {})},
+        email=email,
+        send_code=send_query_code,
     )
 
 
@@ -314,8 +317,11 @@ def _intake_record(
     audit_unit_id: int | None = None,
     audit_data: dict[str, Any] | None = None,
     ip: str | None = None,
+    email: str = "",
+    send_code: bool = False,
 ) -> Registration:
-    """The common ending of both intakes: the first event, the transfer limit the intake computed, the audit."""
+    """The common ending of both intakes: the first event, the transfer limit the intake computed, the audit,
+    and the messages (the petitioner's receipt, the office's inbox; messaging.after_intake)."""
     petition = reg.petition
     event = event_record(
         petition=petition,
@@ -346,6 +352,9 @@ def _intake_record(
         seal=events_seal([event]),
     )
     reg.events, reg.deadlines = [event], [deadline]
+    messaging.after_intake(
+        petition, action=action, event=event, query_code=reg.query_code, email=email, send_code=send_code
+    )
     return reg
 
 
@@ -364,6 +373,8 @@ def petition_submit_online(
     accused_person: str = "",
     accused_unit: Unit | None = None,
     ip: str | None = None,
+    email: str = "",
+    send_query_code: bool = False,
 ) -> Registration:
     """A citizen submits on the portal. The case waits in the office's 待登记 inbox.
 
@@ -403,7 +414,7 @@ def petition_submit_online(
         accused_person=accused_person,
     )
     petition = reg.petition
-    _intake_record(
+    return _intake_record(
         reg,
         action=Action.SUBMIT,
         actor="信访人（网上）",
@@ -411,13 +422,9 @@ def petition_submit_online(
         note="网上信访提交",
         public_text=notices.submitted(day=local_date(), number=petition.number, office=office.name),
         ip=ip,
+        email=email,
+        send_code=send_query_code,
     )
-    transaction.on_commit(
-        lambda: notify(
-            kind="new_online", subject=f"新的网上信访：{petition.number}", unit_id=office.pk, petition_id=petition.pk
-        )
-    )
-    return reg
 
 
 @transaction.atomic

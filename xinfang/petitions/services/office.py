@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from xinfang.accounts.models import Unit
 from xinfang.core.errors import ValidationFailed
-from xinfang.core.notify import notify
 from xinfang.core.timeutil import local_date
 
 from .. import steps
@@ -59,20 +58,10 @@ def petition_dispatch(
     today = local_date()
     if mode == DispatchMode.ASSIGN and assign_due_date is not None and assign_due_date <= today:
         raise ValidationFailed("交办期限必须晚于今天", field="assign_due_date")
-    mode_label = DispatchMode(mode).label
     eff = steps.effect(
         petition, Action.DISPATCH, at=timezone.now(), note=note, unit=unit, mode=mode, assign_due_date=assign_due_date
     )
-    _apply(petition, eff, actor=actor)
-    transaction.on_commit(
-        lambda: notify(
-            kind="dispatched",
-            subject=f"{mode_label}件：{petition.number} {petition.title}",
-            unit_id=unit.pk,
-            petition_id=petition.pk,
-        )
-    )
-    return petition
+    return _apply(petition, eff, actor=actor)
 
 
 @transaction.atomic
@@ -100,17 +89,7 @@ def petition_rehandle(*, actor: Any, petition_id: int, reason: str) -> Petition:
     of the first reply ends: the new reply opens a new one."""
     petition = _lock(petition_id)
     reason = _require(reason, "请写明重新办理的要求（将告知承办单位和信访人）", "reason")
-    _apply(petition, steps.effect(petition, Action.REHANDLE, at=timezone.now(), reason=reason), actor=actor)
-    transaction.on_commit(
-        lambda: notify(
-            kind="rehandle",
-            subject=f"责成重新办理：{petition.number}",
-            body=reason,
-            unit_id=petition.current_unit_id,
-            petition_id=petition.pk,
-        )
-    )
-    return petition
+    return _apply(petition, steps.effect(petition, Action.REHANDLE, at=timezone.now(), reason=reason), actor=actor)
 
 
 @transaction.atomic

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from xinfang.core.audit import audit_record
 from xinfang.core.errors import DeadlinePassed, InvalidTransition, ValidationFailed
-from xinfang.core.notify import notify
 from xinfang.petitions.access import ensure_can_act
 from xinfang.petitions.deadlines import schedule as deadlines
 
@@ -49,7 +48,6 @@ def petition_rate(
     if not allowed(petition.status, Action.RATE):  # one message for every rating (RATE_UNSATISFIED alike)
         raise InvalidTransition(f"该信访事项当前为“{Status(petition.status).label}”，不能执行“{Action.RATE.label}”")
     staff = via != "portal"
-    unsatisfied = rating == Rating.UNSATISFIED
     eff = steps.effect(
         petition,
         steps.rating_action(rating),
@@ -58,18 +56,7 @@ def petition_rate(
         comment=comment,
         via=via,
     )
-    _apply(petition, eff, actor=actor if staff else "信访人（网上）", check_actor=staff)
-    if unsatisfied:
-        transaction.on_commit(
-            lambda: notify(
-                kind="unsatisfied",
-                subject=f"信访人不满意，待回访研判：{petition.number}",
-                body=(comment or "").strip(),
-                unit_id=petition.office_unit_id,
-                petition_id=petition.pk,
-            )
-        )
-    return petition
+    return _apply(petition, eff, actor=actor if staff else "信访人（网上）", check_actor=staff)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ def test_table_is_consistent():
             assert target_of(source, action) == (rule.target or source)
     assert actions_from(Status.FINAL) == []
     assert actions_from(Status.NOT_ACCEPTED) == []
-    assert set(actions_from(Status.CLOSED)) == {Action.REQUEST_REVIEW, Action.REQUEST_RECHECK}
+    assert set(actions_from(Status.CLOSED)) == {Action.REQUEST_REVIEW, Action.REQUEST_RECHECK, Action.RETURN_VISIT}
 
 
 def _to_state(state: Status, personas) -> Petition:
@@ -122,6 +122,9 @@ def _run(action: Action, p: Petition, personas):
         Action.REQUEST_RECHECK: lambda: services.petition_request_recheck(petition_id=p.pk, reason="r"),
         Action.DECIDE_RECHECK: lambda: services.petition_decide_recheck(
             actor=personas.city_reviewer, petition_id=p.pk, outcome="uphold", text="t"
+        ),
+        Action.RETURN_VISIT: lambda: services.petition_return_visit(
+            actor=personas.dispatcher, petition_id=p.pk, method="phone", reached=False
         ),
         Action.START_HEARING: lambda: services.petition_hearing(
             actor=personas.city_reviewer, petition_id=p.pk, start=True

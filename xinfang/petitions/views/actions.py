@@ -136,6 +136,15 @@ ACTION_SPECS: list[ActionSpec] = [
         ),
     ),
     ActionSpec(
+        "return_visit",
+        "回访",
+        (Action.RETURN_VISIT,),
+        f.ReturnVisitForm,
+        lambda u, p, d: services.petition_return_visit(
+            actor=u, petition_id=p.pk, **_kw(d, "method", "reached", "rating", "comment", "visited_at")
+        ),
+    ),
+    ActionSpec(
         "rehandle",
         "不满意：责成承办单位重新办理",
         (Action.REHANDLE,),

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from xinfang.petitions.deadlines.sweep import deadlines_sweep
+from xinfang.petitions.services.revisit import return_visits_sweep
 
 
 class Command(BaseCommand):
@@ -28,5 +29,6 @@ class Command(BaseCommand):
             result = sweep_deadlines.enqueue()
             self.stdout.write(json.dumps({"enqueued": str(result.id)}, ensure_ascii=False))
             return
-        stats = deadlines_sweep()
+        stats: dict[str, Any] = deadlines_sweep()
+        stats["return_visits"] = return_visits_sweep()  # unrated replies become 回访 tasks
         self.stdout.write(json.dumps(stats, ensure_ascii=False))

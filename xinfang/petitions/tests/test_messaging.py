@@ -1,0 +1,118 @@
+"""Who hears what: the petitioner by SMS, the units in their inbox; confidential names never reach a unit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+
+from xinfang.notifications.models import Message, ProviderReceipt
+
+from .factories import advance, register
+
+pytestmark = pytest.mark.django_db
+DAY = dt.datetime(2026, 9, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def daytime(time_machine, settings, tmp_path):
+    time_machine.move_to(DAY, tick=False)
+    settings.XINFANG_SMS_BACKEND = "log"
+    settings.XINFANG_SMS_LOG_FILE = tmp_path / "sms.log"
+
+
+def test_a_registration_sends_one_sms_and_one_inbox_message(personas, django_capture_on_commit_callbacks, tmp_path):
+    with django_capture_on_commit_callbacks(execute=True):
+        reg = register(personas.clerk)
+    p = reg.petition
+    sms = Message.objects.get(channel="sms")
+    inbox = Message.objects.get(channel="inbox")
+    assert Message.objects.count() == 2
+    assert (sms.event, sms.state, sms.to_masked, sms.case_number) == ("registered", "sent", "138****5678", p.number)
+    assert p.number in sms.body and "https://xf.example.cn/portal/lookup/?number=" in sms.body
+    assert "查询码" not in sms.body  # not asked for by SMS
+    assert inbox.user == personas.dispatcher and inbox.event == "new_case" and inbox.read_at is None
+    assert ProviderReceipt.objects.count() == 1
+    assert len((tmp_path / "sms.log").read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_the_query_code_goes_by_sms_only_when_asked_and_is_sealed(
+    personas, django_capture_on_commit_callbacks, tmp_path
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        reg = register(personas.clerk, send_query_code=True)
+    sms = Message.objects.get(channel="sms")
+    assert reg.query_code not in sms.body and "查询码****" in sms.body  # shown masked
+    assert sms.body.endswith(f"查询办理情况：https://xf.example.cn/portal/lookup/?number={reg.petition.number}")
+    from xinfang.petitions.services import format_query_code
+
+    assert format_query_code(reg.query_code) in (tmp_path / "sms.log").read_text(encoding="utf-8")  # in full
+    assert reg.query_code not in sms.body_enc
+
+
+def test_the_petitioner_hears_each_step_and_units_their_work(personas, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        p = register(personas.clerk).petition
+        advance(p, "replied", personas=personas)
+    events = list(Message.objects.filter(channel="sms").order_by("id").values_list("event", flat=True))
+    assert events == ["registered", "dispatched_petitioner", "accepted", "replied"]
+    assert Message.objects.filter(channel="sms", state="sent").count() == 4
+    staff = {(m.event, m.user.username) for m in Message.objects.filter(channel="inbox") if m.user}
+    assert ("dispatched", "handler") in staff and ("dispatched", "head") in staff
+    assert ("reply_pending", "head") in staff and ("reply_pending", "handler") not in staff
+    replied = Message.objects.get(event="replied")
+    assert "评价" in replied.body and p.number in replied.body
+
+
+def test_a_unit_never_receives_a_confidential_petitioners_name(personas, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        p = register(personas.clerk, confidential=True, title="王大爷反映建设街窨井盖破损").petition
+        advance(p, "reply_pending", personas=personas)
+    unit_msgs = Message.objects.filter(user__in=[personas.handler, personas.head])
+    assert unit_msgs.count() >= 3
+    for m in unit_msgs:
+        assert "王大爷" not in m.subject + m.body, m.event
+    assert any("王**" in m.subject for m in unit_msgs)
+
+
+def test_a_refused_step_sends_nothing(personas, django_capture_on_commit_callbacks):
+    from xinfang.core.errors import DomainError
+    from xinfang.petitions import services
+
+    p = register(personas.clerk).petition
+    before = Message.objects.count()
+    with pytest.raises(DomainError):
+        services.petition_accept(actor=personas.handler, petition_id=p.pk)  # not dispatched yet
+    assert Message.objects.count() == before
+
+
+def test_deadline_warnings_reach_the_unit_once_per_threshold(personas, time_machine):
+    from xinfang.petitions.deadlines.sweep import deadlines_sweep
+
+    p = register(personas.clerk).petition
+    advance(p, "dispatched", personas=personas)
+    time_machine.move_to(DAY + dt.timedelta(days=14), tick=False)
+    deadlines_sweep()
+    deadlines_sweep()
+    soon = Message.objects.filter(event="deadline_soon", channel="inbox")
+    assert {m.user.username for m in soon if m.user} == {"handler", "head"}
+    assert soon.count() == 2
+
+
+def test_outbox_command_runs_what_is_due_and_lists_masked(personas, time_machine):
+    night = dt.datetime(2026, 9, 1, 23, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    time_machine.move_to(night, tick=False)
+    p = register(personas.clerk).petition  # no on_commit here: as if no worker ran
+    time_machine.move_to(night + dt.timedelta(hours=10), tick=False)
+    out = io.StringIO()
+    call_command("outbox", "--json", "--run-due", stdout=out)
+    rows = json.loads(out.getvalue())
+    sms = next(r for r in rows if r["channel"] == "sms")
+    assert sms == {**sms, "to": "138****5678", "event": "registered", "case": p.number, "state": "sent", "attempts": 1}
+    assert {r["channel"] for r in rows} == {"sms", "inbox"}
+    assert rows == sorted(rows, key=lambda r: (r["created_at"], r["id"]), reverse=True)
+    assert "13812345678" not in out.getvalue()
