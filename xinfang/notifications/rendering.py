@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -59,3 +61,10 @@ def parse_rates(spec: str) -> list[tuple[int, int]]:
         count, _, per = part.partition("/")
         rates.append((int(count), seconds[per.strip()]))
     return rates
+
+
+def sms_not_before(now: dt.datetime, *, urgent: bool) -> dt.datetime | None:
+    """Quiet hours (XINFANG_SMS_QUIET_HOURS, Asia/Shanghai): a routine SMS waits for the morning."""
+    if urgent:
+        return None
+    return quiet_until(now, parse_quiet_hours(settings.XINFANG_SMS_QUIET_HOURS))

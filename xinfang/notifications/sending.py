@@ -22,6 +22,7 @@ from xinfang.core import crypto
 from . import rendering
 from .channels import Outgoing, SendFailed, SendResult, backend_for
 from .models import Channel, Message, MessageTemplate, State
+from .rendering import sms_not_before
 
 log = logging.getLogger("xinfang.notifications")
 
@@ -101,8 +102,6 @@ def _claim(message_id: int, now: dt.datetime) -> tuple[Message | None, str]:
             return None, "waiting"
         later = None
         if m.channel == Channel.SMS and not m.urgent:
-            from .services import sms_not_before
-
             later = sms_not_before(now, urgent=False)
         later = later or _rate_wait(m, now)
         if later:
@@ -153,18 +152,9 @@ def message_send(*, message_id: int, now: dt.datetime | None = None) -> str:
             updated_at=now,
         )
         log.warning("message %s attempt %s failed: %s", m.pk, m.attempts, exc.message)
-        if retry_at is not None:
-            m.not_before = retry_at
-            transaction.on_commit(lambda: _requeue(m))
         return State.GIVEN_UP if give_up else State.FAILED
     _record(m, result, timezone.now())
     return State.SENT
-
-
-def _requeue(m: Message) -> None:
-    from .services import enqueue_send
-
-    enqueue_send([m])
 
 
 def due_messages(now: dt.datetime | None = None) -> list[int]:

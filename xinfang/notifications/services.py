@@ -8,7 +8,6 @@ person once per channel, whoever calls again (a retried request, the sweep runni
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +23,8 @@ from xinfang.core.audit import audit_record
 from . import rendering
 from .events import DEFAULTS, URGENT_EVENTS, DefaultTemplate
 from .models import Channel, Message, MessageTemplate, Preference, State
+from .rendering import sms_not_before
+from .tasks import enqueue_send
 
 
 @dataclass(frozen=True)
@@ -232,13 +233,6 @@ def _render(
     return subject, shown, (full if full != shown else ""), params
 
 
-def sms_not_before(now: dt.datetime, *, urgent: bool) -> dt.datetime | None:
-    """Quiet hours (XINFANG_SMS_QUIET_HOURS, Asia/Shanghai): a routine SMS waits for the morning."""
-    if urgent:
-        return None
-    return rendering.quiet_until(now, rendering.parse_quiet_hours(settings.XINFANG_SMS_QUIET_HOURS))
-
-
 def notify_event(*, notice: Notice, recipients: Sequence[Recipient]) -> list[Message]:
     """Write one message per person and channel for `notice` (skipping those already written for its
     key) and queue the sending after commit. Returns the new messages."""
@@ -292,22 +286,6 @@ def notify_event(*, notice: Notice, recipients: Sequence[Recipient]) -> list[Mes
     if outgoing:
         transaction.on_commit(lambda: enqueue_send(outgoing))
     return created
-
-
-def enqueue_send(messages: Sequence[Message]) -> None:
-    """Hand messages to the sending task: now, or at their `not_before` where the task backend can wait;
-    where it cannot, `outbox --run-due` (or the periodic run_due task) picks them up when due."""
-    from django_tasks import default_task_backend
-
-    from .tasks import send_message
-
-    now = timezone.now()
-    for m in messages:
-        if m.not_before and m.not_before > now:
-            if default_task_backend.supports_defer:
-                send_message.using(run_after=m.not_before).enqueue(m.pk)
-            continue
-        send_message.enqueue(m.pk)
 
 
 def inbox_mark_read(*, user: Any, message_ids: Sequence[int] | None = None) -> int:
