@@ -12,3 +12,9 @@ class ScreeningConfig(AppConfig):
         from .seals import KIND, DisputeEventSeals
 
         register_seal_kind(KIND, DisputeEventSeals)
+
+        from xinfang.petitions.case_links import register_case_links
+
+        from .links import raise_link
+
+        register_case_links(raise_link)

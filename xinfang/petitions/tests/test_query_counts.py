@@ -13,7 +13,7 @@ from xinfang.petitions.tests.factories import advance, register
 pytestmark = pytest.mark.django_db
 
 LIST_MAX = 12
-DETAIL_MAX = 15
+DETAIL_MAX = 16  # 15, and one for the links higher apps offer (petitions.case_links: the case's disputes)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from xinfang.routing.services import routing_suggest
 
 from .. import forms as f
 from .. import selectors, services
+from ..case_links import case_links
 from ..downloads import download_check
 from ..models import Attachment, Petition
 from ..workflow import Action
@@ -66,6 +67,7 @@ def _detail_context(
         "name_visible": identity_visible and can_see_name(request.user, petition),
         "unmask_form": f.UnmaskForm(prefix="unmask"),
         "related": [],
+        "case_links": case_links(request.user, petition),
     }
 
 

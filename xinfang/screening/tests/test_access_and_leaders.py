@@ -189,3 +189,21 @@ def test_petition_leader_hands_over_and_releases_with_a_reason(client, scene):
     p.refresh_from_db()
     assert p.leader is None and p.events.filter(action="release_leader").count() == 1
     assert selectors.leader_rate(other).total == 0
+
+
+def test_the_case_page_offers_raising_then_links_to_the_dispute(scene, client):
+    """转为矛盾纠纷 is one step from the case page (petitions offers the place, screening the link); once
+    raised, the page links to the dispute instead; the handling unit, which registers no disputes, gets neither."""
+    from django.urls import reverse
+
+    petition = register(scene.p.clerk, area=scene.p.org.chengguan).petition
+    page = reverse("petitions:detail", args=[petition.pk])
+    client.force_login(scene.p.clerk)
+    body = client.get(page).content.decode()
+    assert reverse("screening:raise", args=[petition.pk]) in body and "转为矛盾纠纷" in body
+    d = services.dispute_raise_from_petition(
+        actor=scene.p.clerk, petition=petition, grade=services.grade_get("orange"), dispute_type="property"
+    )
+    body = client.get(page).content.decode()
+    assert reverse("screening:raise", args=[petition.pk]) not in body
+    assert reverse("screening:detail", args=[d.pk]) in body and d.number in body
