@@ -191,15 +191,13 @@ def by_unit(
     dl = [i for i in inds if i.source == "deadline"]
     if dl:
         aggs: dict[str, Any] = {}
-        where: Q | None = None
         for ind in dl:
-            cohort = ind.cohort(ctx.config)(ctx)
-            where = cohort if where is None else where | cohort
+            within = ind.within(ctx.config)(ctx)
             for b in ind.buckets:
-                aggs[f"{ind.key}__{b.key}"] = Count("petition_id", distinct=True, filter=cohort & b.q(ctx))
+                aggs[f"{ind.key}__{b.key}"] = Count("petition_id", distinct=True, filter=(within & b.q(ctx)) or None)
         pairs = (
             Deadline.objects.filter(d.prefixed(scope_q, "petition__"))
-            .filter(where)
+            .filter(d.due_in(ctx) & _any(*(i.within(ctx.config)(ctx) for i in dl)))
             .values("petition__current_unit_id", "petition__office_unit_id")
             .annotate(**aggs)
             .order_by()
@@ -208,21 +206,27 @@ def by_unit(
             for field_name in ("current_unit", "office_unit"):
                 keys = [f"{i.key}__{b.key}" for i in dl if i.unit_field == field_name for b in i.buckets]
                 add(pair[f"petition__{field_name}_id"], {k: pair[k] for k in keys})
-    # The cases answered or received in the period, once, grouped by 承办单位.
-    aggs = {"received": Count("pk", filter=d.received(ctx))}
+    # The cases answered or received in the period, once, grouped by 承办单位 and by whether the case was
+    # received in the period and answered in it (the figures of a cohort add up over its groups).
+    aggs = {"received": Count("pk")}
     keys_of: dict[str, list[str]] = {"received": ["received"], "answered": []}
-    case_where: Q | None = None
-    for base, cohort_fn in d.COHORTS.items():
-        case_where = cohort_fn(ctx) if case_where is None else case_where | cohort_fn(ctx)
-        for i in inds:
-            if i.source == base:
-                for b in i.buckets:
-                    aggs[f"{i.key}__{b.key}"] = Count("pk", filter=i.cohort(ctx.config)(ctx) & b.q(ctx))
-                    keys_of.setdefault(base, []).append(f"{i.key}__{b.key}")
-    cases = Petition.objects.filter(scope_q & (case_where or Q())).values("current_unit_id").annotate(**aggs)
+    for i in inds:
+        if i.source in d.COHORTS:
+            within = i.within(ctx.config)(ctx)
+            for b in i.buckets:
+                aggs[f"{i.key}__{b.key}"] = Count("pk", filter=(within & b.q(ctx)) or None)
+                keys_of[i.source].append(f"{i.key}__{b.key}")
+    flags = {f"in_{base}": _flag(fn(ctx)) for base, fn in d.COHORTS.items()}
+    cases = (
+        Petition.objects.filter(scope_q & _any(*(fn(ctx) for fn in d.COHORTS.values())))
+        .annotate(**flags)
+        .values("current_unit_id", *flags)
+        .annotate(**aggs)
+    )
     for r in cast("list[dict[str, Any]]", list(cases.order_by())):
-        for keys in keys_of.values():
-            add(r["current_unit_id"], {k: r[k] for k in keys})
+        for base, keys in keys_of.items():
+            if r[f"in_{base}"]:
+                add(r["current_unit_id"], {k: r[k] for k in keys})
     units = {u.pk: u for u in Unit.objects.filter(pk__in=list(rows)).only("pk", "code", "name", "path", "kind")}
     out = []
     for unit_id, counts in rows.items():
