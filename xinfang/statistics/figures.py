@@ -143,7 +143,7 @@ def headlines(
     return out
 
 
-def _flag(q: Q) -> ExpressionWrapper:
+def _flag(q: Q) -> ExpressionWrapper[Q]:
     return ExpressionWrapper(q, output_field=BooleanField())
 
 
