@@ -46,14 +46,18 @@ def answered(ctx: Ctx) -> Q:
     return Q(replied_at__gte=start, replied_at__lt=end)
 
 
-def _due_settled(codes: tuple[str, ...]) -> QFn:
-    """Deadline rows of these codes that fell due in the period and are settled by today: done (on time
-    or late), or still open with the due day passed. A limit due later, or not yet passed, is not counted
-    yet; a cancelled limit (case rejected, objection, rated before the limit) never is."""
+def due_in(ctx: Ctx) -> Q:
+    """Deadline rows whose due date (after approved extensions) falls in the period."""
+    return Q(due_date__gte=ctx.period.start, due_date__lte=ctx.period.end)
+
+
+def _settled(codes: tuple[str, ...]) -> QFn:
+    """Deadline rows of these codes settled by today: done (on time or late), or still open with the due
+    day passed. Within `due_in`: a limit due later, or not yet passed, is not counted yet; a cancelled
+    limit (case rejected, objection, rated before the limit) never is."""
 
     def q(ctx: Ctx) -> Q:
-        end = ctx.period.end
-        return Q(code__in=list(codes), due_date__gte=ctx.period.start, due_date__lte=end) & (
+        return Q(code__in=list(codes)) & (
             Q(status__in=[Deadline.Status.MET, Deadline.Status.LATE])
             | Q(status=Deadline.Status.OPEN, due_date__lt=ctx.today)
         )
@@ -127,8 +131,11 @@ class Indicator:
     key: str
     label: str
     formula: str  # the tooltip, word for word the definition in docs/statistics.md
-    source: str  # "deadline" (rows of Deadline), "answered" or "received" (cases, by that cohort)
-    cohort: Callable[[StatsConfig], QFn]
+    source: str  # "deadline" (rows of Deadline, by due date), "answered" or "received" (cases, by that cohort)
+    # The rows counted among those of the source's period set (PERIOD_SETS[source]): the cohort is both.
+    # It and the buckets depend on the day and the configuration, never on the period, so that one
+    # grouped query can count several periods (figures.headlines).
+    within: Callable[[StatsConfig], QFn]
     buckets: tuple[Bucket, ...]
     numerator: tuple[str, ...]
     denominator: tuple[str, ...]
@@ -137,6 +144,11 @@ class Indicator:
 
     def bucket(self, key: str) -> Bucket:
         return next(b for b in self.buckets if b.key == key)
+
+    def cohort(self, config: StatsConfig) -> QFn:
+        """The rows behind the indicator in a period: its source's period set and `within`."""
+        period_q, within = PERIOD_SETS[self.source], self.within(config)
+        return lambda ctx: period_q(ctx) & within(ctx)
 
 
 _TIMELY = (
@@ -152,7 +164,7 @@ INDICATORS: tuple[Indicator, ...] = (
         formula="及时受理 ÷ (及时受理 + 超期受理 + 超期未受理)。信访部门自登记起在转送交办期限内转送、交办或直接办理的为及时受理；"
         "按期限到期日计入统计期间，期限未到且未办的暂不计入。",
         source="deadline",
-        cohort=lambda c: _due_settled(c.office_acceptance_codes),
+        within=lambda c: _settled(c.office_acceptance_codes),
         buckets=_TIMELY,
         numerator=("met",),
         denominator=("met", "late", "overdue"),
@@ -164,7 +176,7 @@ INDICATORS: tuple[Indicator, ...] = (
         formula="及时受理 ÷ (及时受理 + 超期受理 + 超期未受理)。责任单位自收到转送交办起在期限内书面告知是否受理的为及时受理；"
         "按期限到期日计入统计期间，期限未到且未办的暂不计入。",
         source="deadline",
-        cohort=lambda c: _due_settled(c.unit_acceptance_codes),
+        within=lambda c: _settled(c.unit_acceptance_codes),
         buckets=_TIMELY,
         numerator=("met",),
         denominator=("met", "late", "overdue"),
@@ -176,7 +188,7 @@ INDICATORS: tuple[Indicator, ...] = (
         formula="按期答复 ÷ (按期答复 + 超期答复 + 未答复已超期)。办理期限（含批准的延期）内出具处理意见的为按期答复；"
         "责成重新办理的另计一次；按期限到期日计入统计期间。",
         source="deadline",
-        cohort=lambda c: _due_settled(c.reply_codes),
+        within=lambda c: _settled(c.reply_codes),
         buckets=(
             Bucket("met", "按期答复", _met),
             Bucket("late", "超期答复", _late),
@@ -191,7 +203,7 @@ INDICATORS: tuple[Indicator, ...] = (
         label="群众满意率",
         formula="(满意 + 基本满意) ÷ 已评价。统计期间内答复的信访事项中，信访人已评价的件数为分母。",
         source="answered",
-        cohort=lambda c: answered,
+        within=lambda c: _all,
         buckets=(
             Bucket("satisfied", "满意", _rating("satisfied")),
             Bucket("basic", "基本满意", _rating("basic")),
@@ -206,7 +218,7 @@ INDICATORS: tuple[Indicator, ...] = (
         label="参评率",
         formula="已评价 ÷ 应评价。应评价：统计期间内答复的信访事项；已评价：其中信访人已作出评价的。",
         source="answered",
-        cohort=lambda c: answered,
+        within=lambda c: _all,
         buckets=(Bucket("rated", "已评价", _rated), Bucket("due", "应评价", _all)),
         numerator=("rated",),
         denominator=("due",),
@@ -217,7 +229,7 @@ INDICATORS: tuple[Indicator, ...] = (
         label="重复信访率",
         formula="重复件次 ÷ 总件次。统计期间内收到的信访事项中，登记为重复信访（同人同事）的件次。",
         source="received",
-        cohort=lambda c: received,
+        within=lambda c: _all,
         buckets=(
             Bucket("repeat", "重复件次", lambda ctx: Q(is_repeat=True)),
             Bucket("total", "总件次", _all),
@@ -232,7 +244,7 @@ INDICATORS: tuple[Indicator, ...] = (
         formula="一次性化解 ÷ 初信初访已答复。统计期间内答复的初信初访（非重复信访）中，信访人评价满意或基本满意、"
         "且此后未就同一事项再次信访（无登记为其重复件的信访事项）的为一次性化解。",
         source="answered",
-        cohort=lambda c: lambda ctx: answered(ctx) & _first_time(ctx),
+        within=lambda c: _first_time,
         buckets=(Bucket("resolved", "一次性化解", _one_time_resolved), Bucket("first", "初信初访已答复", _all)),
         numerator=("resolved",),
         denominator=("first",),
@@ -244,7 +256,7 @@ INDICATORS: tuple[Indicator, ...] = (
         label="包案化解率",
         formula="包案化解 ÷ 包案件数。统计期间内收到、由领导包案的信访事项中，已办结且信访人评价满意或基本满意的为化解。",
         source="received",
-        cohort=lambda c: lambda ctx: received(ctx) & _baoan(ctx),
+        within=lambda c: _baoan,
         buckets=(Bucket("resolved", "包案化解", _baoan_resolved), Bucket("total", "包案件数", _all)),
         numerator=("resolved",),
         denominator=("total",),
@@ -253,6 +265,7 @@ INDICATORS: tuple[Indicator, ...] = (
 )
 BY_KEY = {i.key: i for i in INDICATORS}
 COHORTS: dict[str, QFn] = {"answered": answered, "received": received}
+PERIOD_SETS: dict[str, QFn] = {"deadline": due_in, **COHORTS}
 
 
 def indicators(config: StatsConfig) -> list[Indicator]:

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db.models import Count, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from xinfang.accounts.models import Area, Unit
@@ -70,49 +70,102 @@ def headlines(
     scope: Scope, periods: list[Period], *, today: dt.date | None = None, config: StatsConfig | None = None
 ) -> list[dict[str, Any]]:
     """The headline of each period (the page's, the one before, the same one last year) in two queries
-    whatever their number: one over the deadline rows, one over the cases; each figure a conditional
-    count (FILTER) of its own period and cohort, the rows read once for all of them."""
+    whatever their number: one over the deadline rows, one over the cases, each grouped by whether a row
+    is in each period's set (due in it, received in it, answered in it). Each figure is then a conditional
+    count (FILTER) of the definition's `within` and bucket, computed once for all the periods, the rows
+    read once."""
     ctxs = [_ctx(p, today, config) for p in periods]
+    ctx0 = ctxs[0]  # `within` and the buckets depend on the day and the configuration only
     scope_q = scope.q()
-    inds = d.indicators(ctxs[0].config)
-    dl_aggs: dict[str, Any] = {}
+    inds = d.indicators(ctx0.config)
+    counts: list[dict[str, int]] = [{} for _ in ctxs]
+
+    def add(n: int, row: dict[str, Any], keys: list[str], prefix: str = "") -> None:
+        for k in keys:
+            counts[n][prefix + k] = counts[n].get(prefix + k, 0) + int(row[k] or 0)
+
+    dl = [i for i in inds if i.source == "deadline"]
+    if dl:
+        aggs: dict[str, Any] = {}
+        for ind in dl:
+            within = ind.within(ctx0.config)(ctx0)
+            for b in ind.buckets:
+                aggs[f"{ind.key}__{b.key}"] = Count("petition_id", distinct=True, filter=(within & b.q(ctx0)) or None)
+        # A case's rows are counted once per bucket (distinct): exact within a group only where a row is in
+        # one period of the query, so overlapping periods (a custom span over a year) get a query each.
+        for chunk in _disjoint_chunks(ctxs):
+            flags = {f"in{n}": _flag(d.due_in(ctxs[n])) for n in chunk}
+            where = _any(*(d.due_in(ctxs[n]) for n in chunk))
+            rows = (
+                Deadline.objects.filter(d.prefixed(scope_q, "petition__"))
+                .filter(where & _any(*(i.within(ctx0.config)(ctx0) for i in dl)))
+                .annotate(**flags)
+                .values(*flags)
+                .annotate(**aggs)
+                .order_by()
+            )
+            for r in cast("list[dict[str, Any]]", list(rows)):
+                for n in chunk:
+                    if r[f"in{n}"]:
+                        add(n, r, list(aggs))
+    # The cases: grouped by (received in period n, answered in period n) flags; counts add up over groups.
     pet_aggs: dict[str, Any] = {}
-    dl_where: Q | None = None
-    pet_where: Q | None = None
-    for n, ctx in enumerate(ctxs):
-        pre = f"p{n}__"
-        for ind in inds:
-            cohort = ind.cohort(ctx.config)(ctx)
-            if ind.source == "deadline":
-                dl_where = cohort if dl_where is None else dl_where | cohort
-                for b in ind.buckets:
-                    dl_aggs[f"{pre}{ind.key}__{b.key}"] = Count("petition_id", distinct=True, filter=cohort & b.q(ctx))
-            else:
-                for b in ind.buckets:
-                    pet_aggs[f"{pre}{ind.key}__{b.key}"] = Count("pk", filter=cohort & b.q(ctx))
-        for cohort_fn in d.COHORTS.values():
-            pet_where = cohort_fn(ctx) if pet_where is None else pet_where | cohort_fn(ctx)
-        received = d.received(ctx)
-        for v in d.VOLUMES:
-            pet_aggs[f"{pre}v__{v.key}"] = Count("pk", filter=received & v.q(ctx))
-            if v.persons_key:
-                pet_aggs[f"{pre}v__{v.persons_key}"] = Sum("headcount", filter=received & v.q(ctx))
-    counts: dict[str, Any] = {}
-    if dl_aggs and dl_where is not None:
-        deadlines = Deadline.objects.filter(d.prefixed(scope_q, "petition__")).filter(dl_where)
-        counts.update(deadlines.aggregate(**dl_aggs))
-    if pet_where is not None:
-        counts.update(Petition.objects.filter(scope_q & pet_where).aggregate(**pet_aggs))
+    keys_of: dict[str, list[str]] = {base: [] for base in d.COHORTS}
+    for ind in inds:
+        if ind.source in d.COHORTS:
+            within = ind.within(ctx0.config)(ctx0)
+            for b in ind.buckets:
+                pet_aggs[f"{ind.key}__{b.key}"] = Count("pk", filter=(within & b.q(ctx0)) or None)
+                keys_of[ind.source].append(f"{ind.key}__{b.key}")
+    for v in d.VOLUMES:
+        pet_aggs[f"v__{v.key}"] = Count("pk", filter=v.q(ctx0) or None)
+        keys_of["received"].append(f"v__{v.key}")
+        if v.persons_key:
+            pet_aggs[f"v__{v.persons_key}"] = Sum("headcount", filter=v.q(ctx0) or None)
+            keys_of["received"].append(f"v__{v.persons_key}")
+    flags = {f"{base}{n}": _flag(fn(ctx)) for n, ctx in enumerate(ctxs) for base, fn in d.COHORTS.items()}
+    where = _any(*(fn(ctx) for ctx in ctxs for fn in d.COHORTS.values()))
+    rows = Petition.objects.filter(scope_q & where).annotate(**flags).values(*flags).annotate(**pet_aggs).order_by()
+    for r in cast("list[dict[str, Any]]", list(rows)):
+        for n in range(len(ctxs)):
+            for base, keys in keys_of.items():
+                if r[f"{base}{n}"]:
+                    add(n, r, keys)
     out = []
     for n in range(len(ctxs)):
-        pre = f"p{n}__"
+        c = counts[n]
         volumes: dict[str, int] = {}
         for v in d.VOLUMES:
-            volumes[v.key] = int(counts.get(f"{pre}v__{v.key}") or 0)
+            volumes[v.key] = c.get(f"v__{v.key}", 0)
             if v.persons_key:
-                volumes[v.persons_key] = int(counts.get(f"{pre}v__{v.persons_key}") or 0)
-        out.append({"volumes": volumes, "indicators": {i.key: _indicator_block(i, counts, pre) for i in inds}})
+                volumes[v.persons_key] = c.get(f"v__{v.persons_key}", 0)
+        out.append({"volumes": volumes, "indicators": {i.key: _indicator_block(i, c) for i in inds}})
     return out
+
+
+def _flag(q: Q) -> ExpressionWrapper[Q]:
+    return ExpressionWrapper(q, output_field=BooleanField())
+
+
+def _any(*qs: Q) -> Q:
+    out = Q()
+    for q in qs:
+        out |= q
+    return out
+
+
+def _disjoint_chunks(ctxs: list[d.Ctx]) -> list[list[int]]:
+    """The periods' indexes in groups of pairwise disjoint periods (one group unless a period overlaps another)."""
+    chunks: list[list[int]] = []
+    for n, ctx in enumerate(ctxs):
+        p = ctx.period
+        for chunk in chunks:
+            if all(p.end < ctxs[m].period.start or ctxs[m].period.end < p.start for m in chunk):
+                chunk.append(n)
+                break
+        else:
+            chunks.append([n])
+    return chunks
 
 
 def by_unit(
@@ -138,15 +191,13 @@ def by_unit(
     dl = [i for i in inds if i.source == "deadline"]
     if dl:
         aggs: dict[str, Any] = {}
-        where: Q | None = None
         for ind in dl:
-            cohort = ind.cohort(ctx.config)(ctx)
-            where = cohort if where is None else where | cohort
+            within = ind.within(ctx.config)(ctx)
             for b in ind.buckets:
-                aggs[f"{ind.key}__{b.key}"] = Count("petition_id", distinct=True, filter=cohort & b.q(ctx))
+                aggs[f"{ind.key}__{b.key}"] = Count("petition_id", distinct=True, filter=(within & b.q(ctx)) or None)
         pairs = (
             Deadline.objects.filter(d.prefixed(scope_q, "petition__"))
-            .filter(where)
+            .filter(d.due_in(ctx) & _any(*(i.within(ctx.config)(ctx) for i in dl)))
             .values("petition__current_unit_id", "petition__office_unit_id")
             .annotate(**aggs)
             .order_by()
@@ -155,21 +206,27 @@ def by_unit(
             for field_name in ("current_unit", "office_unit"):
                 keys = [f"{i.key}__{b.key}" for i in dl if i.unit_field == field_name for b in i.buckets]
                 add(pair[f"petition__{field_name}_id"], {k: pair[k] for k in keys})
-    # The cases answered or received in the period, once, grouped by 承办单位.
-    aggs = {"received": Count("pk", filter=d.received(ctx))}
+    # The cases answered or received in the period, once, grouped by 承办单位 and by whether the case was
+    # received in the period and answered in it (the figures of a cohort add up over its groups).
+    aggs = {"received": Count("pk")}
     keys_of: dict[str, list[str]] = {"received": ["received"], "answered": []}
-    case_where: Q | None = None
-    for base, cohort_fn in d.COHORTS.items():
-        case_where = cohort_fn(ctx) if case_where is None else case_where | cohort_fn(ctx)
-        for i in inds:
-            if i.source == base:
-                for b in i.buckets:
-                    aggs[f"{i.key}__{b.key}"] = Count("pk", filter=i.cohort(ctx.config)(ctx) & b.q(ctx))
-                    keys_of.setdefault(base, []).append(f"{i.key}__{b.key}")
-    cases = Petition.objects.filter(scope_q & (case_where or Q())).values("current_unit_id").annotate(**aggs)
+    for i in inds:
+        if i.source in d.COHORTS:
+            within = i.within(ctx.config)(ctx)
+            for b in i.buckets:
+                aggs[f"{i.key}__{b.key}"] = Count("pk", filter=(within & b.q(ctx)) or None)
+                keys_of[i.source].append(f"{i.key}__{b.key}")
+    flags = {f"in_{base}": _flag(fn(ctx)) for base, fn in d.COHORTS.items()}
+    cases = (
+        Petition.objects.filter(scope_q & _any(*(fn(ctx) for fn in d.COHORTS.values())))
+        .annotate(**flags)
+        .values("current_unit_id", *flags)
+        .annotate(**aggs)
+    )
     for r in cast("list[dict[str, Any]]", list(cases.order_by())):
-        for keys in keys_of.values():
-            add(r["current_unit_id"], {k: r[k] for k in keys})
+        for base, keys in keys_of.items():
+            if r[f"in_{base}"]:
+                add(r["current_unit_id"], {k: r[k] for k in keys})
     units = {u.pk: u for u in Unit.objects.filter(pk__in=list(rows)).only("pk", "code", "name", "path", "kind")}
     out = []
     for unit_id, counts in rows.items():
