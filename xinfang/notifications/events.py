@@ -79,9 +79,11 @@ DEFAULTS: dict[tuple[str, str], DefaultTemplate] = {}
 for _ev in PETITIONER_EVENTS:
     DEFAULTS[(_ev, "sms")] = DefaultTemplate("", _P_SMS + " 详见{link}", ("number", "link"))
     DEFAULTS[(_ev, "email")] = DefaultTemplate(f"信访事项{{number}}：{Event(_ev).label}", _P_MAIL)
-DEFAULTS[(Event.REGISTERED, "sms")] = DefaultTemplate(
-    "", "【{site}】{text}{query_code_line}查询办理情况：{link}", ("number", "link")
-)
+# Registered, or submitted online: the 查询码 line only where the petitioner asked for it by SMS.
+for _ev in (Event.REGISTERED, Event.SUBMITTED):
+    DEFAULTS[(_ev, "sms")] = DefaultTemplate(
+        "", "【{site}】{text}{query_code_line}查询办理情况：{link}", ("number", "link")
+    )
 DEFAULTS[(Event.REPLIED, "sms")] = DefaultTemplate(
     "", "【{site}】您的信访事项{number}已作出书面答复，请查阅并评价：{link}", ("number", "link")
 )

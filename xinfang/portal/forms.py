@@ -51,6 +51,18 @@ class SubmitForm(forms.Form):
         label="身份证号", max_length=20, required=False, help_text="选填。填写后便于核实身份和合并处理同一事项"
     )
     address = forms.CharField(label="住址", max_length=200, required=False)
+    email = forms.EmailField(
+        label="电子邮箱",
+        max_length=200,
+        required=False,
+        help_text="选填。填写后办理进展和答复也发到此邮箱",
+        error_messages={"invalid": "请填写正确的电子邮箱地址，如 name@example.com"},
+    )
+    send_query_code = forms.BooleanField(
+        label="把查询码用短信发到我的手机",
+        required=False,
+        help_text="查询码也会在提交后显示一次；短信中的查询码请妥善保管",
+    )
     area = forms.ChoiceField(
         label="问题属地",
         error_messages={

@@ -150,6 +150,8 @@ def _submit(request: HttpRequest) -> HttpResponse:
                 attachments=d["attachments"],
                 confidential=d["confidential"],
                 accused_person=d["accused_person"],
+                email=d["email"],
+                send_query_code=d["send_query_code"],
                 ip=client_ip(request),
             )
         except DomainError as exc:

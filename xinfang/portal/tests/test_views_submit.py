@@ -202,3 +202,32 @@ def test_csrf_token_from_the_form_is_accepted(personas):
     response = strict.post(reverse("portal:submit"), {**form_data(), "csrfmiddlewaretoken": token})
     assert response.status_code == 302
     assert Petition.objects.count() == 1
+
+
+def test_the_petitioner_chooses_the_query_code_by_sms_and_an_email(
+    client, personas, django_capture_on_commit_callbacks
+):
+    """On the portal the petitioner asks for the 查询码 by SMS and may give an e-mail: the SMS then carries
+    the code (masked in the outbox), and the notices go to the e-mail too; without asking, no code by SMS."""
+    from xinfang.notifications.models import Message
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client, send_query_code="on", email="zhangsan@example.cn")
+    sms = Message.objects.filter(channel="sms").order_by("id")
+    assert sms.exists() and "查询码****" in sms.first().body
+    assert Message.objects.filter(channel="email").exists()
+    assert "zhangsan@example.cn" not in str(list(Message.objects.values_list("to_masked", flat=True)))
+
+    Message.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client, title="另一件事", content="另一件事情的诉求内容，请有关部门尽快处理。")
+    assert not any("查询码" in m.body for m in Message.objects.filter(channel="sms"))
+    assert not Message.objects.filter(channel="email").exists()
+
+
+def test_a_wrong_email_is_refused_in_chinese_and_nothing_is_stored(client, personas):
+    count = Petition.objects.count()
+    response = submit(client, email="not-an-email")
+    assert response.status_code == 400
+    assert "请填写正确的电子邮箱地址" in response.content.decode()
+    assert Petition.objects.count() == count
