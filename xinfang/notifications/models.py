@@ -128,7 +128,10 @@ class Preference(models.Model):
     """The channels a staff member wants besides the in-system inbox (always on)."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+        verbose_name=_("用户"),
     )
     email = models.BooleanField(_("邮件通知"), default=False)
     sms = models.BooleanField(_("短信通知（仅紧急事项）"), default=False)

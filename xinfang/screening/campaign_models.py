@@ -55,7 +55,7 @@ class CampaignMember(models.Model):
         GROUP_LEAD = "group_lead", _("工作组组长")
         GROUP_MEMBER = "group_member", _("工作组成员")
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="members")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="members", verbose_name=_("专项攻坚"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("人员")
     )
@@ -81,9 +81,11 @@ class AreaMap(BaseModel):
     feature carries the township's 区划代码 in its properties (`code` or `adcode`)."""
 
     area = models.OneToOneField(Area, on_delete=models.CASCADE, related_name="+", verbose_name=_("区划"))
-    geojson = models.JSONField(_("GeoJSON"))
+    geojson = models.JSONField(_("边界数据（GeoJSON）"))
     feature_count = models.PositiveIntegerField(_("图斑数"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
 
     class Meta:
         verbose_name = _("辖区地图")

@@ -19,7 +19,7 @@ class ReceptionDay(BaseModel):
     leader_title = models.CharField(_("领导职务"), max_length=60, help_text=_("公开显示，如“县委副书记”"))
     office = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("组织单位"))
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("接访区域"))
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = models.CharField(_("区划层级路径"), max_length=255, editable=False)
     date = models.DateField(_("接访日期"))
     start_time = models.TimeField(_("开始时间"))
     end_time = models.TimeField(_("结束时间"))
@@ -72,7 +72,7 @@ class DownVisit(BaseModel):
     )
     office = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记单位"))
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("下访地点（区划）"))
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = models.CharField(_("区划层级路径"), max_length=255, editable=False)
     date = models.DateField(_("日期"))
     place = models.CharField(_("具体地点"), max_length=200)
     people_met = models.TextField(_("走访对象"), help_text=_("走访的群众、村组干部等"))
@@ -83,7 +83,9 @@ class DownVisit(BaseModel):
     petitions = models.ManyToManyField(
         "petitions.Petition", related_name="down_visits", blank=True, verbose_name=_("关联的信访事项")
     )
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("记录人")
+    )
 
     class Meta:
         ordering = ["-date", "-id"]

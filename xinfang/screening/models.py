@@ -208,7 +208,12 @@ class DisputeEvent(models.Model):
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="events", verbose_name=_("矛盾纠纷"))
     at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("操作人账号"),
     )
     actor_name = models.CharField(_("操作人"), max_length=100, blank=True)
     action = models.CharField(_("动作"), max_length=30)
@@ -228,11 +233,17 @@ class DisputeEvent(models.Model):
 class GradeChange(models.Model):
     """Every change of a dispute's grade, with its reason (研判 history)."""
 
-    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="grade_changes")
+    dispute = models.ForeignKey(
+        Dispute, on_delete=models.CASCADE, related_name="grade_changes", verbose_name=_("矛盾纠纷")
+    )
     at = models.DateTimeField(_("时间"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    from_grade = models.ForeignKey(RiskGrade, null=True, on_delete=models.PROTECT, related_name="+")
-    to_grade = models.ForeignKey(RiskGrade, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作人账号")
+    )
+    from_grade = models.ForeignKey(
+        RiskGrade, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("原等级")
+    )
+    to_grade = models.ForeignKey(RiskGrade, on_delete=models.PROTECT, related_name="+", verbose_name=_("新等级"))
     reason = models.TextField(_("理由"))
     due_before = models.DateField(_("原期限"), null=True)
     due_after = models.DateField(_("新期限"))

@@ -47,7 +47,7 @@ def test_clerk_uploads_csv_and_sees_the_report(client, personas):
 
     page = client.get(r["Location"]).content.decode()
     assert "已完成" in page and "新导入3件" in page and 'id="import-report"' in page
-    assert "hx-trigger" not in page  # polling stops once the job has ended
+    assert 'hx-trigger="every 1s"' not in page  # polling stops once the job has ended
     status = client.get(reverse("petitions:io-job-status", args=[job.pk])).content.decode()
     assert "新导入3件" in status and "<h1>" not in status
     listing = client.get(reverse("petitions:io")).content.decode()
@@ -187,7 +187,7 @@ def test_stale_running_job_shows_interrupted_and_its_upload_is_deleted(client, p
     assert name is not None
     client.force_login(personas.dispatcher)
     page = client.get(job_url(job.pk)).content.decode()
-    assert "中断" in page and "请重新上传同一文件" in page and "hx-trigger" not in page
+    assert "中断" in page and "请重新上传同一文件" in page and 'hx-trigger="every 1s"' not in page
     job.refresh_from_db()
     assert job.status == ImportJob.State.INTERRUPTED and not job.file and not default_storage.exists(name)
     assert "中断" in client.get(reverse("petitions:io")).content.decode()
