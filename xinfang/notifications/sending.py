@@ -20,7 +20,7 @@ from django.utils import timezone
 from xinfang.core import crypto
 
 from . import rendering
-from .channels import Outgoing, SendFailed, SendResult, backend_for
+from .channels import LookupUnavailable, Outgoing, SendFailed, SendResult, backend_for
 from .models import Channel, Message, MessageTemplate, State
 from .rendering import sms_not_before
 
@@ -118,7 +118,7 @@ def _recover(m: Message, now: dt.datetime) -> tuple[Message | None, str]:
     backend = backend_for(m.channel)
     try:
         found = backend.lookup(_outgoing(m))
-    except NotImplementedError as exc:
+    except LookupUnavailable as exc:
         m.state = State.GIVEN_UP
         m.last_error = f"发送结果不明（{exc}），为避免重复发送不再重试，请人工核实"
         m.save(update_fields=["state", "last_error", "updated_at"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from .base import Backend, Outgoing, SendFailed, SendResult
+from .base import Backend, LookupUnavailable, Outgoing, SendFailed, SendResult
 
 SMS_BACKENDS = {
     "log": "xinfang.notifications.channels.sms.LogSmsBackend",
@@ -26,4 +26,4 @@ def backend_for(channel: str) -> Backend:
     raise ValueError(f"channel {channel!r} has no sending backend")
 
 
-__all__ = ["Backend", "Outgoing", "SendFailed", "SendResult", "backend_for"]
+__all__ = ["Backend", "LookupUnavailable", "Outgoing", "SendFailed", "SendResult", "backend_for"]

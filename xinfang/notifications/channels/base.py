@@ -42,6 +42,11 @@ class SendFailed(Exception):
         self.permanent = permanent
 
 
+class LookupUnavailable(Exception):
+    """The provider cannot say whether an earlier send went out (no query by our key): the message is then
+    given up rather than risk sending it twice."""
+
+
 class Backend(Protocol):
     name: str
 
@@ -49,5 +54,5 @@ class Backend(Protocol):
 
     def lookup(self, out: Outgoing) -> SendResult | None:
         """The earlier send of `out` if the provider has it, None if it has none. Raises
-        NotImplementedError when the provider cannot tell (then nobody may send it again)."""
+        LookupUnavailable when the provider cannot tell (then nobody may send it again)."""
         ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import EmailMessage
 
-from .base import Outgoing, SendFailed, SendResult
+from .base import LookupUnavailable, Outgoing, SendFailed, SendResult
 
 
 class DjangoEmailBackend:
@@ -29,4 +29,4 @@ class DjangoEmailBackend:
         return SendResult(self.name, out.idempotency_key)
 
     def lookup(self, out: Outgoing) -> SendResult | None:
-        raise NotImplementedError("邮件服务器不支持查询发送记录")
+        raise LookupUnavailable("邮件服务器不支持查询发送记录")

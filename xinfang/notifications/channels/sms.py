@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .base import Outgoing, SendFailed, SendResult
+from .base import LookupUnavailable, Outgoing, SendFailed, SendResult
 
 
 def _sdk(module: str, extra: str) -> Any:
@@ -124,7 +124,7 @@ class AliyunSmsBackend:
         try:
             response = client.query_send_details(request)
         except Exception as exc:
-            raise NotImplementedError(f"无法查询阿里云发送记录：{exc}") from exc
+            raise LookupUnavailable(f"无法查询阿里云发送记录：{exc}") from exc
         details = response.body.sms_send_detail_dtos
         for row in getattr(details, "sms_send_detail_dto", None) or []:
             if getattr(row, "out_id", "") == out.idempotency_key:
@@ -163,4 +163,4 @@ class TencentSmsBackend:
         return SendResult(self.name, str(status.SerialNo))
 
     def lookup(self, out: Outgoing) -> SendResult | None:
-        raise NotImplementedError("腾讯云短信不支持按幂等键查询发送记录")
+        raise LookupUnavailable("腾讯云短信不支持按幂等键查询发送记录")

@@ -9,7 +9,7 @@ from types import SimpleNamespace as NS
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from xinfang.notifications.channels.base import Outgoing, SendFailed
+from xinfang.notifications.channels.base import LookupUnavailable, Outgoing, SendFailed
 from xinfang.notifications.channels.sms import AliyunSmsBackend, TencentSmsBackend
 
 OUT = Outgoing(
@@ -130,7 +130,7 @@ def test_tencent_sends_with_plus86_and_params_in_order(monkeypatch, settings):
     assert req.PhoneNumberSet == ["+8613812345678"] and req.TemplateId == "200"  # type: ignore[attr-defined]
     assert req.TemplateParamSet == ["411621-2026-000001", "https://x/"]  # type: ignore[attr-defined]
     assert req.SessionContext == OUT.idempotency_key  # type: ignore[attr-defined]
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(LookupUnavailable):
         TencentSmsBackend().lookup(OUT)
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from xinfang.notifications import sending
-from xinfang.notifications.channels.base import Outgoing, SendFailed, SendResult
+from xinfang.notifications.channels.base import LookupUnavailable, Outgoing, SendFailed, SendResult
 from xinfang.notifications.channels.sms import LogSmsBackend
 from xinfang.notifications.models import Message, ProviderReceipt
 from xinfang.notifications.rendering import cut_sms
@@ -47,7 +47,7 @@ class NoLookupSms(LogSmsBackend):
     name = "nolookup"
 
     def lookup(self, out: Outgoing) -> SendResult | None:
-        raise NotImplementedError("该服务商不支持查询")
+        raise LookupUnavailable("该服务商不支持查询")
 
 
 @pytest.fixture
