@@ -238,7 +238,7 @@ def notify_event(*, notice: Notice, recipients: Sequence[Recipient]) -> list[Mes
     key) and queue the sending after commit. Returns the new messages."""
     urgent = notice.urgent if notice.urgent is not None else notice.event in URGENT_EVENTS
     now = timezone.now()
-    created: list[Message] = []
+    pending: list[Message] = []
     seen: set[str] = set()
     for recipient in recipients:
         for target in _targets(recipient, urgent=urgent):
@@ -276,15 +276,33 @@ def notify_event(*, notice: Notice, recipients: Sequence[Recipient]) -> list[Mes
             )
             if isinstance(tpl, MessageTemplate):
                 message.template_code = ",".join(f"{k}:{v}" for k, v in sorted(tpl.provider_codes.items()))[:60]
-            try:
-                with transaction.atomic():
-                    message.save()
-            except IntegrityError:
-                continue  # this event already reached this person on this channel
-            created.append(message)
+            pending.append(message)
+    created = _insert_new(pending)
     outgoing = [m for m in created if m.channel != Channel.INBOX]
     if outgoing:
         transaction.on_commit(lambda: enqueue_send(outgoing))
+    return created
+
+
+def _insert_new(messages: list[Message]) -> list[Message]:
+    """Insert the messages in one statement; where one of them was written before (its key exists: the
+    same event already reached this person on this channel), insert them one by one, skipping those."""
+    if not messages:
+        return []
+    try:
+        with transaction.atomic():
+            return Message.objects.bulk_create(messages)
+    except IntegrityError:
+        pass
+    created = []
+    for message in messages:
+        message.pk = None
+        try:
+            with transaction.atomic():
+                message.save(force_insert=True)
+        except IntegrityError:
+            continue
+        created.append(message)
     return created
 
 

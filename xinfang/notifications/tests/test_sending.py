@@ -214,3 +214,16 @@ def test_a_long_notice_is_cut_in_the_message(settings, django_capture_on_commit_
     m.refresh_from_db()
     assert len(m.body) == 80 and m.body.endswith("详见https://xf.example.cn/portal/lookup/?number=N1")
     assert json.loads(log_lines(sms_log)[0])["text"] == m.body
+
+
+def test_a_notice_to_several_people_skips_only_the_one_already_reached():
+    first = send_sms(key="case:9:ev:4")
+    from .helpers import Notice, notify_event, person
+
+    again = notify_event(
+        notice=Notice(event="accepted", key="case:9:ev:4", context={"text": "x"}),
+        recipients=[person(), person("13900001111")],
+    )
+    assert [m.to_masked for m in again] == ["139****1111"]
+    assert Message.objects.filter(key__startswith="case:9:ev:4").count() == 2
+    assert Message.objects.filter(pk=first.pk).count() == 1
