@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: install demo serve migrate worker test lint bench bench-large clean
+.PHONY: install demo serve migrate worker test lint bench bench-large bench-throttle clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
@@ -65,6 +65,10 @@ bench: install
 
 bench-large: install
 	$(PY) bench/run.py --large
+
+# The throttles on the database cache and on Redis (bench/throttle.py; starts its own redis-server).
+bench-throttle: install
+	$(PY) bench/throttle.py
 
 .PHONY: test-pg ci
 

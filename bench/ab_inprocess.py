@@ -9,6 +9,18 @@ list pages and case pages, and counting their queries. The machine's speed drift
 is the ratio this/base per round (median of each), with its spread over the rounds, not milliseconds.
 Use a database prepared by `bench/run.py --large --keep` (any with generated cases; the schema must suit
 both checkouts). It writes registrations in the busiest county office.
+
+When the other checkout's schema no longer matches this one's (a pre-renovation commit), give it a
+database of its own:
+
+    DATABASE_URL=postgres://…/this_db python bench/ab_inprocess.py --base /path/to/other/checkout \
+        --base-database-url postgres://…/base_db
+
+The base checkout's processes then use `--base-database-url` and this checkout's DATABASE_URL. Prepare
+each database with its own checkout's code: in the other checkout, `DATABASE_URL=…/base_db
+python bench/run.py --large --keep --skip-http` (or `manage.py migrate` and `generate_petitions` there),
+with the same `--count` as this checkout's database (the seed is fixed), so that both measure the same
+cases.
 """
 
 from __future__ import annotations
@@ -102,6 +114,12 @@ def main() -> int:
     ap.add_argument("--base", type=Path, help="the other checkout")
     ap.add_argument("--rounds", type=int, default=4)
     ap.add_argument("--n", type=int, default=40, help="timed requests of each kind per process")
+    ap.add_argument(
+        "--base-database-url",
+        metavar="URL",
+        default="",
+        help="the base checkout's own database (prepared by its own code); default: DATABASE_URL for both",
+    )
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -110,11 +128,14 @@ def main() -> int:
     if not os.environ.get("DATABASE_URL") or args.base is None:
         raise SystemExit("needs DATABASE_URL and --base")
     roots = {"base": args.base.resolve(), "this": ROOT}
+    databases = {"base": args.base_database_url or os.environ["DATABASE_URL"], "this": os.environ["DATABASE_URL"]}
+    for name in ("base", "this"):
+        print(f"{name}: {roots[name]} on {databases[name].split('@')[-1]}", flush=True)
     runs: dict[str, list[dict[str, float]]] = {"base": [], "this": []}
     for r in range(args.rounds):
         for name in ("base", "this") if r % 2 == 0 else ("this", "base"):
             script = ROOT / "bench" / "ab_inprocess.py"
-            env = dict(os.environ, PYTHONPATH=str(roots[name]))
+            env = dict(os.environ, PYTHONPATH=str(roots[name]), DATABASE_URL=databases[name])
             proc = subprocess.run(
                 [sys.executable, str(script), "--child", "--n", str(args.n)],
                 cwd=roots[name], env=env, capture_output=True, text=True, check=False,
