@@ -59,6 +59,43 @@ def _indicator_block(ind: d.Indicator, counts: dict[str, Any], prefix: str = "")
     return {"rate": rate(num, den), "numerator": num, "denominator": den, "buckets": buckets}
 
 
+# The deadline rows of a scope and a period, grouped by (承办单位, 登记部门), as `deadline_pairs` read them:
+# the page's headline and its unit table read the same rows once (key: the period's first and last day).
+Memo = dict[tuple[dt.date, dt.date], list[dict[str, Any]]]
+
+
+def deadline_pairs(scope: Scope, ctx: d.Ctx, *, memo: Memo | None = None) -> list[dict[str, Any]]:
+    """The deadline indicators' bucket counts of the limits due in the period, grouped by the case's
+    (承办单位, 登记部门) pair: a few rows per unit. A case has one pair, so the counts of distinct cases
+    add up over the rows: their sum is the scope's figure, and each unit's is the sum of its rows.
+
+    One due-date range per query: PostgreSQL reads the period's limits from `deadline_due_code` and joins
+    them to the scope's cases read from `pet_area_path` (both index-only), where a query over several
+    periods (an OR of ranges) probes the deadline table once per case of the scope."""
+    key = (ctx.period.start, ctx.period.end)
+    if memo is not None and key in memo:
+        return memo[key]
+    dl = [i for i in d.indicators(ctx.config) if i.source == "deadline"]
+    aggs: dict[str, Any] = {}
+    for ind in dl:
+        within = ind.within(ctx.config)(ctx)
+        for b in ind.buckets:
+            aggs[f"{ind.key}__{b.key}"] = Count("petition_id", distinct=True, filter=(within & b.q(ctx)) or None)
+    rows: list[dict[str, Any]] = []
+    if dl:
+        qs = (
+            Deadline.objects.filter(d.prefixed(scope.q(), "petition__"))
+            .filter(d.due_in(ctx) & _any(*(i.within(ctx.config)(ctx) for i in dl)))
+            .values("petition__current_unit_id", "petition__office_unit_id")
+            .annotate(**aggs)
+            .order_by()
+        )
+        rows = cast("list[dict[str, Any]]", list(qs))
+    if memo is not None:
+        memo[key] = rows
+    return rows
+
+
 def headline(
     scope: Scope, period: Period, *, today: dt.date | None = None, config: StatsConfig | None = None
 ) -> dict[str, Any]:
@@ -67,13 +104,18 @@ def headline(
 
 
 def headlines(
-    scope: Scope, periods: list[Period], *, today: dt.date | None = None, config: StatsConfig | None = None
+    scope: Scope,
+    periods: list[Period],
+    *,
+    today: dt.date | None = None,
+    config: StatsConfig | None = None,
+    memo: Memo | None = None,
 ) -> list[dict[str, Any]]:
-    """The headline of each period (the page's, the one before, the same one last year) in two queries
-    whatever their number: one over the deadline rows, one over the cases, each grouped by whether a row
-    is in each period's set (due in it, received in it, answered in it). Each figure is then a conditional
-    count (FILTER) of the definition's `within` and bucket, computed once for all the periods, the rows
-    read once."""
+    """The headline of each period (the page's, the one before, the same one last year): one query over
+    the cases whatever the number of periods, grouped by whether a case is in each period's set (received
+    in it, answered in it), and one over the deadline rows per period (`deadline_pairs`, shared with
+    `by_unit` through `memo`). Each figure is a conditional count (FILTER) of the definition's `within`
+    and bucket."""
     ctxs = [_ctx(p, today, config) for p in periods]
     ctx0 = ctxs[0]  # `within` and the buckets depend on the day and the configuration only
     scope_q = scope.q()
@@ -86,28 +128,10 @@ def headlines(
 
     dl = [i for i in inds if i.source == "deadline"]
     if dl:
-        aggs: dict[str, Any] = {}
-        for ind in dl:
-            within = ind.within(ctx0.config)(ctx0)
-            for b in ind.buckets:
-                aggs[f"{ind.key}__{b.key}"] = Count("petition_id", distinct=True, filter=(within & b.q(ctx0)) or None)
-        # A case's rows are counted once per bucket (distinct): exact within a group only where a row is in
-        # one period of the query, so overlapping periods (a custom span over a year) get a query each.
-        for chunk in _disjoint_chunks(ctxs):
-            flags = {f"in{n}": _flag(d.due_in(ctxs[n])) for n in chunk}
-            where = _any(*(d.due_in(ctxs[n]) for n in chunk))
-            rows = (
-                Deadline.objects.filter(d.prefixed(scope_q, "petition__"))
-                .filter(where & _any(*(i.within(ctx0.config)(ctx0) for i in dl)))
-                .annotate(**flags)
-                .values(*flags)
-                .annotate(**aggs)
-                .order_by()
-            )
-            for r in cast("list[dict[str, Any]]", list(rows)):
-                for n in chunk:
-                    if r[f"in{n}"]:
-                        add(n, r, list(aggs))
+        dl_keys = [f"{i.key}__{b.key}" for i in dl for b in i.buckets]
+        for n, ctx in enumerate(ctxs):
+            for r in deadline_pairs(scope, ctx, memo=memo):
+                add(n, r, dl_keys)
     # The cases: grouped by (received in period n, answered in period n) flags; counts add up over groups.
     pet_aggs: dict[str, Any] = {}
     keys_of: dict[str, list[str]] = {base: [] for base in d.COHORTS}
@@ -154,22 +178,13 @@ def _any(*qs: Q) -> Q:
     return out
 
 
-def _disjoint_chunks(ctxs: list[d.Ctx]) -> list[list[int]]:
-    """The periods' indexes in groups of pairwise disjoint periods (one group unless a period overlaps another)."""
-    chunks: list[list[int]] = []
-    for n, ctx in enumerate(ctxs):
-        p = ctx.period
-        for chunk in chunks:
-            if all(p.end < ctxs[m].period.start or ctxs[m].period.end < p.start for m in chunk):
-                chunk.append(n)
-                break
-        else:
-            chunks.append([n])
-    return chunks
-
-
 def by_unit(
-    scope: Scope, period: Period, *, today: dt.date | None = None, config: StatsConfig | None = None
+    scope: Scope,
+    period: Period,
+    *,
+    today: dt.date | None = None,
+    config: StatsConfig | None = None,
+    memo: Memo | None = None,
 ) -> list[dict[str, Any]]:
     """Each unit's figures: the 承办单位's rates grouped by the case's current unit, the 信访部门's
     acceptance by its registering office. Three queries (deadlines, cases, unit names), whatever the
@@ -186,26 +201,13 @@ def by_unit(
             for k, v in values.items():
                 row[k] = row.get(k, 0) + int(v or 0)
 
-    # The deadline rows once, grouped by (承办单位, 登记部门) pairs -- a few per unit; each indicator's
-    # counts then go to the unit it is judged on (a case has one pair, so the distinct counts add up).
+    # The deadline rows, grouped by (承办单位, 登记部门) pairs; each indicator's counts go to the unit it is
+    # judged on (a case has one pair, so the distinct counts add up).
     dl = [i for i in inds if i.source == "deadline"]
-    if dl:
-        aggs: dict[str, Any] = {}
-        for ind in dl:
-            within = ind.within(ctx.config)(ctx)
-            for b in ind.buckets:
-                aggs[f"{ind.key}__{b.key}"] = Count("petition_id", distinct=True, filter=(within & b.q(ctx)) or None)
-        pairs = (
-            Deadline.objects.filter(d.prefixed(scope_q, "petition__"))
-            .filter(d.due_in(ctx) & _any(*(i.within(ctx.config)(ctx) for i in dl)))
-            .values("petition__current_unit_id", "petition__office_unit_id")
-            .annotate(**aggs)
-            .order_by()
-        )
-        for pair in cast("list[dict[str, Any]]", list(pairs)):
-            for field_name in ("current_unit", "office_unit"):
-                keys = [f"{i.key}__{b.key}" for i in dl if i.unit_field == field_name for b in i.buckets]
-                add(pair[f"petition__{field_name}_id"], {k: pair[k] for k in keys})
+    for pair in deadline_pairs(scope, ctx, memo=memo):
+        for field_name in ("current_unit", "office_unit"):
+            keys = [f"{i.key}__{b.key}" for i in dl if i.unit_field == field_name for b in i.buckets]
+            add(pair[f"petition__{field_name}_id"], {k: pair[k] for k in keys})
     # The cases answered or received in the period, once, grouped by 承办单位 and by whether the case was
     # received in the period and answered in it (the figures of a cohort add up over its groups).
     aggs = {"received": Count("pk")}
@@ -374,7 +376,8 @@ def summary(
 ) -> dict[str, Any]:
     """The flat object of `manage.py stats` and the API: volumes, rates (fractions 0–1, None when the
     denominator is 0) and by_unit."""
-    h = headline(scope, period, today=today, config=config)
+    memo: Memo = {}  # the deadline rows, read once for the headline and by_unit
+    h = headlines(scope, [period], today=today, config=config, memo=memo)[0]
     out: dict[str, Any] = {
         "period": {
             "from": period.start.isoformat(),
@@ -396,6 +399,6 @@ def summary(
                 "timely_acceptance_rate": u.get("unit_timely_acceptance_rate"),
                 "office_timely_acceptance_rate": u.get("timely_acceptance_rate"),
             }
-            for u in by_unit(scope, period, today=today, config=config)
+            for u in by_unit(scope, period, today=today, config=config, memo=memo)
         ]
     return out

@@ -68,8 +68,10 @@ class Deadline(models.Model):
             # table and more every year. At 1M cases (4M deadlines, 1M open) it builds in 2.4 s instead of
             # 13.6 s and a closed deadline adds no entry (migration 0006; docs/performance.md).
             models.Index(fields=["party", "due_date"], condition=models.Q(status="open"), name="deadline_open_due"),
-            # The statistics' timeliness figures: the limits of one kind that fell due in a period.
-            models.Index(fields=["code", "due_date"], name="deadline_code_due"),
+            # The statistics' timeliness figures: the limits that fell due in a period, with what they count
+            # carried (PostgreSQL INCLUDE), read index-only and joined to the scope's cases: a city's month
+            # at 1M cases 580 → 140 ms (docs/performance.md).
+            models.Index(fields=["due_date", "code"], name="deadline_due_code", include=["status", "petition_id"]),
         ]
 
     def __str__(self) -> str:

@@ -28,6 +28,28 @@ if TYPE_CHECKING:
     pass
 
 
+# The columns the statistics count and group by (xinfang.statistics), beside the area path and the
+# receipt time: carried in pet_area_path so that PostgreSQL answers an area's figures from the index.
+STATS_COLUMNS = [
+    "id",
+    "accused_path",
+    "headcount",
+    "channel",
+    "purpose",
+    "category_id",
+    "current_unit_id",
+    "office_unit_id",
+    "is_repeat",
+    "is_group",
+    "is_skip_level",
+    "skip_level_to",
+    "replied_at",
+    "rating",
+    "leader_id",
+    "closed_at",
+]
+
+
 class Petition(models.Model):
     number = models.CharField(_("信访件编号"), max_length=40)  # unique: pet_number_unique in Meta
     query_code_hash = models.CharField(_("查询码（摘要）"), max_length=64, blank=True, editable=False)
@@ -191,7 +213,16 @@ class Petition(models.Model):
             models.Index(fields=["id_number_hash"], name="pet_id_hash", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["petitioner_name_hash"], name="pet_name_hash", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["phone_hash"], name="pet_phone_hash", opclasses=["varchar_pattern_ops"]),
-            models.Index(fields=["area_path"], name="pet_area_path", opclasses=["varchar_pattern_ops"]),
+            # A subtree by area (LIKE 'x/%'), and the statistics of an area (xinfang.statistics): the
+            # columns every figure counts are carried in the index (PostgreSQL INCLUDE; other databases
+            # leave them out), so that a city's month (20,000 of 1M cases) or its year's trend is an
+            # index-only scan: 88 → 15 ms a breakdown, 243 → 60 ms the trend (docs/performance.md).
+            models.Index(
+                fields=["area_path", "received_at"],
+                name="pet_area_path",
+                opclasses=["varchar_pattern_ops", ""],
+                include=STATS_COLUMNS,
+            ),
             models.Index(fields=["office_path"], name="pet_office_path", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["current_path"], name="pet_current_path", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["status", "office_path"], name="pet_status_office"),
