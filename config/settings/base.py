@@ -155,6 +155,12 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 50000},
         }
     }
+# The REST API's request rate (per token; XINFANG_API_RATE) guards the server against a runaway client,
+# not a secret against guessing: on the database cache each request would pay six statements and two
+# transactions for it (bench/throttle.py, docs/performance.md), so without Redis it is counted in each
+# worker's memory (a limit per process). With REDIS_URL it counts across processes like the others.
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "xinfang-local"}
+XINFANG_API_RATE_CACHE = env_str("XINFANG_API_RATE_CACHE", "default" if REDIS_URL else "local")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

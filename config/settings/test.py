@@ -15,7 +15,10 @@ XINFANG_INDEX_KEY = "aW5kZXgta2V5LWZvci14aW5mYW5nLXRlc3RzLW9ubHk="  # fixed test
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Per-process memory: tests without the database can still use the cache. The shared caches of base.py
 # (database, Redis) are tested in portal/tests/test_throttle_shared.py.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "xinfang-local"},
+}
 XINFANG_ANCHOR_KEY = "dGVzdC1hbmNob3Ita2V5LWZvci14aW5mYW5nLXRlc3Q="  # fixed 32-byte Ed25519 seed, tests only
 XINFANG_ANCHOR_FILE = BASE_DIR / "var" / "test-anchors.jsonl"
 XINFANG_SMS_LOG_FILE = BASE_DIR / "var" / "test-sms-outbox.log"

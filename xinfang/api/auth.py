@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import caches
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
@@ -38,9 +40,11 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 
 
 class ApiRateThrottle(UserRateThrottle):
-    """Per token / user (per IP when anonymous); XINFANG_API_RATE, e.g. "3000/min"."""
+    """Per token / user (per IP when anonymous); XINFANG_API_RATE, e.g. "3000/min". Counted in the cache
+    XINFANG_API_RATE_CACHE names: each worker's memory, or Redis when REDIS_URL is set (settings)."""
 
     scope = "api"
+    cache = caches[settings.XINFANG_API_RATE_CACHE]
 
 
 # drf-spectacular leaves the extension base's __init_subclass__ unannotated

@@ -214,3 +214,18 @@ def test_throttled_is_429_in_chinese(tokens, monkeypatch):
     r = client.get(URL)
     assert r.status_code == 429
     assert r.json()["code"] == "throttled" and r.json()["message"].startswith("请求过于频繁")
+
+
+def test_the_api_rate_is_counted_where_settings_say_not_in_the_shared_cache(tokens, monkeypatch):
+    """Without REDIS_URL the API's rate counter lives in the worker's memory (the "local" cache): a request
+    writes no throttle row to the shared cache (the database cache in production)."""
+    from django.core.cache import caches
+
+    from xinfang.api.auth import ApiRateThrottle
+
+    monkeypatch.setattr(ApiRateThrottle, "rate", "2/min", raising=False)
+    client = tokens.client("clerk")
+    assert client.get(URL).status_code == 200
+    key = f"throttle_api_{tokens.tokens['clerk'].user.pk}"
+    assert caches["local"].get(key) is not None
+    assert caches["default"].get(key) is None
