@@ -1,4 +1,4 @@
-"""The 统计分析 cases of the benchmark (bench/run.py calls these; kept apart so run.py stays readable).
+"""The 统计分析 cases of the benchmark (bench/inprocess.py and bench/http_bench.py call these).
 
 - In-process: the query count of the 统计分析 page for a city (as its 督查员 sees it) and for a county
   (as its 信访局 sees it), and of `GET /api/v1/stats/`; the unit ranking of the city for a year
