@@ -9,11 +9,15 @@ there it is part of the app's share.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from http_bench import Server
+
+class HasWorkers(Protocol):
+    """What the meter needs of a server (http_bench.Server): its worker processes."""
+
+    def worker_pids(self) -> Iterable[int]: ...
 
 
 def _proc_cpu(pid: int | str, *, children: bool = False) -> float:
@@ -61,7 +65,7 @@ class CpuMeter:
     """CPU spent between `start()` and `stop(n)`, in ms per unit of work: by the app (the gunicorn workers,
     or this process for in-process work), the database server and (HTTP) this process as the client."""
 
-    def __init__(self, server: Server | None = None) -> None:
+    def __init__(self, server: HasWorkers | None = None) -> None:
         self.server = server
 
     def _read(self) -> dict[str, float | None]:
