@@ -36,28 +36,50 @@ def _escape(value: Any) -> str:
     return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 
+# The escaped <option> lines of a choices list, per list object: the area, category and unit choices are
+# one list per reference version (core.versioned), so their ~3,000 options are escaped once per version,
+# not on every page. Holding the list keeps its id from being reused; old versions go when the memo fills.
+_OPTIONS: dict[int, tuple[Any, list[tuple[str, str, str]]]] = {}
+
+
+def _options(choices: Any) -> list[tuple[str, str, str]]:
+    """(value, the option's line, the same line selected) for each choice."""
+    hit = _OPTIONS.get(id(choices))
+    if hit is not None and hit[0] is choices:
+        return hit[1]
+    esc = _escape
+    lines = []
+    for option_value, label in choices:
+        value = "" if option_value is None else str(option_value)
+        head = f'\n  <option value="{esc(value)}"'
+        tail = f">{esc(label)}</option>\n"  # select_option.html ends with a newline
+        lines.append((value, head + tail, head + " selected" + tail))
+    if len(lines) >= 50:  # the versioned lists; a small list is a per-form copy, cheaper to redo
+        if len(_OPTIONS) > 32:
+            _OPTIONS.clear()
+        _OPTIONS[id(choices)] = (choices, lines)
+    return lines
+
+
 class FastSelect(forms.Select):
     """A `forms.Select` that writes the very HTML of Django's select.html/select_option.html, but in
-    Python: the template renderer includes two templates per <option>, and the list page's area and
-    category selects have a province's worth of options (≈ 200; half of the page's time)."""
+    Python: the template renderer includes two templates per <option>, and the list page's area, category
+    and unit selects have a province's worth of options (≈ 3,000; most of the page's time)."""
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        choices = list(self.choices)
+        choices = self.choices
         if self.allow_multiple_selected or any(isinstance(label, (list, tuple)) for _v, label in choices):
             return super().render(name, value, attrs, renderer)  # option groups: Django's own templates
         values = self.format_value(value)
-        esc = _escape
-        out = [f'<select name="{esc(name)}"{_attrs_html(self.build_attrs(self.attrs, attrs))}>']
+        out = [f'<select name="{_escape(name)}"{_attrs_html(self.build_attrs(self.attrs, attrs))}>']
         has_selected = False
-        for option_value, label in choices:
-            option_value = "" if option_value is None else option_value
+        for option_value, line, selected_line in _options(choices):
             # ChoiceWidget.optgroups: the first matching option of a single select is the selected one.
-            selected = not has_selected and str(option_value) in values
-            has_selected |= selected
-            out.append(
-                f'\n  <option value="{esc(str(option_value))}"{" selected" if selected else ""}>'
-                f"{esc(label)}</option>\n"  # select_option.html ends with a newline
-            )
+            if not has_selected and option_value in values:
+                has_selected = True
+                out.append(selected_line)
+            else:
+                out.append(line)
         out.append("\n</select>")
         return mark_safe("".join(out))  # noqa: S308 - every part above is escaped
 
@@ -115,9 +137,10 @@ class ListFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, choices in zip(("category", "area", "unit"), (*_filter_choices(), _unit_choices()), strict=True):
-            # What the `choices` setter does, without normalizing ~200 pairs again on every page view.
+            # What the fields' and widgets' `choices` setters do, without normalizing the ~3,000 pairs
+            # (already normalized, once per version) again on every page view.
             field = self.fields[name]
-            field._choices = field.widget.choices = choices  # type: ignore[attr-defined]
+            field._choices = field.widget._choices = choices  # type: ignore[attr-defined]
 
 
 def _filter_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

@@ -11,14 +11,13 @@ cases both ways and requires identical output: change a serializer's fields and 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 
 from django.db import models
-from django.utils.translation import get_language
 from rest_framework import serializers
 
 from xinfang.petitions.access import can_see_identity, can_see_name
+from xinfang.petitions.labels import choice_label
 from xinfang.petitions.models import Channel, Petition, Purpose
 from xinfang.petitions.workflow import Status
 
@@ -43,18 +42,8 @@ def _str(value: Any) -> Any:
     return None if value is None else str(value)
 
 
-@lru_cache(maxsize=1024)
-def _label(choices: type[models.TextChoices], value: str, language: str | None) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:  # not one of the choices: the value itself, as get_FOO_display gives it
-        return value
-
-
 def _display(choices: type[models.TextChoices], value: str) -> str:
-    """What `get_FOO_display()` gives, from a cache per language: Django's builds a dict of every choice,
-    translating each label, on every call (a third of building a registration's answer)."""
-    return _label(choices, value, get_language())
+    return choice_label(choices, value)
 
 
 def petitioner_output(petition: Petition, context: Mapping[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from xinfang.accounts.models import Area, Unit
 from xinfang.core import crypto
 
+from ..labels import choice_label
 from ..workflow import Status
 from .reference import (
     Category,
@@ -284,6 +285,20 @@ class Petition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    # The labels the list rows show, from petitions.labels' cache (get_FOO_display rebuilds and translates
+    # every choice on each call).
+    @property
+    def status_label(self) -> str:
+        return choice_label(Status, self.status)
+
+    @property
+    def channel_label(self) -> str:
+        return choice_label(Channel, self.channel)
+
+    @property
+    def deadline_state_label(self) -> str:
+        return choice_label(DeadlineState, self.deadline_state)
 
     @property
     def is_accusation(self) -> bool:
