@@ -122,8 +122,12 @@ def test_mostly_empty_foreign_keys_have_partial_indexes_that_their_lookups_use()
         ("repeat_of_id", "pet_repeat_of"),
         ("review_unit_id", "pet_review_unit"),
     ):
-        assert index in _plan(f"SELECT id FROM {table} WHERE {column} = %s", [7]), column  # noqa: S608
-        assert index in _plan(f"SELECT id FROM {table} WHERE {column} IN (%s, %s)", [7, 8]), column  # noqa: S608
+        # The lookups read the case (its number here): on a near-empty table PostgreSQL could otherwise
+        # answer `SELECT id` from any covering index that carries the column (pet_area_path carries
+        # leader_id for the statistics), which says nothing about these indexes.
+        sql = f"SELECT number FROM {table} WHERE {column}"  # noqa: S608
+        assert index in _plan(f"{sql} = %s", [7]), column
+        assert index in _plan(f"{sql} IN (%s, %s)", [7, 8]), column
     with connection.cursor() as cursor:
         partial = {
             c["columns"][0]
