@@ -72,6 +72,8 @@ def figures_for(req: page.Request) -> tuple[dict[str, Any], Any]:
         data["breakdowns"] = snap.data["breakdowns"]
         data["by_unit"] = summary.get("by_unit", data["by_unit"])
         data["ranking"] = figures.ranking(data["by_unit"], req.rank, min_sample=data["min_sample"])
+        # The trend as it was published (snapshots taken before it was stored keep the live one).
+        data["trend"] = snap.data.get("trend", data["trend"])
     return data, snap
 
 

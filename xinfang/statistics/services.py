@@ -63,6 +63,7 @@ def snapshot_data(area: Area, period: Period, *, today: dt.date | None = None) -
     return {
         "summary": figures.summary(scope, period, today=today),
         "breakdowns": figures.breakdowns(scope, period, today=today),
+        "trend": figures.trend(scope, period, today=today),  # the report's chart, frozen with the rest
     }
 
 

@@ -166,3 +166,22 @@ def test_command_bad_arguments_exit_2(personas: Any, capsys: Any, args: list[str
     assert exc.value.code == 2
     assert message in capsys.readouterr().err
     assert not Document.objects.filter(kind=KIND).exists()
+
+
+def test_a_published_report_draws_the_trend_as_it_was_frozen(built: Any, personas: Any) -> None:
+    from xinfang.petitions.models import Petition
+    from xinfang.statistics import page
+    from xinfang.statistics.report import figures_for
+
+    snap = services.snapshot_take(area=personas.org.fugou, period=periods.month(2025, 6))
+    frozen = snap.data["trend"]
+    assert [m["month"] for m in frozen][-1] == "2025-06" and sum(m["received"] for m in frozen) > 0
+    # Later, a case of the window is moved to another month (a correction of its receipt date).
+    case = Petition.objects.filter(area_path__startswith=personas.org.fugou.path).order_by("received_at").last()
+    assert case is not None
+    Petition.objects.filter(pk=case.pk).update(received_at=case.received_at.replace(year=2024))
+    req = page.parse(personas.supervisor, {"period": "month", "value": "2025-06", "area": "411621"})
+    live = figures.trend(req.scope, req.period)
+    assert live != frozen
+    data, used = figures_for(req)
+    assert used is not None and data["trend"] == frozen
