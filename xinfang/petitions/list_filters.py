@@ -39,14 +39,17 @@ def _escape(value: Any) -> str:
 # The escaped <option> lines of a choices list, per list object: the area, category and unit choices are
 # one list per reference version (core.versioned), so their ~3,000 options are escaped once per version,
 # not on every page. Holding the list keeps its id from being reused; old versions go when the memo fills.
-_OPTIONS: dict[int, tuple[Any, list[tuple[str, str, str]]]] = {}
+_OPTIONS: dict[int, tuple[Any, list[tuple[str, str, str]] | None]] = {}
 
 
-def _options(choices: Any) -> list[tuple[str, str, str]]:
-    """(value, the option's line, the same line selected) for each choice."""
+def _options(choices: Any) -> list[tuple[str, str, str]] | None:
+    """(value, the option's line, the same line selected) for each choice; None where the choices have
+    option groups (Django's own templates write those)."""
     hit = _OPTIONS.get(id(choices))
     if hit is not None and hit[0] is choices:
         return hit[1]
+    if any(isinstance(label, (list, tuple)) for _v, label in choices):
+        return None
     esc = _escape
     lines = []
     for option_value, label in choices:
@@ -67,13 +70,13 @@ class FastSelect(forms.Select):
     and unit selects have a province's worth of options (≈ 3,000; most of the page's time)."""
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        choices = self.choices
-        if self.allow_multiple_selected or any(isinstance(label, (list, tuple)) for _v, label in choices):
+        options = None if self.allow_multiple_selected else _options(self.choices)
+        if options is None:
             return super().render(name, value, attrs, renderer)  # option groups: Django's own templates
         values = self.format_value(value)
         out = [f'<select name="{_escape(name)}"{_attrs_html(self.build_attrs(self.attrs, attrs))}>']
         has_selected = False
-        for option_value, line, selected_line in _options(choices):
+        for option_value, line, selected_line in options:
             # ChoiceWidget.optgroups: the first matching option of a single select is the selected one.
             if not has_selected and option_value in values:
                 has_selected = True

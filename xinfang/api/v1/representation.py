@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import models
 from rest_framework import serializers
 
 from xinfang.petitions.access import can_see_identity, can_see_name
@@ -40,10 +39,6 @@ def _ref(obj: Any) -> dict[str, Any] | None:
 
 def _str(value: Any) -> Any:
     return None if value is None else str(value)
-
-
-def _display(choices: type[models.TextChoices], value: str) -> str:
-    return choice_label(choices, value)
 
 
 def petitioner_output(petition: Petition, context: Mapping[str, Any]) -> dict[str, Any]:
@@ -74,9 +69,9 @@ def petition_summary(p: Petition, context: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "number": p.number,
         "status": _str(p.status),
-        "status_label": _display(Status, p.status),
+        "status_label": choice_label(Status, p.status),
         "channel": _str(p.channel),
-        "channel_label": _display(Channel, p.channel),
+        "channel_label": choice_label(Channel, p.channel),
         "received_at": _dt(p.received_at),
         "registered_at": _dt(p.registered_at),
         "title": p.title,
@@ -138,7 +133,7 @@ def petition_detail(p: Any, context: Mapping[str, Any]) -> dict[str, Any]:
     out.update(
         {
             "content": p.content,
-            "purpose_label": _display(Purpose, p.purpose),
+            "purpose_label": choice_label(Purpose, p.purpose),
             "accused_person": p.accused_person,
             "not_accepted_reason": p.not_accepted_reason,
             "extension_days_requested": p.extension_days_requested,
