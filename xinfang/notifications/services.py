@@ -1,13 +1,15 @@
 """The notification service: an event becomes messages to the people concerned, through their channels.
 
-`notify_event()` is called inside the caller's transaction: the messages are written with the change
-that caused them (or not at all), and handed to the sending task after commit. Each message's key is
-the event's key plus the person plus the channel, unique in the table: the same event reaches the same
-person once per channel, whoever calls again (a retried request, the sweep running twice).
+`notify_event()` (one notice) and `notify_events()` (several, in one INSERT) are called inside the caller's
+transaction: the messages are written with the change that caused them (or not at all), and handed to
+the sending task after commit. Each message's key is the event's key plus the person plus the channel,
+unique in the table: the same event reaches the same person once per channel, whoever calls again (a
+retried request, the sweep running twice).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -233,13 +235,50 @@ def _render(
     return subject, shown, (full if full != shown else ""), params
 
 
-def notify_event(*, notice: Notice, recipients: Sequence[Recipient]) -> list[Message]:
+NoticeItem = tuple[Notice, Sequence[Recipient]]  # one notice and the people it is for
+
+
+def notify_event(*, notice: Notice, recipients: Sequence[Recipient], new_keys: bool = False) -> list[Message]:
     """Write one message per person and channel for `notice` (skipping those already written for its
-    key) and queue the sending after commit. Returns the new messages."""
-    urgent = notice.urgent if notice.urgent is not None else notice.event in URGENT_EVENTS
+    key) and queue the sending after commit. Returns the new messages. (`notify_events` with one item.)"""
+    return notify_events(items=[(notice, recipients)], new_keys=new_keys)
+
+
+def notify_events(*, items: Sequence[NoticeItem], new_keys: bool = False) -> list[Message]:
+    """The messages of several notices (one event's word to the petitioner and to a unit, say), written in
+    one INSERT and queued for sending after commit. Returns the new messages, in the order of `items`.
+
+    A message whose key was written before is skipped (the same event reaches a person once per channel):
+    the INSERT runs in a savepoint, and where a key exists the rows are inserted one by one, each in its own.
+
+    `new_keys=True` says that no key can exist yet, so the savepoint and the fallback are left out. Pass it
+    only where every notice's key names a row this transaction has just inserted and that no message could
+    name before: the timeline event of a case registered now (`case:{pk}:ev:{event.pk}`). Such a key was
+    never written: primary keys are not reused (PostgreSQL sequences, SQLite AUTOINCREMENT for Django's
+    auto fields), and no other transaction can see the event before this one commits. Two notices of the
+    batch that reach the same person on the same channel under the same key still give one message (the
+    first). Were a key to exist all the same, the INSERT fails with IntegrityError and the caller's whole
+    transaction is rolled back: loud, never a duplicate message.
+    """
     now = timezone.now()
     pending: list[Message] = []
     seen: set[str] = set()
+    for notice, recipients in items:
+        pending.extend(_messages(notice, recipients, now=now, seen=seen))
+    if not pending:
+        return []
+    created = Message.objects.bulk_create(pending) if new_keys else _insert_new(pending)
+    outgoing = [m for m in created if m.channel != Channel.INBOX]
+    if outgoing:
+        transaction.on_commit(lambda: enqueue_send(outgoing))
+    return created
+
+
+def _messages(notice: Notice, recipients: Sequence[Recipient], *, now: dt.datetime, seen: set[str]) -> list[Message]:
+    """The unsaved messages of one notice; `seen` holds the keys taken already (by this or earlier notices
+    of the same call), which are skipped."""
+    urgent = notice.urgent if notice.urgent is not None else notice.event in URGENT_EVENTS
+    pending: list[Message] = []
     for recipient in recipients:
         for target in _targets(recipient, urgent=urgent):
             key = f"{notice.key}:{target.rkey}:{target.channel}"[:200]
@@ -277,11 +316,7 @@ def notify_event(*, notice: Notice, recipients: Sequence[Recipient]) -> list[Mes
             if isinstance(tpl, MessageTemplate):
                 message.template_code = ",".join(f"{k}:{v}" for k, v in sorted(tpl.provider_codes.items()))[:60]
             pending.append(message)
-    created = _insert_new(pending)
-    outgoing = [m for m in created if m.channel != Channel.INBOX]
-    if outgoing:
-        transaction.on_commit(lambda: enqueue_send(outgoing))
-    return created
+    return pending
 
 
 def _insert_new(messages: list[Message]) -> list[Message]:

@@ -15,7 +15,14 @@ from django.urls import reverse
 from xinfang.accounts.models import Role
 from xinfang.core import crypto
 from xinfang.notifications.events import Event as E
-from xinfang.notifications.services import Notice, Recipient, mask_email, notify_event
+from xinfang.notifications.services import (
+    Notice,
+    NoticeItem,
+    Recipient,
+    mask_email,
+    notify_event,
+    notify_events,
+)
 
 from . import steps
 from .models import Event, Petition, PetitionerContact, Purpose
@@ -64,41 +71,62 @@ def _staff_title(p: Petition) -> str:
     return f"{p.number} {p.title}".strip()
 
 
-def _notice(p: Petition, event: str, key: str, **context: str) -> Notice:
+def _notice(p: Petition, event: str, key: str, *, to_staff: bool = True, **context: str) -> Notice:
+    """`to_staff=False`: the notice reaches the petitioner alone, and the names to hide from staff are not
+    looked up (a confidential case's representatives: a query, and a decryption per name)."""
     return Notice(
         event=event,
         key=key,
         context={"title": p.title, "link": portal_link(p), **context},
-        hide_from_staff=_hidden_names(p),
+        hide_from_staff=_hidden_names(p) if to_staff else (),
         case_id=p.pk,
         case_number=p.number,
     )
 
 
+def _to_petitioner(
+    p: Petition, event: str, key: str, text: str, contact: PetitionerContact | None = _UNKNOWN, **secrets: str
+) -> NoticeItem | None:
+    """The notice to the petitioner, or None when the case has no phone or mailbox to reach them at."""
+    who = petitioner(p, contact)
+    if not (who.phone_enc or who.email_enc):
+        return None
+    notice = _notice(p, event, key, to_staff=False, text=text)
+    notice.secrets.update({k: v for k, v in secrets.items() if v})
+    return notice, [who]
+
+
+def _to_unit(
+    p: Petition, event: str, key: str, unit_id: int | None, roles: tuple[str, ...], subject: str, detail: str = ""
+) -> NoticeItem | None:
+    """The notice to the holders of `roles` in the unit, or None when there is no unit."""
+    if unit_id is None:
+        return None
+    notice = _notice(p, event, key, subject=subject, detail=detail or _staff_title(p))
+    return notice, [Recipient.unit(unit_id, *roles)]
+
+
 def _tell_petitioner(
     p: Petition, event: str, key: str, text: str, contact: PetitionerContact | None = _UNKNOWN, **secrets: str
 ) -> None:
-    who = petitioner(p, contact)
-    if not (who.phone_enc or who.email_enc):
-        return
-    notice = _notice(p, event, key, text=text)
-    notice.secrets.update({k: v for k, v in secrets.items() if v})
-    notify_event(notice=notice, recipients=[who])
+    item = _to_petitioner(p, event, key, text, contact, **secrets)
+    if item is not None:
+        notify_events(items=[item])
 
 
 def _tell_unit(
     p: Petition, event: str, key: str, unit_id: int | None, roles: tuple[str, ...], subject: str, detail: str = ""
 ) -> None:
-    if unit_id is None:
-        return
-    notice = _notice(p, event, key, subject=subject, detail=detail or _staff_title(p))
-    notify_event(notice=notice, recipients=[Recipient.unit(unit_id, *roles)])
+    item = _to_unit(p, event, key, unit_id, roles, subject, detail)
+    if item is not None:
+        notify_events(items=[item])
 
 
 def after_intake(
     p: Petition, *, action: Action, event: Event, query_code: str = "", email: str = "", send_code: bool = False
 ) -> None:
-    """A case registered by a clerk (REGISTER) or submitted online (SUBMIT)."""
+    """A case registered by a clerk (REGISTER) or submitted online (SUBMIT). `event` is its first timeline
+    event, inserted by the caller's transaction (the intake): the messages are keyed by it."""
     contact: PetitionerContact | None = None  # a new case: none unless given now
     if email or send_code:
         contact, _ = PetitionerContact.objects.update_or_create(
@@ -113,11 +141,18 @@ def after_intake(
     # As printed for the clerk (services.format_query_code): groups of four.
     code = "-".join(query_code[i : i + 4] for i in range(0, len(query_code), 4)) if send_code else ""
     if action == Action.SUBMIT:
-        _tell_petitioner(p, E.SUBMITTED, key, event.public_text, contact, query_code=code)
-        _tell_unit(p, E.NEW_ONLINE, key, p.office_unit_id, INTAKE_DESK, f"新的网上信访待登记：{p.number}")
+        items = [
+            _to_petitioner(p, E.SUBMITTED, key, event.public_text, contact, query_code=code),
+            _to_unit(p, E.NEW_ONLINE, key, p.office_unit_id, INTAKE_DESK, f"新的网上信访待登记：{p.number}"),
+        ]
     else:
-        _tell_petitioner(p, E.REGISTERED, key, event.public_text, contact, query_code=code)
-        _tell_unit(p, E.NEW_CASE, key, p.office_unit_id, OFFICE_DESK, f"新登记信访事项待分办：{p.number}")
+        items = [
+            _to_petitioner(p, E.REGISTERED, key, event.public_text, contact, query_code=code),
+            _to_unit(p, E.NEW_CASE, key, p.office_unit_id, OFFICE_DESK, f"新登记信访事项待分办：{p.number}"),
+        ]
+    # Both notices in one INSERT. `event` was inserted by this transaction a moment ago, so no message can
+    # carry its key yet: no savepoint, no fallback (notifications.services.notify_events, new_keys).
+    notify_events(items=[item for item in items if item is not None], new_keys=True)
 
 
 def after_step(p: Petition, eff: steps.Effect, event: Event) -> None:

@@ -116,3 +116,48 @@ def test_outbox_command_runs_what_is_due_and_lists_masked(personas, time_machine
     assert {r["channel"] for r in rows} == {"sms", "inbox"}
     assert rows == sorted(rows, key=lambda r: (r["created_at"], r["id"]), reverse=True)
     assert "13812345678" not in out.getvalue()
+
+
+def test_a_registration_writes_the_petitioners_sms_and_each_dispatchers_rows(
+    personas, django_capture_on_commit_callbacks
+):
+    from xinfang.accounts.models import Role
+    from xinfang.accounts.tests.factories import make_user
+    from xinfang.core import crypto
+    from xinfang.notifications.services import preference_set
+    from xinfang.petitions.models import Event
+
+    second = make_user("dispatcher2", personas.org.county_office, Role.DISPATCHER, full_name="分办员小赵")
+    second.email = "zhao@example.cn"
+    second.save()
+    preference_set(user=second, email=True, sms=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        p = register(personas.clerk).petition
+    event = Event.objects.get(petition=p)
+    key = f"case:{p.pk}:ev:{event.pk}"
+    rows = {m.key.removeprefix(key): m for m in Message.objects.all()}
+    phone = crypto.blind_index("13812345678", purpose="phone")[:16]
+    assert set(rows) == {
+        f":p{phone}:sms",
+        f":u{personas.dispatcher.pk}:inbox",
+        f":u{second.pk}:inbox",
+        f":u{second.pk}:email",
+    }
+    sms = rows[f":p{phone}:sms"]
+    link = f"https://xf.example.cn/portal/lookup/?number={p.number}"
+    assert (sms.event, sms.state, sms.to_masked) == ("registered", "sent", "138****5678")
+    assert sms.body == f"【信访综合业务平台】{event.public_text}查询办理情况：{link}"
+    for who in (personas.dispatcher, second):
+        inbox = rows[f":u{who.pk}:inbox"]
+        assert (inbox.event, inbox.user, inbox.state) == ("new_case", who, "delivered")
+        assert (inbox.subject, inbox.body) == (f"新登记信访事项待分办：{p.number}", f"{p.number} {p.title}")
+    mail = rows[f":u{second.pk}:email"]
+    assert (mail.to_masked, crypto.decrypt(mail.to_enc), mail.state) == ("z***@example.cn", "zhao@example.cn", "sent")
+    assert not Message.objects.filter(user=personas.clerk).exists()  # the office's dispatchers only
+
+
+def test_a_confidential_registration_tells_the_office_without_the_name(personas):
+    p = register(personas.clerk, confidential=True, title="王大爷反映建设街窨井盖破损").petition
+    inbox = Message.objects.get(channel="inbox")
+    assert "王大爷" not in inbox.subject + inbox.body and "王**反映" in inbox.body
+    assert Message.objects.get(channel="sms").case_number == p.number
