@@ -62,3 +62,24 @@ def active_area(code: str) -> Area | None:
 def area_filter_choices() -> list[tuple[str, str]]:
     """(code, indented name) of the active areas down to counties, for list filters."""
     return _areas().top_choices
+
+
+# An area's subtree as ids, for the queries that bound their index scans by area (the statistics: one index
+# descent per area, then the period's rows of that area only); past this many the caller keeps the path's
+# prefix match, which reads the subtree's rows of every period.
+SUBTREE_IDS_MAX = 2000
+
+
+def area_subtree_ids(area: Area) -> tuple[int, ...] | None:
+    """The ids of the area and every area under it, villages included (one query per reference version),
+    or None when there are more than SUBTREE_IDS_MAX."""
+
+    def load() -> tuple[int, ...] | None:
+        ids = list(
+            Area.objects.filter(path__startswith=area.path)
+            .order_by("id")
+            .values_list("id", flat=True)[: SUBTREE_IDS_MAX + 1]
+        )
+        return None if len(ids) > SUBTREE_IDS_MAX else tuple(ids)
+
+    return versioned.cached(Area.versioned_name, f"subtree-ids:{area.path}", load)

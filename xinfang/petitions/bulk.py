@@ -38,6 +38,7 @@ from xinfang.core.audit import audit_record
 from xinfang.core.errors import InvalidTransition, ValidationFailed
 from xinfang.core.timeutil import local_date
 from xinfang.deadlines.models import Party
+from xinfang.petitions.deadlines.facts import copy_facts
 from xinfang.petitions.deadlines.models import Deadline
 
 from . import notices, services, steps
@@ -455,6 +456,7 @@ def _bulk_write(
             events.append(e)
         for d in c.deadlines.rows:
             d.petition_id = pid
+            copy_facts(d, c.petition)  # as the case ends up: what services._apply keeps them at
             deadlines.append(d)
         for r in c.reps:
             r.petition_id = pid

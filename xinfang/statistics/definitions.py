@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from django.db.models import Exists, OuterRef, Q
 
+from xinfang.petitions.deadlines.facts import FACTS
 from xinfang.petitions.deadlines.models import Deadline
 from xinfang.petitions.models import Petition, SkipLevelTo
 
@@ -331,7 +332,7 @@ PERSONS_LABELS = {
 BREAKDOWNS = (
     ("channel", "信访形式", "channel"),
     ("category", "内容分类", "category_id"),
-    ("area", "问题属地", "area_path"),
+    ("area", "问题属地", "area_id"),  # grouped by id (in pet_area_stats), rolled up by the areas' paths
     ("unit", "承办单位", "current_unit_id"),
     ("purpose", "信访目的", "purpose"),
 )
@@ -353,6 +354,25 @@ def prefixed(q: Q, prefix: str) -> Q:
             children.append((prefix + key, value))
     out.children = children
     return out
+
+
+# The case's columns whose copies the deadline rows carry (petitions.deadlines.facts: same names).
+_ON_DEADLINE_ROWS = frozenset(FACTS)
+
+
+def on_deadline_rows(q: Q) -> Q | None:
+    """The same condition on the deadline rows' copies of the case's facts, when it names only those
+    (an area's subtree by ids, the accusation rule); None when it needs the case itself (a path prefix,
+    a unit's scope), which the caller then joins."""
+    for c in q.children:
+        if isinstance(c, Q):
+            if on_deadline_rows(c) is None:
+                return None
+        else:
+            key, _value = cast("tuple[str, Any]", c)
+            if key.split("__", 1)[0] not in _ON_DEADLINE_ROWS:
+                return None
+    return q
 
 
 def indicator_cases_q(ind: Indicator, bucket_key: str, ctx: Ctx) -> Q:

@@ -63,9 +63,9 @@ def full(req: Request) -> dict[str, Any]:
     p = req.period
     cfg = stats_config()
     kw: dict[str, Any] = {"today": req.today, "config": cfg}
-    memo: figures.Memo = {}  # the period's deadline rows, read once for the headline and the unit table
-    units = figures.by_unit(req.scope, p, **kw, memo=memo)
+    memo: figures.Memo = {}  # the period's deadline rows and cases, read once for the headline and the unit table
     now, previous, last_year = figures.headlines(req.scope, [p, p.previous(), p.last_year()], **kw, memo=memo)
+    units = figures.by_unit(req.scope, p, **kw, memo=memo)
     return {
         "headline": now,
         "previous": previous,

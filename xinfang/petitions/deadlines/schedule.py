@@ -28,6 +28,7 @@ from xinfang.deadlines.services import config_snapshot as config_snapshot
 from xinfang.deadlines.services import rule_max_days as rule_max_days
 
 from ..models import Petition
+from .facts import copy_facts
 from .models import Deadline
 
 OPEN = Deadline.Status.OPEN
@@ -167,6 +168,7 @@ def deadline_open(
             petition=petition, code=code, start=start, due_override=due_override, note=note, config=config
         )
         deadline.petition = petition
+        copy_facts(deadline, petition)
         deadline.save(force_insert=True)
         organ = [deadline] if deadline.party == Party.ORGAN else []
         case_refresh(petition, today(), open_organ=organ if new_case else None)

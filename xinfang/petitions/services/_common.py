@@ -19,6 +19,7 @@ from xinfang.core.audit import audit_record
 from xinfang.core.errors import InvalidTransition, ValidationFailed
 from xinfang.petitions.access import ensure_can_act
 from xinfang.petitions.deadlines import schedule as deadlines
+from xinfang.petitions.deadlines.facts import deadlines_follow_case
 from xinfang.petitions.deadlines.models import Deadline
 
 from .. import messaging, steps, uploads
@@ -187,6 +188,7 @@ def _apply(
         setattr(petition, name, value)
     moved = ["status", "status_changed_at"] if eff.target != eff.current else []
     petition.save(update_fields=[*moved, *eff.fields, *extra_fields, "updated_at"])
+    deadlines_follow_case(petition, [*eff.fields, *extra_fields])  # the copies on its limits (statistics)
     for op in eff.deadlines:
         if op.op == "open":
             assert op.start is not None

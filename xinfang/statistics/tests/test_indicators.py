@@ -83,3 +83,25 @@ def test_other_county_sees_nothing_of_these(built: Any, personas: Any) -> None:
     s = figures.summary(Scope(area=personas.org.taikang), YEAR, today=cases.TODAY)
     assert s["received"] == 0
     assert s["by_unit"] == []
+
+
+def test_an_area_counted_from_the_limits_copies_equals_the_count_through_the_cases(
+    built: Any, personas: Any, monkeypatch: Any
+) -> None:
+    """An area's limits are counted from their copies of the case's facts (deadline_area_due); a scope
+    that needs the case (a path prefix: an area with too many areas under it) joins the case instead.
+    Both give every figure alike, by unit too."""
+    from xinfang.accounts import reference
+    from xinfang.accounts.models import Area
+    from xinfang.core import versioned
+    from xinfang.statistics import definitions
+
+    area = personas.org.zhoukou  # the city: the county's areas and the other county's
+    assert definitions.on_deadline_rows(Scope(area=area).q()) is not None
+    by_copies = figures.summary(Scope(area=area), YEAR, today=cases.TODAY)
+    monkeypatch.setattr(reference, "SUBTREE_IDS_MAX", 0)
+    versioned.bump(Area.versioned_name)  # the subtree's ids are read again
+    assert definitions.on_deadline_rows(Scope(area=area).q()) is None
+    through_cases = figures.summary(Scope(area=area), YEAR, today=cases.TODAY)
+    assert by_copies == through_cases
+    assert by_copies["indicators"]["on_time_reply_rate"]["denominator"] == 5
