@@ -142,6 +142,8 @@ class Indicator:
     denominator: tuple[str, ...]
     unit_field: str  # whose figure it is in a ranking: "current_unit" (承办单位) or "office_unit" (信访部门)
     enabled: Callable[[StatsConfig], bool] = lambda c: True
+    # A deadline indicator's limit codes (those its `within` counts), for the query's index key.
+    codes: Callable[[StatsConfig], tuple[str, ...]] = lambda c: ()
 
     def bucket(self, key: str) -> Bucket:
         return next(b for b in self.buckets if b.key == key)
@@ -166,6 +168,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "按期限到期日计入统计期间，期限未到且未办的暂不计入。",
         source="deadline",
         within=lambda c: _settled(c.office_acceptance_codes),
+        codes=lambda c: c.office_acceptance_codes,
         buckets=_TIMELY,
         numerator=("met",),
         denominator=("met", "late", "overdue"),
@@ -178,6 +181,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "按期限到期日计入统计期间，期限未到且未办的暂不计入。",
         source="deadline",
         within=lambda c: _settled(c.unit_acceptance_codes),
+        codes=lambda c: c.unit_acceptance_codes,
         buckets=_TIMELY,
         numerator=("met",),
         denominator=("met", "late", "overdue"),
@@ -190,6 +194,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "责成重新办理的另计一次；按期限到期日计入统计期间。",
         source="deadline",
         within=lambda c: _settled(c.reply_codes),
+        codes=lambda c: c.reply_codes,
         buckets=(
             Bucket("met", "按期答复", _met),
             Bucket("late", "超期答复", _late),

@@ -98,8 +98,11 @@ def deadline_pairs(scope: Scope, ctx: d.Ctx, *, memo: Memo | None = None) -> lis
         else:  # a scope that needs the case (a unit's, a path prefix): joined
             qs = Deadline.objects.filter(d.prefixed(scope.q(), "petition__"))
             group = ("petition__current_unit_id", "petition__office_unit_id")
+        # The counted codes also as a condition of their own (implied by the indicators' OR), which
+        # PostgreSQL reads as a key of deadline_area_due: only those codes' entries are scanned.
+        codes = sorted({c for i in dl for c in i.codes(ctx.config)})
         qs = (
-            qs.filter(d.due_in(ctx) & _any(*(i.within(ctx.config)(ctx) for i in dl)))
+            qs.filter(d.due_in(ctx) & Q(code__in=codes) & _any(*(i.within(ctx.config)(ctx) for i in dl)))
             .values(*group)
             .annotate(**aggs)
             .order_by()

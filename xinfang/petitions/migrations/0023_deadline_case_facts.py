@@ -48,6 +48,6 @@ class Migration(migrations.Migration):
         migrations.RunPython(copy_case_facts, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name='deadline',
-            index=models.Index(fields=['area', 'due_date'], include=('code', 'status', 'petition_id', 'current_unit_id', 'office_unit_id', 'accused_path'), name='deadline_area_due'),
+            index=models.Index(fields=['area', 'code', 'due_date'], include=('status', 'petition_id', 'current_unit_id', 'office_unit_id', 'accused_path'), name='deadline_area_due'),
         ),
     ]
