@@ -8,9 +8,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("通知")
 
     def ready(self) -> None:
+        from xinfang.accounts.models import ACCESS
         from xinfang.core import versioned
 
-        from .models import MessageTemplate
+        from .models import MessageTemplate, Preference
         from .services import TEMPLATES
 
         versioned.track(MessageTemplate, TEMPLATES)
+        # A unit's recipients with their channels are kept behind the "access" token (services._users_of).
+        versioned.track(Preference, ACCESS)

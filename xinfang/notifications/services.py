@@ -119,16 +119,20 @@ def _users_of(recipient: Recipient) -> list[User]:
     unit_id = recipient.unit_id
     if unit_id is None:
         return []
-    # A unit's posts from the worker's memory while the "access" token is unchanged (as actor_context does).
-    posts = versioned.cached(
-        ACCESS,
-        f"unit-posts:{unit_id}",
-        lambda: tuple(Membership.objects.filter(unit_id=unit_id).order_by("user_id").values_list("user_id", "role")),
-    )
-    ids = sorted({uid for uid, role in posts if not recipient.roles or role in recipient.roles})
-    if not ids:
-        return []
-    return list(User.objects.filter(pk__in=ids, is_active=True).select_related("notification_preference"))
+
+    def load() -> tuple[User, ...]:
+        posts = Membership.objects.filter(unit_id=unit_id).order_by("user_id").values_list("user_id", "role")
+        ids = sorted({uid for uid, role in posts if not recipient.roles or role in recipient.roles})
+        if not ids:
+            return ()
+        return tuple(User.objects.filter(pk__in=ids, is_active=True).select_related("notification_preference"))
+
+    # A unit's people with their channels, from the worker's memory while the "access" token is unchanged:
+    # a post, a user (deactivated, renamed, a new address) or a notification preference saved renews it
+    # (accounts.apps, notifications.apps). Shared instances: read, never changed (a message only points
+    # at its user).
+    roles = ",".join(sorted(recipient.roles))
+    return list(versioned.cached(ACCESS, f"unit-recipients:{unit_id}:{roles}", load))
 
 
 def _targets(recipient: Recipient, *, urgent: bool) -> list[_Target]:

@@ -161,3 +161,31 @@ def test_a_confidential_registration_tells_the_office_without_the_name(personas)
     inbox = Message.objects.get(channel="inbox")
     assert "王大爷" not in inbox.subject + inbox.body and "王**反映" in inbox.body
     assert Message.objects.get(channel="sms").case_number == p.number
+
+
+def test_the_next_registration_reaches_the_office_as_it_is_now(personas, django_capture_on_commit_callbacks):
+    """The office's recipients are kept in memory between registrations; a new post, a deactivated
+    account and a changed preference each count from the next registration on."""
+    from xinfang.accounts.models import Role
+    from xinfang.accounts.tests.factories import make_user
+    from xinfang.notifications.services import preference_set
+
+    first = register(personas.clerk).petition
+    assert set(Message.objects.filter(case_id=first.pk, channel="inbox").values_list("user", flat=True)) == {
+        personas.dispatcher.pk
+    }
+    newcomer = make_user("dispatcher3", personas.org.county_office, Role.DISPATCHER, full_name="分办员小钱")
+    newcomer.email = "qian@example.cn"
+    newcomer.save()
+    preference_set(user=newcomer, email=True, sms=False)
+    personas.dispatcher.is_active = False
+    personas.dispatcher.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = register(personas.clerk).petition
+    staff = set(Message.objects.filter(case_id=second.pk).exclude(channel="sms").values_list("user", "channel"))
+    assert staff == {(newcomer.pk, "inbox"), (newcomer.pk, "email")}
+    preference_set(user=newcomer, email=False, sms=False)
+    third = register(personas.clerk).petition
+    assert set(Message.objects.filter(case_id=third.pk).exclude(channel="sms").values_list("user", "channel")) == {
+        (newcomer.pk, "inbox")
+    }
