@@ -108,6 +108,23 @@ def test_rows_show_labels_dates_and_masking(client, personas):
         assert f"{shown.due_date:%m-%d} {shown.get_deadline_state_display()}" in body
 
 
+def test_rows_show_the_local_day_and_the_case_link(client, personas):
+    """The row's link and dates are worked out in the view (lists._list_page), as {% url %} and |date
+    wrote them: the day is Beijing's (16:30 UTC is the next morning)."""
+    import datetime as dt
+
+    p = register(personas.clerk).petition
+    Petition.objects.filter(pk=p.pk).update(
+        received_at=dt.datetime(2026, 9, 2, 16, 30, tzinfo=dt.UTC), due_date=dt.date(2026, 10, 9)
+    )
+    p.refresh_from_db()
+    client.force_login(personas.dispatcher)
+    body = client.get(reverse("petitions:list")).content.decode()
+    assert f'<td class="nowrap"><a href="{reverse("petitions:detail", args=[p.pk])}">{p.number}</a></td>' in body
+    assert '<td class="nowrap">2026-09-03</td>' in body and "2026-09-02" not in body
+    assert f'<span class="badge {p.deadline_state}">10-09 ' in body
+
+
 @pytest.mark.parametrize("who", ["clerk", "dispatcher", "handler", "head", "supervisor", "leader"])
 def test_inbox_counts_equal_one_count_per_inbox(many, who):
     user = getattr(many, who)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from xinfang.accounts.access import actor_context
@@ -74,6 +77,14 @@ COLUMNS = (
 WORKBENCH_CAP = 999
 
 
+def _detail_url() -> Callable[[int], str]:
+    """petitions:detail of any case from one reverse(): the path of a stand-in id, split around it (the
+    path's <int:pk> is the id's digits, so every case's path is the same text with its own id)."""
+    stand_in = 987654321
+    head, _, tail = reverse("petitions:detail", args=[stand_in]).rpartition(str(stand_in))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 def _list_page(qs: Any, number: Any, user: Any, *, cap: int | None = None) -> Any:
     """One page of a case list (petitions/_rows.html renders it). With `cap`, the
     paginator counts at most cap + 1 cases and `page.capped` says whether there are more than cap."""
@@ -86,8 +97,16 @@ def _list_page(qs: Any, number: Any, user: Any, *, cap: int | None = None) -> An
         paginator.count = min(n, cap)  # cached_property: set before anything reads it
     page: Any = paginator.get_page(number)  # carries the extra attributes set below
     page.capped = capped
-    for p in page.object_list:  # full name for the handling units, masked for others (access.shown_name)
-        p.shown_name = shown_name(user, p)
+    detail_url = _detail_url()
+    for p in page.object_list:
+        # What the row's cells show, worked out here once rather than by a tag or a filter per cell in
+        # _rows.html: `{% url %}` is a reverse() per row and `|date` a format lookup per call.
+        p.detail_url = detail_url(p.pk)
+        # The list writes （保密） for every confidential case whose identity is not released, whoever
+        # looks; other names full or masked as access.shown_name says (not decrypted for the former).
+        p.shown_name = "（保密）" if p.confidential and not p.identity_released else shown_name(user, p)
+        p.received_on = f"{timezone.localtime(p.received_at):%Y-%m-%d}"  # what |date:"Y-m-d" wrote
+        p.due_on = f"{p.due_date:%m-%d}" if p.due_date else ""
     page.total_label = f"{cap}+" if capped else str(paginator.count)
     return page
 
