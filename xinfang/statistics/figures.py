@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, Q, Sum, When
 from django.db.models.functions import TruncMonth
 
 from xinfang.accounts.models import Area, Unit
@@ -139,9 +139,10 @@ def headlines(
     inds = d.indicators(ctxs[0].config)
     counts: list[dict[str, int]] = [{} for _ in ctxs]
 
-    def add(n: int, row: dict[str, Any], keys: list[str], prefix: str = "") -> None:
+    def add(n: int, row: dict[str, Any], keys: list[str]) -> None:
+        into = counts[n]
         for k in keys:
-            counts[n][prefix + k] = counts[n].get(prefix + k, 0) + int(row[k] or 0)
+            into[k] = into.get(k, 0) + (row[k] or 0)
 
     dl = [i for i in inds if i.source == "deadline"]
     if dl:
@@ -150,11 +151,11 @@ def headlines(
             for r in deadline_pairs(scope, ctx, memo=memo):
                 add(n, r, dl_keys)
     keys_of = _cohort_keys(inds)
+    cohorts = [(n, f"{base}{n}", keys) for n in range(len(ctxs)) for base, keys in keys_of.items()]
     for r in _cohort_rows(scope, ctxs, memo=memo):
-        for n in range(len(ctxs)):
-            for base, keys in keys_of.items():
-                if r[f"{base}{n}"]:
-                    add(n, r, keys)
+        for n, flag, keys in cohorts:
+            if r[flag]:
+                add(n, r, keys)
     out = []
     for n in range(len(ctxs)):
         c = counts[n]
@@ -181,8 +182,9 @@ def _cohort_keys(inds: list[d.Indicator]) -> dict[str, list[str]]:
 
 
 def _cohort_rows(scope: Scope, ctxs: list[d.Ctx], *, memo: Memo | None = None) -> list[dict[str, Any]]:
-    """The scope's cases received or answered in any of the periods, in one query, grouped by 承办单位 and
-    by whether the case is in each period's cohorts (flags received0, answered0, received1, …): the figures
+    """The scope's cases received or answered in any of the periods, in one query, grouped by 承办单位
+    (`unit`: for a case in the first period's cohorts; None for the rest) and by whether the case is in
+    each period's cohorts (flags received0, answered0, received1, …): the figures
     of a cohort add up over its groups, the headline's over every unit, a unit's over its own. Each count
     is a conditional count (FILTER) of the definition's `within` and bucket. The unit table reads the first
     period's rows that the headline read (`memo`)."""
@@ -204,10 +206,13 @@ def _cohort_rows(scope: Scope, ctxs: list[d.Ctx], *, memo: Memo | None = None) -
             aggs[f"v__{v.persons_key}"] = Sum("headcount", filter=v.q(ctx0) or None)
     flags = {f"{base}{n}": _flag(fn(ctx)) for n, ctx in enumerate(ctxs) for base, fn in d.COHORTS.items()}
     where = _any(*(fn(ctx) for ctx in ctxs for fn in d.COHORTS.values()))
+    # By unit only where the unit table reads it (the first period's cohorts): the other periods' cases
+    # fall in a few groups whatever the number of units (a city's page: half the rows to add up).
+    unit = Case(When(_any(*(fn(ctx0) for fn in d.COHORTS.values())), then=F("current_unit_id")), default=None)
     qs = (
         Petition.objects.filter(scope.q() & where)
-        .annotate(**flags)
-        .values("current_unit_id", *flags)
+        .annotate(**flags, unit=unit)
+        .values("unit", *flags)
         .annotate(**aggs)
         .order_by()
     )
@@ -262,9 +267,9 @@ def by_unit(
     for r in _cohort_rows(scope, [ctx], memo=memo):
         for base, keys in keys_of.items():
             if r[f"{base}0"]:
-                add(r["current_unit_id"], {k: r[k] for k in keys})
+                add(r["unit"], {k: r[k] for k in keys})
         if r["received0"]:
-            add(r["current_unit_id"], {"received": r["v__received"]})
+            add(r["unit"], {"received": r["v__received"]})
     units = {u.pk: u for u in Unit.objects.filter(pk__in=list(rows)).only("pk", "code", "name", "path", "kind")}
     out = []
     for unit_id, counts in rows.items():
