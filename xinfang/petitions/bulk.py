@@ -44,12 +44,12 @@ from xinfang.petitions.deadlines.models import Deadline
 from . import notices, services, steps
 from .bulk_deadlines import BatchContext as BatchContext  # re-exported: the generator
 from .bulk_deadlines import BatchDeadlines
+from .bulk_numbers import reserve_blocks
 from .bulk_writer import Table, new_instance, next_ids
 from .models import (
     Category,
     DispatchMode,
     Event,
-    NumberSequence,
     Petition,
     Representative,
 )
@@ -151,31 +151,6 @@ def _query_code() -> str:
 # ---------------------------------------------------------------- numbers
 
 
-def reserve_numbers(*, scope: str, year: int, count: int) -> list[str]:
-    """`count` consecutive numbers of (scope, year), reserved with one locked update of the counter."""
-    first = _reserve({(scope, year): count})[(scope, year)]
-    return [f"{scope}-{year}-{n:06d}" for n in range(first, first + count)]
-
-
-def _reserve(wanted: dict[tuple[str, int], int]) -> dict[tuple[str, int], int]:
-    """Reserve blocks of several counters at once: create the missing rows, lock all of them with one
-    SELECT … FOR UPDATE, move each forward (one executemany). Returns the first number of each block."""
-    NumberSequence.objects.bulk_create(
-        [NumberSequence(scope=s, year=y, last=0) for s, y in wanted], ignore_conflicts=True
-    )
-    scopes, years = {k[0] for k in wanted}, {k[1] for k in wanted}
-    locked = NumberSequence.objects.select_for_update().filter(scope__in=scopes, year__in=years).order_by("id")
-    rows = {(r.scope, r.year): r for r in locked}
-    first = {key: rows[key].last + 1 for key in wanted}
-    table = connection.ops.quote_name(NumberSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET last = %s WHERE id = %s",  # noqa: S608
-            [(rows[key].last + n, rows[key].pk) for key, n in wanted.items()],
-        )
-    return first
-
-
 def _assign_numbers(plans: Sequence[PetitionPlan]) -> list[str]:
     numbers = [p.number for p in plans]
     groups: dict[tuple[str, int], list[int]] = defaultdict(list)
@@ -184,7 +159,7 @@ def _assign_numbers(plans: Sequence[PetitionPlan]) -> list[str]:
             groups[(plan.office.area.code[:6], local_date(plan.received_at).year)].append(i)
     if not groups:
         return numbers
-    firsts = _reserve({key: len(idx) for key, idx in groups.items()})
+    firsts = reserve_blocks({key: len(idx) for key, idx in groups.items()})
     for (scope, year), idx in groups.items():
         idx.sort(key=lambda i: (plans[i].received_at, i))
         for offset, i in enumerate(idx):
