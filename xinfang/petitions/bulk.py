@@ -54,6 +54,7 @@ from .models import (
     Representative,
 )
 from .persons import person_seal
+from .repeats import mark_repeated
 from .seals import events_seal
 from .workflow import Action, Status, allowed, target_of
 
@@ -423,6 +424,7 @@ def _bulk_write(
     for petition, pk in zip(petitions, ids, strict=True):
         petition.id = pk
     Table(Petition, with_pk=True).write(petitions)
+    mark_repeated(p.repeat_of_id for p in petitions)
     events, deadlines, reps = [], [], []
     for c in cases:
         pid = c.petition.id

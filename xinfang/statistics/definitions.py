@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from xinfang.petitions.deadlines.facts import FACTS
 from xinfang.petitions.deadlines.models import Deadline
-from xinfang.petitions.models import Petition, SkipLevelTo
+from xinfang.petitions.models import SkipLevelTo
 
 from .config import StatsConfig
 from .periods import Period
@@ -104,9 +104,7 @@ def _first_time(ctx: Ctx) -> Q:
 
 def _one_time_resolved(ctx: Ctx) -> Q:
     """Rated satisfied and no later petition marked as its repeat (the person did not come back)."""
-    return Q(rating__in=list(ctx.config.satisfied_ratings)) & ~Q(
-        Exists(Petition.objects.filter(repeat_of_id=OuterRef("pk")))
-    )
+    return Q(rating__in=list(ctx.config.satisfied_ratings), has_repeat=False)
 
 
 def _baoan(ctx: Ctx) -> Q:

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from xinfang.accounts.models import Area, Unit
 from xinfang.petitions.bulk import BatchContext, PetitionPlan, Step, bulk_write
 from xinfang.petitions.models import Category, Petition
+from xinfang.petitions.repeats import mark_repeated
 
 # ---------------------------------------------------------------- parallel writers
 #
@@ -90,6 +91,7 @@ def link_repeats(repeats: list[tuple[int, int]]) -> None:
             f"UPDATE {table} SET repeat_of_id = %s WHERE id = %s",  # noqa: S608
             [(origin, pid) for pid, origin in repeats],
         )
+        mark_repeated(origin for _pid, origin in repeats)
 
 
 def write_batch(payload: bytes) -> int:

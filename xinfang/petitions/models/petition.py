@@ -48,6 +48,7 @@ STATS_COLUMNS = [
     "rating",
     "leader_id",
     "closed_at",
+    "has_repeat",
 ]
 
 
@@ -120,6 +121,9 @@ class Petition(models.Model):
         verbose_name=_("重复件原件"),
         db_index=False,  # pet_repeat_of, partial, in Meta
     )
+    # A later case was registered as a repeat of this one: set with that case (petitions.repeats), so that
+    # the statistics' 一次性化解 reads a column instead of looking for repeats case by case.
+    has_repeat = models.BooleanField(_("此后有重复信访"), default=False, editable=False)
     is_skip_level = models.BooleanField(_("越级信访"), default=False)
     skip_level_to = models.CharField(
         _("越级去向"), max_length=10, choices=SkipLevelTo.choices, blank=True, default=SkipLevelTo.NONE

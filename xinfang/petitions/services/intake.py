@@ -29,6 +29,7 @@ from ..models import (
     SkipLevelTo,
 )
 from ..persons import person_seal
+from ..repeats import mark_repeated
 from ..seals import events_seal
 from ..timeline import event_record
 from ..workflow import Action, Status
@@ -209,6 +210,7 @@ def _intake(
     # so what does not need the number is done before (docs/performance.md, seventh round).
     petition.number, petition.id = _next_number(office=office, year=local_date(received_at).year)
     petition.save(force_insert=True)
+    mark_repeated([petition.repeat_of_id])
     sealed = []
     for clean in clean_reps:
         rep = Representative(petition=petition)
@@ -459,4 +461,5 @@ def petition_register_submitted(
     if area is not None:
         petition.area, petition.area_path = area, area.path
         extra += ["area", "area_path"]
+    mark_repeated([petition.repeat_of_id])
     return _apply(petition, eff, actor=actor, extra_fields=tuple(extra))
