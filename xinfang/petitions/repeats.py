@@ -22,6 +22,12 @@ def mark_repeated(origin_ids: Iterable[int | None]) -> int:
     return Petition.objects.filter(pk__in=ids, has_repeat=False).update(has_repeat=True)
 
 
+def repeats_reflag(petition_ids: Iterable[int]) -> int:
+    """Set these cases' flags from their repeats again (`manage.py stats_verify --fix`)."""
+    repeated = Exists(Petition.objects.filter(repeat_of_id=OuterRef("pk")))
+    return Petition.objects.filter(pk__in=sorted(set(petition_ids))).update(has_repeat=repeated)
+
+
 def repeats_differ() -> QuerySet[Petition]:
     """The cases whose flag says otherwise than their repeats do."""
     repeated = Exists(Petition.objects.filter(repeat_of_id=OuterRef("pk")))

@@ -44,6 +44,14 @@ def deadlines_follow_case(petition: Petition, changed: Iterable[str]) -> int:
     return Deadline.objects.filter(petition_id=petition.pk).update(**case_facts(petition))
 
 
+def deadlines_copy_facts(petition_ids: Iterable[int]) -> int:
+    """Rewrite the copies on these cases' rows from the cases (`manage.py stats_verify --fix`)."""
+    n = 0
+    for petition in Petition.objects.filter(pk__in=sorted(set(petition_ids))).only("pk", *FACTS):
+        n += Deadline.objects.filter(petition_id=petition.pk).update(**case_facts(petition))
+    return n
+
+
 def deadline_facts_differ() -> QuerySet[Deadline]:
     """The deadline rows whose copies differ from their case's (none, when everything writes them)."""
     differs = Q()

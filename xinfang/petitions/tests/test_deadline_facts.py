@@ -6,6 +6,7 @@ copies end up equal to the case's."""
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from django.core.management import call_command
@@ -82,3 +83,22 @@ def test_a_row_that_differs_is_found(personas):
     assert deadline_facts_differ().count() == Deadline.objects.filter(petition=p).count()
     Deadline.objects.filter(petition=p).update(office_unit_id=org.county_office.pk, current_unit_id=org.municipal.pk)
     assert deadline_facts_differ().exists()  # a copy set where the case has none
+
+
+def test_stats_verify_reports_and_fixes_what_differs(personas):
+    org = personas.org
+    p = register(personas.clerk).petition
+    out = io.StringIO()
+    call_command("stats_verify", stdout=out)
+    assert json.loads(out.getvalue()) == {"deadline_copies_differ_cases": 0, "repeat_flags_differ": 0}
+    Deadline.objects.filter(petition=p).update(office_unit_id=org.municipal.pk)
+    Petition.objects.filter(pk=p.pk).update(has_repeat=True)
+    with pytest.raises(SystemExit) as exit_:
+        call_command("stats_verify", stdout=io.StringIO(), stderr=io.StringIO())
+    assert exit_.value.code == 1
+    out = io.StringIO()
+    call_command("stats_verify", "--fix", stdout=out)
+    assert json.loads(out.getvalue())["fixed"] is True
+    assert _copies(p) == {(org.fugou.pk, None, org.county_office.pk, "")}
+    p.refresh_from_db()
+    assert not p.has_repeat and not deadline_facts_differ().exists()
