@@ -106,22 +106,6 @@ def _to_unit(
     return notice, [Recipient.unit(unit_id, *roles)]
 
 
-def _tell_petitioner(
-    p: Petition, event: str, key: str, text: str, contact: PetitionerContact | None = _UNKNOWN, **secrets: str
-) -> None:
-    item = _to_petitioner(p, event, key, text, contact, **secrets)
-    if item is not None:
-        notify_events(items=[item])
-
-
-def _tell_unit(
-    p: Petition, event: str, key: str, unit_id: int | None, roles: tuple[str, ...], subject: str, detail: str = ""
-) -> None:
-    item = _to_unit(p, event, key, unit_id, roles, subject, detail)
-    if item is not None:
-        notify_events(items=[item])
-
-
 def after_intake(
     p: Petition, *, action: Action, event: Event, query_code: str = "", email: str = "", send_code: bool = False
 ) -> None:
@@ -156,50 +140,58 @@ def after_intake(
 
 
 def after_step(p: Petition, eff: steps.Effect, event: Event) -> None:
-    """The messages of one workflow step (services._common._apply), keyed by its timeline event."""
+    """The messages of one workflow step (services._common._apply), keyed by its timeline event: the
+    step's notices in one INSERT, without a savepoint (`new_keys`: the event was inserted by this same
+    transaction, so no message can carry its key yet; notifications.services.notify_events)."""
     key = f"case:{p.pk}:ev:{event.pk}"
+    items: list[NoticeItem | None] = []
     act, text = eff.action, eff.public_text
     office, current = p.office_unit_id, p.current_unit_id
     if act == Action.REGISTER:
         # The 查询码 went out at submission if it was asked for; it is not kept to be sent again.
-        _tell_petitioner(p, E.REGISTERED, key, text)
-        _tell_unit(p, E.NEW_CASE, key, office, OFFICE_DESK, f"新登记信访事项待分办：{p.number}")
+        items.append(_to_petitioner(p, E.REGISTERED, key, text))
+        items.append(_to_unit(p, E.NEW_CASE, key, office, OFFICE_DESK, f"新登记信访事项待分办：{p.number}"))
     elif act == Action.DISPATCH:
-        _tell_petitioner(p, E.DISPATCHED_PETITIONER, key, text)
+        items.append(_to_petitioner(p, E.DISPATCHED_PETITIONER, key, text))
         label = "交办件" if p.dispatch_mode == "assign" else "转送件"
         due = f"，交办期限{p.assign_due_date:%Y-%m-%d}" if p.assign_due_date else ""
-        _tell_unit(p, E.DISPATCHED, key, current, UNIT_DESK, f"新的{label}：{_staff_title(p)}{due}")
+        items.append(_to_unit(p, E.DISPATCHED, key, current, UNIT_DESK, f"新的{label}：{_staff_title(p)}{due}"))
     elif act in (Action.HANDLE_DIRECTLY, Action.ACCEPT):
-        _tell_petitioner(p, E.ACCEPTED, key, text)
+        items.append(_to_petitioner(p, E.ACCEPTED, key, text))
     elif act == Action.REJECT:
-        _tell_petitioner(p, E.NOT_ACCEPTED, key, text)
+        items.append(_to_petitioner(p, E.NOT_ACCEPTED, key, text))
     elif act == Action.OBJECT:
-        _tell_unit(p, E.OBJECTION, key, office, OFFICE_DESK, f"异议退回待重新分办：{p.number}", eff.note)
+        items.append(_to_unit(p, E.OBJECTION, key, office, OFFICE_DESK, f"异议退回待重新分办：{p.number}", eff.note))
     elif act == Action.REQUEST_EXTENSION:
-        _tell_unit(p, E.EXTENSION_PENDING, key, current, HEADS, f"延期申请待审批：{p.number}", eff.note)
+        items.append(_to_unit(p, E.EXTENSION_PENDING, key, current, HEADS, f"延期申请待审批：{p.number}", eff.note))
     elif act == Action.APPROVE_EXTENSION:
-        _tell_petitioner(p, E.EXTENDED, key, text)
+        items.append(_to_petitioner(p, E.EXTENDED, key, text))
     elif act == Action.SUBMIT_REPLY:
-        _tell_unit(p, E.REPLY_PENDING, key, current, HEADS, f"处理意见书待审批：{p.number}")
+        items.append(_to_unit(p, E.REPLY_PENDING, key, current, HEADS, f"处理意见书待审批：{p.number}"))
     elif act == Action.RETURN_REPLY:
-        _tell_unit(p, E.REPLY_RETURNED, key, current, (Role.HANDLER,), f"处理意见书被退回修改：{p.number}", eff.note)
+        items.append(
+            _to_unit(p, E.REPLY_RETURNED, key, current, (Role.HANDLER,), f"处理意见书被退回修改：{p.number}", eff.note)
+        )
     elif act == Action.APPROVE_REPLY:
-        _tell_petitioner(p, E.REPLIED, key, text)
+        items.append(_to_petitioner(p, E.REPLIED, key, text))
     elif act == Action.RATE_UNSATISFIED:
         comment = str(eff.fields.get("rating_comment") or "")
-        _tell_unit(p, E.UNSATISFIED, key, office, OFFICE_DESK, f"信访人不满意，待回访研判：{p.number}", comment)
+        items.append(
+            _to_unit(p, E.UNSATISFIED, key, office, OFFICE_DESK, f"信访人不满意，待回访研判：{p.number}", comment)
+        )
     elif act == Action.REHANDLE:
-        _tell_petitioner(p, E.REHANDLE_PETITIONER, key, text)
-        _tell_unit(p, E.REHANDLE, key, current, UNIT_DESK, f"责成重新办理：{p.number}", eff.note)
+        items.append(_to_petitioner(p, E.REHANDLE_PETITIONER, key, text))
+        items.append(_to_unit(p, E.REHANDLE, key, current, UNIT_DESK, f"责成重新办理：{p.number}", eff.note))
     elif act in (Action.REQUEST_REVIEW, Action.REQUEST_RECHECK):
         label = "复查" if act == Action.REQUEST_REVIEW else "复核"
-        _tell_unit(p, E.REVIEW_ASSIGNED, key, p.review_unit_id, UNIT_DESK, f"新的{label}申请：{p.number}")
+        items.append(_to_unit(p, E.REVIEW_ASSIGNED, key, p.review_unit_id, UNIT_DESK, f"新的{label}申请：{p.number}"))
     elif act == Action.DECIDE_REVIEW:
-        _tell_petitioner(p, E.REVIEW_DECIDED, key, text)
+        items.append(_to_petitioner(p, E.REVIEW_DECIDED, key, text))
     elif act == Action.DECIDE_RECHECK:
-        _tell_petitioner(p, E.RECHECK_DECIDED, key, text)
+        items.append(_to_petitioner(p, E.RECHECK_DECIDED, key, text))
     elif act == Action.RETURN_VISIT and eff.data.get("method") == "sms":
-        _tell_petitioner(p, E.RETURN_VISIT, key, text)
+        items.append(_to_petitioner(p, E.RETURN_VISIT, key, text))
+    notify_events(items=[item for item in items if item is not None], new_keys=True)
 
 
 def deadline_warning(
