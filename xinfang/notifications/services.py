@@ -242,10 +242,10 @@ def _render(
 NoticeItem = tuple[Notice, Sequence[Recipient]]  # one notice and the people it is for
 
 
-def notify_event(*, notice: Notice, recipients: Sequence[Recipient], new_keys: bool = False) -> list[Message]:
+def notify_event(*, notice: Notice, recipients: Sequence[Recipient]) -> list[Message]:
     """Write one message per person and channel for `notice` (skipping those already written for its
     key) and queue the sending after commit. Returns the new messages. (`notify_events` with one item.)"""
-    return notify_events(items=[(notice, recipients)], new_keys=new_keys)
+    return notify_events(items=[(notice, recipients)])
 
 
 def notify_events(*, items: Sequence[NoticeItem], new_keys: bool = False) -> list[Message]:

@@ -10,6 +10,7 @@ from django.db.models import OuterRef, Subquery
 
 from xinfang.accounts.models import Area, Unit
 
+from .deadlines.facts import deadlines_copy_facts
 from .deadlines.models import Deadline
 from .models import Petition
 
@@ -32,9 +33,7 @@ def petition_paths_follow_units(*, unit_ids: list[int]) -> None:
     for fk, column in UNIT_PATH_COLUMNS:
         Petition.objects.filter(**{f"{fk}__in": unit_ids}).update(**{column: _path_of(Unit, fk)})
     # The accused path copied on the limits of those cases (petitions.deadlines.facts), from the case's new one.
-    Deadline.objects.filter(petition__accused_unit_id__in=unit_ids).update(
-        accused_path=Subquery(Petition.objects.filter(pk=OuterRef("petition_id")).values("accused_path")[:1])
-    )
+    deadlines_copy_facts(Deadline.objects.filter(petition__accused_unit_id__in=unit_ids))
 
 
 def petition_paths_follow_areas(*, area_ids: list[int]) -> None:

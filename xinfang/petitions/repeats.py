@@ -22,13 +22,17 @@ def mark_repeated(origin_ids: Iterable[int | None]) -> int:
     return Petition.objects.filter(pk__in=ids, has_repeat=False).update(has_repeat=True)
 
 
+def _repeated() -> Exists:
+    """Whether a case is the `repeat_of` of another: what the flag stands for."""
+    return Exists(Petition.objects.filter(repeat_of_id=OuterRef("pk")))
+
+
 def repeats_reflag(petition_ids: Iterable[int]) -> int:
     """Set these cases' flags from their repeats again (`manage.py stats_verify --fix`)."""
-    repeated = Exists(Petition.objects.filter(repeat_of_id=OuterRef("pk")))
-    return Petition.objects.filter(pk__in=sorted(set(petition_ids))).update(has_repeat=repeated)
+    return Petition.objects.filter(pk__in=sorted(set(petition_ids))).update(has_repeat=_repeated())
 
 
 def repeats_differ() -> QuerySet[Petition]:
     """The cases whose flag says otherwise than their repeats do."""
-    repeated = Exists(Petition.objects.filter(repeat_of_id=OuterRef("pk")))
+    repeated = _repeated()
     return Petition.objects.filter((Q(has_repeat=False) & repeated) | (Q(has_repeat=True) & ~repeated))

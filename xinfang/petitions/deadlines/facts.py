@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from ..models import Petition
 from .models import Deadline
@@ -44,12 +44,11 @@ def deadlines_follow_case(petition: Petition, changed: Iterable[str]) -> int:
     return Deadline.objects.filter(petition_id=petition.pk).update(**case_facts(petition))
 
 
-def deadlines_copy_facts(petition_ids: Iterable[int]) -> int:
-    """Rewrite the copies on these cases' rows from the cases (`manage.py stats_verify --fix`)."""
-    n = 0
-    for petition in Petition.objects.filter(pk__in=sorted(set(petition_ids))).only("pk", *FACTS):
-        n += Deadline.objects.filter(petition_id=petition.pk).update(**case_facts(petition))
-    return n
+def deadlines_copy_facts(rows: QuerySet[Deadline]) -> int:
+    """Rewrite the copies on these rows from their cases, in one UPDATE (a unit moved in accounts' tree:
+    petitions.paths; `manage.py stats_verify --fix`)."""
+    case = Petition.objects.filter(pk=OuterRef("petition_id"))
+    return rows.update(**{name: Subquery(case.values(name)[:1]) for name in FACTS})
 
 
 def deadline_facts_differ() -> QuerySet[Deadline]:

@@ -6,6 +6,7 @@ rows that tie them to a case are the case's, so they live with the case (archite
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,20 @@ from django.utils.translation import gettext_lazy as _
 from xinfang.accounts.models import Area, Unit
 from xinfang.deadlines import engine
 from xinfang.deadlines.models import Party, TimeLimitRule
+
+
+def _case_copy(to: type[models.Model], label: Any) -> Any:
+    """A reference column copied from the case (see Deadline): no constraint, no index of its own."""
+    return models.ForeignKey(
+        to,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=label,
+    )
 
 
 class Deadline(models.Model):
@@ -55,36 +70,9 @@ class Deadline(models.Model):
     # to the case's by petitions.deadlines.facts: the statistics count a scope's limits from this table
     # alone (deadline_area_due). Reference columns without a database constraint or an index of their own:
     # the case's own columns carry those, and a limit's insert checks nothing more.
-    area = models.ForeignKey(
-        Area,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        null=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("问题属地"),
-    )
-    current_unit = models.ForeignKey(
-        Unit,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        null=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("承办单位"),
-    )
-    office_unit = models.ForeignKey(
-        Unit,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        null=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("登记部门"),
-    )
+    area = _case_copy(Area, _("问题属地"))
+    current_unit = _case_copy(Unit, _("承办单位"))
+    office_unit = _case_copy(Unit, _("登记部门"))
     accused_path = models.CharField(_("被检举单位层级路径"), max_length=400, blank=True, default="", editable=False)
 
     class Meta:

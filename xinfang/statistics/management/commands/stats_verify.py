@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from xinfang.petitions.deadlines.facts import deadline_facts_differ, deadlines_copy_facts
+from xinfang.petitions.deadlines.models import Deadline
 from xinfang.petitions.repeats import repeats_differ, repeats_reflag
 
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         out: dict[str, Any] = {"deadline_copies_differ_cases": len(cases), "repeat_flags_differ": len(flags)}
         if opts["fix"] and (cases or flags):
             with transaction.atomic():
-                out["deadline_rows_rewritten"] = deadlines_copy_facts(cases)
+                out["deadline_rows_rewritten"] = deadlines_copy_facts(Deadline.objects.filter(petition_id__in=cases))
                 out["repeat_flags_rewritten"] = repeats_reflag(flags)
             out["fixed"] = True
         self.stdout.write(json.dumps(out, ensure_ascii=False))
