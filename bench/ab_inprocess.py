@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def child(n: int) -> None:
+def child(n: int, stats_n: int = 0) -> None:
     code = Path.cwd()  # the checkout under test (its bench/run.py puts it first on the path)
     sys.path.insert(0, str(code / "bench"))
     import run as bench
@@ -91,6 +91,15 @@ def child(n: int) -> None:
         "list": lambda: staff.get(f"/staff/petitions/?status={s.list_status}&area={s.county.code}").status_code,
         "case": lambda: staff.get(f"/staff/petitions/{s.detail.pk}/").status_code,
     }
+    counts = {"register": n, "list": n, "case": n}
+    if stats_n:  # the 统计分析 page of the city as its 督查员 sees it (bench/stats_cases.py), last month
+        import stats_cases
+
+        supervisor = Client()
+        supervisor.force_login(s.supervisor)
+        city_path = stats_cases.paths(s)["city"][1]
+        pages["stats"] = lambda: supervisor.get(city_path).status_code
+        counts["stats"] = stats_n
     out: dict[str, float] = {}
     for name, fn in {"register": register, **pages}.items():
         for _ in range(3):  # warm: caches, the token's first use
@@ -100,12 +109,12 @@ def child(n: int) -> None:
         assert status in (200, 201), (name, status)
         out[f"{name}_queries"] = len(q)
         times, cpu = [], time.process_time()
-        for _ in range(n):
+        for _ in range(counts[name]):
             t = time.perf_counter()
             fn()
             times.append((time.perf_counter() - t) * 1000)
         out[f"{name}_ms"] = statistics.median(times)
-        out[f"{name}_app_cpu_ms"] = (time.process_time() - cpu) * 1000 / n  # this process only, not the server
+        out[f"{name}_app_cpu_ms"] = (time.process_time() - cpu) * 1000 / counts[name]  # this process only
     print(json.dumps(out))
 
 
@@ -120,10 +129,13 @@ def main() -> int:
         default="",
         help="the base checkout's own database (prepared by its own code); default: DATABASE_URL for both",
     )
+    ap.add_argument(
+        "--stats", type=int, default=0, metavar="N", help="also time N 统计分析 pages of the city per process"
+    )
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        child(args.n)
+        child(args.n, args.stats)
         return 0
     if not os.environ.get("DATABASE_URL") or args.base is None:
         raise SystemExit("needs DATABASE_URL and --base")
@@ -137,7 +149,7 @@ def main() -> int:
             script = ROOT / "bench" / "ab_inprocess.py"
             env = dict(os.environ, PYTHONPATH=str(roots[name]), DATABASE_URL=databases[name])
             proc = subprocess.run(
-                [sys.executable, str(script), "--child", "--n", str(args.n)],
+                [sys.executable, str(script), "--child", "--n", str(args.n), "--stats", str(args.stats)],
                 cwd=roots[name], env=env, capture_output=True, text=True, check=False,
             )  # fmt: skip
             if proc.returncode:
@@ -145,7 +157,7 @@ def main() -> int:
             runs[name].append(json.loads(proc.stdout.strip().splitlines()[-1]))
             print(name, runs[name][-1], flush=True)
     print(f"{'':10} {'this/base (median of rounds)':>30} {'min':>6} {'max':>6}   queries base → this")
-    for kind in ("register", "list", "case"):
+    for kind in ("register", "list", "case", *(("stats",) if args.stats else ())):
         for what in ("ms", "app_cpu_ms"):
             pairs = zip(runs["this"], runs["base"], strict=True)
             ratios = [t[f"{kind}_{what}"] / b[f"{kind}_{what}"] for t, b in pairs]

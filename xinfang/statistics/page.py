@@ -78,6 +78,17 @@ def full(req: Request) -> dict[str, Any]:
     }
 
 
+def ranking(req: Request) -> dict[str, Any]:
+    """The unit table alone (the full ranking page): the units' figures, ranked."""
+    cfg = stats_config()
+    units = figures.by_unit(req.scope, req.period, today=req.today, config=cfg)
+    return {
+        "by_unit": units,
+        "ranking": figures.ranking(units, req.rank, min_sample=cfg.ranking_min_sample),
+        "min_sample": cfg.ranking_min_sample,
+    }
+
+
 def drill_cases(req: Request, params: Any) -> tuple[QuerySet[Petition], str]:
     """The cases behind one figure: ?indicator=KEY&bucket=KEY or ?volume=KEY, optionally &unit_id=N
     (that unit's row of the ranking). The very condition the figure was counted with."""

@@ -84,6 +84,7 @@ def _ranking_rows(data: dict[str, Any], query: str) -> list[dict[str, Any]]:
         rows.append(
             {
                 "css": "" if u["sample_ok"] else "muted",
+                "ranked": u["sample_ok"],
                 "rank": u["rank"] or "样本不足",
                 "name": u["name"],
                 "received": str(u["received"]),
@@ -97,22 +98,42 @@ def _ranking_rows(data: dict[str, Any], query: str) -> list[dict[str, Any]]:
     return rows
 
 
+OVERVIEW_EACH_END = 10  # the page's 红黑榜: the first and the last ten ranked units (the whole table: ranking/)
+OVERVIEW_SLACK = 5  # a gap of this many rows or fewer is shown rather than linked
+
+
+def _overview(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int, int]:
+    """The page's ranking: the first and the last OVERVIEW_EACH_END ranked units (all of them when few), the
+    number of ranked units left out between them, and the number of units under the minimum sample (listed
+    on the full ranking only)."""
+    ranked = [r for r in rows if r["ranked"]]
+    small = len(rows) - len(ranked)
+    n = OVERVIEW_EACH_END
+    if len(ranked) <= 2 * n + OVERVIEW_SLACK:
+        return ranked, 0, small
+    return [*ranked[:n], {"gap": len(ranked) - 2 * n}, *ranked[len(ranked) - n :]], len(ranked) - 2 * n, small
+
+
+def _guard(request: HttpRequest) -> tuple[page.Request, str]:
+    """The page's parameters, or (the defaults, the Chinese message of what was wrong)."""
+    if not services.can_see_stats(request.user):
+        raise PermissionDenied("您的岗位不能查看统计分析")
+    try:
+        return _parse(request), ""
+    except DomainError as exc:
+        return page.parse(request.user, {}), exc.message
+
+
 @login_required
 @require_GET
 def stats_page(request: HttpRequest) -> HttpResponse:
-    if not services.can_see_stats(request.user):
-        raise PermissionDenied("您的岗位不能查看统计分析")
-    error = ""
-    try:
-        req = _parse(request)
-    except DomainError as exc:
-        error = exc.message
-        req = page.parse(request.user, {})
+    req, error = _guard(request)
     query = urlencode(req.query)
     snapshot = None
     if req.area is not None and req.unit is None and not req.live and services.sees_whole_area(request.user, req.area):
         snapshot = services.snapshot_latest(area=req.area, period=req.period)
     data = page.full(req)
+    overview, gap, small = _overview(_ranking_rows(data, query))
     charts = {
         "trend": data["trend"],
         "category": data["breakdowns"]["category"][:12],
@@ -125,7 +146,12 @@ def stats_page(request: HttpRequest) -> HttpResponse:
         "cards": _cards(data, query),
         "volumes": _volumes(data),
         "data": data,
-        "ranking_rows": _ranking_rows(data, query),
+        "ranking_rows": overview,
+        "ranking_gap": gap,
+        "ranking_small": small,
+        "ranking_total": len(data["ranking"]),
+        "ranking_each_end": OVERVIEW_EACH_END,
+        "min_sample": data["min_sample"],
         "snapshot": snapshot,
         "frozen": snapshot.data["summary"] if snapshot else None,
         "charts": charts,  # json_script encodes it (once)
@@ -135,6 +161,26 @@ def stats_page(request: HttpRequest) -> HttpResponse:
         "breakdown_labels": [(k, label) for k, label, _f in d.BREAKDOWNS],
     }
     return render(request, "statistics/page.html", context)
+
+
+@login_required
+@require_GET
+def stats_ranking(request: HttpRequest) -> HttpResponse:
+    """The whole ranking of the scope's units on the chosen indicator, the ones under the minimum sample
+    last: what the page's 红黑榜 shows the two ends of."""
+    req, error = _guard(request)
+    query = urlencode(req.query)
+    data = page.ranking(req)
+    context = {
+        "req": req,
+        "error": error,
+        "query": query,
+        "columns": [{"key": i.key, "label": i.label, "formula": i.formula} for i in d.indicators(stats_config())],
+        "ranking_rows": _ranking_rows(data, query),
+        "min_sample": data["min_sample"],
+        "rank_choices": [(i.key, i.label) for i in d.indicators(stats_config())],
+    }
+    return render(request, "statistics/ranking.html", context)
 
 
 @login_required

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from xinfang.core.timeutil import local_date
 from xinfang.statistics import figures, periods
 from xinfang.statistics.figures import Scope
 
@@ -105,3 +106,34 @@ def test_an_area_counted_from_the_limits_copies_equals_the_count_through_the_cas
     through_cases = figures.summary(Scope(area=area), YEAR, today=cases.TODAY)
     assert by_copies == through_cases
     assert by_copies["indicators"]["on_time_reply_rate"]["denominator"] == 5
+
+
+def test_periods_counted_together_give_each_period_s_own_figures(built: Any, personas: Any) -> None:
+    """The page counts a month, the month before and the same month last year together (the cases
+    received in each stretch of time, then those only answered in it): each period's figures equal the
+    period counted alone, also for a case answered in a month after the one it was received in."""
+    from xinfang.petitions.models import Petition
+    from xinfang.statistics import definitions as d
+
+    scope = Scope(area=personas.org.fugou)
+
+    def month_of(at: dt.datetime | None) -> tuple[int, int]:
+        assert at is not None
+        day = local_date(at)
+        return day.year, day.month
+
+    answered = Petition.objects.exclude(replied_at=None)
+    answered_later = [p for p in answered if month_of(p.replied_at) != month_of(p.received_at)]
+    assert answered_later  # the set has a case whose answer falls in a later month
+    months = sorted({month_of(p.replied_at) for p in answered_later})
+    cohort_keys = {i.key for i in d.INDICATORS if i.source in d.COHORTS}
+    for year, month in months:
+        m = periods.month(year, month)
+        together = figures.headlines(scope, [m, m.previous(), m.last_year()], today=cases.TODAY)
+        for period, got in zip([m, m.previous(), m.last_year()], together, strict=True):
+            alone = figures.headline(scope, period, today=cases.TODAY)
+            assert got == alone, period.label
+        assert any(together[0]["indicators"][k]["denominator"] for k in cohort_keys)
+    # The stretches: periods that touch are read as one.
+    jan, feb, apr = (periods.month(2025, n).bounds() for n in (1, 2, 4))
+    assert figures._stretches([feb, jan, apr]) == [(jan[0], feb[1]), apr]

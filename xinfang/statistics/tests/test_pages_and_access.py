@@ -222,3 +222,53 @@ def test_query_count_is_bounded(built: Any, personas: Any, django_assert_max_num
     with django_assert_max_num_queries(30):
         page.full(req)
     assert Petition.objects.count() == 8
+
+
+def test_the_page_shows_both_ends_of_a_long_ranking_and_the_rest_on_the_full_table() -> None:
+    from xinfang.statistics import views
+
+    rows = [{"ranked": True, "name": f"单位{i:02d}"} for i in range(1, 31)] + [{"ranked": False, "name": "小单位"}]
+    shown, gap, small = views._overview(rows)
+    names = [r.get("name") for r in shown]
+    assert names[:10] == [f"单位{i:02d}" for i in range(1, 11)]
+    assert shown[10] == {"gap": 10} and gap == 10
+    assert names[11:] == [f"单位{i:02d}" for i in range(21, 31)]
+    assert small == 1 and "小单位" not in names
+    # A ranking only a little longer than both ends is shown whole.
+    shown, gap, _small = views._overview(rows[:24])
+    assert gap == 0 and len(shown) == 24
+
+
+def test_full_ranking_page_lists_every_unit(
+    built: Any, personas: Any, client: Any, settings: Any, monkeypatch: Any
+) -> None:
+    from xinfang.statistics import views
+
+    settings.XINFANG_STATS = {"ranking_min_sample": 1}
+    client.force_login(personas.supervisor)
+    units = figures.by_unit(
+        page.parse(personas.supervisor, YEAR_QUERY, today=cases.TODAY).scope, YEAR, today=cases.TODAY
+    )
+    ranked = figures.ranking(units, "on_time_reply_rate", min_sample=1)
+    assert ranked and all(u["sample_ok"] for u in ranked)
+    # Both ends of zero rows each: every unit is in the gap, named on the full ranking only.
+    monkeypatch.setattr(views, "OVERVIEW_EACH_END", 0)
+    monkeypatch.setattr(views, "OVERVIEW_SLACK", 0)
+    html = client.get(reverse("statistics:page"), YEAR_QUERY).content.decode()
+    section = html[html.index('id="ranking"') : html.index("</section>", html.index('id="ranking"'))]
+    assert f"中间{len(ranked)}个单位见完整排名" in section
+    assert "样本（该指标分母）不足1件的单位不参与排名" in section
+    assert not any(f"<td>{u['name']}</td>" in section for u in ranked)
+    assert reverse("statistics:ranking") in section
+    r = client.get(reverse("statistics:ranking"), {**YEAR_QUERY, "rank": "satisfaction_rate"})
+    assert r.status_code == 200
+    full = r.content.decode()
+    by_satisfaction = figures.ranking(units, "satisfaction_rate", min_sample=1)
+    assert by_satisfaction
+    assert all(f"<td>{u['name']}</td>" in full for u in by_satisfaction)
+    assert 'value="satisfaction_rate" selected' in full
+    # The same access rule and the same messages as the page.
+    r = client.get(reverse("statistics:ranking"), {"period": "month", "value": "2026-13"})
+    assert r.status_code == 200 and "统计期间“2026-13”无效" in r.content.decode()
+    client.force_login(personas.handler)
+    assert client.get(reverse("statistics:ranking"), YEAR_QUERY).status_code == 403
