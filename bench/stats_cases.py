@@ -3,7 +3,8 @@
 - In-process: the query count of the 统计分析 page for a city (as its 督查员 sees it) and for a county
   (as its 信访局 sees it), and of `GET /api/v1/stats/`; the unit ranking of the city for a year
   (figures.by_unit + figures.ranking, the service the page and the API call) timed, p50/p95.
-- HTTP (gunicorn): the city page, the county page and the stats API of the city, p50/p95.
+- HTTP (gunicorn): the city page, the county page, the stats API of the city and the city's whole
+  ranking page for the year (/stats/ranking/), p50/p95.
 
 The period is last month (the page's usual view once a month is over: the 通报 month); no snapshot is
 taken, so every figure is counted live from the cases, the slow path.
@@ -21,6 +22,7 @@ TARGETS = {  # at 1M petitions on PostgreSQL (issue 17)
     "stats_county_p95_ms": ("<=", 300),
     "stats_api_p95_ms": ("<=", 300),
     "stats_ranking_p95_ms": ("<=", 300),
+    "stats_ranking_page_p95_ms": ("<=", 300),
     "stats_city_queries": ("<=", 40),
     "stats_county_queries": ("<=", 40),
     "stats_api_queries": ("<=", 25),
@@ -32,11 +34,14 @@ HTTP_KEYS = [
     "stats_county_p95_ms",
     "stats_api_p50_ms",
     "stats_api_p95_ms",
+    "stats_ranking_page_p50_ms",
+    "stats_ranking_page_p95_ms",
 ]
 INPROCESS_KEYS = [
     "stats_city_queries",
     "stats_county_queries",
     "stats_api_queries",
+    "stats_ranking_page_queries",
     "stats_ranking_p50_ms",
     "stats_ranking_p95_ms",
     "stats_ranking_queries",
@@ -65,6 +70,8 @@ def paths(s: Any) -> dict[str, tuple[Any, str]]:
         "city": (s.supervisor, f"/stats/?period=month&value={value}&area={s.city.code}"),
         "county": (s.dispatcher, f"/stats/?period=month&value={value}&area={s.county.code}"),
         "api": (s.supervisor, f"/api/v1/stats/?period=month&value={value}&area={s.city.code}"),
+        # the whole ranking of the city's units for the year (the page's 红黑榜 links to it)
+        "ranking_page": (s.supervisor, f"/stats/ranking/?period=year&value={value[:4]}&area={s.city.code}"),
     }
 
 
