@@ -72,20 +72,21 @@ def full(req: Request) -> dict[str, Any]:
         "last_year": last_year,
         "breakdowns": figures.breakdowns(req.scope, p, **kw),
         "trend": figures.trend(req.scope, p, **kw),
-        "by_unit": units,
-        "ranking": figures.ranking(units, req.rank, min_sample=cfg.ranking_min_sample),
-        "min_sample": cfg.ranking_min_sample,
+        **_ranked(req, units),
     }
 
 
 def ranking(req: Request) -> dict[str, Any]:
     """The unit table alone (the full ranking page): the units' figures, ranked."""
-    cfg = stats_config()
-    units = figures.by_unit(req.scope, req.period, today=req.today, config=cfg)
+    return _ranked(req, figures.by_unit(req.scope, req.period, today=req.today, config=stats_config()))
+
+
+def _ranked(req: Request, units: list[dict[str, Any]]) -> dict[str, Any]:
+    min_sample = stats_config().ranking_min_sample
     return {
         "by_unit": units,
-        "ranking": figures.ranking(units, req.rank, min_sample=cfg.ranking_min_sample),
-        "min_sample": cfg.ranking_min_sample,
+        "ranking": figures.ranking(units, req.rank, min_sample=min_sample),
+        "min_sample": min_sample,
     }
 
 

@@ -83,8 +83,7 @@ def _ranking_rows(data: dict[str, Any], query: str) -> list[dict[str, Any]]:
         unit_part = f"&unit_id={u['unit_id']}"
         rows.append(
             {
-                "css": "" if u["sample_ok"] else "muted",
-                "ranked": u["sample_ok"],
+                "sample_ok": u["sample_ok"],
                 "rank": u["rank"] or "样本不足",
                 "name": u["name"],
                 "received": str(u["received"]),
@@ -106,7 +105,7 @@ def _overview(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int, in
     """The page's ranking: the first and the last OVERVIEW_EACH_END ranked units (all of them when few), the
     number of ranked units left out between them, and the number of units under the minimum sample (listed
     on the full ranking only)."""
-    ranked = [r for r in rows if r["ranked"]]
+    ranked = [r for r in rows if r["sample_ok"]]
     small = len(rows) - len(ranked)
     n = OVERVIEW_EACH_END
     if len(ranked) <= 2 * n + OVERVIEW_SLACK:
@@ -155,7 +154,7 @@ def stats_page(request: HttpRequest) -> HttpResponse:
         "snapshot": snapshot,
         "frozen": snapshot.data["summary"] if snapshot else None,
         "charts": charts,  # json_script encodes it (once)
-        "rank_choices": [(i.key, i.label) for i in d.indicators(stats_config())],
+        "indicators": d.indicators(stats_config()),  # the ranking's columns and its choice of indicator
         "kinds": [("month", "月"), ("quarter", "季度"), ("year", "年"), ("custom", "自定义")],
         "channel_labels": dict(Channel.choices),
         "breakdown_labels": [(k, label) for k, label, _f in d.BREAKDOWNS],
@@ -175,10 +174,9 @@ def stats_ranking(request: HttpRequest) -> HttpResponse:
         "req": req,
         "error": error,
         "query": query,
-        "columns": [{"key": i.key, "label": i.label, "formula": i.formula} for i in d.indicators(stats_config())],
         "ranking_rows": _ranking_rows(data, query),
         "min_sample": data["min_sample"],
-        "rank_choices": [(i.key, i.label) for i in d.indicators(stats_config())],
+        "indicators": d.indicators(stats_config()),
     }
     return render(request, "statistics/ranking.html", context)
 

@@ -227,7 +227,9 @@ def test_query_count_is_bounded(built: Any, personas: Any, django_assert_max_num
 def test_the_page_shows_both_ends_of_a_long_ranking_and_the_rest_on_the_full_table() -> None:
     from xinfang.statistics import views
 
-    rows = [{"ranked": True, "name": f"单位{i:02d}"} for i in range(1, 31)] + [{"ranked": False, "name": "小单位"}]
+    rows = [{"sample_ok": True, "name": f"单位{i:02d}"} for i in range(1, 31)] + [
+        {"sample_ok": False, "name": "小单位"}
+    ]
     shown, gap, small = views._overview(rows)
     names = [r.get("name") for r in shown]
     assert names[:10] == [f"单位{i:02d}" for i in range(1, 11)]
