@@ -224,6 +224,14 @@ def can_see_name(user: Any, petition: Petition) -> bool:
     return petition.review_unit_id is not None and petition.review_unit_id in ctx.units
 
 
+def listed_name(user: Any, petition: Petition) -> str:
+    """The petitioner's name in a case list: （保密） for every confidential case whose identity is not
+    released, whoever looks (a list is read over shoulders and printed); other names as `shown_name`."""
+    if petition.confidential and not petition.identity_released:
+        return "（保密）"
+    return shown_name(user, petition)
+
+
 def shown_name(user: Any, petition: Petition) -> str:
     """The petitioner's name as this viewer is shown it: full, masked, or （保密）."""
     if petition.confidential and not petition.identity_released and not can_see_identity(user, petition):

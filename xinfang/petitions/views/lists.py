@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from xinfang.accounts.access import actor_context
 
 from .. import selectors
-from ..access import shown_name
+from ..access import listed_name
 from ..list_filters import ListFilterForm
 from ..models import Petition
 from .base import staff_required
@@ -33,7 +33,7 @@ LIST_COLUMNS = (
     "office_path",
     "current_path",
     "review_unit_id",
-    "office_unit_id",  # with area_path: access.can_see_identity of a confidential case, in shown_name
+    "office_unit_id",  # with area_path: access.can_see_identity of a confidential case, in listed_name
     "area_path",
     "channel",
     "status",
@@ -102,9 +102,7 @@ def _list_page(qs: Any, number: Any, user: Any, *, cap: int | None = None) -> An
         # What the row's cells show, worked out here once rather than by a tag or a filter per cell in
         # _rows.html: `{% url %}` is a reverse() per row and `|date` a format lookup per call.
         p.detail_url = detail_url(p.pk)
-        # The list writes （保密） for every confidential case whose identity is not released, whoever
-        # looks; other names full or masked as access.shown_name says (not decrypted for the former).
-        p.shown_name = "（保密）" if p.confidential and not p.identity_released else shown_name(user, p)
+        p.shown_name = listed_name(user, p)
         p.received_on = f"{timezone.localtime(p.received_at):%Y-%m-%d}"  # what |date:"Y-m-d" wrote
         p.due_on = f"{p.due_date:%m-%d}" if p.due_date else ""
     page.total_label = f"{cap}+" if capped else str(paginator.count)
