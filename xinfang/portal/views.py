@@ -63,7 +63,7 @@ def _grant(request: HttpRequest, petition: Petition) -> None:
     request.session.cycle_key()  # a new session id once it unlocks a case (no fixation)
 
 
-def _case_from_session(request: HttpRequest, number: str) -> Petition | None:
+def case_from_session(request: HttpRequest, number: str) -> Petition | None:
     """The case only if this browser unlocked it; "absent" and "not unlocked" look the same."""
     petition = selectors.portal_case_get(number=number)
     if petition is None or not request.session.get(_session_key(petition.pk)):
@@ -256,7 +256,7 @@ def _case_context(petition: Petition, bound: dict[str, forms.Form] | None = None
     }
 
 
-def _to_lookup(request: HttpRequest) -> HttpResponse:
+def to_lookup(request: HttpRequest) -> HttpResponse:
     messages.info(request, "请输入信访件编号和查询码查看办理情况。")
     return redirect("portal:lookup")
 
@@ -264,9 +264,9 @@ def _to_lookup(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def case(request: HttpRequest, number: str) -> HttpResponse:
-    petition = _case_from_session(request, number)
+    petition = case_from_session(request, number)
     if petition is None:
-        return _to_lookup(request)
+        return to_lookup(request)
     return render(request, "portal/case.html", _case_context(petition))
 
 
@@ -274,9 +274,9 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 def case_notice(request: HttpRequest, number: str, event_id: int) -> HttpResponse:
     """The petitioner's own written decision, printable; the same access as the case page."""
-    petition = _case_from_session(request, number)
+    petition = case_from_session(request, number)
     if petition is None:
-        return _to_lookup(request)
+        return to_lookup(request)
     event = selectors.portal_document_get(petition=petition, event_id=event_id)
     if event is None:
         raise Http404("没有这份文书")
@@ -312,9 +312,9 @@ def _case_action(
     run: Callable[[Petition, dict[str, Any]], object],
     done: str,
 ) -> HttpResponse:
-    petition = _case_from_session(request, number)
+    petition = case_from_session(request, number)
     if petition is None:
-        return _to_lookup(request)
+        return to_lookup(request)
     form = form_class(request.POST, auto_id=f"{key}_%s")  # unique element ids when several forms show
     if form.is_valid():
         try:

@@ -17,7 +17,7 @@ from xinfang.petitions.downloads import download_check
 from xinfang.petitions.letters import SUBJECT
 from xinfang.petitions.views.documents import document_file
 
-from .views import _case_from_session, _to_lookup
+from .views import case_from_session, to_lookup
 
 
 def _own(petition_id: int) -> list[Document]:
@@ -31,18 +31,18 @@ def _own(petition_id: int) -> list[Document]:
 @never_cache
 @require_GET
 def case_documents(request: HttpRequest, number: str) -> HttpResponse:
-    petition = _case_from_session(request, number)
+    petition = case_from_session(request, number)
     if petition is None:
-        return _to_lookup(request)
+        return to_lookup(request)
     return render(request, "portal/case_documents.html", {"p": petition, "rows": _own(petition.pk)})
 
 
 @never_cache
 @require_GET
 def case_document(request: HttpRequest, number: str, doc_id: int) -> HttpResponse:
-    petition = _case_from_session(request, number)
+    petition = case_from_session(request, number)
     if petition is None:
-        return _to_lookup(request)
+        return to_lookup(request)
     doc = next((d for d in _own(petition.pk) if d.pk == doc_id), None)
     if doc is None:
         raise Http404("文书不存在")

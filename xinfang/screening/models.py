@@ -202,6 +202,29 @@ class DisputePetition(models.Model):
         constraints = [models.UniqueConstraint(fields=["dispute", "petition"], name="uniq_dispute_petition")]
 
 
+# What each action of the timeline reads as on the dispute page and in the API.
+ACTION_LABELS = {
+    "register": "排查登记",
+    "raise": "由信访事项转为矛盾纠纷",
+    "link_petition": "关联信访事项",
+    "grade": "调整风险等级",
+    "assign": "明确责任单位",
+    "take_on": "领导包案",
+    "hand_over": "包案移交",
+    "release": "解除包案",
+    "progress": "化解进展",
+    "measures": "更新稳控措施与化解方案",
+    "step_add": "新增化解步骤",
+    "step_done": "完成化解步骤",
+    "conclude": "化解结果",
+    "reopen": "重新启动化解",
+    "campaign": "纳入专项攻坚",
+    "mark": "挂图作战",
+    "unmark": "取消挂图",
+    "unmask": "查看当事人完整信息",
+}
+
+
 class DisputeEvent(models.Model):
     """The dispute's timeline: one row per action, written in the service's transaction."""
 

@@ -29,9 +29,8 @@ from .access import (
     registrable_units,
     scope_paths,
 )
-from .models import DisputeType, Outcome, RiskGrade
+from .models import ACTION_LABELS, DisputeType, Outcome, RiskGrade
 from .parties import party_unseal
-from .services._common import ACTION_LABELS
 
 
 @staff_required

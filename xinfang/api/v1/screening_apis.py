@@ -17,8 +17,7 @@ from xinfang.core.errors import ValidationFailed
 from xinfang.core.timeutil import today
 from xinfang.screening import selectors, services
 from xinfang.screening.access import access_dispute, disputes_visible_to, scope_paths
-from xinfang.screening.models import CaseClass, Dispute, DisputeType, Outcome, ReceptionDay, Source
-from xinfang.screening.services._common import ACTION_LABELS
+from xinfang.screening.models import ACTION_LABELS, CaseClass, Dispute, DisputeType, Outcome, ReceptionDay, Source
 
 TAG = "矛盾纠纷排查化解"
 # Named enums in the schema (config.settings SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]): petitions use

@@ -37,7 +37,7 @@ from .report import Problem
 
 
 @dataclass
-class _Lookups:
+class Lookups:
     office: Unit
     areas: dict[str, Area]
     categories: dict[str, Category]
@@ -87,7 +87,7 @@ def fingerprint(values: dict[str, str]) -> str:
 
 
 def parse_row(
-    values: dict[str, str], row: int, lk: _Lookups, now: dt.datetime
+    values: dict[str, str], row: int, lk: Lookups, now: dt.datetime
 ) -> tuple[bulk.PetitionPlan | None, list[Problem]]:
     problems: list[Problem] = []
 

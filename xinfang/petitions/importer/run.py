@@ -19,7 +19,7 @@ from ..models import Category, ImportRecord, Petition
 from .columns import COLUMNS, HEADER_ALIASES, KEY_BY_HEADER, max_rows
 from .files import check_size, read_rows
 from .report import FileRejected, ImportReport, Problem
-from .rows import _Lookups, fingerprint, parse_row
+from .rows import Lookups, fingerprint, parse_row
 
 
 def import_office(actor: Any, office_code: str = "") -> Unit:
@@ -76,7 +76,7 @@ def import_file(
         report.problems.append(Problem(0, "", "文件是空的"))
         return report
     office = Unit.objects.select_related("area").get(pk=office.pk)
-    lk = _Lookups(
+    lk = Lookups(
         office=office,
         areas={a.code: a for a in Area.objects.filter(active=True, path__startswith=office.area.path)},
         categories={c.code: c for c in Category.objects.filter(active=True)},
