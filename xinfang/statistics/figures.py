@@ -9,18 +9,16 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, Q, Sum, When
-from django.db.models.functions import TruncMonth
 
 from xinfang.accounts.models import Area, Unit
 from xinfang.accounts.reference import area_subtree_ids
-from xinfang.core.timeutil import SHANGHAI, local_date
+from xinfang.core.timeutil import local_date
 from xinfang.petitions.deadlines.models import Deadline
-from xinfang.petitions.models import Channel, Petition, Purpose
-from xinfang.petitions.reference import category_copy
+from xinfang.petitions.models import Petition
 
 from . import definitions as d
 from .config import StatsConfig, stats_config
-from .periods import Period, _add_months, month
+from .periods import Period
 
 VERSION = 1  # of these definitions: stored with each snapshot
 
@@ -53,7 +51,7 @@ def rate(num: int, den: int) -> float | None:
     return round(num / den, 4) if den else None
 
 
-def _ctx(period: Period, today: dt.date | None, config: StatsConfig | None) -> d.Ctx:
+def ctx_for(period: Period, today: dt.date | None, config: StatsConfig | None) -> d.Ctx:
     return d.Ctx(period=period, today=today or local_date(), config=config or stats_config())
 
 
@@ -70,19 +68,25 @@ def _indicator_block(ind: d.Indicator, counts: dict[str, Any], prefix: str = "")
 Memo = dict[tuple[Any, ...], list[dict[str, Any]]]
 
 
-def deadline_pairs(scope: Scope, ctx: d.Ctx, *, memo: Memo | None = None) -> list[dict[str, Any]]:
+def deadline_pairs(scope: Scope, ctx: d.Ctx, *, memo: Memo | None = None, by_pair: bool = True) -> list[dict[str, Any]]:
     """The deadline indicators' bucket counts of the limits due in the period, grouped by the case's
     (承办单位, 登记部门) pair: a few rows per unit. A case has one pair, so the counts of distinct cases
     add up over the rows: their sum is the scope's figure, and each unit's is the sum of its rows.
+    `by_pair=False`: the scope's counts alone, one row without a pair (a comparison period: no sort of
+    the period's limits by pair).
 
     A scope by area (with the accusation rule) is counted from the rows' copies of the case's facts
     (petitions.deadlines.facts): PostgreSQL reads each area's limits of the period from `deadline_area_due`,
     nothing joined. Any other scope joins the case: the period's limits from `deadline_due_code` and the
     scope's cases, hash-joined. One due-date range per query: an OR of ranges makes the join probe the
     deadline table once per case of the scope."""
-    key = ("deadline", ctx.period.start, ctx.period.end)
-    if memo is not None and key in memo:
+    key: tuple[Any, ...] = ("deadline", ctx.period.start, ctx.period.end)
+    if memo is not None and key in memo:  # the pairs answer for the total too
         return memo[key]
+    if not by_pair:
+        key = (*key, "total")
+        if memo is not None and key in memo:
+            return memo[key]
     dl = [i for i in d.indicators(ctx.config) if i.source == "deadline"]
     aggs: dict[str, Any] = {}
     for ind in dl:
@@ -101,15 +105,13 @@ def deadline_pairs(scope: Scope, ctx: d.Ctx, *, memo: Memo | None = None) -> lis
         # The counted codes also as a condition of their own (implied by the indicators' OR), which
         # PostgreSQL reads as a key of deadline_area_due: only those codes' entries are scanned.
         codes = sorted({c for i in dl for c in i.codes(ctx.config)})
-        qs = (
-            qs.filter(d.due_in(ctx) & Q(code__in=codes) & _any(*(i.within(ctx.config)(ctx) for i in dl)))
-            .values(*group)
-            .annotate(**aggs)
-            .order_by()
-        )
-        for r in cast("list[dict[str, Any]]", list(qs)):
-            r["current_unit_id"], r["office_unit_id"] = r.pop(group[0]), r.pop(group[1])
-            rows.append(r)
+        qs = qs.filter(d.due_in(ctx) & Q(code__in=codes) & _any(*(i.within(ctx.config)(ctx) for i in dl)))
+        if not by_pair:
+            rows.append({**qs.aggregate(**aggs), "current_unit_id": None, "office_unit_id": None})
+        else:
+            for r in cast("list[dict[str, Any]]", list(qs.values(*group).annotate(**aggs).order_by())):
+                r["current_unit_id"], r["office_unit_id"] = r.pop(group[0]), r.pop(group[1])
+                rows.append(r)
     if memo is not None:
         memo[key] = rows
     return rows
@@ -135,7 +137,7 @@ def headlines(
     period's set (received in it, answered in it), and one over the deadline rows per period (`deadline_pairs`, shared with
     `by_unit` through `memo`). Each figure is a conditional count (FILTER) of the definition's `within`
     and bucket."""
-    ctxs = [_ctx(p, today, config) for p in periods]
+    ctxs = [ctx_for(p, today, config) for p in periods]
     inds = d.indicators(ctxs[0].config)
     counts: list[dict[str, int]] = [{} for _ in ctxs]
 
@@ -148,7 +150,8 @@ def headlines(
     if dl:
         dl_keys = [f"{i.key}__{b.key}" for i in dl for b in i.buckets]
         for n, ctx in enumerate(ctxs):
-            for r in deadline_pairs(scope, ctx, memo=memo):
+            # The unit table reads the first period's pairs (by_unit, through `memo`); the others' totals do.
+            for r in deadline_pairs(scope, ctx, memo=memo, by_pair=n == 0):
                 add(n, r, dl_keys)
     keys_of = _cohort_keys(inds)
     cohorts = [(n, f"{base}{n}", keys) for n in range(len(ctxs)) for base, keys in keys_of.items()]
@@ -195,10 +198,9 @@ def _cohort_rows(scope: Scope, ctxs: list[d.Ctx], *, memo: Memo | None = None) -
     (area, replied_at), not the scope's cases of every year: "answered in the period" is not bounded by
     the date of receipt."""
     key = ("cohort", tuple((c.period.start, c.period.end) for c in ctxs))
-    if memo is not None:
-        for k, found in memo.items():  # a query whose first period is this one answers for it
-            if k[0] == "cohort" and k[1][: len(key[1])] == key[1]:
-                return found
+    found = cohort_read(memo, key[1])
+    if found is not None:
+        return found
     ctx0 = ctxs[0]  # `within` and the buckets depend on the day and the configuration only
     aggs: dict[str, Any] = {}
     for ind in d.indicators(ctx0.config):
@@ -227,6 +229,14 @@ def _cohort_rows(scope: Scope, ctxs: list[d.Ctx], *, memo: Memo | None = None) -
     if memo is not None:
         memo[key] = rows
     return rows
+
+
+def cohort_read(memo: Memo | None, periods: tuple[tuple[dt.date, dt.date], ...]) -> list[dict[str, Any]] | None:
+    """The cohort rows already read for these periods: a query whose first periods are these answers for them."""
+    for k, found in (memo or {}).items():
+        if k[0] == "cohort" and k[1][: len(periods)] == periods:
+            return found
+    return None
 
 
 def _stretches(bounds: list[tuple[dt.datetime, dt.datetime]]) -> list[tuple[dt.datetime, dt.datetime]]:
@@ -262,7 +272,7 @@ def by_unit(
     """Each unit's figures: the 承办单位's rates grouped by the case's current unit, the 信访部门's
     acceptance by its registering office. Three queries (deadlines, cases, unit names), whatever the
     number of units."""
-    ctx = _ctx(period, today, config)
+    ctx = ctx_for(period, today, config)
     inds = d.indicators(ctx.config)
     rows: dict[int, dict[str, Any]] = {}
 
@@ -325,112 +335,6 @@ def ranking(units: list[dict[str, Any]], indicator: str, *, min_sample: int) -> 
             rank, prev = n, value
         out.append({**u, "rank": rank, "sample_ok": True})
     out += [{**u, "rank": None, "sample_ok": False} for u in sorted(small, key=lambda u: u["unit"])]
-    return out
-
-
-def _label(choices: Any, value: str) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value or "未填写"
-
-
-def breakdowns(
-    scope: Scope, period: Period, *, today: dt.date | None = None, config: StatsConfig | None = None
-) -> dict[str, list[dict[str, Any]]]:
-    """批次 and 人次 of the received cases by channel, category (first level), area (one level below the
-    scope's area), unit and purpose: one grouped query each, rolled up over the few groups in Python."""
-    ctx = _ctx(period, today, config)
-    base = Petition.objects.filter(scope.q() & d.received(ctx))
-    out: dict[str, list[dict[str, Any]]] = {}
-    for key, _label_text, field_name in d.BREAKDOWNS:
-        groups: dict[str, dict[str, Any]] = {}
-        rows = base.values(field_name).annotate(batches=Count("pk"), persons=Sum("headcount")).order_by()
-        unit_names: dict[int, tuple[str, str]] = {}
-        area_paths: dict[int, str] = {}
-        if key == "unit":
-            ids = [r[field_name] for r in rows if r[field_name]]
-            unit_names = {
-                u["pk"]: (u["code"], u["name"]) for u in Unit.objects.filter(pk__in=ids).values("pk", "code", "name")
-            }
-        elif key == "area":
-            ids = [r[field_name] for r in rows]
-            area_paths = dict(Area.objects.filter(pk__in=ids).values_list("pk", "path"))
-        for r in rows:
-            value = r[field_name]
-            if key == "channel":
-                code, name = value, _label(Channel, value)
-            elif key == "purpose":
-                code, name = value, _label(Purpose, value)
-            elif key == "category":
-                cat = category_copy(value) if value else None
-                top = cat.parent if cat is not None and cat.parent_id and cat.parent else cat
-                code, name = (top.code, top.name) if top else ("", "未分类")
-            elif key == "area":
-                code, name = _area_child(area_paths.get(value, ""), scope.area)
-            else:
-                code, name = unit_names.get(value, ("", "未分办"))
-            g = groups.setdefault(code, {"code": code, "name": name, "batches": 0, "persons": 0})
-            g["batches"] += r["batches"]
-            g["persons"] += int(r["persons"] or 0)
-        out[key] = sorted(groups.values(), key=lambda g: (-g["batches"], g["code"]))
-    return out
-
-
-def _area_child(path: str, scope_area: Area | None) -> tuple[str, str]:
-    """The area one level below the scope's area on a case's area path (the area itself if none)."""
-    from xinfang.accounts.reference import area_by_code
-
-    parts = [p for p in (path or "").strip("/").split("/") if p]
-    depth = len([p for p in scope_area.path.strip("/").split("/") if p]) if scope_area else 0
-    code = parts[min(depth, len(parts) - 1)] if parts else ""
-    area = area_by_code(code) if code else None
-    return code, area.name if area else (code or "未知")
-
-
-def trend(
-    scope: Scope, period: Period, *, today: dt.date | None = None, config: StatsConfig | None = None
-) -> list[dict[str, Any]]:
-    """Month by month up to the period's last month: 批次, 人次, repeat, group and skip-level counts. One query."""
-    ctx = _ctx(period, today, config)
-    months = ctx.config.trend_months
-    last = month(period.end.year, period.end.month)
-    first = month(*(lambda x: (x.year, x.month))(_add_months(last.start, -(months - 1))))
-    span = Period(first.start, last.end, "custom")
-    span_ctx = d.Ctx(span, ctx.today, ctx.config)
-    rows = (
-        Petition.objects.filter(scope.q() & d.received(span_ctx))
-        .annotate(m=TruncMonth("received_at", tzinfo=SHANGHAI))
-        .values("m")
-        .annotate(
-            received=Count("pk"),
-            persons=Sum("headcount"),
-            repeat=Count("pk", filter=Q(is_repeat=True)),
-            group_visits=Count("pk", filter=Q(is_group=True)),
-            skip_level=Count("pk", filter=Q(is_skip_level=True)),
-        )
-        .order_by("m")
-    )
-    by_month: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        m = r["m"]
-        key = (m.astimezone(SHANGHAI) if isinstance(m, dt.datetime) else m).strftime("%Y-%m")
-        by_month[key] = dict(r)
-    out = []
-    for i in range(months):
-        start = _add_months(first.start, i)
-        key = f"{start.year:04d}-{start.month:02d}"
-        row = by_month.get(key, {})
-        out.append(
-            {
-                "month": key,
-                "received": int(row.get("received") or 0),
-                "persons": int(row.get("persons") or 0),
-                "repeat": int(row.get("repeat") or 0),
-                "group_visits": int(row.get("group_visits") or 0),
-                "skip_level": int(row.get("skip_level") or 0),
-            }
-        )
     return out
 
 

@@ -16,7 +16,7 @@ from xinfang.core.timeutil import local_date
 from xinfang.petitions.models import Petition
 
 from . import definitions as d
-from . import figures, periods, services
+from . import figures, periods, services, volumes
 from .config import stats_config
 
 PARAMS = ("period", "value", "from", "to", "area", "unit", "rank", "live")
@@ -70,8 +70,9 @@ def full(req: Request) -> dict[str, Any]:
         "headline": now,
         "previous": previous,
         "last_year": last_year,
-        "breakdowns": figures.breakdowns(req.scope, p, **kw),
-        "trend": figures.trend(req.scope, p, **kw),
+        "breakdowns": volumes.breakdowns(req.scope, p, **kw, memo=memo),
+        # The month and the month before are counted already: the trend takes them from the headlines.
+        "trend": volumes.trend(req.scope, p, **kw, counted={p: now["volumes"], p.previous(): previous["volumes"]}),
         **_ranked(req, units),
     }
 

@@ -39,6 +39,11 @@ class Period:
         return start_of_local_day(self.start), start_of_local_day(self.end + dt.timedelta(days=1))
 
     @property
+    def is_calendar_month(self) -> bool:
+        """One whole calendar month, whatever its kind (a custom period of 1–31 March is one)."""
+        return self.start.day == 1 and self.end == _add_months(self.start, 1) - dt.timedelta(days=1)
+
+    @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
 

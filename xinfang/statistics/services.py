@@ -16,7 +16,7 @@ from xinfang.core.errors import NotPermitted
 from xinfang.core.timeutil import local_date
 from xinfang.petitions.access import petition_scope_q
 
-from . import figures
+from . import figures, volumes
 from .config import stats_config
 from .models import Snapshot
 from .periods import Period, month
@@ -62,8 +62,8 @@ def snapshot_data(area: Area, period: Period, *, today: dt.date | None = None) -
     scope = figures.Scope(area=area)
     return {
         "summary": figures.summary(scope, period, today=today),
-        "breakdowns": figures.breakdowns(scope, period, today=today),
-        "trend": figures.trend(scope, period, today=today),  # the report's chart, frozen with the rest
+        "breakdowns": volumes.breakdowns(scope, period, today=today),
+        "trend": volumes.trend(scope, period, today=today),  # the report's chart, frozen with the rest
     }
 
 

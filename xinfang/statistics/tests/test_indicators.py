@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from xinfang.core.timeutil import local_date
-from xinfang.statistics import figures, periods
+from xinfang.statistics import figures, periods, volumes
 from xinfang.statistics.figures import Scope
 
 from . import cases
@@ -137,3 +137,38 @@ def test_periods_counted_together_give_each_period_s_own_figures(built: Any, per
     # The stretches: periods that touch are read as one.
     jan, feb, apr = (periods.month(2025, n).bounds() for n in (1, 2, 4))
     assert figures._stretches([feb, jan, apr]) == [(jan[0], feb[1]), apr]
+
+
+def test_the_trend_counts_each_month_by_hand(built: Any, personas: Any) -> None:
+    """Twelve months to July 2025: A and B in March, C in April, D and E in May, F (a repeat) and G in June,
+    H (6 people, a group, skip-level) in July; the months before hold nothing."""
+    trend = volumes.trend(Scope(area=personas.org.fugou), periods.month(2025, 7), today=cases.TODAY)
+    assert [t["month"] for t in trend] == [f"2024-{m:02d}" for m in range(8, 13)] + [
+        f"2025-{m:02d}" for m in range(1, 8)
+    ]
+    got = {t["month"]: (t["received"], t["persons"], t["repeat"], t["group_visits"], t["skip_level"]) for t in trend}
+    assert got["2025-03"] == (2, 2, 0, 0, 0)
+    assert got["2025-04"] == (1, 1, 0, 0, 0)
+    assert got["2025-05"] == (2, 2, 0, 0, 0)
+    assert got["2025-06"] == (2, 2, 1, 0, 0)
+    assert got["2025-07"] == (1, 6, 0, 1, 1)
+    assert sum(v[0] for v in got.values()) == 8
+    assert all(v == (0, 0, 0, 0, 0) for k, v in got.items() if k < "2025-03")
+
+
+def test_the_trend_takes_the_months_already_counted_from_the_headlines(built: Any, personas: Any) -> None:
+    """Given the month and the month before (as the page has them), the trend reads only the rest and
+    shows the same; a period that is not a calendar month is not taken."""
+    scope = Scope(area=personas.org.fugou)
+    for month in (6, 7, 8):
+        m = periods.month(2025, month)
+        now, before = figures.headlines(scope, [m, m.previous()], today=cases.TODAY)
+        alone = volumes.trend(scope, m, today=cases.TODAY)
+        counted = {m: now["volumes"], m.previous(): before["volumes"]}
+        assert volumes.trend(scope, m, today=cases.TODAY, counted=counted) == alone, m.label
+    july = periods.month(2025, 7)
+    half = periods.custom(dt.date(2025, 7, 1), dt.date(2025, 7, 15))
+    wrong = {half: {"received": 99, "persons": 99}}
+    assert volumes.trend(scope, july, today=cases.TODAY, counted=wrong) == volumes.trend(scope, july, today=cases.TODAY)
+    assert periods.custom(dt.date(2025, 2, 1), dt.date(2025, 2, 28)).is_calendar_month
+    assert not half.is_calendar_month

@@ -14,7 +14,7 @@ from django.urls import reverse
 from xinfang.petitions import services as petition_services
 from xinfang.petitions.models import Petition
 from xinfang.statistics import definitions as d
-from xinfang.statistics import figures, page, services
+from xinfang.statistics import figures, page, services, volumes
 from xinfang.statistics.config import stats_config
 from xinfang.statistics.models import Snapshot
 
@@ -274,3 +274,17 @@ def test_full_ranking_page_lists_every_unit(
     assert r.status_code == 200 and "统计期间“2026-13”无效" in r.content.decode()
     client.force_login(personas.handler)
     assert client.get(reverse("statistics:ranking"), YEAR_QUERY).status_code == 403
+
+
+@pytest.mark.parametrize("query", [YEAR_QUERY, {"period": "month", "value": "2025-06", "area": "411621"}])
+def test_the_page_s_breakdowns_and_trend_equal_those_counted_alone(
+    built: Any, personas: Any, query: dict[str, str]
+) -> None:
+    """The page takes the unit breakdown from its headline's rows and the trend's last months from its
+    headlines: the same figures as the breakdowns and the trend counted by themselves (as a snapshot is)."""
+    req = page.parse(personas.supervisor, query, today=cases.TODAY)
+    data = page.full(req)
+    assert data["breakdowns"] == volumes.breakdowns(req.scope, req.period, today=cases.TODAY)
+    assert data["trend"] == volumes.trend(req.scope, req.period, today=cases.TODAY)
+    units = {r["code"]: r["batches"] for r in data["breakdowns"]["unit"]}
+    assert units == ({"FG-SZS": 7, "": 1} if query is YEAR_QUERY else {"FG-SZS": 2})

@@ -14,7 +14,7 @@ from docx import Document as Docx
 
 from xinfang.core.models import AuditEvent
 from xinfang.documents.models import Document
-from xinfang.statistics import charts, figures, periods, services
+from xinfang.statistics import charts, figures, periods, services, volumes
 from xinfang.statistics.report import KIND
 
 from . import cases
@@ -181,7 +181,7 @@ def test_a_published_report_draws_the_trend_as_it_was_frozen(built: Any, persona
     assert case is not None
     Petition.objects.filter(pk=case.pk).update(received_at=case.received_at.replace(year=2024))
     req = page.parse(personas.supervisor, {"period": "month", "value": "2025-06", "area": "411621"})
-    live = figures.trend(req.scope, req.period)
+    live = volumes.trend(req.scope, req.period)
     assert live != frozen
     data, used = figures_for(req)
     assert used is not None and data["trend"] == frozen
