@@ -1,8 +1,8 @@
 """The notification service: an event becomes messages to the people concerned, through their channels.
 
 `notify_event()` (one notice) and `notify_events()` (several, in one INSERT) are called inside the caller's
-transaction: the messages are written with the change that caused them (or not at all), and handed to
-the sending task after commit. Each message's key is the event's key plus the person plus the channel,
+transaction: the messages are written with the change that caused them (or not at all), and so is their
+sending task where the task queue is this database's (`tasks.send_with_transaction`). Each message's key is the event's key plus the person plus the channel,
 unique in the table: the same event reaches the same person once per channel, whoever calls again (a
 retried request, the sweep running twice).
 """
@@ -26,7 +26,7 @@ from . import rendering
 from .events import DEFAULTS, URGENT_EVENTS, DefaultTemplate
 from .models import Channel, Message, MessageTemplate, Preference, State
 from .rendering import sms_not_before
-from .tasks import enqueue_send
+from .tasks import send_with_transaction
 
 
 @dataclass(frozen=True)
@@ -274,7 +274,7 @@ def notify_events(*, items: Sequence[NoticeItem], new_keys: bool = False) -> lis
     created = Message.objects.bulk_create(pending) if new_keys else _insert_new(pending)
     outgoing = [m for m in created if m.channel != Channel.INBOX]
     if outgoing:
-        transaction.on_commit(lambda: enqueue_send(outgoing))
+        send_with_transaction(outgoing)
     return created
 
 

@@ -78,3 +78,28 @@ def test_new_keys_on_an_existing_key_fails_loudly_and_writes_nothing():
     with pytest.raises(IntegrityError), transaction.atomic():
         notify_events(items=[to_petitioner("case:6:ev:4"), to_petitioner("case:6:ev:4", "13900001111")], new_keys=True)
     assert Message.objects.filter(key__startswith="case:6:ev:4:").count() == 1
+
+
+def test_with_the_database_queue_the_sending_task_commits_with_its_messages(personas, settings):
+    """With django_tasks_db (production's backend) the sending task's row is written in the messages' own
+    transaction: committed with them, and gone with them when the change is rolled back."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    with transaction.atomic():
+        created = notify_events(items=[to_petitioner("case:8:ev:9"), to_office("case:8:ev:9", personas)])
+        # Queued inside the transaction, before any commit: nothing is left for after it.
+        task = DBTaskResult.objects.get()
+    assert task.status == "READY" and task.task_path == "xinfang.notifications.tasks.send_message"
+    assert task.args_kwargs["args"] == [created[0].pk]  # the SMS; the inbox message needs no sending
+    assert Message.objects.get(pk=created[0].pk).state == "queued"
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():
+        notify_events(items=[to_petitioner("case:8:ev:10", phone="13900000000")])
+        assert DBTaskResult.objects.count() == 2
+        raise Undo
+    assert DBTaskResult.objects.count() == 1
+    assert not Message.objects.filter(key__startswith="case:8:ev:10").exists()
