@@ -12,7 +12,7 @@ KINDS = {"month": "月", "quarter": "季度", "year": "年", "custom": "自定�
 MAX_DAYS = 366 * 5
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
+def add_months(day: dt.date, months: int) -> dt.date:
     index = day.year * 12 + day.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)
 
@@ -41,7 +41,7 @@ class Period:
     @property
     def is_calendar_month(self) -> bool:
         """One whole calendar month, whatever its kind (a custom period of 1–31 March is one)."""
-        return self.start.day == 1 and self.end == _add_months(self.start, 1) - dt.timedelta(days=1)
+        return self.start.day == 1 and self.end == add_months(self.start, 1) - dt.timedelta(days=1)
 
     @property
     def days(self) -> int:
@@ -51,7 +51,7 @@ class Period:
         """The period just before: the month, quarter or year before; custom dates: as many days before."""
         if self.kind in ("month", "quarter", "year"):
             months = {"month": 1, "quarter": 3, "year": 12}[self.kind]
-            start = _add_months(self.start, -months)
+            start = add_months(self.start, -months)
             return Period(start, self.start - dt.timedelta(days=1), self.kind)
         return Period(self.start - dt.timedelta(days=self.days), self.start - dt.timedelta(days=1), "custom")
 
@@ -69,12 +69,12 @@ class Period:
 
 def month(year: int, month_: int) -> Period:
     start = dt.date(year, month_, 1)
-    return Period(start, _add_months(start, 1) - dt.timedelta(days=1), "month")
+    return Period(start, add_months(start, 1) - dt.timedelta(days=1), "month")
 
 
 def quarter(year: int, q: int) -> Period:
     start = dt.date(year, 3 * (q - 1) + 1, 1)
-    return Period(start, _add_months(start, 3) - dt.timedelta(days=1), "quarter")
+    return Period(start, add_months(start, 3) - dt.timedelta(days=1), "quarter")
 
 
 def year(y: int) -> Period:

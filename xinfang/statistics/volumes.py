@@ -19,7 +19,7 @@ from xinfang.petitions.reference import category_copy
 from . import definitions as d
 from . import figures
 from .config import StatsConfig
-from .periods import Period, _add_months, month
+from .periods import Period, add_months, month
 
 
 def _label(choices: Any, value: str) -> str:
@@ -116,14 +116,14 @@ def trend(
     ctx = figures.ctx_for(period, today, config)
     months = ctx.config.trend_months
     last = month(period.end.year, period.end.month)
-    starts = [_add_months(last.start, i - (months - 1)) for i in range(months)]
+    starts = [add_months(last.start, i - (months - 1)) for i in range(months)]
     known = {p.start: v for p, v in (counted or {}).items() if p.is_calendar_month}
     read = months
     while read and starts[read - 1] in known:
         read -= 1
     by_month: dict[dt.date, dict[str, Any]] = {}
     if read:
-        span = Period(starts[0], _add_months(starts[read - 1], 1) - dt.timedelta(days=1), "custom")
+        span = Period(starts[0], add_months(starts[read - 1], 1) - dt.timedelta(days=1), "custom")
         rows = (
             Petition.objects.filter(scope.q() & d.received(d.Ctx(span, ctx.today, ctx.config)))
             .annotate(m=TruncMonth("received_at", tzinfo=SHANGHAI))
