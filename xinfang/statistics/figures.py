@@ -63,17 +63,22 @@ def _indicator_block(ind: d.Indicator, counts: dict[str, Any], prefix: str = "")
 
 
 # What the page's headline and its unit table both read, read once: the deadline rows of a period grouped by
-# (承办单位, 登记部门) (`deadline_pairs`; key ("deadline", first day, last day)) and the cases of the periods'
-# cohorts grouped by 承办单位 (`_cohort_rows`; key ("cohort", ((first, last), …))).
+# the unit each indicator is judged on (`deadline_counts`; key ("deadline", first day, last day, by unit))
+# and the cases of the periods' cohorts grouped by 承办单位 (`_cohort_rows`; key ("cohort", ((first, last), …))).
 Memo = dict[tuple[Any, ...], list[dict[str, Any]]]
 
 
-def deadline_pairs(scope: Scope, ctx: d.Ctx, *, memo: Memo | None = None, by_pair: bool = True) -> list[dict[str, Any]]:
-    """The deadline indicators' bucket counts of the limits due in the period, grouped by the case's
-    (承办单位, 登记部门) pair: a few rows per unit. A case has one pair, so the counts of distinct cases
-    add up over the rows: their sum is the scope's figure, and each unit's is the sum of its rows.
-    `by_pair=False`: the scope's counts alone, one row without a pair (a comparison period: no sort of
-    the period's limits by pair).
+def deadline_counts(
+    scope: Scope, ctx: d.Ctx, *, memo: Memo | None = None, by_unit: bool = True
+) -> list[dict[str, Any]]:
+    """The deadline indicators' bucket counts of the limits due in the period.
+
+    `by_unit`: grouped by the unit each indicator is judged on (its `unit_field`: the case's 承办单位, or its
+    登记部门 for the 信访部门's acceptance), one query per such field holding that field's indicators and
+    limit codes only. Rows: {"unit_field": "current_unit", "unit_id": 7, <its indicators' counts>}. A case
+    has one unit of each kind, so the counts of distinct cases add up over a field's rows: their sum is the
+    scope's figure, and each unit's is its row. Otherwise one query over every deadline indicator and one
+    row, the scope's counts (a comparison period: nothing grouped).
 
     A scope by area (with the accusation rule) is counted from the rows' copies of the case's facts
     (petitions.deadlines.facts): PostgreSQL reads each area's limits of the period from `deadline_area_due`,
@@ -81,39 +86,39 @@ def deadline_pairs(scope: Scope, ctx: d.Ctx, *, memo: Memo | None = None, by_pai
     scope's cases, hash-joined. One due-date range per query: an OR of ranges makes the join probe the
     deadline table once per case of the scope."""
     key: tuple[Any, ...] = ("deadline", ctx.period.start, ctx.period.end)
-    if memo is not None and key in memo:  # the pairs answer for the total too
-        return memo[key]
-    if not by_pair:
-        key = (*key, "total")
-        if memo is not None and key in memo:
-            return memo[key]
+    for k in ((*key, by_unit), (*key, True)):  # the units' rows answer for the total too
+        if memo is not None and k in memo:
+            return memo[k]
     dl = [i for i in d.indicators(ctx.config) if i.source == "deadline"]
-    aggs: dict[str, Any] = {}
-    for ind in dl:
-        within = ind.within(ctx.config)(ctx)
-        for b in ind.buckets:
-            aggs[f"{ind.key}__{b.key}"] = Count("petition_id", distinct=True, filter=(within & b.q(ctx)) or None)
     rows: list[dict[str, Any]] = []
-    if dl:
-        local = d.on_deadline_rows(scope.q())
-        if local is not None:  # from the rows' copies of the case's facts: deadline_area_due alone
-            qs = Deadline.objects.filter(local)
-            group = ("current_unit_id", "office_unit_id")
-        else:  # a scope that needs the case (a unit's, a path prefix): joined
-            qs = Deadline.objects.filter(d.prefixed(scope.q(), "petition__"))
-            group = ("petition__current_unit_id", "petition__office_unit_id")
+    if not dl:
+        return rows
+    local = d.on_deadline_rows(scope.q())
+    if local is not None:  # from the rows' copies of the case's facts: deadline_area_due alone
+        base, prefix = Deadline.objects.filter(local), ""
+    else:  # a scope that needs the case (a unit's, a path prefix): joined
+        base, prefix = Deadline.objects.filter(d.prefixed(scope.q(), "petition__")), "petition__"
+    fields = list(dict.fromkeys(i.unit_field for i in dl)) if by_unit else [None]
+    for field_name in fields:
+        inds = [i for i in dl if field_name in (None, i.unit_field)]
+        aggs: dict[str, Any] = {}
+        for ind in inds:
+            within = ind.within(ctx.config)(ctx)
+            for b in ind.buckets:
+                aggs[f"{ind.key}__{b.key}"] = Count("petition_id", distinct=True, filter=(within & b.q(ctx)) or None)
         # The counted codes also as a condition of their own (implied by the indicators' OR), which
         # PostgreSQL reads as a key of deadline_area_due: only those codes' entries are scanned.
-        codes = sorted({c for i in dl for c in i.codes(ctx.config)})
-        qs = qs.filter(d.due_in(ctx) & Q(code__in=codes) & _any(*(i.within(ctx.config)(ctx) for i in dl)))
-        if not by_pair:
-            rows.append({**qs.aggregate(**aggs), "current_unit_id": None, "office_unit_id": None})
-        else:
-            for r in cast("list[dict[str, Any]]", list(qs.values(*group).annotate(**aggs).order_by())):
-                r["current_unit_id"], r["office_unit_id"] = r.pop(group[0]), r.pop(group[1])
-                rows.append(r)
+        codes = sorted({c for i in inds for c in i.codes(ctx.config)})
+        qs = base.filter(d.due_in(ctx) & Q(code__in=codes) & _any(*(i.within(ctx.config)(ctx) for i in inds)))
+        if field_name is None:
+            rows.append(qs.aggregate(**aggs))
+            continue
+        column = f"{prefix}{field_name}_id"
+        for r in cast("list[dict[str, Any]]", list(qs.values(column).annotate(**aggs).order_by())):
+            r["unit_id"], r["unit_field"] = r.pop(column), field_name
+            rows.append(r)
     if memo is not None:
-        memo[key] = rows
+        memo[(*key, by_unit)] = rows
     return rows
 
 
@@ -144,14 +149,14 @@ def headlines(
     def add(n: int, row: dict[str, Any], keys: list[str]) -> None:
         into = counts[n]
         for k in keys:
-            into[k] = into.get(k, 0) + (row[k] or 0)
+            into[k] = into.get(k, 0) + (row.get(k) or 0)  # a unit field's rows hold its indicators only
 
     dl = [i for i in inds if i.source == "deadline"]
     if dl:
         dl_keys = [f"{i.key}__{b.key}" for i in dl for b in i.buckets]
         for n, ctx in enumerate(ctxs):
-            # The unit table reads the first period's pairs (by_unit, through `memo`); the others' totals do.
-            for r in deadline_pairs(scope, ctx, memo=memo, by_pair=n == 0):
+            # The unit table reads the first period's rows by unit (by_unit, through `memo`); the others' totals do.
+            for r in deadline_counts(scope, ctx, memo=memo, by_unit=n == 0):
                 add(n, r, dl_keys)
     keys_of = _cohort_keys(inds)
     cohorts = [(n, f"{base}{n}", keys) for n in range(len(ctxs)) for base, keys in keys_of.items()]
@@ -283,13 +288,13 @@ def by_unit(
             for k, v in values.items():
                 row[k] = row.get(k, 0) + int(v or 0)
 
-    # The deadline rows, grouped by (承办单位, 登记部门) pairs; each indicator's counts go to the unit it is
-    # judged on (a case has one pair, so the distinct counts add up).
+    # The deadline rows, grouped by the unit each indicator is judged on.
     dl = [i for i in inds if i.source == "deadline"]
-    for pair in deadline_pairs(scope, ctx, memo=memo):
-        for field_name in ("current_unit", "office_unit"):
-            keys = [f"{i.key}__{b.key}" for i in dl if i.unit_field == field_name for b in i.buckets]
-            add(pair[f"{field_name}_id"], {k: pair[k] for k in keys})
+    keys_by_field: dict[str, list[str]] = {}
+    for i in dl:
+        keys_by_field.setdefault(i.unit_field, []).extend(f"{i.key}__{b.key}" for b in i.buckets)
+    for r in deadline_counts(scope, ctx, memo=memo):
+        add(r["unit_id"], {k: r[k] for k in keys_by_field[r["unit_field"]]})
     # The cases answered or received in the period, grouped by 承办单位 (the headline's query, if it ran).
     keys_of = {base: [k for k in keys if not k.startswith("v__")] for base, keys in _cohort_keys(inds).items()}
     for r in _cohort_rows(scope, [ctx], memo=memo):
