@@ -172,3 +172,31 @@ def test_the_trend_takes_the_months_already_counted_from_the_headlines(built: An
     assert volumes.trend(scope, july, today=cases.TODAY, counted=wrong) == volumes.trend(scope, july, today=cases.TODAY)
     assert periods.custom(dt.date(2025, 2, 1), dt.date(2025, 2, 28)).is_calendar_month
     assert not half.is_calendar_month
+
+
+def test_breakdowns_count_each_channel_purpose_and_category_by_hand(built: Any, personas: Any) -> None:
+    """A and B came by visit, C by letter, the rest by call (H with 6 people); A is a suggestion, the rest
+    demands; C and D are filed under a category of another first level. Counted in one grouped query,
+    each breakdown rolls up as if counted alone."""
+    from xinfang.petitions.models import Category, Channel, Petition, Purpose
+
+    top = built["A"].category
+    assert top.parent is None
+    # A second-level category under another first level: counted under its first level.
+    other = Category.objects.create(code="602006901", name="欠薪", parent=Category.objects.get(code="602006"))
+    Petition.objects.filter(pk__in=[built["A"].pk, built["B"].pk]).update(channel=Channel.VISIT)
+    Petition.objects.filter(pk=built["C"].pk).update(channel=Channel.LETTER)
+    Petition.objects.filter(pk__in=[p.pk for p in built.values()]).update(purpose=Purpose.DEMAND)
+    Petition.objects.filter(pk=built["A"].pk).update(purpose=Purpose.SUGGESTION)
+    Petition.objects.filter(pk__in=[built["C"].pk, built["D"].pk]).update(category=other)
+
+    got = volumes.breakdowns(Scope(area=personas.org.fugou), YEAR, today=cases.TODAY)
+
+    def table(key: str) -> dict[str, tuple[int, int]]:
+        return {g["code"]: (g["batches"], g["persons"]) for g in got[key]}
+
+    assert table("channel") == {"call": (5, 10), "visit": (2, 2), "letter": (1, 1)}
+    assert [g["name"] for g in got["channel"]] == ["来电/热线", "来访", "来信"]  # most first
+    assert table("purpose") == {Purpose.DEMAND.value: (7, 12), Purpose.SUGGESTION.value: (1, 1)}
+    assert table("category") == {top.code: (6, 11), "602006": (2, 2)}
+    assert table("unit") == {"FG-SZS": (7, 12), "": (1, 1)}
