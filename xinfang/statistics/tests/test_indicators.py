@@ -200,3 +200,36 @@ def test_breakdowns_count_each_channel_purpose_and_category_by_hand(built: Any, 
     assert table("purpose") == {Purpose.DEMAND.value: (7, 12), Purpose.SUGGESTION.value: (1, 1)}
     assert table("category") == {top.code: (6, 11), "602006": (2, 2)}
     assert table("unit") == {"FG-SZS": (7, 12), "": (1, 1)}
+
+
+def test_a_case_handled_twice_in_the_period_counts_once_in_each_bucket(built: Any, personas: Any) -> None:
+    """A was answered on time in March 2025 (its handling limit met). Handled again (a second 办理 limit,
+    answered late in May), it counts once as 按期答复 and once as 超期答复; handled a third time on time,
+    it still counts once as 按期答复 (docs/statistics.md: each bucket counts a case at most once)."""
+    from xinfang.petitions.deadlines.models import Deadline
+    from xinfang.petitions.deadlines.schedule import deadline_close, deadline_open
+
+    scope = Scope(area=personas.org.fugou)
+    before = figures.summary(scope, YEAR, today=cases.TODAY)["indicators"]["on_time_reply_rate"]["buckets"]
+    a = built["A"]
+
+    def handle_again(start: dt.date, answered: dt.date) -> Deadline:
+        deadline_open(petition=a, code="handle", start=start)
+        closed = deadline_close(
+            petition=a, code="handle", at=dt.datetime.combine(answered, dt.time(10), tzinfo=cases.SHANGHAI)
+        )
+        assert closed is not None
+        return closed
+
+    late = handle_again(dt.date(2025, 3, 25), dt.date(2025, 12, 20))
+    assert late.status == "late" and late.due_date.year == 2025
+    after = figures.summary(scope, YEAR, today=cases.TODAY)
+    assert after["indicators"]["on_time_reply_rate"]["buckets"] == {**before, "late": before["late"] + 1}
+    on_time = handle_again(dt.date(2025, 12, 21), dt.date(2025, 12, 22))
+    assert on_time.status == "met"
+    again = figures.summary(scope, YEAR, today=cases.TODAY)
+    assert again["indicators"]["on_time_reply_rate"]["buckets"] == {**before, "late": before["late"] + 1}
+    assert Deadline.objects.filter(petition=a, code="handle").count() == 3
+    # The unit's row agrees with the headline.
+    unit = next(u for u in again["by_unit"] if u["unit"] == "FG-SZS")
+    assert unit["indicators"]["on_time_reply_rate"]["buckets"] == again["indicators"]["on_time_reply_rate"]["buckets"]
