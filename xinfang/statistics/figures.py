@@ -189,7 +189,9 @@ def _cohort_keys(inds: list[d.Indicator]) -> dict[str, list[str]]:
     return keys_of
 
 
-def _cohort_rows(scope: Scope, ctxs: list[d.Ctx], *, memo: Memo | None = None) -> list[dict[str, Any]]:
+def _cohort_rows(
+    scope: Scope, ctxs: list[d.Ctx], *, memo: Memo | None = None, volumes: bool = True
+) -> list[dict[str, Any]]:
     """The scope's cases received or answered in any of the periods, grouped by 承办单位 (`unit`: for a
     case in the first period's cohorts; None for the rest) and by whether the case is in each period's
     cohorts (flags received0, answered0, received1, …): the figures of a cohort add up over its groups, the
@@ -201,9 +203,12 @@ def _cohort_rows(scope: Scope, ctxs: list[d.Ctx], *, memo: Memo | None = None) -
     then those answered in it that were received in none of the periods (a case is in one query's rows
     only). Each reads one range of an index, pet_area_stats (area, received_at) and pet_area_replied
     (area, replied_at), not the scope's cases of every year: "answered in the period" is not bounded by
-    the date of receipt."""
-    key = ("cohort", tuple((c.period.start, c.period.end) for c in ctxs))
-    found = cohort_read(memo, key[1])
+    the date of receipt.
+
+    `volumes=False`: of the volumes only 批次 (`v__received`), what the unit table shows (a year of a city's
+    cases: twelve counts fewer per row)."""
+    key = ("cohort", tuple((c.period.start, c.period.end) for c in ctxs), volumes)
+    found = cohort_read(memo, key[1], volumes=volumes)
     if found is not None:
         return found
     ctx0 = ctxs[0]  # `within` and the buckets depend on the day and the configuration only
@@ -213,9 +218,9 @@ def _cohort_rows(scope: Scope, ctxs: list[d.Ctx], *, memo: Memo | None = None) -
             within = ind.within(ctx0.config)(ctx0)
             for b in ind.buckets:
                 aggs[f"{ind.key}__{b.key}"] = Count("pk", filter=(within & b.q(ctx0)) or None)
-    for v in d.VOLUMES:
+    for v in d.VOLUMES if volumes else [d.VOLUME_BY_KEY["received"]]:
         aggs[f"v__{v.key}"] = Count("pk", filter=v.q(ctx0) or None)
-        if v.persons_key:
+        if v.persons_key and volumes:
             aggs[f"v__{v.persons_key}"] = Sum("headcount", filter=v.q(ctx0) or None)
     flags = {f"{base}{n}": _flag(fn(ctx)) for n, ctx in enumerate(ctxs) for base, fn in d.COHORTS.items()}
     # By unit only where the unit table reads it (the first period's cohorts): the other periods' cases
@@ -236,10 +241,13 @@ def _cohort_rows(scope: Scope, ctxs: list[d.Ctx], *, memo: Memo | None = None) -
     return rows
 
 
-def cohort_read(memo: Memo | None, periods: tuple[tuple[dt.date, dt.date], ...]) -> list[dict[str, Any]] | None:
-    """The cohort rows already read for these periods: a query whose first periods are these answers for them."""
+def cohort_read(
+    memo: Memo | None, periods: tuple[tuple[dt.date, dt.date], ...], *, volumes: bool = True
+) -> list[dict[str, Any]] | None:
+    """The cohort rows already read for these periods: a query whose first periods are these answers for them
+    (one that counted every volume, where `volumes` are asked for)."""
     for k, found in (memo or {}).items():
-        if k[0] == "cohort" and k[1][: len(periods)] == periods:
+        if k[0] == "cohort" and k[1][: len(periods)] == periods and (k[2] or not volumes):
             return found
     return None
 
@@ -297,7 +305,7 @@ def by_unit(
         add(r["unit_id"], {k: r[k] for k in keys_by_field[r["unit_field"]]})
     # The cases answered or received in the period, grouped by 承办单位 (the headline's query, if it ran).
     keys_of = {base: [k for k in keys if not k.startswith("v__")] for base, keys in _cohort_keys(inds).items()}
-    for r in _cohort_rows(scope, [ctx], memo=memo):
+    for r in _cohort_rows(scope, [ctx], memo=memo, volumes=False):
         for base, keys in keys_of.items():
             if r[f"{base}0"]:
                 add(r["unit"], {k: r[k] for k in keys})

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from xinfang.core.timeutil import local_date
+from xinfang.core.timeutil import SHANGHAI, local_date
 from xinfang.statistics import figures, periods, volumes
 from xinfang.statistics.figures import Scope
 
@@ -216,7 +216,7 @@ def test_a_case_handled_twice_in_the_period_counts_once_in_each_bucket(built: An
     def handle_again(start: dt.date, answered: dt.date) -> Deadline:
         deadline_open(petition=a, code="handle", start=start)
         closed = deadline_close(
-            petition=a, code="handle", at=dt.datetime.combine(answered, dt.time(10), tzinfo=cases.SHANGHAI)
+            petition=a, code="handle", at=dt.datetime.combine(answered, dt.time(10), tzinfo=SHANGHAI)
         )
         assert closed is not None
         return closed
@@ -233,3 +233,15 @@ def test_a_case_handled_twice_in_the_period_counts_once_in_each_bucket(built: An
     # The unit's row agrees with the headline.
     unit = next(u for u in again["by_unit"] if u["unit"] == "FG-SZS")
     assert unit["indicators"]["on_time_reply_rate"]["buckets"] == again["indicators"]["on_time_reply_rate"]["buckets"]
+
+
+def test_the_unit_table_alone_equals_the_one_read_with_the_headline(built: Any, personas: Any) -> None:
+    """The ranking counts the units alone (without the volumes it does not show); the page reads them with
+    its headline. Both give each unit the same figures."""
+    scope = Scope(area=personas.org.fugou)
+    memo: figures.Memo = {}
+    figures.headlines(scope, [YEAR], today=cases.TODAY, memo=memo)
+    with_headline = figures.by_unit(scope, YEAR, today=cases.TODAY, memo=memo)
+    alone = figures.by_unit(scope, YEAR, today=cases.TODAY)
+    assert alone == with_headline
+    assert {u["unit"]: u["received"] for u in alone}["FG-SZS"] == 7
