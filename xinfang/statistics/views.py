@@ -69,7 +69,7 @@ def _volumes(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _ranking_rows(data: dict[str, Any], query: str) -> list[dict[str, Any]]:
-    """The ranking table's rows, each cell already formatted (link, rate, numerator, denominator): the
+    """The ranking table's rows, each cell already formatted (link, rate, "numerator/denominator"): the
     template only loops over them (units × indicators cells; resolving each in the template was a
     quarter of the page's time). Counts as text: the template's number localization of ~5,000 cells of a
     city was another 40 ms, for digits it leaves as they are (no thousands separator here)."""
@@ -88,7 +88,7 @@ def _ranking_rows(data: dict[str, Any], query: str) -> list[dict[str, Any]]:
                 "name": u["name"],
                 "received": str(u["received"]),
                 "cells": [
-                    (href + unit_part, pct(b["rate"]), str(b["numerator"]), str(b["denominator"]))
+                    (href + unit_part, pct(b["rate"]), f"{b['numerator']}/{b['denominator']}")
                     for key, href in columns
                     for b in (blocks[key],)
                 ],
