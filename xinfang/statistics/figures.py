@@ -106,10 +106,10 @@ def deadline_counts(
             within = ind.within(ctx.config)(ctx)
             for b in ind.buckets:
                 aggs[f"{ind.key}__{b.key}"] = Count("petition_id", distinct=True, filter=(within & b.q(ctx)) or None)
-        # The counted codes also as a condition of their own (implied by the indicators' OR), which
-        # PostgreSQL reads as a key of deadline_area_due: only those codes' entries are scanned.
+        # The counted codes as the query's condition, which PostgreSQL reads as a key of deadline_area_due:
+        # only those codes' entries are scanned. Each count's FILTER holds its indicator's `within`.
         codes = sorted({c for i in inds for c in i.codes(ctx.config)})
-        qs = base.filter(d.due_in(ctx) & Q(code__in=codes) & _any(*(i.within(ctx.config)(ctx) for i in inds)))
+        qs = base.filter(d.due_in(ctx) & Q(code__in=codes))
         if field_name is None:
             rows.append(qs.aggregate(**aggs))
             continue
@@ -139,7 +139,7 @@ def headlines(
 ) -> list[dict[str, Any]]:
     """The headline of each period (the page's, the one before, the same one last year): the cases in
     two queries per stretch of touching periods (`_cohort_rows`), grouped by whether a case is in each
-    period's set (received in it, answered in it), and one over the deadline rows per period (`deadline_pairs`, shared with
+    period's set (received in it, answered in it), and the deadline rows of each period (`deadline_counts`, shared with
     `by_unit` through `memo`). Each figure is a conditional count (FILTER) of the definition's `within`
     and bucket."""
     ctxs = [ctx_for(p, today, config) for p in periods]
