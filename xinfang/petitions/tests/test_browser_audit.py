@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.files.base import ContentFile
+from playwright.sync_api import expect
 
 from xinfang.accounts.models import Role
 from xinfang.accounts.tests.factories import make_user
@@ -57,7 +58,9 @@ def test_clerk_reads_and_the_auditor_sees_it(live_server, page, personas):
 
     page.select_option("#id_kind", "attachment")
     page.click("form.filters button[type=submit]")
-    assert page.locator("tr.access-row").count() == 1
+    # the click returns once the filtered page's navigation has begun, not when it has loaded: wait for it
+    page.wait_for_url(re.compile(r".*[?&]kind=attachment.*"))
+    expect(page.locator("tr.access-row")).to_have_count(1)
     with page.expect_download() as info:
         page.get_by_role("link", name="CSV").click()
     with open(info.value.path(), encoding="utf-8-sig") as fh:

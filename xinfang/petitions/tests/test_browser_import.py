@@ -6,6 +6,7 @@ import re
 import threading
 
 import pytest
+from playwright.sync_api import expect
 
 from xinfang.petitions.models import ImportJob, Petition
 from xinfang.petitions.tests.test_import_petitions import GOOD, csv_bytes
@@ -42,4 +43,4 @@ def test_clerk_imports_a_file_and_sees_the_report(live_server, page, personas, s
     worker.join(timeout=60)
     assert Petition.objects.count() == 2 and ImportJob.objects.get().status == ImportJob.State.DONE
     page.click("text=返回导入/导出")
-    assert "历史数据.csv" in page.locator("#import-jobs").inner_text()
+    expect(page.locator("#import-jobs")).to_contain_text("历史数据.csv")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from xinfang.petitions.models import Petition
 
@@ -37,7 +38,7 @@ def test_clerk_registers_group_visit(live_server, page, personas):
     petition = Petition.objects.get()
     assert petition.is_group and petition.headcount == 6 and petition.representatives.count() == 2
     page.click("text=查看事项")
-    assert "集体访" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("集体访")  # retried: the click does not wait for the case page
 
 
 def test_wrong_id_shows_message_in_browser(live_server, page, personas):
@@ -50,7 +51,8 @@ def test_wrong_id_shows_message_in_browser(live_server, page, personas):
     page.locator("#id_id_number").fill("110105194912310021")
     page.locator("#id_content").fill("反映问题")
     page.locator("#register-form button[type=submit]").click()
-    assert "校验位不正确" in page.locator("#register-form").inner_text()
+    # the form is on the page before and after the submit: retried until the answered one shows
+    expect(page.locator("#register-form")).to_contain_text("校验位不正确")
     assert Petition.objects.count() == 0
 
 
