@@ -1,11 +1,12 @@
 #!/usr/bin/env python
-"""In-process A/B: REST registration, the staff list and the case page, this checkout against another.
+"""In-process A/B: REST registration, the staff list, the case page and the workbench, this checkout against
+another.
 
     DATABASE_URL=postgres://… python bench/ab_inprocess.py --base /path/to/other/checkout [--rounds 4]
 
 Each round runs one process per checkout in turn (the order flips each round), each timing `--n`
 registrations (POST /api/v1/petitions/ with a token, Django's test client: no HTTP server), and as many
-list pages and case pages, and counting their queries. The machine's speed drifts, so what is reported
+list pages, case pages and workbench pages (the 待分办 inbox), and counting their queries. The machine's speed drifts, so what is reported
 is the ratio this/base per round (median of each), with its spread over the rounds, not milliseconds.
 Use a database prepared by `bench/run.py --large --keep` (any with generated cases; the schema must suit
 both checkouts). It writes registrations in the busiest county office.
@@ -90,8 +91,9 @@ def child(n: int, stats_n: int = 0) -> None:
     pages = {
         "list": lambda: staff.get(f"/staff/petitions/?status={s.list_status}&area={s.county.code}").status_code,
         "case": lambda: staff.get(f"/staff/petitions/{s.detail.pk}/").status_code,
+        "workbench": lambda: staff.get("/staff/?inbox=to_dispatch").status_code,  # as bench/http_bench.py
     }
-    counts = {"register": n, "list": n, "case": n}
+    counts = {"register": n, "list": n, "case": n, "workbench": n}
     if stats_n:  # the 统计分析 page of the city as its 督查员 sees it (bench/stats_cases.py), last month
         import stats_cases
 
@@ -157,7 +159,7 @@ def main() -> int:
             runs[name].append(json.loads(proc.stdout.strip().splitlines()[-1]))
             print(name, runs[name][-1], flush=True)
     print(f"{'':10} {'this/base (median of rounds)':>30} {'min':>6} {'max':>6}   queries base → this")
-    for kind in ("register", "list", "case", *(("stats",) if args.stats else ())):
+    for kind in ("register", "list", "case", "workbench", *(("stats",) if args.stats else ())):
         for what in ("ms", "app_cpu_ms"):
             pairs = zip(runs["this"], runs["base"], strict=True)
             ratios = [t[f"{kind}_{what}"] / b[f"{kind}_{what}"] for t, b in pairs]
