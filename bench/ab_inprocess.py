@@ -6,8 +6,9 @@ another.
 
 Each round runs one process per checkout in turn (the order flips each round), each timing `--n`
 registrations (POST /api/v1/petitions/ with a token, Django's test client: no HTTP server), and as many
-list pages, case pages and workbench pages (the 待分办 inbox), and counting their queries. The machine's speed drifts, so what is reported
-is the ratio this/base per round (median of each), with its spread over the rounds, not milliseconds.
+list pages, case pages and workbench pages (the 待分办 inbox), and counting their queries. The machine's
+speed drifts, so what is reported is the ratio this/base per round (median of each), with its spread over
+the rounds, not milliseconds.
 Use a database prepared by `bench/run.py --large --keep` (any with generated cases; the schema must suit
 both checkouts). It writes registrations in the busiest county office.
 
