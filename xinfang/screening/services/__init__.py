@@ -16,18 +16,15 @@ from .disputes import (
     dispute_hand_over,
     dispute_link_petition,
     dispute_raise_from_petition,
-    dispute_record_progress,
     dispute_register,
     dispute_release,
     dispute_reopen,
     dispute_set_campaign,
     dispute_take_on,
-    dispute_update_plan,
     grade_get,
-    plan_step_add,
-    plan_step_done,
 )
 from .leaders import down_visit_record, reception_day_cancel, reception_day_create, reception_register_visit
+from .plans import dispute_record_progress, dispute_update_plan, plan_step_add, plan_step_done
 
 __all__ = [
     "area_map_upload",
