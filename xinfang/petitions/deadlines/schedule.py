@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from xinfang.core.errors import ValidationFailed
@@ -151,7 +152,8 @@ def deadline_open(
     """Open the deadline `code` for a case, counted from `start` (the day of the start event).
 
     The rule is the one in force for the petition's area on the day it was received (cases keep the
-    rule version they started under). An open deadline of the same code is cancelled first.
+    rule version they started under). An open deadline of the same code is cancelled first, and in the
+    same statement the case's earlier limits of the code are marked `repeated`, as this one is then.
     `due_override` (a 交办 deadline set by the dispatcher) replaces the computed date; the basis says so.
     `new_case`: the case was inserted in this transaction and has no deadline yet (registration), so
     there is nothing to cancel and this deadline alone decides the case's due date.
@@ -160,14 +162,19 @@ def deadline_open(
     if draft is not None and ((draft.code, draft.start_date) != (code, start) or draft.pk is not None):
         raise ValueError(f"deadline_open: the draft is for {draft.code} from {draft.start_date}, not {code}")
     with transaction.atomic(savepoint=False):
+        earlier = 0
         if not new_case:
-            Deadline.objects.filter(petition_id=petition.pk, code=code, status=OPEN).update(
-                status=Deadline.Status.CANCELLED, closed_at=timezone.now()
+            is_open = Q(status=OPEN)
+            earlier = Deadline.objects.filter(petition_id=petition.pk, code=code).update(
+                repeated=True,
+                status=Case(When(is_open, then=Value(Deadline.Status.CANCELLED.value)), default=F("status")),
+                closed_at=Case(When(is_open, then=Value(timezone.now())), default=F("closed_at")),
             )
         deadline = draft or deadline_draft(
             petition=petition, code=code, start=start, due_override=due_override, note=note, config=config
         )
         deadline.petition = petition
+        deadline.repeated = earlier > 0
         copy_facts(deadline, petition)
         deadline.save(force_insert=True)
         organ = [deadline] if deadline.party == Party.ORGAN else []

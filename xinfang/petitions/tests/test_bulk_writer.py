@@ -39,7 +39,7 @@ def plan_like_factory(personas, *, steps=(), **extra):
 
 def deadline_rows(p: Petition):
     return sorted(
-        (d.code, d.status, d.party, d.start_date, d.base_due_date, d.due_date, d.basis, d.state)
+        (d.code, d.status, d.party, d.start_date, d.base_due_date, d.due_date, d.basis, d.state, d.repeated)
         for d in Deadline.objects.filter(petition=p)
     )
 
@@ -226,3 +226,33 @@ def test_an_unsatisfied_rating_in_bulk_goes_to_the_office_like_the_service(perso
     assert event_rows(by_bulk)[-1] == ("rate_unsatisfied", "replied", "revisit", True)
     assert event_rows(by_bulk)[-1] == event_rows(p)[-1]
     assert deadline_rows(by_bulk) == deadline_rows(p)
+
+
+def test_a_rehandled_case_in_bulk_has_the_services_repeated_limits(personas):
+    """责成重新办理 opens a second 办理 limit: written through the bulk path (import, generator) the case's two
+    `handle` limits are marked repeated exactly as deadline_open marks them, and no other limit is."""
+    p = advance(register(personas.clerk).petition, "replied", personas=personas)
+    services.petition_rate(petition_id=p.pk, rating="unsatisfied", comment="井盖又坏了")
+    services.petition_rehandle(actor=personas.dispatcher, petition_id=p.pk, reason="请再次核实井盖")
+    p.refresh_from_db()
+    reply = {"outcome": "support", "facts": "属实", "reasons": "理由", "basis": "依据", "text": "已修复"}
+    result = bulk.bulk_write(
+        [
+            plan_like_factory(
+                personas,
+                steps=[
+                    {"action": "dispatch", "unit": personas.org.municipal, "mode": "transfer"},
+                    {"action": "accept"},
+                    {"action": "submit_reply", **reply},
+                    {"action": "approve_reply"},
+                    {"action": "rate", "rating": "unsatisfied", "note": "井盖又坏了"},
+                    {"action": "rehandle", "reason": "请再次核实井盖"},
+                ],
+            )
+        ]
+    )
+    by_bulk = Petition.objects.get(pk=result.ids[0])
+    assert by_bulk.status == p.status == "accepted"
+    assert deadline_rows(by_bulk) == deadline_rows(p)
+    repeated = sorted((d.code, d.status) for d in Deadline.objects.filter(petition=by_bulk, repeated=True))
+    assert repeated == [("handle", "met"), ("handle", "open")]

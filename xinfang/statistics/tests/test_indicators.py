@@ -245,3 +245,50 @@ def test_the_unit_table_alone_equals_the_one_read_with_the_headline(built: Any, 
     alone = figures.by_unit(scope, YEAR, today=cases.TODAY)
     assert alone == with_headline
     assert {u["unit"]: u["received"] for u in alone}["FG-SZS"] == 7
+
+
+def test_the_timeliness_counts_are_distinct_cases_counted_by_hand(built: Any, personas: Any, settings: Any) -> None:
+    """The limits not `repeated` are counted as rows and the repeated ones with DISTINCT (figures.deadline_counts):
+    with A handled three times and B's 受理告知 opened twice, each bucket still equals the distinct cases counted
+    here by hand from the rows, for the area, for the unit's own scope (joined to the cases) and in the unit's
+    row; and so it does for an indicator of two codes, which is counted with DISTINCT throughout."""
+    from xinfang.petitions.deadlines.models import Deadline
+    from xinfang.petitions.deadlines.schedule import deadline_close, deadline_open
+
+    a, b = built["A"], built["B"]
+    for start, answered in ((dt.date(2025, 3, 25), dt.date(2025, 12, 20)), (dt.date(2025, 4, 1), dt.date(2025, 4, 10))):
+        deadline_open(petition=a, code="handle", start=start)
+        deadline_close(petition=a, code="handle", at=dt.datetime.combine(answered, dt.time(10), tzinfo=SHANGHAI))
+    deadline_open(petition=b, code="notify_acceptance", start=dt.date(2025, 5, 6))  # left open: overdue by TODAY
+    assert Deadline.objects.filter(petition=a, code="handle", repeated=False).count() == 0
+    assert Deadline.objects.filter(petition=b, code="notify_acceptance", repeated=True).count() == 2
+    assert not Deadline.objects.filter(petition=b, code="handle", repeated=True).exists()
+
+    def by_hand(codes: list[str]) -> dict[str, int]:
+        rows = Deadline.objects.filter(
+            petition__area_path__startswith=personas.org.fugou.path,
+            code__in=codes,
+            due_date__gte=YEAR.start,
+            due_date__lte=YEAR.end,
+        )
+        met = {r.petition_id for r in rows if r.status == "met"}
+        late = {r.petition_id for r in rows if r.status == "late"}
+        overdue = {r.petition_id for r in rows if r.status == "open" and r.due_date < cases.TODAY}
+        return {"met": len(met), "late": len(late), "overdue": len(overdue)}
+
+    def buckets(scope: Scope) -> dict[str, dict[str, int]]:
+        s = figures.summary(scope, YEAR, today=cases.TODAY)
+        unit = next(u for u in s["by_unit"] if u["unit"] == "FG-SZS")
+        return {
+            key: s["indicators"][key]["buckets"] | {"unit": unit["indicators"][key]["buckets"]}
+            for key in ("on_time_reply_rate", "unit_timely_acceptance_rate")
+        }
+
+    area, unit = Scope(area=personas.org.fugou), Scope(unit=personas.org.municipal)
+    for codes in (["handle"], ["handle", "notify_acceptance"]):
+        settings.XINFANG_STATS = {"reply_codes": codes}
+        reply, acceptance = by_hand(codes), by_hand(["notify_acceptance"])
+        assert reply["late"] >= 1 and acceptance["overdue"] >= 1
+        for got in (buckets(area), buckets(unit)):
+            assert got["on_time_reply_rate"] == reply | {"unit": reply}, codes
+            assert got["unit_timely_acceptance_rate"] == acceptance | {"unit": acceptance}, codes

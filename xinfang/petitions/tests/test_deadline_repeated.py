@@ -1,0 +1,61 @@
+"""A limit is `repeated` when its case has another of the same code: the statistics count the others as rows
+and take DISTINCT over these few (statistics.figures.deadline_counts), so every writer must set it. The bulk
+path's flags are compared with the services' in test_bulk_writer."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.apps import apps
+
+from xinfang.petitions import services
+from xinfang.petitions.deadlines.models import Deadline
+from xinfang.petitions.tests.factories import register
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(p) -> list[tuple[str, str, bool]]:
+    return sorted(Deadline.objects.filter(petition=p).values_list("code", "status", "repeated"))
+
+
+def _objected_and_redispatched(personas):
+    org = personas.org
+    p = register(personas.clerk).petition
+    services.petition_dispatch(actor=personas.dispatcher, petition_id=p.pk, unit=org.municipal, mode="transfer")
+    assert _rows(p) == [
+        ("notify_acceptance", "open", False),
+        ("objection", "open", False),
+        ("transfer", "met", False),
+    ]
+    services.petition_object(actor=personas.handler, petition_id=p.pk, reason="不属于本单位职责")
+    services.petition_dispatch(actor=personas.dispatcher, petition_id=p.pk, unit=org.township, mode="transfer")
+    return p
+
+
+def test_a_redispatch_after_an_objection_marks_each_code_opened_twice(personas):
+    """The objection sends the case back (a second 转送 limit); the second dispatch opens 受理告知 and 异议 again.
+    Every limit of those codes is then repeated, the cancelled one too; a fresh case has none."""
+    p = _objected_and_redispatched(personas)
+    assert _rows(p) == [
+        ("notify_acceptance", "cancelled", True),
+        ("notify_acceptance", "open", True),
+        ("objection", "met", True),
+        ("objection", "open", True),
+        ("transfer", "met", True),
+        ("transfer", "met", True),
+    ]
+    other = register(personas.clerk).petition
+    assert _rows(other) == [("transfer", "open", False)]
+
+
+def test_the_migration_flags_the_limits_already_there(personas):
+    """Migration 0027 flags an upgraded database's rows: the codes a case has more than once, nothing else."""
+    p = _objected_and_redispatched(personas)
+    single = register(personas.clerk).petition
+    expected = _rows(p) + _rows(single)
+    Deadline.objects.update(repeated=False)
+    migration = importlib.import_module("xinfang.petitions.migrations.0027_deadline_repeated")
+    migration.flag_repeated(apps, None)
+    assert _rows(p) + _rows(single) == expected
