@@ -9,14 +9,17 @@ With the facts on the rows, deadline_area_due answers a scope's limits of a peri
 The copies follow the case: written with each row (schedule.deadline_open, the bulk writer), rewritten
 where the case's area or units change (services._apply calls `deadlines_follow_case` with the fields it
 saved) and where accounts moves a unit (petitions.paths). `deadline_facts_differ` finds rows that do not
-match (the tests run it after every workflow path)."""
+match (the tests run it after every workflow path).
+
+A row's `repeated` flag (its case has another limit of the code) is not a copy but is derived the same way
+and checked beside them: `deadline_repeated_differ`, `deadlines_reflag_repeated`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from ..models import Petition
 from .models import Deadline
@@ -62,3 +65,21 @@ def deadline_facts_differ() -> QuerySet[Deadline]:
         differs |= Q(**{f"{name}__isnull": True, f"{there}__isnull": False})
         differs |= Q(**{f"{name}__isnull": False, f"{there}__isnull": True})
     return Deadline.objects.filter(differs)
+
+
+def _another_of_the_code() -> Exists:
+    return Exists(
+        Deadline.objects.filter(petition_id=OuterRef("petition_id"), code=OuterRef("code")).exclude(pk=OuterRef("pk"))
+    )
+
+
+def deadline_repeated_differ() -> QuerySet[Deadline]:
+    """The rows whose `repeated` flag is wrong: set where the case has no other limit of the code, or unset
+    where it has one (none, when everything writes them: schedule.deadline_open, bulk_deadlines)."""
+    other = _another_of_the_code()
+    return Deadline.objects.filter((Q(repeated=True) & ~other) | (Q(repeated=False) & other))
+
+
+def deadlines_reflag_repeated(rows: QuerySet[Deadline]) -> int:
+    """Set these rows' `repeated` flags from their cases' limits, in one UPDATE (`manage.py stats_verify --fix`)."""
+    return rows.update(repeated=_another_of_the_code())
