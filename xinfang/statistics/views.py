@@ -87,8 +87,12 @@ def _ranking_rows(data: dict[str, Any], query: str) -> list[dict[str, Any]]:
                 "rank": u["rank"] or "样本不足",
                 "name": u["name"],
                 "received": str(u["received"]),
+                # A figure without cases (denominator 0: a 信访部门's figure in a 承办单位's row, a unit nobody
+                # rated) is a dash, with no link to an empty list: about a third of a city's cells.
                 "cells": [
                     (href + unit_part, pct(b["rate"]), f"{b['numerator']}/{b['denominator']}")
+                    if b["denominator"]
+                    else ("", "—", "")
                     for key, href in columns
                     for b in (blocks[key],)
                 ],

@@ -288,3 +288,27 @@ def test_the_page_s_breakdowns_and_trend_equal_those_counted_alone(
     assert data["trend"] == volumes.trend(req.scope, req.period, today=cases.TODAY)
     units = {r["code"]: r["batches"] for r in data["breakdowns"]["unit"]}
     assert units == ({"FG-SZS": 7, "": 1} if query is YEAR_QUERY else {"FG-SZS": 2})
+
+
+def test_a_ranking_cell_without_cases_is_a_dash_without_a_link(
+    built: Any, personas: Any, client: Any, settings: Any
+) -> None:
+    """In the 市政所's row the 信访部门's acceptance rate has no cases (0/0): a dash, not a link to an empty list;
+    its reply rate links to exactly its cases."""
+    import re
+
+    settings.XINFANG_STATS = {"ranking_min_sample": 1}
+    client.force_login(personas.supervisor)
+    html = client.get(reverse("statistics:ranking"), YEAR_QUERY).content.decode()
+    unit = personas.org.municipal
+    row = re.search(rf"<tr[^>]*><td>[^<]*</td><td>{unit.name}</td>.*?</tr>", html, re.S)
+    assert row is not None
+    cells = re.findall(r"<td>(.*?)</td>", row.group(0), re.S)[3:]  # after 名次, 单位, 收到
+    labels = [c.label for c in d.indicators(stats_config())]
+    office = cells[labels.index("信访部门及时受理率")]
+    assert "<a" not in office and "—" in office and "0/0" not in office
+    reply = cells[labels.index("按期答复率（按期办结率）")]
+    href = re.search(r'href="([^"]+)"', reply)
+    assert (
+        href is not None and f"unit_id={unit.pk}" in href.group(1) and "indicator=on_time_reply_rate" in href.group(1)
+    )
