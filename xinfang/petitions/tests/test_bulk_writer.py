@@ -37,6 +37,23 @@ def plan_like_factory(personas, *, steps=(), **extra):
     return bulk.PetitionPlan(steps=[bulk.Step(at=now, **s) for s in steps], **data)
 
 
+REPLY = {"outcome": "support", "facts": "属实", "reasons": "理由", "basis": "依据", "text": "已修复"}
+
+
+def bulk_replied(personas, *after, reply=REPLY) -> Petition:
+    """A case written through the bulk path: transferred to the 市政所, accepted, answered with `reply`, then
+    the steps `after`; the case as written."""
+    steps = [
+        {"action": "dispatch", "unit": personas.org.municipal, "mode": "transfer"},
+        {"action": "accept"},
+        {"action": "submit_reply", **reply},
+        {"action": "approve_reply"},
+        *after,
+    ]
+    result = bulk.bulk_write([plan_like_factory(personas, steps=steps)])
+    return Petition.objects.get(pk=result.ids[0])
+
+
 def deadline_rows(p: Petition):
     return sorted(
         (d.code, d.status, d.party, d.start_date, d.base_due_date, d.due_date, d.basis, d.state, d.repeated)
@@ -170,22 +187,12 @@ def test_bulk_and_services_tell_the_same_story_through_review(personas):
         "basis": "《城市道路管理条例》",
         "text": "已于当日更换井盖。",
     }
-    result = bulk.bulk_write(
-        [
-            plan_like_factory(
-                personas,
-                steps=[
-                    {"action": "dispatch", "unit": personas.org.municipal, "mode": "transfer"},
-                    {"action": "accept"},
-                    {"action": "submit_reply", **reply},
-                    {"action": "approve_reply"},
-                    {"action": "rate", "rating": "basic", "note": "还可以"},
-                    {"action": "request_review", "reason": "对处理意见不服"},
-                ],
-            )
-        ]
+    by_bulk = bulk_replied(
+        personas,
+        {"action": "rate", "rating": "basic", "note": "还可以"},
+        {"action": "request_review", "reason": "对处理意见不服"},
+        reply=reply,
     )
-    by_bulk = Petition.objects.get(pk=result.ids[0])
     assert by_bulk.status == p.status == "reviewing"
     assert by_bulk.review_unit_id == p.review_unit_id and by_bulk.review_level == p.review_level == 1
     assert deadline_rows(by_bulk) == deadline_rows(p)
@@ -205,22 +212,7 @@ def test_an_unsatisfied_rating_in_bulk_goes_to_the_office_like_the_service(perso
     p = advance(register(personas.clerk).petition, "replied", personas=personas)
     services.petition_rate(petition_id=p.pk, rating="unsatisfied", comment="井盖又坏了")
     p.refresh_from_db()
-    reply = {"outcome": "support", "facts": "属实", "reasons": "理由", "basis": "依据", "text": "已修复"}
-    result = bulk.bulk_write(
-        [
-            plan_like_factory(
-                personas,
-                steps=[
-                    {"action": "dispatch", "unit": personas.org.municipal, "mode": "transfer"},
-                    {"action": "accept"},
-                    {"action": "submit_reply", **reply},
-                    {"action": "approve_reply"},
-                    {"action": "rate", "rating": "unsatisfied", "note": "井盖又坏了"},
-                ],
-            )
-        ]
-    )
-    by_bulk = Petition.objects.get(pk=result.ids[0])
+    by_bulk = bulk_replied(personas, {"action": "rate", "rating": "unsatisfied", "note": "井盖又坏了"})
     assert by_bulk.status == p.status == "revisit"
     assert by_bulk.closed_at is None and by_bulk.rating == "unsatisfied"
     assert event_rows(by_bulk)[-1] == ("rate_unsatisfied", "replied", "revisit", True)
@@ -235,23 +227,11 @@ def test_a_rehandled_case_in_bulk_has_the_services_repeated_limits(personas):
     services.petition_rate(petition_id=p.pk, rating="unsatisfied", comment="井盖又坏了")
     services.petition_rehandle(actor=personas.dispatcher, petition_id=p.pk, reason="请再次核实井盖")
     p.refresh_from_db()
-    reply = {"outcome": "support", "facts": "属实", "reasons": "理由", "basis": "依据", "text": "已修复"}
-    result = bulk.bulk_write(
-        [
-            plan_like_factory(
-                personas,
-                steps=[
-                    {"action": "dispatch", "unit": personas.org.municipal, "mode": "transfer"},
-                    {"action": "accept"},
-                    {"action": "submit_reply", **reply},
-                    {"action": "approve_reply"},
-                    {"action": "rate", "rating": "unsatisfied", "note": "井盖又坏了"},
-                    {"action": "rehandle", "reason": "请再次核实井盖"},
-                ],
-            )
-        ]
+    by_bulk = bulk_replied(
+        personas,
+        {"action": "rate", "rating": "unsatisfied", "note": "井盖又坏了"},
+        {"action": "rehandle", "reason": "请再次核实井盖"},
     )
-    by_bulk = Petition.objects.get(pk=result.ids[0])
     assert by_bulk.status == p.status == "accepted"
     assert deadline_rows(by_bulk) == deadline_rows(p)
     repeated = sorted((d.code, d.status) for d in Deadline.objects.filter(petition=by_bulk, repeated=True))
