@@ -2,9 +2,9 @@
 
 `notify_event()` (one notice) and `notify_events()` (several, in one INSERT) are called inside the caller's
 transaction: the messages are written with the change that caused them (or not at all), and so is their
-sending task where the task queue is this database's (`tasks.send_with_transaction`). Each message's key is the event's key plus the person plus the channel,
-unique in the table: the same event reaches the same person once per channel, whoever calls again (a
-retried request, the sweep running twice).
+sending task where the task queue is this database's (`tasks.send_with_transaction`). Each message's key is
+the event's key plus the person plus the channel, unique in the table: the same event reaches the same
+person once per channel, whoever calls again (a retried request, the sweep running twice).
 """
 
 from __future__ import annotations

@@ -48,8 +48,8 @@ class BatchDeadlines:
         if old is not None:
             old.status, old.closed_at = CANCELLED, at
         earlier = [d for d in self.rows if d.code == code]
-        for d in earlier:  # as deadline_open: the case's limits of a code opened more than once are `repeated`
-            d.repeated = True
+        for d in earlier:  # as deadline_open: a code opened again marks all its limits
+            d.shares_code = True
         rule, fallback = self.ctx.rule(code, self.petition.area_path, self.received)
         # State: 正常 until judged at closing or, for those still open, on `today` (finish()).
         d = new_instance(
@@ -63,7 +63,7 @@ class BatchDeadlines:
                 "note": note[:200],
                 "status": OPEN,
                 "state": engine.NORMAL,
-                "repeated": bool(earlier),
+                "shares_code": bool(earlier),
             },
         )
         d._state.fields_cache["rule"] = rule

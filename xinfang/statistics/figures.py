@@ -101,23 +101,23 @@ def deadline_counts(
     fields = list(dict.fromkeys(i.unit_field for i in dl)) if by_unit else [None]
     for field_name in fields:
         inds = [i for i in dl if field_name in (None, i.unit_field)]
-        # Each count is of distinct cases. Grouped by unit, an indicator of one code counts the limits not
-        # `repeated` as they are (each is its case's only limit of the code) and takes DISTINCT over the
-        # repeated ones alone, in a second query that reads deadline_repeated_area / _due. With no DISTINCT
-        # left in the first, PostgreSQL hashes the groups instead of sorting the period's limits by unit: a
+        # Each count is of distinct cases. Grouped by unit, an indicator of one code counts as rows the limits
+        # that are their case's only one of the code (not `shares_code`) and takes DISTINCT over the others
+        # alone, in a second query that reads deadline_shared_area / _due. With no DISTINCT left in the
+        # first, PostgreSQL hashes the groups instead of sorting the period's limits by unit: a
         # city's year at 1M cases, 165 → 115 ms of SQL for both fields, the ranking page 280 → 256 ms. Not
         # grouped (a comparison period) there is no such sort, and compiling a second query costs more than
         # it saves. An indicator of several codes (configuration) counts DISTINCT over all its limits.
         aggs: dict[str, Any] = {}
-        repeated: dict[str, Any] = {}
+        shared: dict[str, Any] = {}
         for ind in inds:
             within = ind.within(ctx.config)(ctx)
             single = field_name is not None and len(ind.codes(ctx.config)) == 1
             for b in ind.buckets:
                 name, cond = f"{ind.key}__{b.key}", within & b.q(ctx)
                 if single:
-                    aggs[name] = Count("petition_id", filter=cond & Q(repeated=False))
-                    repeated[name] = Count("petition_id", distinct=True, filter=cond)
+                    aggs[name] = Count("petition_id", filter=cond & Q(shares_code=False))
+                    shared[name] = Count("petition_id", distinct=True, filter=cond)
                 else:
                     aggs[name] = Count("petition_id", distinct=True, filter=cond or None)
         # The counted codes as the query's condition, which PostgreSQL reads as a key of deadline_area_due:
@@ -130,9 +130,9 @@ def deadline_counts(
         column = f"{prefix}{field_name}_id"
         grouped = cast("list[dict[str, Any]]", list(qs.values(column).annotate(**aggs).order_by()))
         by_id = {r.pop(column): r for r in grouped}
-        if repeated:
+        if shared:
             extra = cast(
-                "list[dict[str, Any]]", list(qs.filter(repeated=True).values(column).annotate(**repeated).order_by())
+                "list[dict[str, Any]]", list(qs.filter(shares_code=True).values(column).annotate(**shared).order_by())
             )
             for r in extra:
                 into = by_id.setdefault(r.pop(column), dict.fromkeys(aggs, 0))

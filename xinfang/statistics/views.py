@@ -88,7 +88,7 @@ def _ranking_rows(data: dict[str, Any], query: str) -> list[dict[str, Any]]:
                 "name": u["name"],
                 "received": str(u["received"]),
                 # A figure without cases (denominator 0: a 信访部门's figure in a 承办单位's row, a unit nobody
-                # rated) is a dash, with no link to an empty list: about a third of a city's cells.
+                # rated) is a dash, with no link to an empty list: a quarter of a city's cells.
                 "cells": [
                     (href + unit_part, pct(b["rate"]), f"{b['numerator']}/{b['denominator']}")
                     if b["denominator"]

@@ -11,8 +11,8 @@ where the case's area or units change (services._apply calls `deadlines_follow_c
 saved) and where accounts moves a unit (petitions.paths). `deadline_facts_differ` finds rows that do not
 match (the tests run it after every workflow path).
 
-A row's `repeated` flag (its case has another limit of the code) is not a copy but is derived the same way
-and checked beside them: `deadline_repeated_differ`, `deadlines_reflag_repeated`."""
+A row's `shares_code` flag (its case has another limit of the code) is not a copy but is derived the same way
+and checked beside them: `deadline_shares_code_differ`, `deadlines_reflag_shares_code`."""
 
 from __future__ import annotations
 
@@ -73,13 +73,13 @@ def _another_of_the_code() -> Exists:
     )
 
 
-def deadline_repeated_differ() -> QuerySet[Deadline]:
-    """The rows whose `repeated` flag is wrong: set where the case has no other limit of the code, or unset
+def deadline_shares_code_differ() -> QuerySet[Deadline]:
+    """The rows whose `shares_code` flag is wrong: set where the case has no other limit of the code, or unset
     where it has one (none, when everything writes them: schedule.deadline_open, bulk_deadlines)."""
     other = _another_of_the_code()
-    return Deadline.objects.filter((Q(repeated=True) & ~other) | (Q(repeated=False) & other))
+    return Deadline.objects.filter((Q(shares_code=True) & ~other) | (Q(shares_code=False) & other))
 
 
-def deadlines_reflag_repeated(rows: QuerySet[Deadline]) -> int:
-    """Set these rows' `repeated` flags from their cases' limits, in one UPDATE (`manage.py stats_verify --fix`)."""
-    return rows.update(repeated=_another_of_the_code())
+def deadlines_reflag_shares_code(rows: QuerySet[Deadline]) -> int:
+    """Set these rows' `shares_code` flags from their cases' limits, in one UPDATE (`manage.py stats_verify --fix`)."""
+    return rows.update(shares_code=_another_of_the_code())

@@ -74,11 +74,11 @@ class Deadline(models.Model):
     current_unit = _case_copy(Unit, _("承办单位"))
     office_unit = _case_copy(Unit, _("登记部门"))
     accused_path = models.CharField(_("被检举单位层级路径"), max_length=400, blank=True, default="", editable=False)
-    # The case has another limit of this code (handled again after 不满意, dispatched again after an objection):
-    # set on all of them when the second opens (deadline_open, bulk_deadlines). A limit not repeated is its
-    # case's only one of the code, so the statistics count those rows as they are and need DISTINCT only for
-    # the repeated ones, the few (statistics.figures.deadline_counts).
-    repeated = models.BooleanField(_("同类期限不止一个"), default=False, editable=False)
+    # The case has another limit of this code (handled again after 不满意, dispatched again after an
+    # objection): set on all of them when the second opens (deadline_open, bulk_deadlines). A limit without
+    # it is its case's only one of the code, so the statistics count those rows as they are and need
+    # DISTINCT only for the few with it (statistics.figures.deadline_counts).
+    shares_code = models.BooleanField(_("同类期限不止一个"), default=False, editable=False)
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -101,7 +101,7 @@ class Deadline(models.Model):
             # carried (PostgreSQL INCLUDE), read index-only and joined to the scope's cases: a city's month
             # at 1M cases 580 → 140 ms (docs/performance.md).
             models.Index(
-                fields=["due_date", "code"], name="deadline_due_code", include=["status", "petition_id", "repeated"]
+                fields=["due_date", "code"], name="deadline_due_code", include=["status", "petition_id", "shares_code"]
             ),
             # The same for a scope by area (the subtree's area ids), from the copies of the case's facts: one
             # index descent per area and counted code, then that area's limits of the code due in the period,
@@ -109,21 +109,21 @@ class Deadline(models.Model):
             models.Index(
                 fields=["area", "code", "due_date"],
                 name="deadline_area_due",
-                include=["status", "petition_id", "current_unit_id", "office_unit_id", "accused_path", "repeated"],
+                include=["status", "petition_id", "current_unit_id", "office_unit_id", "accused_path", "shares_code"],
             ),
-            # The repeated limits alone, the few the statistics count with DISTINCT, in the two orders above: by
+            # The limits that share their code alone, the few the statistics count with DISTINCT, in the two orders above: by
             # due date for a scope joined to the cases, by area for an area's (migration 0027).
             models.Index(
                 fields=["due_date", "code"],
-                name="deadline_repeated_due",
+                name="deadline_shared_due",
                 include=["status", "petition_id"],
-                condition=models.Q(repeated=True),
+                condition=models.Q(shares_code=True),
             ),
             models.Index(
                 fields=["area", "code", "due_date"],
-                name="deadline_repeated_area",
+                name="deadline_shared_area",
                 include=["status", "petition_id", "current_unit_id", "office_unit_id", "accused_path"],
-                condition=models.Q(repeated=True),
+                condition=models.Q(shares_code=True),
             ),
         ]
 

@@ -153,7 +153,7 @@ def deadline_open(
 
     The rule is the one in force for the petition's area on the day it was received (cases keep the
     rule version they started under). An open deadline of the same code is cancelled first, and in the
-    same statement the case's earlier limits of the code are marked `repeated`, as this one is then.
+    same statement the case's earlier limits of the code are marked `shares_code`, as this one is then.
     `due_override` (a 交办 deadline set by the dispatcher) replaces the computed date; the basis says so.
     `new_case`: the case was inserted in this transaction and has no deadline yet (registration), so
     there is nothing to cancel and this deadline alone decides the case's due date.
@@ -166,7 +166,7 @@ def deadline_open(
         if not new_case:
             is_open = Q(status=OPEN)
             earlier = Deadline.objects.filter(petition_id=petition.pk, code=code).update(
-                repeated=True,
+                shares_code=True,
                 status=Case(When(is_open, then=Value(Deadline.Status.CANCELLED.value)), default=F("status")),
                 closed_at=Case(When(is_open, then=Value(timezone.now())), default=F("closed_at")),
             )
@@ -174,7 +174,7 @@ def deadline_open(
             petition=petition, code=code, start=start, due_override=due_override, note=note, config=config
         )
         deadline.petition = petition
-        deadline.repeated = earlier > 0
+        deadline.shares_code = earlier > 0
         copy_facts(deadline, petition)
         deadline.save(force_insert=True)
         organ = [deadline] if deadline.party == Party.ORGAN else []

@@ -56,7 +56,7 @@ def bulk_replied(personas, *after, reply=REPLY) -> Petition:
 
 def deadline_rows(p: Petition):
     return sorted(
-        (d.code, d.status, d.party, d.start_date, d.base_due_date, d.due_date, d.basis, d.state, d.repeated)
+        (d.code, d.status, d.party, d.start_date, d.base_due_date, d.due_date, d.basis, d.state, d.shares_code)
         for d in Deadline.objects.filter(petition=p)
     )
 
@@ -220,9 +220,9 @@ def test_an_unsatisfied_rating_in_bulk_goes_to_the_office_like_the_service(perso
     assert deadline_rows(by_bulk) == deadline_rows(p)
 
 
-def test_a_rehandled_case_in_bulk_has_the_services_repeated_limits(personas):
+def test_a_rehandled_case_in_bulk_has_the_services_shared_code_flags(personas):
     """责成重新办理 opens a second 办理 limit: written through the bulk path (import, generator) the case's two
-    `handle` limits are marked repeated exactly as deadline_open marks them, and no other limit is."""
+    `handle` limits are marked `shares_code` exactly as deadline_open marks them, and no other limit is."""
     p = advance(register(personas.clerk).petition, "replied", personas=personas)
     services.petition_rate(petition_id=p.pk, rating="unsatisfied", comment="井盖又坏了")
     services.petition_rehandle(actor=personas.dispatcher, petition_id=p.pk, reason="请再次核实井盖")
@@ -234,5 +234,5 @@ def test_a_rehandled_case_in_bulk_has_the_services_repeated_limits(personas):
     )
     assert by_bulk.status == p.status == "accepted"
     assert deadline_rows(by_bulk) == deadline_rows(p)
-    repeated = sorted((d.code, d.status) for d in Deadline.objects.filter(petition=by_bulk, repeated=True))
-    assert repeated == [("handle", "met"), ("handle", "open")]
+    shared = sorted((d.code, d.status) for d in Deadline.objects.filter(petition=by_bulk, shares_code=True))
+    assert shared == [("handle", "met"), ("handle", "open")]

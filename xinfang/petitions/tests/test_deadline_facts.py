@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from xinfang.accounts.services import unit_upsert
 from xinfang.petitions import services
-from xinfang.petitions.deadlines.facts import FACTS, deadline_facts_differ, deadline_repeated_differ
+from xinfang.petitions.deadlines.facts import FACTS, deadline_facts_differ, deadline_shares_code_differ
 from xinfang.petitions.deadlines.models import Deadline
 from xinfang.petitions.models import Petition
 from xinfang.petitions.tests.factories import advance, register
@@ -44,8 +44,8 @@ def test_every_limit_follows_the_case_through_a_redispatch(personas):
     rows = Deadline.objects.filter(petition=p)
     assert rows.count() >= 3  # the transfer limit, the first unit's cancelled one, the second unit's
     assert _copies(p) == {(org.fugou.pk, org.township.pk, org.county_office.pk, "")}
-    assert not deadline_facts_differ().exists() and not deadline_repeated_differ().exists()
-    assert Deadline.objects.filter(petition=p, repeated=True).exists()  # the check above had flags to look at
+    assert not deadline_facts_differ().exists() and not deadline_shares_code_differ().exists()
+    assert Deadline.objects.filter(petition=p, shares_code=True).exists()  # the check above had flags to look at
 
 
 def test_a_case_walked_to_the_end_and_an_accusation_keep_equal_copies(personas):
@@ -72,7 +72,7 @@ def test_moving_the_accused_unit_rewrites_the_copied_accused_path(personas):
 def test_the_generator_writes_the_copies_as_the_cases_end_up(personas):
     call_command("generate_petitions", "--count", "40", "--seed", "7", "--no-progress", stdout=io.StringIO())
     assert Deadline.objects.filter(current_unit__isnull=False).exists()  # dispatched cases among them
-    assert not deadline_facts_differ().exists() and not deadline_repeated_differ().exists()
+    assert not deadline_facts_differ().exists() and not deadline_shares_code_differ().exists()
 
 
 def test_a_row_that_differs_is_found(personas):
@@ -94,9 +94,9 @@ def test_stats_verify_reports_and_fixes_what_differs(personas):
     assert json.loads(out.getvalue()) == {
         "deadline_copies_differ_cases": 0,
         "repeat_flags_differ": 0,
-        "repeated_limit_flags_differ": 0,
+        "shared_code_flags_differ": 0,
     }
-    Deadline.objects.filter(petition=p).update(office_unit_id=org.municipal.pk, repeated=True)  # its only limit
+    Deadline.objects.filter(petition=p).update(office_unit_id=org.municipal.pk, shares_code=True)  # its only limit
     Petition.objects.filter(pk=p.pk).update(has_repeat=True)
     with pytest.raises(SystemExit) as exit_:
         call_command("stats_verify", stdout=io.StringIO(), stderr=io.StringIO())
@@ -104,8 +104,11 @@ def test_stats_verify_reports_and_fixes_what_differs(personas):
     out = io.StringIO()
     call_command("stats_verify", "--fix", stdout=out)
     report = json.loads(out.getvalue())
-    assert report["fixed"] is True and report["repeated_limit_flags_differ"] == 1
+    assert report["fixed"] is True and report["shared_code_flags_differ"] == 1
     assert _copies(p) == {(org.fugou.pk, None, org.county_office.pk, "")}
     p.refresh_from_db()
     assert not p.has_repeat and not deadline_facts_differ().exists()
-    assert not Deadline.objects.filter(petition=p, repeated=True).exists() and not deadline_repeated_differ().exists()
+    assert (
+        not Deadline.objects.filter(petition=p, shares_code=True).exists()
+        and not deadline_shares_code_differ().exists()
+    )

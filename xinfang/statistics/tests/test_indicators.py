@@ -248,7 +248,7 @@ def test_the_unit_table_alone_equals_the_one_read_with_the_headline(built: Any, 
 
 
 def test_the_timeliness_counts_are_distinct_cases_counted_by_hand(built: Any, personas: Any, settings: Any) -> None:
-    """The limits not `repeated` are counted as rows and the repeated ones with DISTINCT (figures.deadline_counts):
+    """The limits whose code is their case's alone are counted as rows and those that share it with DISTINCT (figures.deadline_counts):
     with A handled three times and B's 受理告知 opened twice, each bucket still equals the distinct cases counted
     here by hand from the rows, for the area, for the unit's own scope (joined to the cases) and in the unit's
     row; and so it does for an indicator of two codes, which is counted with DISTINCT throughout."""
@@ -260,9 +260,9 @@ def test_the_timeliness_counts_are_distinct_cases_counted_by_hand(built: Any, pe
         deadline_open(petition=a, code="handle", start=start)
         deadline_close(petition=a, code="handle", at=dt.datetime.combine(answered, dt.time(10), tzinfo=SHANGHAI))
     deadline_open(petition=b, code="notify_acceptance", start=dt.date(2025, 5, 6))  # left open: overdue by TODAY
-    assert Deadline.objects.filter(petition=a, code="handle", repeated=False).count() == 0
-    assert Deadline.objects.filter(petition=b, code="notify_acceptance", repeated=True).count() == 2
-    assert not Deadline.objects.filter(petition=b, code="handle", repeated=True).exists()
+    assert Deadline.objects.filter(petition=a, code="handle", shares_code=False).count() == 0
+    assert Deadline.objects.filter(petition=b, code="notify_acceptance", shares_code=True).count() == 2
+    assert not Deadline.objects.filter(petition=b, code="handle", shares_code=True).exists()
 
     def by_hand(codes: list[str]) -> dict[str, int]:
         rows = Deadline.objects.filter(

@@ -1,5 +1,5 @@
 """`manage.py stats_verify [--fix]`: check the copies the figures count by -- each deadline row's copy of its
-case's area, units and accused path and its `repeated` flag (petitions.deadlines.facts), and each case's
+case's area, units and accused path and its `shares_code` flag (petitions.deadlines.facts), and each case's
 `has_repeat` (petitions.repeats) -- against what they are derived from. Prints one JSON object; exits 1 when something differs and
 was not fixed. Every write path keeps them equal; this is for after a hand-made change to the database."""
 
@@ -14,9 +14,9 @@ from django.db import transaction
 
 from xinfang.petitions.deadlines.facts import (
     deadline_facts_differ,
-    deadline_repeated_differ,
+    deadline_shares_code_differ,
     deadlines_copy_facts,
-    deadlines_reflag_repeated,
+    deadlines_reflag_shares_code,
 )
 from xinfang.petitions.deadlines.models import Deadline
 from xinfang.petitions.repeats import repeats_differ, repeats_reflag
@@ -31,17 +31,17 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         cases = sorted(set(deadline_facts_differ().values_list("petition_id", flat=True)))
         flags = sorted(repeats_differ().values_list("pk", flat=True))
-        limits = sorted(deadline_repeated_differ().values_list("pk", flat=True))
+        limits = sorted(deadline_shares_code_differ().values_list("pk", flat=True))
         out: dict[str, Any] = {
             "deadline_copies_differ_cases": len(cases),
             "repeat_flags_differ": len(flags),
-            "repeated_limit_flags_differ": len(limits),
+            "shared_code_flags_differ": len(limits),
         }
         if opts["fix"] and (cases or flags or limits):
             with transaction.atomic():
                 out["deadline_rows_rewritten"] = deadlines_copy_facts(Deadline.objects.filter(petition_id__in=cases))
                 out["repeat_flags_rewritten"] = repeats_reflag(flags)
-                out["repeated_limit_flags_rewritten"] = deadlines_reflag_repeated(
+                out["shared_code_flags_rewritten"] = deadlines_reflag_shares_code(
                     Deadline.objects.filter(pk__in=limits)
                 )
             out["fixed"] = True

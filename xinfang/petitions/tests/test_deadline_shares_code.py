@@ -1,4 +1,4 @@
-"""A limit is `repeated` when its case has another of the same code: the statistics count the others as rows
+"""A limit is `shares_code` when its case has another of the same code: the statistics count the others as rows
 and take DISTINCT over these few (statistics.figures.deadline_counts), so every writer must set it. The bulk
 path's flags are compared with the services' in test_bulk_writer."""
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _rows(p) -> list[tuple[str, str, bool]]:
-    return sorted(Deadline.objects.filter(petition=p).values_list("code", "status", "repeated"))
+    return sorted(Deadline.objects.filter(petition=p).values_list("code", "status", "shares_code"))
 
 
 def _objected_and_redispatched(personas):
@@ -36,7 +36,7 @@ def _objected_and_redispatched(personas):
 
 def test_a_redispatch_after_an_objection_marks_each_code_opened_twice(personas):
     """The objection sends the case back (a second 转送 limit); the second dispatch opens 受理告知 and 异议 again.
-    Every limit of those codes is then repeated, the cancelled one too; a fresh case has none."""
+    Every limit of those codes then shares its code, the cancelled one too; a fresh case has none."""
     p = _objected_and_redispatched(personas)
     assert _rows(p) == [
         ("notify_acceptance", "cancelled", True),
@@ -55,7 +55,7 @@ def test_the_migration_flags_the_limits_already_there(personas):
     p = _objected_and_redispatched(personas)
     single = register(personas.clerk).petition
     expected = _rows(p) + _rows(single)
-    Deadline.objects.update(repeated=False)
-    migration = importlib.import_module("xinfang.petitions.migrations.0027_deadline_repeated")
-    migration.flag_repeated(apps, None)
+    Deadline.objects.update(shares_code=False)
+    migration = importlib.import_module("xinfang.petitions.migrations.0027_deadline_shares_code")
+    migration.flag_shared_codes(apps, None)
     assert _rows(p) + _rows(single) == expected
