@@ -4,16 +4,17 @@ path's flags are compared with the services' in test_bulk_writer."""
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
-from django.apps import apps
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from xinfang.petitions import services
 from xinfang.petitions.deadlines.models import Deadline
 from xinfang.petitions.tests.factories import register
 
 pytestmark = pytest.mark.django_db
+
+BEFORE = ("petitions", "0026_workbench_unit_status")
 
 
 def _rows(p) -> list[tuple[str, str, bool]]:
@@ -50,12 +51,19 @@ def test_a_redispatch_after_an_objection_marks_each_code_opened_twice(personas):
     assert _rows(other) == [("transfer", "open", False)]
 
 
-def test_the_migration_flags_the_limits_already_there(personas):
-    """Migration 0027 flags an upgraded database's rows: the codes a case has more than once, nothing else."""
+@pytest.mark.django_db(transaction=True)
+def test_an_upgraded_database_has_its_limits_flagged(personas):
+    """A database from before the flag: migration 0027 flags the codes a case has more than once and nothing else,
+    and 0028's rename keeps the values."""
     p = _objected_and_redispatched(personas)
     single = register(personas.clerk).petition
     expected = _rows(p) + _rows(single)
-    Deadline.objects.update(shares_code=False)
-    migration = importlib.import_module("xinfang.petitions.migrations.0027_deadline_shares_code")
-    migration.flag_shared_codes(apps, None)
+    executor = MigrationExecutor(connection)
+    executor.migrate([BEFORE])
+    assert "shares_code" not in {
+        c.name for c in connection.introspection.get_table_description(connection.cursor(), Deadline._meta.db_table)
+    }
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
     assert _rows(p) + _rows(single) == expected

@@ -1,19 +1,19 @@
-"""A limit's `shares_code` flag: its case has another limit of the same code (handled again after 不满意,
+"""A limit's `repeated` flag: its case has another limit of the same code (handled again after 不满意,
 dispatched again after an objection). The rows already there are flagged here. The statistics' two covering
-indexes carry the flag, and two partial indexes hold those limits alone, so that the timeliness figures
-count the rows as they are and take DISTINCT only over those few. At 1,000,000 cases (4,000,000
+indexes carry the flag, and two partial indexes hold the repeated limits alone, so that the timeliness figures
+count the rows as they are and take DISTINCT only over the repeated few. At 1,000,000 cases (4,000,000
 limits) the flagging and the four indexes take some 20 seconds."""
 
 from django.db import migrations, models
 from django.db.models import Exists, OuterRef
 
 
-def flag_shared_codes(apps, schema_editor):
+def flag_repeated(apps, schema_editor):
     Deadline = apps.get_model("petitions", "Deadline")
     others = Deadline.objects.filter(petition_id=OuterRef("petition_id"), code=OuterRef("code")).exclude(
         pk=OuterRef("pk")
     )
-    Deadline.objects.filter(Exists(others)).update(shares_code=True)
+    Deadline.objects.filter(Exists(others)).update(repeated=True)
 
 
 class Migration(migrations.Migration):
@@ -24,42 +24,42 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name="deadline",
-            name="shares_code",
+            name="repeated",
             field=models.BooleanField(default=False, editable=False, verbose_name="同类期限不止一个"),
         ),
-        migrations.RunPython(flag_shared_codes, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(flag_repeated, migrations.RunPython.noop, elidable=True),
         migrations.RemoveIndex(model_name="deadline", name="deadline_due_code"),
         migrations.RemoveIndex(model_name="deadline", name="deadline_area_due"),
         migrations.AddIndex(
             model_name="deadline",
             index=models.Index(
-                fields=["due_date", "code"], include=("status", "petition_id", "shares_code"), name="deadline_due_code"
+                fields=["due_date", "code"], include=("status", "petition_id", "repeated"), name="deadline_due_code"
             ),
         ),
         migrations.AddIndex(
             model_name="deadline",
             index=models.Index(
                 fields=["area", "code", "due_date"],
-                include=("status", "petition_id", "current_unit_id", "office_unit_id", "accused_path", "shares_code"),
+                include=("status", "petition_id", "current_unit_id", "office_unit_id", "accused_path", "repeated"),
                 name="deadline_area_due",
             ),
         ),
         migrations.AddIndex(
             model_name="deadline",
             index=models.Index(
-                condition=models.Q(("shares_code", True)),
+                condition=models.Q(("repeated", True)),
                 fields=["due_date", "code"],
                 include=("status", "petition_id"),
-                name="deadline_shared_due",
+                name="deadline_repeated_due",
             ),
         ),
         migrations.AddIndex(
             model_name="deadline",
             index=models.Index(
-                condition=models.Q(("shares_code", True)),
+                condition=models.Q(("repeated", True)),
                 fields=["area", "code", "due_date"],
                 include=("status", "petition_id", "current_unit_id", "office_unit_id", "accused_path"),
-                name="deadline_shared_area",
+                name="deadline_repeated_area",
             ),
         ),
     ]
