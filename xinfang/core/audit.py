@@ -61,11 +61,50 @@ def audit_record(
     the timeline events of a case (`{"events": {"<case id>": ["<digest>", …]}}`) or a stored document's
     checksum (`{"documents": {"<id>": "<sha256>"}}`). It is kept in `data["seal"]` and so covered by this
     row's hash: `audit_verify` finds a sealed row changed or deleted, and a row that no audit record seals."""
+    event = audit_draft(
+        actor=actor,
+        action=action,
+        target=target,
+        target_type=target_type,
+        target_id=target_id,
+        unit_id=unit_id,
+        ip=ip,
+        data=data,
+        seal=seal,
+    )
+    return audit_append(event)
+
+
+def audit_append(event: AuditEvent) -> AuditEvent:
+    """Chain and insert a row made by `audit_draft`, and move the head (locked until the commit)."""
+    # No savepoint of our own: a failure here fails the caller's transaction anyway.
+    with transaction.atomic(savepoint=False):
+        head = audit_head_locked()
+        audit_chain(event, last_id=head.last_id, last_hash=head.last_hash)
+        event.save(force_insert=True)
+        head.last_id, head.last_hash = event.id, event.hash
+        head.save(update_fields=["last_id", "last_hash"])
+    return event
+
+
+def audit_draft(
+    *,
+    actor: Any = None,
+    action: str,
+    target: Any = None,
+    target_type: str = "",
+    target_id: str = "",
+    unit_id: int | None = None,
+    ip: str | None = None,
+    data: dict[str, Any] | None = None,
+    seal: dict[str, dict[str, Any]] | None = None,
+) -> AuditEvent:
+    """The row `audit_record` appends, unsaved and not yet chained (no id, no hash)."""
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    event = AuditEvent(
+    return AuditEvent(
         at=timezone.now().replace(microsecond=0),
         actor=actor_obj,
         actor_label=(actor_obj.get_full_name() or actor_obj.username) if actor_obj else str(actor or "系统"),
@@ -79,19 +118,16 @@ def audit_record(
             json.dumps({**(data or {}), **({"seal": seal} if seal else {})}, ensure_ascii=False, default=str)
         ),
     )
-    # No savepoint of our own: a failure here fails the caller's transaction anyway.
-    with transaction.atomic(savepoint=False):
-        head = _locked_head()
-        event.id, event.prev_hash = head.last_id + 1, head.last_hash
-        # The id is part of the digest, so a deleted row breaks the chain.
-        event.hash = _digest(head.last_hash, _row(event))
-        event.save(force_insert=True)
-        head.last_id, head.last_hash = event.id, event.hash
-        head.save(update_fields=["last_id", "last_hash"])
-    return event
 
 
-def _locked_head() -> AuditChainHead:
+def audit_chain(event: AuditEvent, *, last_id: int, last_hash: str) -> None:
+    """Link an unsaved row to the chain's head, read locked by the caller: its id, the previous hash and
+    its own digest (the id is part of it, so a deleted row breaks the chain)."""
+    event.id, event.prev_hash = last_id + 1, last_hash
+    event.hash = _digest(last_hash, _row(event))
+
+
+def audit_head_locked() -> AuditChainHead:
     """The chain's head, locked until the transaction ends (SQLite: the write transaction's lock)."""
     head = AuditChainHead.objects.select_for_update().filter(id=1).first()
     if head is None:  # the chain's first row: make the head (a concurrent first writer may win), then lock it

@@ -24,8 +24,38 @@ def event_record(
     data: dict[str, Any] | None = None,
 ) -> Event:
     """`public` events are shown to the petitioner on the portal with `public_text`."""
+    event = event_draft(
+        petition=petition,
+        action=action,
+        actor=actor,
+        unit=unit,
+        note=note,
+        from_status=from_status,
+        to_status=to_status,
+        public=public,
+        public_text=public_text,
+        data=data,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def event_draft(
+    *,
+    petition: Petition,
+    action: str,
+    actor: Any = None,
+    unit: Any = None,
+    note: str = "",
+    from_status: str = "",
+    to_status: str = "",
+    public: bool = False,
+    public_text: str = "",
+    data: dict[str, Any] | None = None,
+) -> Event:
+    """The event `event_record` writes, unsaved (for a writer that inserts it with other rows)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return Event.objects.create(
+    return Event(
         petition=petition,
         at=timezone.now(),
         actor=user,

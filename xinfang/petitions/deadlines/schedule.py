@@ -173,13 +173,24 @@ def deadline_open(
         deadline = draft or deadline_draft(
             petition=petition, code=code, start=start, due_override=due_override, note=note, config=config
         )
-        deadline.petition = petition
-        deadline.shares_code = earlier > 0
-        copy_facts(deadline, petition)
+        deadline_attach(deadline, petition, shares_code=earlier > 0)
         deadline.save(force_insert=True)
-        organ = [deadline] if deadline.party == Party.ORGAN else []
-        case_refresh(petition, today(), open_organ=organ if new_case else None)
+        deadline_opened(deadline, petition, new_case=new_case)
     return deadline
+
+
+def deadline_attach(deadline: Deadline, petition: Petition, *, shares_code: bool = False) -> None:
+    """What an opened limit carries of its case, set on the unsaved row (`deadline_open`, and the new case's
+    first limit written with its other rows by `petitions.intake_write`)."""
+    deadline.petition = petition
+    deadline.shares_code = shares_code
+    copy_facts(deadline, petition)
+
+
+def deadline_opened(deadline: Deadline, petition: Petition, *, new_case: bool) -> None:
+    """After the limit's INSERT: the case's due date and state (a new case: from this limit alone)."""
+    organ = [deadline] if deadline.party == Party.ORGAN else []
+    case_refresh(petition, today(), open_organ=organ if new_case else None)
 
 
 def deadline_preview(draft: Deadline) -> tuple[dt.date | None, str]:

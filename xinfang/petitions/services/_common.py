@@ -40,8 +40,7 @@ QUERY_CODE_LENGTH = 16  # 80 bits of entropy
 class Registration:
     petition: Petition
     query_code: str  # shown once to the clerk or the citizen, never stored in clear
-    deadline_config: deadlines.DeadlineConfig | None = None  # the rules the intake counted with
-    first_deadline: Deadline | None = None  # the transfer limit as the intake computed it, opened next
+    first_deadline: Deadline  # the transfer limit as the intake computed it, written with the first event
     # What the registration wrote, for an answer that needs no second look at the database.
     events: list[Event] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)

@@ -12,13 +12,13 @@ from django.utils import timezone
 
 from xinfang.accounts.access import actor_context
 from xinfang.accounts.models import Area, Role, Unit
-from xinfang.core.audit import audit_record
+from xinfang.core.audit import audit_draft
 from xinfang.core.errors import NotPermitted, ValidationFailed
 from xinfang.core.timeutil import local_date
 from xinfang.core.validators import normalize_id_number, normalize_phone
 from xinfang.petitions.deadlines import schedule as deadlines
 
-from .. import messaging, notices, steps
+from .. import intake_write, messaging, notices, steps
 from ..models import (
     Attachment,
     Category,
@@ -31,7 +31,7 @@ from ..models import (
 from ..persons import person_seal
 from ..repeats import mark_repeated
 from ..seals import events_seal
-from ..timeline import event_record
+from ..timeline import event_draft
 from ..workflow import Action, Status
 from ._common import (
     Registration,
@@ -218,7 +218,7 @@ def _intake(
         sealed.append(rep)
     Representative.objects.bulk_create(sealed)
     _save_files(petition, attachments, kind=attachment_kind, actor=actor, content_types=content_types)
-    return Registration(petition=petition, query_code=code, deadline_config=config, first_deadline=first)
+    return Registration(petition=petition, query_code=code, first_deadline=first)
 
 
 @transaction.atomic
@@ -325,7 +325,7 @@ def _intake_record(
     """The common ending of both intakes: the first event, the transfer limit the intake computed, the audit,
     and the messages (the petitioner's receipt, the office's inbox; messaging.after_intake)."""
     petition = reg.petition
-    event = event_record(
+    event = event_draft(
         petition=petition,
         action=action.value,
         actor=actor,
@@ -335,16 +335,9 @@ def _intake_record(
         public=True,
         public_text=public_text,
     )
-    deadline = deadlines.deadline_open(
-        petition=petition,
-        code="transfer",
-        start=local_date(petition.received_at),
-        new_case=True,
-        config=reg.deadline_config,
-        draft=reg.first_deadline,
-    )
-    # Last: the audit chain's head stays locked from here to the commit.
-    audit_record(
+    deadline = reg.first_deadline  # the transfer limit from the day received, computed by the intake
+    deadlines.deadline_attach(deadline, petition)
+    audit = audit_draft(
         actor=actor,
         action=f"petition.{action.value}",
         target=petition,
@@ -353,6 +346,10 @@ def _intake_record(
         data={**(audit_data or {}), "number": petition.number},
         seal=events_seal([event]),
     )
+    # The three rows together (two statements on PostgreSQL); the audit chain's head stays locked from
+    # there to the commit.
+    intake_write.first_rows(event=event, deadline=deadline, audit=audit)
+    deadlines.deadline_opened(deadline, petition, new_case=True)
     reg.events, reg.deadlines = [event], [deadline]
     messaging.after_intake(
         petition, action=action, event=event, query_code=reg.query_code, email=email, send_code=send_code
