@@ -7,7 +7,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from xinfang.core.audit_check import audit_verify
 from xinfang.core.errors import DomainError
+from xinfang.core.models import AuditEvent
 from xinfang.petitions import services
 from xinfang.petitions.models import Event, Petition
 from xinfang.petitions.tests.factories import advance, register
@@ -43,6 +45,12 @@ def test_twenty_clerks_register_at_once(personas):
     assert len(numbers) == 20 and len(set(numbers)) == 20
     assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == list(range(1, 21))
     assert Event.objects.filter(action="register").count() == 20
+    # One chain through all of them (on PostgreSQL each registration's audit row is written with its event
+    # and limit by petitions.intake_write, the head read FOR UPDATE in the same statement).
+    assert AuditEvent.objects.filter(action="petition.register").count() == 20
+    ids = list(AuditEvent.objects.order_by("id").values_list("id", flat=True))
+    assert ids == list(range(ids[0], ids[0] + len(ids)))
+    assert audit_verify()[0]
     print(f"registered 20 concurrently on {connection.vendor}")
 
 
