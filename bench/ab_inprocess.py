@@ -35,12 +35,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def child(n: int, stats_n: int = 0) -> None:
-    code = Path.cwd()  # the checkout under test (its bench/run.py puts it first on the path)
+def django_for(code: Path) -> Any:
+    """Django set up as the in-process benches run it, on the checkout `code` (its settings, its bench
+    key, no rate limit); returns that checkout's bench/run.py."""
     sys.path.insert(0, str(code / "bench"))
     import run as bench
 
@@ -57,37 +59,59 @@ def child(n: int, stats_n: int = 0) -> None:
     import django
 
     django.setup()
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
     import xinfang
+
+    assert Path(xinfang.__file__).is_relative_to(code), xinfang.__file__
+    return bench
+
+
+def api_registration(bench: Any, s: Any, *, name: str, content: str, title: str, first: int = 0) -> Any:
+    """A function that registers one case through POST /api/v1/petitions/ with a token of the office of
+    bench/run.py's `Setup` `s`, a new petitioner each time (`Intake._person`, numbered from `first`), and
+    returns the status code."""
+    import threading
+
+    from django.test import Client
+
     from xinfang.accounts.models import Role
     from xinfang.api.services import api_token_create
 
-    assert Path(xinfang.__file__).is_relative_to(code), xinfang.__file__
-    s = bench.Setup()
-    token = api_token_create(name=f"ab-{time.time_ns()}", unit=s.office, roles=[Role.CLERK]).raw
+    token = api_token_create(name=f"{name}-{time.time_ns()}", unit=s.office, roles=[Role.CLERK]).raw
     api = Client(HTTP_AUTHORIZATION=f"Token {token}")
-    staff = Client()
-    staff.force_login(s.dispatcher)
     body = {
         "channel": "call",
-        "content": "建设街与人民路交叉口的窨井盖破损，老人小孩夜间经过很危险，请尽快修复。（压测）",
-        "title": "窨井盖破损（压测）",
+        "content": content,
+        "title": title,
         "area_code": s.county.code,
         "category_code": "602015",
         "purpose": "601003",
     }
     intake = bench.Intake.__new__(bench.Intake)
-    intake.s, intake.counter = s, 0
-    import threading
-
-    intake.lock = threading.Lock()
+    intake.s, intake.counter, intake.lock = s, first, threading.Lock()
 
     def register() -> int:
         data = json.dumps({**body, "petitioner": intake._person()}, ensure_ascii=False)
         return api.post("/api/v1/petitions/", data, content_type="application/json").status_code
+
+    return register
+
+
+def child(n: int, stats_n: int = 0) -> None:
+    bench = django_for(Path.cwd())  # the checkout under test (its bench/run.py puts it first on the path)
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    s = bench.Setup()
+    register = api_registration(
+        bench,
+        s,
+        name="ab",
+        content="建设街与人民路交叉口的窨井盖破损，老人小孩夜间经过很危险，请尽快修复。（压测）",
+        title="窨井盖破损（压测）",
+    )
+    staff = Client()
+    staff.force_login(s.dispatcher)
 
     pages = {
         "list": lambda: staff.get(f"/staff/petitions/?status={s.list_status}&area={s.county.code}").status_code,

@@ -3,8 +3,6 @@ measurement (under the project's .venv with config.settings.dev); Django is impo
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import subprocess
 import sys
@@ -21,54 +19,22 @@ def xinfang_child(n: int, repeat: int, keyword: str, who: str = "dispatcher") ->
     """As bench/ab_inprocess.py `child`: bench/run.py's Setup, an API token of the office, Intake._person().
     `who`: whose list and search (the county dispatcher, or the city supervisor of bench/run.py's Setup)."""
     sys.path.insert(0, str(ROOT / "bench"))
-    import run as bench  # type: ignore[import-not-found]
+    from ab_inprocess import api_registration, django_for  # type: ignore[import-not-found]
 
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="config.settings.dev",
-        DJANGO_DEBUG="0",
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        XINFANG_VAR_DIR=str(ROOT / "var" / "bench"),
-        XINFANG_FIELD_KEY=bench.BENCH_KEY,
-        XINFANG_API_RATE="100000000/min",
-        XINFANG_LOG_LEVEL="ERROR",
-    )
-    (ROOT / "var" / "bench" / "staticfiles").mkdir(parents=True, exist_ok=True)
+    bench = django_for(ROOT)
     import django
-
-    django.setup()
-    import threading
-
     from django.db import connection
     from django.test import Client
 
-    import xinfang
-    from xinfang.accounts.models import Role
-    from xinfang.api.services import api_token_create
     from xinfang.petitions import selectors
     from xinfang.petitions.models import Petition
 
-    assert Path(xinfang.__file__).is_relative_to(ROOT), xinfang.__file__
     s = bench.Setup()
-    token = api_token_create(name=f"peer-{time.time_ns()}", unit=s.office, roles=[Role.CLERK]).raw
-    api = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    # A fresh petitioner each time, run after run.
+    create = api_registration(bench, s, name="peer", content=CONTENT, title=TITLE, first=time.time_ns() % 1_000_000_000)
     staff = Client()
     reader = s.dispatcher if who == "dispatcher" else s.supervisor
     staff.force_login(reader)
-    body = {
-        "channel": "call",
-        "content": CONTENT,
-        "title": TITLE,
-        "area_code": s.county.code,
-        "category_code": "602015",
-        "purpose": "601003",
-    }
-    intake = bench.Intake.__new__(bench.Intake)
-    intake.s, intake.counter = s, time.time_ns() % 1_000_000_000  # a fresh petitioner each time, run after run
-    intake.lock = threading.Lock()
-
-    def create() -> int:
-        data = json.dumps({**body, "petitioner": intake._person()}, ensure_ascii=False)
-        return api.post("/api/v1/petitions/", data, content_type="application/json").status_code
 
     list_url = f"/staff/petitions/?status={s.list_status}&area={s.county.code}"
     search_url = f"/staff/petitions/?q={quote(keyword)}"
