@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, Required, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -37,18 +37,22 @@ def _row(event: AuditEvent) -> dict[str, Any]:
     }
 
 
-def audit_record(
-    *,
-    actor: Any = None,
-    action: str,
-    target: Any = None,
-    target_type: str = "",
-    target_id: str = "",
-    unit_id: int | None = None,
-    ip: str | None = None,
-    data: dict[str, Any] | None = None,
-    seal: dict[str, dict[str, Any]] | None = None,
-) -> AuditEvent:
+class AuditFields(TypedDict, total=False):
+    """What an audit row says: who (`actor`: a user, or a label such as "系统"), what (`action`), on what
+    (`target`, or `target_type` and `target_id`), from which unit and address, with what `data` and `seal`."""
+
+    actor: Any
+    action: Required[str]
+    target: Any
+    target_type: str
+    target_id: str
+    unit_id: int | None
+    ip: str | None
+    data: dict[str, Any] | None
+    seal: dict[str, dict[str, Any]] | None
+
+
+def audit_record(**fields: Unpack[AuditFields]) -> AuditEvent:
     """Append one sealed row.
 
     The chain's head row is locked (`select_for_update`) until the caller's transaction commits, so
@@ -61,18 +65,7 @@ def audit_record(
     the timeline events of a case (`{"events": {"<case id>": ["<digest>", …]}}`) or a stored document's
     checksum (`{"documents": {"<id>": "<sha256>"}}`). It is kept in `data["seal"]` and so covered by this
     row's hash: `audit_verify` finds a sealed row changed or deleted, and a row that no audit record seals."""
-    event = audit_draft(
-        actor=actor,
-        action=action,
-        target=target,
-        target_type=target_type,
-        target_id=target_id,
-        unit_id=unit_id,
-        ip=ip,
-        data=data,
-        seal=seal,
-    )
-    return audit_append(event)
+    return audit_append(audit_draft(**fields))
 
 
 def audit_append(event: AuditEvent) -> AuditEvent:
@@ -87,35 +80,29 @@ def audit_append(event: AuditEvent) -> AuditEvent:
     return event
 
 
-def audit_draft(
-    *,
-    actor: Any = None,
-    action: str,
-    target: Any = None,
-    target_type: str = "",
-    target_id: str = "",
-    unit_id: int | None = None,
-    ip: str | None = None,
-    data: dict[str, Any] | None = None,
-    seal: dict[str, dict[str, Any]] | None = None,
-) -> AuditEvent:
+def audit_draft(**fields: Unpack[AuditFields]) -> AuditEvent:
     """The row `audit_record` appends, unsaved and not yet chained (no id, no hash)."""
+    target, target_type, target_id = fields.get("target"), fields.get("target_type", ""), fields.get("target_id", "")
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)
+    actor = fields.get("actor")
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    seal = fields.get("seal")
     return AuditEvent(
         at=timezone.now().replace(microsecond=0),
         actor=actor_obj,
         actor_label=(actor_obj.get_full_name() or actor_obj.username) if actor_obj else str(actor or "系统"),
-        unit_id_snapshot=unit_id,
-        ip=ip or current_ip.get(),
-        action=action,
+        unit_id_snapshot=fields.get("unit_id"),
+        ip=fields.get("ip") or current_ip.get(),
+        action=fields["action"],
         target_type=target_type,
         target_id=str(target_id),
         # as stored and read back (JSON), so the digest is over what audit_verify will read
         data=json.loads(
-            json.dumps({**(data or {}), **({"seal": seal} if seal else {})}, ensure_ascii=False, default=str)
+            json.dumps(
+                {**(fields.get("data") or {}), **({"seal": seal} if seal else {})}, ensure_ascii=False, default=str
+            )
         ),
     )
 

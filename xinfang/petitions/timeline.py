@@ -3,71 +3,53 @@ the petitioner sees of it: the portal and the staff timeline's "公开" label re
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.utils import timezone
 
 from .models import Event, Petition
 
 
-def event_record(
-    *,
-    petition: Petition,
-    action: str,
-    actor: Any = None,
-    unit: Any = None,
-    note: str = "",
-    from_status: str = "",
-    to_status: str = "",
-    public: bool = False,
-    public_text: str = "",
-    data: dict[str, Any] | None = None,
-) -> Event:
-    """`public` events are shown to the petitioner on the portal with `public_text`."""
-    event = event_draft(
-        petition=petition,
-        action=action,
-        actor=actor,
-        unit=unit,
-        note=note,
-        from_status=from_status,
-        to_status=to_status,
-        public=public,
-        public_text=public_text,
-        data=data,
-    )
+class EventFields(TypedDict, total=False):
+    """What a timeline event is made of; `public` events are shown to the petitioner on the portal with
+    `public_text`."""
+
+    petition: Required[Petition]
+    action: Required[str]
+    actor: Any
+    unit: Any
+    note: str
+    from_status: str
+    to_status: str
+    public: bool
+    public_text: str
+    data: dict[str, Any] | None
+
+
+def event_record(**fields: Unpack[EventFields]) -> Event:
+    """Write one timeline event."""
+    event = event_draft(**fields)
     event.save(force_insert=True)
     return event
 
 
-def event_draft(
-    *,
-    petition: Petition,
-    action: str,
-    actor: Any = None,
-    unit: Any = None,
-    note: str = "",
-    from_status: str = "",
-    to_status: str = "",
-    public: bool = False,
-    public_text: str = "",
-    data: dict[str, Any] | None = None,
-) -> Event:
+def event_draft(**fields: Unpack[EventFields]) -> Event:
     """The event `event_record` writes, unsaved (for a writer that inserts it with other rows)."""
+    actor = fields.get("actor")
     user = actor if getattr(actor, "is_authenticated", False) else None
     return Event(
-        petition=petition,
+        petition=fields["petition"],
         at=timezone.now(),
         actor=user,
         actor_name=(user.get_full_name() if user else str(actor or "系统")),
-        unit=unit,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        note=note,
-        public=public,
-        public_text=public_text,
-        data=data or {},
+        unit=fields.get("unit"),
+        action=fields["action"],
+        from_status=fields.get("from_status", ""),
+        to_status=fields.get("to_status", ""),
+        note=fields.get("note", ""),
+        public=fields.get("public", False),
+        public_text=fields.get("public_text", ""),
+        data=fields.get("data") or {},
     )
 
 
