@@ -10,14 +10,17 @@ from django.db import IntegrityError, transaction
 from xinfang.core.errors import ValidationFailed
 from xinfang.core.testing.nothing_written import writes_nothing
 from xinfang.deadlines.models import TimeLimitRule
+from xinfang.petitions.deadlines.facts import case_facts
 from xinfang.petitions.deadlines.models import Deadline
 from xinfang.petitions.deadlines.schedule import (
+    deadline_attach,
     deadline_cancel_all,
     deadline_close,
     deadline_draft,
     deadline_extend,
     deadline_get_open,
     deadline_open,
+    deadline_opened,
     deadline_pause,
     deadline_refresh_petition,
     deadline_resume,
@@ -47,16 +50,18 @@ def test_open_computes_due_stores_rule_and_refreshes_petition(petition) -> None:
     assert (stored.due_date, stored.deadline_state) == (D("2026-10-31"), "normal")
 
 
-def test_a_drafted_deadline_opens_as_computed_and_only_for_its_own_code(petition) -> None:
-    # Registration computes the first limit before the case has its number (deadline_draft) and opens it after.
+def test_a_drafted_deadline_opens_as_computed(petition) -> None:
+    # Registration computes the first limit before the case has its number (deadline_draft) and writes it after.
     draft = deadline_draft(petition=petition, code="handle", start=D("2026-09-01"))
     assert draft.pk is None and draft.due_date == D("2026-10-31") and draft.state == "normal"
     assert not Deadline.objects.filter(petition=petition).exists()
-    with writes_nothing(petition), pytest.raises(ValueError, match="handle"):
-        deadline_open(petition=petition, code="transfer", start=D("2026-09-01"), draft=draft)
-    opened = deadline_open(petition=petition, code="handle", start=D("2026-09-01"), draft=draft)
+    deadline_attach(draft, petition)
+    draft.save(force_insert=True)
+    deadline_opened(draft, petition, new_case=True)
     stored = Deadline.objects.get(petition=petition, code="handle", status="open")
-    assert stored.pk == opened.pk and stored.due_date == D("2026-10-31") and stored.basis == draft.basis
+    assert stored.pk == draft.pk and stored.due_date == D("2026-10-31") and stored.basis == draft.basis
+    assert {name: getattr(stored, name) for name in case_facts(petition)} == case_facts(petition)
+    assert not stored.shares_code
     petition.refresh_from_db()
     assert petition.due_date == D("2026-10-31")
 

@@ -118,7 +118,8 @@ def deadline_draft(
     """The deadline `code` as `deadline_open` writes it -- rule, due date, basis, state -- computed but not
     attached to the case nor saved. Registration computes the new case's first limit this way before the
     case has its number and key (the office's number counter stays locked from then to the commit), and
-    opens it afterwards with `deadline_open(draft=…)`."""
+    writes it afterwards with its first event (`deadline_attach`, `petitions.intake_write`,
+    `deadline_opened`)."""
     config = config or config_snapshot()
     rule, fallback = rule_for(
         code=code, area=_petition_area_path(petition), on=local_date(petition.received_at), config=config
@@ -145,9 +146,7 @@ def deadline_open(
     start: dt.date,
     due_override: dt.date | None = None,
     note: str = "",
-    new_case: bool = False,
     config: DeadlineConfig | None = None,
-    draft: Deadline | None = None,
 ) -> Deadline:
     """Open the deadline `code` for a case, counted from `start` (the day of the start event).
 
@@ -155,27 +154,22 @@ def deadline_open(
     rule version they started under). An open deadline of the same code is cancelled first, and in the
     same statement the case's earlier limits of the code are marked `shares_code`, as this one is then.
     `due_override` (a 交办 deadline set by the dispatcher) replaces the computed date; the basis says so.
-    `new_case`: the case was inserted in this transaction and has no deadline yet (registration), so
-    there is nothing to cancel and this deadline alone decides the case's due date.
-    `draft`: this deadline as `deadline_draft` computed it for the same code and start (not computed again).
+    (A new case's first limit is not opened here: registration drafts it with `deadline_draft` and writes it
+    with its first event, `petitions.intake_write`, then `deadline_opened(new_case=True)`.)
     """
-    if draft is not None and ((draft.code, draft.start_date) != (code, start) or draft.pk is not None):
-        raise ValueError(f"deadline_open: the draft is for {draft.code} from {draft.start_date}, not {code}")
     with transaction.atomic(savepoint=False):
-        earlier = 0
-        if not new_case:
-            is_open = Q(status=OPEN)
-            earlier = Deadline.objects.filter(petition_id=petition.pk, code=code).update(
-                shares_code=True,
-                status=Case(When(is_open, then=Value(Deadline.Status.CANCELLED.value)), default=F("status")),
-                closed_at=Case(When(is_open, then=Value(timezone.now())), default=F("closed_at")),
-            )
-        deadline = draft or deadline_draft(
+        is_open = Q(status=OPEN)
+        earlier = Deadline.objects.filter(petition_id=petition.pk, code=code).update(
+            shares_code=True,
+            status=Case(When(is_open, then=Value(Deadline.Status.CANCELLED.value)), default=F("status")),
+            closed_at=Case(When(is_open, then=Value(timezone.now())), default=F("closed_at")),
+        )
+        deadline = deadline_draft(
             petition=petition, code=code, start=start, due_override=due_override, note=note, config=config
         )
         deadline_attach(deadline, petition, shares_code=earlier > 0)
         deadline.save(force_insert=True)
-        deadline_opened(deadline, petition, new_case=new_case)
+        deadline_opened(deadline, petition, new_case=False)
     return deadline
 
 
@@ -188,7 +182,8 @@ def deadline_attach(deadline: Deadline, petition: Petition, *, shares_code: bool
 
 
 def deadline_opened(deadline: Deadline, petition: Petition, *, new_case: bool) -> None:
-    """After the limit's INSERT: the case's due date and state (a new case: from this limit alone)."""
+    """After the limit's INSERT: the case's due date and state. `new_case`: the case was inserted in this
+    transaction and this is its only limit (registration), so it alone decides the due date."""
     organ = [deadline] if deadline.party == Party.ORGAN else []
     case_refresh(petition, today(), open_organ=organ if new_case else None)
 
